@@ -1,0 +1,128 @@
+import type { Node, SourceFile } from 'ts-morph';
+import { FileFacts } from '../facts';
+import type { Rule, FindingReport } from '../rules/rule';
+import { allRules } from '../rules';
+import type { ResolvedConfig } from '../config/types';
+import { DEFAULT_CONFIG } from '../config/types';
+import type { Finding, Severity, Range } from './finding';
+import { firstParseProblem, type ParseProblem } from '../parse/project';
+import { applySuppressions } from './suppression';
+
+export interface RuleFailure {
+  ruleId: string;
+  error: string;
+}
+
+export interface FileAnalysis {
+  file: string;
+  findings: Finding[];
+  parseProblem?: ParseProblem;
+  /** Rules that threw on this file; their findings are missing, the others' are not. */
+  ruleFailures: RuleFailure[];
+}
+
+export interface AnalyzeOptions {
+  config?: ResolvedConfig;
+  rules?: readonly Rule[];
+  /** Called once per rule failure, for the log. */
+  onRuleFailure?: (failure: RuleFailure, file: string) => void;
+  /** Today's date (YYYY-MM-DD) for suppression expiry; defaults to the real date. */
+  today?: string;
+}
+
+export class AnalysisCancelled extends Error {
+  constructor() {
+    super('analysis cancelled');
+  }
+}
+
+/** The severity a rule runs at under `config`, or undefined when it is off. */
+export function effectiveSeverity(rule: Rule, config: ResolvedConfig): Severity | undefined {
+  const setting = config.rules[rule.meta.id]?.severity ?? rule.meta.defaultSeverity;
+  return setting === 'off' ? undefined : setting;
+}
+
+export function rangeOf(node: Node): { range: Range; startOffset: number; endOffset: number } {
+  const sourceFile = node.getSourceFile().compilerNode;
+  const startOffset = node.getStart();
+  const endOffset = node.getEnd();
+  const start = sourceFile.getLineAndCharacterOfPosition(startOffset);
+  const end = sourceFile.getLineAndCharacterOfPosition(endOffset);
+  return { range: { start, end }, startOffset, endOffset };
+}
+
+/**
+ * Runs the rules over one file, one rule at a time, yielding between rules so
+ * that an asynchronous caller can give way to newer work or cancel.
+ */
+function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<void, FileAnalysis> {
+  const config = options.config ?? DEFAULT_CONFIG;
+  const rules = options.rules ?? allRules;
+  const facts = new FileFacts(sourceFile);
+  const file = sourceFile.getFilePath();
+  const findings: Finding[] = [];
+  const ruleFailures: RuleFailure[] = [];
+
+  for (const rule of rules) {
+    const severity = effectiveSeverity(rule, config);
+    if (!severity) continue;
+    const found: Finding[] = [];
+    const report = (r: FindingReport): void => {
+      found.push({
+        ruleId: rule.meta.id,
+        severity,
+        category: rule.meta.category,
+        message: r.message,
+        file,
+        ...rangeOf(r.node),
+        fixes: r.fixes ?? [],
+        related: (r.related ?? []).map((rel) => ({ range: rangeOf(rel.node).range, message: rel.message })),
+      });
+    };
+    try {
+      rule.check({ sourceFile, facts, options: config.rules[rule.meta.id]?.options, report });
+      findings.push(...found);
+    } catch (error) {
+      const failure = { ruleId: rule.meta.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+      ruleFailures.push(failure);
+      options.onRuleFailure?.(failure, file);
+    }
+    yield;
+  }
+
+  const knownRuleIds = new Set(allRules.map((r) => r.meta.id));
+  const kept = applySuppressions(sourceFile, findings, { knownRuleIds, today: options.today });
+  return { file, findings: sortFindings(kept), parseProblem: firstParseProblem(sourceFile), ruleFailures };
+}
+
+export function analyzeSourceFile(sourceFile: SourceFile, options: AnalyzeOptions = {}): FileAnalysis {
+  const run = runRules(sourceFile, options);
+  for (;;) {
+    const step = run.next();
+    if (step.done) return step.value;
+  }
+}
+
+/** As analyzeSourceFile, giving way to the event loop between rules; throws AnalysisCancelled when asked to stop. */
+export async function analyzeSourceFileAsync(
+  sourceFile: SourceFile,
+  options: AnalyzeOptions & { isCancelled?: () => boolean } = {},
+): Promise<FileAnalysis> {
+  const run = runRules(sourceFile, options);
+  for (;;) {
+    if (options.isCancelled?.()) throw new AnalysisCancelled();
+    const step = run.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      a.file.localeCompare(b.file) ||
+      a.range.start.line - b.range.start.line ||
+      a.range.start.character - b.range.start.character ||
+      a.ruleId.localeCompare(b.ruleId),
+  );
+}

@@ -1,0 +1,56 @@
+/** Severities as users configure them; `off` disables a rule. */
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeveritySetting = Severity | 'off';
+
+export type Category =
+  | 'resilience'
+  | 'error-handling'
+  | 'data-integrity'
+  | 'security'
+  | 'performance'
+  | 'operability'
+  | 'migrations'
+  | 'preflight';
+
+/** 0-based line and character (UTF-16 code units), as in LSP. */
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** A replacement of the text between two offsets of the analysed file. */
+export interface TextEdit {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+}
+
+export interface RelatedLocation {
+  range: Range;
+  message: string;
+}
+
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  category: Category;
+  message: string;
+  /** Absolute file path. */
+  file: string;
+  range: Range;
+  /** Offsets of the range in the analysed text, for fixes and suppression. */
+  startOffset: number;
+  endOffset: number;
+  fixes: Fix[];
+  related: RelatedLocation[];
+}

@@ -1,0 +1,37 @@
+import type { Node, SourceFile, TypeChecker } from 'ts-morph';
+import { resolveOrigin, type Origin } from './origin';
+
+/**
+ * What the engine knows about one file, computed lazily and at most once per
+ * analysis: each facts module (http, ...) memoises its own table here, so every
+ * rule that asks the same question shares one answer.
+ */
+export class FileFacts {
+  private readonly memos = new Map<string, unknown>();
+  private readonly origins = new Map<Node, Origin>();
+
+  constructor(readonly sourceFile: SourceFile) {}
+
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
+  }
+
+  /** Where an expression's value comes from (import, require, global, call result). */
+  origin(expression: Node): Origin {
+    let origin = this.origins.get(expression);
+    if (!origin) {
+      origin = resolveOrigin(expression);
+      this.origins.set(expression, origin);
+    }
+    return origin;
+  }
+
+  get typeChecker(): TypeChecker {
+    return this.sourceFile.getProject().getTypeChecker();
+  }
+}
+
+export * from './origin';

@@ -1,0 +1,210 @@
+import { Node, SyntaxKind, type Expression, type Identifier, type SourceFile } from 'ts-morph';
+
+/**
+ * Where a value comes from, as far as the file shows:
+ * - `module`: an import or require of a package; `path` is the member chain
+ *   below the module's root (default export, namespace and `require()` result
+ *   are all the root, so `import axios from 'axios'`, `import * as axios`,
+ *   `require('axios')` and `require('axios').default` resolve alike);
+ * - `global`: a name with no declaration in the file (or declared only by the
+ *   standard library), such as `fetch` or `process`;
+ * - `call`: the result of calling something (`axios.create({...})`), with the
+ *   member chain read on that result;
+ * - `local`: declared in this file (a parameter, a local function named
+ *   `fetch`, a class) and not traceable further.
+ */
+export type Origin =
+  | { kind: 'module'; module: string; path: string[] }
+  | { kind: 'global'; path: string[] }
+  | { kind: 'call'; call: Node; callee: Origin; path: string[] }
+  | { kind: 'local'; declaration: Node; path: string[] }
+  | { kind: 'unknown' };
+
+const MAX_DEPTH = 8;
+
+/** Strips `node:` and subpath-less variants so tables can name a module once. */
+export function normaliseModuleName(specifier: string): string {
+  return specifier.startsWith('node:') ? specifier.slice(5) : specifier;
+}
+
+function withPath(origin: Origin, extra: string[]): Origin {
+  if (origin.kind === 'unknown' || extra.length === 0) return origin;
+  return { ...origin, path: [...origin.path, ...extra] } as Origin;
+}
+
+function modulePath(module: string, path: string[]): Origin {
+  // The default export is the module's root: require('x') and import x from 'x' match.
+  const trimmed = path[0] === 'default' ? path.slice(1) : path;
+  return { kind: 'module', module: normaliseModuleName(module), path: trimmed };
+}
+
+/** `require('m')` or `await import('m')`: the module specifier, if the expression is one. */
+export function requiredModule(expression: Node): string | undefined {
+  let node: Node = expression;
+  if (Node.isAwaitExpression(node)) node = node.getExpression();
+  if (!Node.isCallExpression(node)) return undefined;
+  const callee = node.getExpression();
+  const isRequire = Node.isIdentifier(callee) && callee.getText() === 'require';
+  const isImport = callee.getKind() === SyntaxKind.ImportKeyword;
+  if (!isRequire && !isImport) return undefined;
+  const [first] = node.getArguments();
+  return first && Node.isStringLiteral(first) ? first.getLiteralValue() : undefined;
+}
+
+function unwrap(node: Node): Node {
+  let current = node;
+  for (;;) {
+    if (
+      Node.isParenthesizedExpression(current) ||
+      Node.isAsExpression(current) ||
+      Node.isNonNullExpression(current) ||
+      Node.isTypeAssertion(current) ||
+      Node.isSatisfiesExpression(current)
+    ) {
+      current = current.getExpression();
+    } else {
+      return current;
+    }
+  }
+}
+
+/** Resolves an expression to its origin. */
+export function resolveOrigin(expression: Node, depth = 0): Origin {
+  if (depth > MAX_DEPTH) return { kind: 'unknown' };
+  const node = unwrap(expression);
+
+  const required = requiredModule(node);
+  if (required !== undefined) return modulePath(required, []);
+
+  if (Node.isIdentifier(node)) return resolveIdentifier(node, depth);
+  if (Node.isPropertyAccessExpression(node)) {
+    return withPath(resolveOrigin(node.getExpression(), depth + 1), [node.getName()]);
+  }
+  if (Node.isElementAccessExpression(node)) {
+    const arg = node.getArgumentExpression();
+    if (arg && (Node.isStringLiteral(arg) || Node.isNoSubstitutionTemplateLiteral(arg))) {
+      return withPath(resolveOrigin(node.getExpression(), depth + 1), [arg.getLiteralValue()]);
+    }
+    return { kind: 'unknown' };
+  }
+  if (Node.isCallExpression(node) || Node.isNewExpression(node)) {
+    const callee = node.getExpression();
+    return { kind: 'call', call: node, callee: resolveOrigin(callee, depth + 1), path: [] };
+  }
+  if (Node.isAwaitExpression(node)) return resolveOrigin(node.getExpression(), depth + 1);
+  return { kind: 'unknown' };
+}
+
+function resolveIdentifier(identifier: Identifier, depth: number): Origin {
+  const name = identifier.getText();
+  if (name === 'globalThis' || name === 'window' || name === 'self') return { kind: 'global', path: [] };
+  const symbol = identifier.getSymbol();
+  const declarations = symbol?.getDeclarations() ?? [];
+  if (declarations.length === 0) return { kind: 'global', path: [name] };
+  const sourceFile = identifier.getSourceFile();
+  const declaration = declarations.find((d) => d.getSourceFile() === sourceFile);
+  if (!declaration) {
+    // Declared only outside this file: the standard library or an ambient global.
+    return { kind: 'global', path: [name] };
+  }
+  return resolveDeclaration(declaration, depth);
+}
+
+function resolveDeclaration(declaration: Node, depth: number): Origin {
+  if (Node.isImportClause(declaration)) {
+    const importDeclaration = declaration.getParentOrThrow();
+    if (!Node.isImportDeclaration(importDeclaration)) return { kind: 'unknown' };
+    return modulePath(importDeclaration.getModuleSpecifierValue(), []);
+  }
+  if (Node.isNamespaceImport(declaration)) {
+    const importDeclaration = declaration.getFirstAncestorByKindOrThrow(SyntaxKind.ImportDeclaration);
+    return modulePath(importDeclaration.getModuleSpecifierValue(), []);
+  }
+  if (Node.isImportSpecifier(declaration)) {
+    const importDeclaration = declaration.getImportDeclaration();
+    return modulePath(importDeclaration.getModuleSpecifierValue(), [declaration.getName()]);
+  }
+  if (Node.isImportEqualsDeclaration(declaration)) {
+    const reference = declaration.getModuleReference();
+    if (Node.isExternalModuleReference(reference)) {
+      const specifier = reference.getExpression();
+      if (specifier && Node.isStringLiteral(specifier)) return modulePath(specifier.getLiteralValue(), []);
+    }
+    return { kind: 'unknown' };
+  }
+  if (Node.isBindingElement(declaration)) return resolveBindingElement(declaration, depth);
+  if (Node.isVariableDeclaration(declaration)) {
+    const initializer = declaration.getInitializer();
+    const isConst = declaration.getVariableStatement()?.getDeclarationKind() === 'const';
+    const nameNode = declaration.getNameNode();
+    if (initializer && Node.isIdentifier(nameNode) && (isConst || !isReassigned(nameNode))) {
+      const origin = resolveOrigin(initializer, depth + 1);
+      if (origin.kind !== 'unknown') return origin;
+    }
+    return { kind: 'local', declaration, path: [] };
+  }
+  return { kind: 'local', declaration, path: [] };
+}
+
+/** `const { get: httpGet } = require('axios')` and `const { a: { b } } = x`. */
+function resolveBindingElement(element: Node, depth: number): Origin {
+  const path: string[] = [];
+  let current: Node | undefined = element;
+  while (current && Node.isBindingElement(current)) {
+    const propertyName = current.getPropertyNameNode();
+    const key = propertyName ? propertyName.getText().replace(/^['"]|['"]$/g, '') : current.getName();
+    path.unshift(key);
+    const pattern: Node = current.getParentOrThrow();
+    current = Node.isObjectBindingPattern(pattern) ? pattern.getParent() : undefined;
+  }
+  if (current && Node.isVariableDeclaration(current)) {
+    const initializer = current.getInitializer();
+    if (initializer) return withPath(resolveOrigin(initializer, depth + 1), path);
+  }
+  return { kind: 'local', declaration: element, path: [] };
+}
+
+function isReassigned(name: Identifier): boolean {
+  const symbol = name.getSymbol();
+  return name
+    .getSourceFile()
+    .getDescendantsOfKind(SyntaxKind.BinaryExpression)
+    .some((binary) => {
+      const left = binary.getLeft();
+      return (
+        binary.getOperatorToken().getKind() === SyntaxKind.EqualsToken &&
+        Node.isIdentifier(left) &&
+        left.getText() === name.getText() &&
+        left.getSymbol() === symbol
+      );
+    });
+}
+
+/** True when `origin` is the package `module` (after `node:` normalisation) at exactly `path`. */
+export function isModuleMember(origin: Origin, module: string | readonly string[], path: readonly string[]): boolean {
+  if (origin.kind !== 'module') return false;
+  const modules = typeof module === 'string' ? [module] : module;
+  return modules.includes(origin.module) && samePath(origin.path, path);
+}
+
+export function samePath(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((part, i) => part === b[i]);
+}
+
+/** The source file's own text for a node's origin, for messages. */
+export function describeOrigin(origin: Origin): string {
+  switch (origin.kind) {
+    case 'module':
+      return [origin.module, ...origin.path].join('.');
+    case 'global':
+      return origin.path.join('.');
+    case 'call':
+      return `${describeOrigin(origin.callee)}()${origin.path.map((p) => '.' + p).join('')}`;
+    case 'local':
+      return `local${origin.path.map((p) => '.' + p).join('')}`;
+    default:
+      return 'unknown';
+  }
+}
+
+export type { SourceFile, Expression };

@@ -1,0 +1,7 @@
+export * from './engine/finding';
+export * from './engine/analyze';
+export * from './parse/project';
+export * from './config/types';
+export { allRules, findRule } from './rules';
+export type { Rule, RuleMeta, RuleContext } from './rules';
+export { FileFacts } from './facts';

@@ -1,0 +1,81 @@
+import { Project, ScriptTarget, ModuleKind, ModuleResolutionKind, ts, type SourceFile } from 'ts-morph';
+
+/** Files larger than this are not analysed (minified bundles, generated code). */
+export const MAX_ANALYSED_BYTES = 1_000_000;
+
+export interface ParseProblem {
+  message: string;
+  /** 0-based line of the first syntax error. */
+  line: number;
+  character: number;
+}
+
+/**
+ * The ts-morph project that holds the files under analysis. One per CLI run or
+ * language-server session: files are added or replaced, never re-created, so
+ * the type checker can reuse what it already built.
+ */
+export class AnalysisProject {
+  readonly project: Project;
+
+  constructor(options: { inMemory?: boolean } = {}) {
+    this.project = new Project({
+      useInMemoryFileSystem: options.inMemory ?? false,
+      skipAddingFilesFromTsConfig: true,
+      skipFileDependencyResolution: true,
+      compilerOptions: {
+        allowJs: true,
+        checkJs: false,
+        noEmit: true,
+        strict: true,
+        target: ScriptTarget.ES2022,
+        module: ModuleKind.ESNext,
+        moduleResolution: ModuleResolutionKind.Bundler,
+        jsx: ts.JsxEmit.Preserve,
+        esModuleInterop: true,
+        allowSyntheticDefaultImports: true,
+        resolveJsonModule: true,
+        skipLibCheck: true,
+        types: [],
+        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+      },
+    });
+  }
+
+  /** Adds the file, or replaces its text when it is already loaded. */
+  upsert(filePath: string, text: string): SourceFile {
+    const existing = this.project.getSourceFile(filePath);
+    if (existing) {
+      if (existing.getFullText() !== text) existing.replaceWithText(text);
+      return existing;
+    }
+    return this.project.createSourceFile(filePath, text, { overwrite: true });
+  }
+
+  get(filePath: string): SourceFile | undefined {
+    return this.project.getSourceFile(filePath);
+  }
+
+  remove(filePath: string): void {
+    const file = this.project.getSourceFile(filePath);
+    if (file) this.project.removeSourceFile(file);
+  }
+}
+
+/** The first syntax error of a file, if it has any. */
+export function firstParseProblem(sourceFile: SourceFile): ParseProblem | undefined {
+  const diagnostics = (sourceFile.compilerNode as unknown as { parseDiagnostics?: ts.DiagnosticWithLocation[] })
+    .parseDiagnostics;
+  const first = diagnostics?.[0];
+  if (!first) return undefined;
+  const { line, character } = sourceFile.compilerNode.getLineAndCharacterOfPosition(first.start);
+  return { message: ts.flattenDiagnosticMessageText(first.messageText, '\n'), line, character };
+}
+
+/** JS/TS files the engine analyses, by extension. */
+export const ANALYSED_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+export function isAnalysablePath(filePath: string): boolean {
+  if (filePath.endsWith('.d.ts') || filePath.endsWith('.d.mts') || filePath.endsWith('.d.cts')) return false;
+  return ANALYSED_EXTENSIONS.some((ext) => filePath.endsWith(ext));
+}

@@ -1,0 +1,13 @@
+import type { Rule } from './rule';
+import { missingTimeout } from './missing-timeout';
+import { swallowedError } from './swallowed-error';
+import { floatingPromise } from './floating-promise';
+
+/** Every rule Preflight ships, in the order they run. */
+export const allRules: readonly Rule[] = [missingTimeout, swallowedError, floatingPromise];
+
+export function findRule(id: string): Rule | undefined {
+  return allRules.find((rule) => rule.meta.id === id);
+}
+
+export type { Rule, RuleMeta, RuleContext } from './rule';
