@@ -29,11 +29,13 @@ export function normaliseModuleName(specifier: string): string {
 
 function withPath(origin: Origin, extra: string[]): Origin {
   if (origin.kind === 'unknown' || extra.length === 0) return origin;
+  if (origin.kind === 'module') return modulePath(origin.module, [...origin.path, ...extra]);
   return { ...origin, path: [...origin.path, ...extra] } as Origin;
 }
 
 function modulePath(module: string, path: string[]): Origin {
-  // The default export is the module's root: require('x') and import x from 'x' match.
+  // The default export is the module's root: require('x'), require('x').default,
+  // (await import('x')).default and import x from 'x' all match.
   const trimmed = path[0] === 'default' ? path.slice(1) : path;
   return { kind: 'module', module: normaliseModuleName(module), path: trimmed };
 }
@@ -95,19 +97,19 @@ export function resolveOrigin(expression: Node, depth = 0): Origin {
   return { kind: 'unknown' };
 }
 
+/** Names that stand for the global object itself when the file does not declare them. */
+const GLOBAL_OBJECT_NAMES = new Set(['globalThis', 'window', 'self', 'global']);
+
 function resolveIdentifier(identifier: Identifier, depth: number): Origin {
   const name = identifier.getText();
-  if (name === 'globalThis' || name === 'window' || name === 'self') return { kind: 'global', path: [] };
   const symbol = identifier.getSymbol();
   const declarations = symbol?.getDeclarations() ?? [];
-  if (declarations.length === 0) return { kind: 'global', path: [name] };
   const sourceFile = identifier.getSourceFile();
   const declaration = declarations.find((d) => d.getSourceFile() === sourceFile);
-  if (!declaration) {
-    // Declared only outside this file: the standard library or an ambient global.
-    return { kind: 'global', path: [name] };
-  }
-  return resolveDeclaration(declaration, depth);
+  if (declaration) return resolveDeclaration(declaration, depth);
+  // Not declared in this file: the standard library or an ambient global.
+  if (GLOBAL_OBJECT_NAMES.has(name)) return { kind: 'global', path: [] };
+  return { kind: 'global', path: [name] };
 }
 
 function resolveDeclaration(declaration: Node, depth: number): Origin {
@@ -164,20 +166,54 @@ function resolveBindingElement(element: Node, depth: number): Origin {
   return { kind: 'local', declaration: element, path: [] };
 }
 
+/**
+ * Identifiers written to anywhere in a file (`x = …`, `x ??= …`, `x += …`, `x++`),
+ * by name. Keyed by the compiler's source file, which is replaced whenever the
+ * text changes, so a stale table is never consulted.
+ */
+interface AssignmentTargets {
+  /** Plain targets, compared by symbol so that shadowed names don't count. */
+  byName: Map<string, Identifier[]>;
+  /** Names written by destructuring assignment (`({ a } = x)`), compared by name only: the conservative side. */
+  destructured: Set<string>;
+}
+
+const assignmentTargetsByFile = new WeakMap<object, AssignmentTargets>();
+
+function assignmentTargets(sourceFile: SourceFile): AssignmentTargets {
+  const key = sourceFile.compilerNode;
+  const cached = assignmentTargetsByFile.get(key);
+  if (cached) return cached;
+  const targets: AssignmentTargets = { byName: new Map(), destructured: new Set() };
+  const add = (node: Node): void => {
+    if (Node.isIdentifier(node)) {
+      const list = targets.byName.get(node.getText()) ?? [];
+      list.push(node);
+      targets.byName.set(node.getText(), list);
+    } else if (Node.isObjectLiteralExpression(node) || Node.isArrayLiteralExpression(node)) {
+      for (const identifier of node.getDescendantsOfKind(SyntaxKind.Identifier)) targets.destructured.add(identifier.getText());
+    }
+  };
+  sourceFile.forEachDescendant((node) => {
+    if (Node.isBinaryExpression(node)) {
+      const operator = node.getOperatorToken().getKind();
+      if (operator >= SyntaxKind.FirstAssignment && operator <= SyntaxKind.LastAssignment) add(unwrap(node.getLeft()));
+    } else if (Node.isPrefixUnaryExpression(node) || Node.isPostfixUnaryExpression(node)) {
+      const operator = node.getOperatorToken();
+      if (operator === SyntaxKind.PlusPlusToken || operator === SyntaxKind.MinusMinusToken) add(unwrap(node.getOperand()));
+    }
+  });
+  assignmentTargetsByFile.set(key, targets);
+  return targets;
+}
+
 function isReassigned(name: Identifier): boolean {
-  const symbol = name.getSymbol();
-  return name
-    .getSourceFile()
-    .getDescendantsOfKind(SyntaxKind.BinaryExpression)
-    .some((binary) => {
-      const left = binary.getLeft();
-      return (
-        binary.getOperatorToken().getKind() === SyntaxKind.EqualsToken &&
-        Node.isIdentifier(left) &&
-        left.getText() === name.getText() &&
-        left.getSymbol() === symbol
-      );
-    });
+  const targets = assignmentTargets(name.getSourceFile());
+  if (targets.destructured.has(name.getText())) return true;
+  const candidates = targets.byName.get(name.getText());
+  if (!candidates) return false;
+  const symbol = name.getSymbol()?.compilerSymbol;
+  return candidates.some((target) => target.getSymbol()?.compilerSymbol === symbol);
 }
 
 /** True when `origin` is the package `module` (after `node:` normalisation) at exactly `path`. */
