@@ -90,8 +90,12 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
     yield;
   }
 
-  const knownRuleIds = new Set(allRules.map((r) => r.meta.id));
-  const kept = applySuppressions(sourceFile, findings, { knownRuleIds, today: options.today });
+  const knownRuleIds = new Set([...allRules, ...rules].map((r) => r.meta.id));
+  const metaSeverity = (ruleId: string): Severity | undefined => {
+    const rule = rules.find((r) => r.meta.id === ruleId);
+    return rule && effectiveSeverity(rule, config);
+  };
+  const kept = applySuppressions(sourceFile, findings, { knownRuleIds, today: options.today, metaSeverity });
   return { file, findings: sortFindings(kept), parseProblem: firstParseProblem(sourceFile), ruleFailures };
 }
 

@@ -1,16 +1,213 @@
-import type { SourceFile } from 'ts-morph';
-import type { Finding } from './finding';
+import { ts, type SourceFile } from 'ts-morph';
+import type { Finding, Range, Severity } from './finding';
+import { closestName } from '../config/validate';
+import { suppressionWithoutReason, unknownRuleInSuppression } from '../rules/suppression-meta';
 
 export interface SuppressionOptions {
   knownRuleIds: ReadonlySet<string>;
   /** YYYY-MM-DD; suppressions with an `(until DATE)` before it have expired. */
   today?: string;
+  /**
+   * Severity of the findings about suppression comments themselves
+   * (`suppression-without-reason`, `unknown-rule-in-suppression`) under the
+   * current config; undefined turns them off. Default: their default severities.
+   */
+  metaSeverity?: (ruleId: string) => Severity | undefined;
+}
+
+export type SuppressionScope = 'next-line' | 'line' | 'rest-of-file';
+
+export interface SuppressedRuleId {
+  id: string;
+  /** Offsets of the id in the file text. */
+  start: number;
+  end: number;
+}
+
+/** One `preflight-disable…` comment, parsed. */
+export interface SuppressionComment {
+  scope: SuppressionScope;
+  /** The rules it names; empty means every rule. */
+  ruleIds: SuppressedRuleId[];
+  /** The text after `--`, without the `(until …)` part; undefined when missing or empty. */
+  reason?: string;
+  /** YYYY-MM-DD from `(until YYYY-MM-DD)`. */
+  until?: string;
+  /** Offsets of the whole comment. */
+  start: number;
+  end: number;
+  /** 0-based line the comment starts on and ends on. */
+  startLine: number;
+  endLine: number;
+}
+
+const MARKER = 'preflight-disable';
+const DIRECTIVE = /^([\s*]*)(preflight-disable(?:-next-line|-line)?)(?=\s|$)/;
+const UNTIL = /\(\s*until\s+(\d{4}-\d{2}-\d{2})\s*\)/i;
+const RULE_ID_TOKEN = /[^\s,]+/g;
+
+const SCOPES: Record<string, SuppressionScope> = {
+  'preflight-disable': 'rest-of-file',
+  'preflight-disable-next-line': 'next-line',
+  'preflight-disable-line': 'line',
+};
+
+/** Today's date in the local time zone, YYYY-MM-DD. */
+export function localDate(date = new Date()): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}`;
+}
+
+function isRealDate(value: string): boolean {
+  const parsed = new Date(`${value}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
+}
+
+/** The comment (as a text range) that contains `offset`, if `offset` is inside one. */
+function commentAt(sourceFile: ts.SourceFile, offset: number): ts.CommentRange | undefined {
+  let node: ts.Node = sourceFile;
+  for (;;) {
+    const child: ts.Node | undefined = node.getChildren(sourceFile).find((c) => c.pos <= offset && offset < c.end);
+    if (!child) break;
+    if (ts.isJSDoc(child)) return { pos: child.pos, end: child.end, kind: ts.SyntaxKind.MultiLineCommentTrivia };
+    node = child;
+  }
+  if (node === sourceFile || offset >= node.getStart(sourceFile)) return undefined;
+  const text = sourceFile.text;
+  const ranges = [...(ts.getTrailingCommentRanges(text, node.pos) ?? []), ...(ts.getLeadingCommentRanges(text, node.pos) ?? [])];
+  return ranges.find((range) => range.pos <= offset && offset < range.end);
+}
+
+function parseComment(sourceFile: ts.SourceFile, range: ts.CommentRange): SuppressionComment | undefined {
+  const text = sourceFile.text;
+  const isBlock = range.kind === ts.SyntaxKind.MultiLineCommentTrivia;
+  const bodyStart = range.pos + 2;
+  const body = text.slice(bodyStart, isBlock ? range.end - 2 : range.end);
+  const directive = DIRECTIVE.exec(body);
+  if (!directive) return undefined;
+  const argumentsStart = directive[1]!.length + directive[2]!.length;
+  const rest = body.slice(argumentsStart);
+  const separator = rest.indexOf('--');
+  const idsText = separator === -1 ? rest : rest.slice(0, separator);
+  const ruleIds: SuppressedRuleId[] = [];
+  for (const match of idsText.matchAll(RULE_ID_TOKEN)) {
+    const start = bodyStart + argumentsStart + match.index!;
+    ruleIds.push({ id: match[0], start, end: start + match[0].length });
+  }
+  let reasonText = separator === -1 ? '' : rest.slice(separator + 2).replace(/\n\s*\*?/g, ' ');
+  let until: string | undefined;
+  const untilMatch = UNTIL.exec(reasonText);
+  if (untilMatch && isRealDate(untilMatch[1]!)) {
+    until = untilMatch[1];
+    reasonText = reasonText.replace(untilMatch[0], ' ');
+  }
+  const reason = reasonText.replace(/\s+/g, ' ').trim();
+  return {
+    scope: SCOPES[directive[2]!]!,
+    ruleIds,
+    reason: reason === '' ? undefined : reason,
+    until,
+    start: range.pos,
+    end: range.end,
+    startLine: sourceFile.getLineAndCharacterOfPosition(range.pos).line,
+    endLine: sourceFile.getLineAndCharacterOfPosition(range.end).line,
+  };
+}
+
+/** Every `preflight-disable…` comment in the file, in order. */
+export function findSuppressionComments(sourceFile: SourceFile): SuppressionComment[] {
+  const compiled = sourceFile.compilerNode;
+  const text = compiled.text;
+  const comments: SuppressionComment[] = [];
+  let searchFrom = 0;
+  for (;;) {
+    const offset = text.indexOf(MARKER, searchFrom);
+    if (offset === -1) break;
+    const range = commentAt(compiled, offset);
+    const comment = range && parseComment(compiled, range);
+    if (comment) comments.push(comment);
+    searchFrom = range ? Math.max(range.end, offset + MARKER.length) : offset + MARKER.length;
+  }
+  return comments;
+}
+
+function covers(comment: SuppressionComment, finding: Finding): boolean {
+  if (comment.ruleIds.length > 0 && !comment.ruleIds.some((r) => r.id === finding.ruleId)) return false;
+  switch (comment.scope) {
+    case 'next-line':
+      return finding.range.start.line === comment.endLine + 1;
+    case 'line':
+      return finding.range.start.line === comment.startLine;
+    case 'rest-of-file':
+      return finding.startOffset >= comment.start;
+  }
+}
+
+function rangeBetween(sourceFile: ts.SourceFile, start: number, end: number): Range {
+  return { start: sourceFile.getLineAndCharacterOfPosition(start), end: sourceFile.getLineAndCharacterOfPosition(end) };
+}
+
+function describeIds(comment: SuppressionComment): string {
+  return comment.ruleIds.length === 0 ? 'all rules' : comment.ruleIds.map((r) => r.id).join(', ');
+}
+
+/** Findings about the comments themselves: a missing reason, an unknown rule id. */
+function commentFindings(sourceFile: SourceFile, comments: SuppressionComment[], options: SuppressionOptions): Finding[] {
+  const compiled = sourceFile.compilerNode;
+  const file = sourceFile.getFilePath();
+  const severityOf = options.metaSeverity ?? ((id: string) => (id === suppressionWithoutReason.meta.id ? suppressionWithoutReason : unknownRuleInSuppression).meta.defaultSeverity);
+  const findings: Finding[] = [];
+  const add = (ruleId: string, start: number, end: number, message: string, fixes: Finding['fixes'] = []) => {
+    const severity = severityOf(ruleId);
+    if (!severity) return;
+    findings.push({ ruleId, severity, category: 'preflight', message, file, range: rangeBetween(compiled, start, end), startOffset: start, endOffset: end, fixes, related: [] });
+  };
+  for (const comment of comments) {
+    if (comment.reason === undefined) {
+      add(
+        suppressionWithoutReason.meta.id,
+        comment.start,
+        comment.end,
+        `Suppression of ${describeIds(comment)} gives no reason: add "-- why this is safe here" so the next reviewer can judge it.`,
+      );
+    }
+    for (const ruleId of comment.ruleIds) {
+      if (options.knownRuleIds.has(ruleId.id)) continue;
+      const suggestion = closestName(ruleId.id, options.knownRuleIds);
+      const hint = suggestion ? ` Did you mean "${suggestion}"?` : ' Run `preflight rules` for the list; a reason goes after "--".';
+      add(
+        unknownRuleInSuppression.meta.id,
+        ruleId.start,
+        ruleId.end,
+        `Unknown rule "${ruleId.id}" in suppression comment: it suppresses nothing.${hint}`,
+        suggestion ? [{ title: `Change to "${suggestion}"`, edits: [{ start: ruleId.start, end: ruleId.end, newText: suggestion }] }] : [],
+      );
+    }
+  }
+  return findings;
 }
 
 /**
- * Applies `preflight-disable*` comments (see contracts.md, "Suppression comments").
- * TODO(cli helper): implement; for now every finding is kept.
+ * Applies `preflight-disable*` comments (see contracts.md, "Suppression comments"):
+ * drops the findings they cover, keeps those whose suppression has expired (with
+ * the comment as a related location), and adds findings about the comments
+ * themselves (no reason, unknown rule id).
  */
-export function applySuppressions(_sourceFile: SourceFile, findings: Finding[], _options: SuppressionOptions): Finding[] {
-  return findings;
+export function applySuppressions(sourceFile: SourceFile, findings: Finding[], options: SuppressionOptions): Finding[] {
+  if (!sourceFile.getFullText().includes(MARKER)) return findings;
+  const comments = findSuppressionComments(sourceFile);
+  if (comments.length === 0) return findings;
+  const today = options.today ?? localDate();
+  const compiled = sourceFile.compilerNode;
+  const kept: Finding[] = [];
+  for (const finding of findings) {
+    const covering = comments.filter((comment) => covers(comment, finding));
+    if (covering.some((comment) => comment.until === undefined || comment.until >= today)) continue;
+    const expired = covering.map((comment) => ({
+      range: rangeBetween(compiled, comment.start, comment.end),
+      message: `Suppression expired on ${comment.until}.`,
+    }));
+    kept.push(expired.length > 0 ? { ...finding, related: [...finding.related, ...expired] } : finding);
+  }
+  return [...kept, ...commentFindings(sourceFile, comments, options)];
 }
