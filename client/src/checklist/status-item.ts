@@ -1,0 +1,30 @@
+import * as vscode from 'vscode';
+import type { ChecklistReport } from 'preflight-server/out/checklist/types';
+import { statusBarText, summaryText } from './view-model';
+
+/** The status-bar item with the branch's blocking count; clicking it reveals the checklist view. */
+export class ChecklistStatusItem implements vscode.Disposable {
+  private readonly item: vscode.StatusBarItem;
+
+  constructor(revealCommand: string) {
+    this.item = vscode.window.createStatusBarItem('preflight.checklistStatus', vscode.StatusBarAlignment.Left, 40);
+    this.item.name = 'Preflight readiness';
+    this.item.command = { title: 'Show the readiness checklist', command: revealCommand };
+  }
+
+  update(report: ChecklistReport | undefined): void {
+    if (!report) {
+      this.item.hide();
+      return;
+    }
+    const branch = report.scope.branch ? ` on ${report.scope.branch}` : '';
+    this.item.text = statusBarText(report.summary);
+    this.item.tooltip = `Preflight readiness${branch}: ${summaryText(report.summary)}. Click to open the checklist.`;
+    this.item.accessibilityInformation = { label: `Preflight readiness${branch}: ${summaryText(report.summary)}` };
+    this.item.show();
+  }
+
+  dispose(): void {
+    this.item.dispose();
+  }
+}
