@@ -1,0 +1,93 @@
+import { Node, SyntaxKind } from 'ts-morph';
+import type { FileFacts } from './index';
+import { normaliseModuleName, requiredModule } from './origin';
+import { LIBRARIES, libraryMatches, type LibraryKind, type LibraryEntry } from './tables/libraries';
+
+/** One import of a package or file: `import`, `require(...)`, `import(...)` or `export ... from`. */
+export interface ModuleImport {
+  /** The specifier with `node:` stripped (`express`, `./app`). */
+  module: string;
+  /** Exported names taken by name (`import { Logger }` → `Logger`); empty for default/namespace/require. */
+  names: string[];
+  /** The import declaration or require/import() call. */
+  node: Node;
+  kind: 'import' | 'require' | 'dynamic-import' | 're-export';
+}
+
+/** Every runtime import of the file (type-only imports are left out: they load nothing). */
+export function moduleImports(facts: FileFacts): ModuleImport[] {
+  return facts.memo('imports.moduleImports', () => collectImports(facts));
+}
+
+function collectImports(facts: FileFacts): ModuleImport[] {
+  const imports: ModuleImport[] = [];
+  const sourceFile = facts.sourceFile;
+  for (const declaration of sourceFile.getImportDeclarations()) {
+    if (declaration.isTypeOnly()) continue;
+    const names = declaration
+      .getNamedImports()
+      .filter((specifier) => !specifier.isTypeOnly())
+      .map((specifier) => specifier.getName());
+    imports.push({ module: normaliseModuleName(declaration.getModuleSpecifierValue()), names, node: declaration, kind: 'import' });
+  }
+  for (const declaration of sourceFile.getExportDeclarations()) {
+    const specifier = declaration.getModuleSpecifierValue();
+    if (specifier === undefined || declaration.isTypeOnly()) continue;
+    const names = declaration.getNamedExports().map((exported) => exported.getName());
+    imports.push({ module: normaliseModuleName(specifier), names, node: declaration, kind: 're-export' });
+  }
+  sourceFile.forEachDescendant((node) => {
+    if (!Node.isCallExpression(node)) return;
+    const specifier = requiredModule(node);
+    if (specifier === undefined) return;
+    const isDynamic = node.getExpression().getKind() === SyntaxKind.ImportKeyword;
+    imports.push({ module: normaliseModuleName(specifier), names: destructuredNames(node), node, kind: isDynamic ? 'dynamic-import' : 'require' });
+  });
+  for (const declaration of sourceFile.getDescendantsOfKind(SyntaxKind.ImportEqualsDeclaration)) {
+    const reference = declaration.getModuleReference();
+    if (!Node.isExternalModuleReference(reference)) continue;
+    const expression = reference.getExpression();
+    if (expression && Node.isStringLiteral(expression)) {
+      imports.push({ module: normaliseModuleName(expression.getLiteralValue()), names: [], node: declaration, kind: 'require' });
+    }
+  }
+  return imports.sort((a, b) => a.node.getStart() - b.node.getStart());
+}
+
+/** `const { Logger, format } = require('x')` → the property names taken. */
+function destructuredNames(call: Node): string[] {
+  const parent = call.getParent();
+  if (!parent || !Node.isVariableDeclaration(parent)) return [];
+  const name = parent.getNameNode();
+  if (!Node.isObjectBindingPattern(name)) return [];
+  return name.getElements().map((element) => element.getPropertyNameNode()?.getText() ?? element.getName());
+}
+
+/** An import that brings in a library of a given kind. */
+export interface LibraryUse {
+  kind: LibraryKind;
+  module: string;
+  entry: LibraryEntry;
+  import: ModuleImport;
+}
+
+/** The imports of this file that load a library of `kind` (per the libraries table). */
+export function libraryImports(facts: FileFacts, kind: LibraryKind): LibraryUse[] {
+  return facts.memo(`imports.library.${kind}`, () => {
+    const uses: LibraryUse[] = [];
+    for (const moduleImport of moduleImports(facts)) {
+      const entry = LIBRARIES[kind].find((candidate) => importMatchesEntry(moduleImport, candidate));
+      if (entry) uses.push({ kind, module: moduleImport.module, entry, import: moduleImport });
+    }
+    return uses;
+  });
+}
+
+function importMatchesEntry(moduleImport: ModuleImport, entry: LibraryEntry): boolean {
+  if (!libraryMatches(entry, moduleImport.module)) return false;
+  return entry.member === undefined || moduleImport.names.includes(entry.member);
+}
+
+export function isRelativeModule(module: string): boolean {
+  return module.startsWith('./') || module.startsWith('../') || module === '.' || module === '..';
+}

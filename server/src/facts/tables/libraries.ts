@@ -1,0 +1,120 @@
+/**
+ * Libraries whose presence answers a readiness question: is there rate
+ * limiting, input validation, a structured logger, a feature-flag SDK,
+ * graceful-shutdown handling, a health-check module. Recognised through
+ * imports (and, where an import alone proves nothing, through package.json).
+ * Adding a library is a change to this table only.
+ */
+
+export type LibraryKind =
+  | 'rate-limit'
+  | 'validation'
+  | 'structured-logger'
+  | 'feature-flags'
+  | 'graceful-shutdown'
+  | 'health-check';
+
+export interface LibraryEntry {
+  /** The package name as imported. */
+  module: string;
+  /**
+   * Only this named export counts (`Logger` from `@nestjs/common`, which also
+   * exports everything else). A package.json dependency alone then proves nothing.
+   */
+  member?: string;
+  /** Match every package under this scope or prefix too (`@openfeature/` covers `@openfeature/server-sdk`). */
+  prefix?: boolean;
+}
+
+export const LIBRARIES: Readonly<Record<LibraryKind, readonly LibraryEntry[]>> = {
+  'rate-limit': [
+    { module: 'express-rate-limit' },
+    { module: 'rate-limiter-flexible' },
+    { module: '@fastify/rate-limit' },
+    { module: 'fastify-rate-limit' },
+    { module: '@nestjs/throttler' },
+    { module: 'koa-ratelimit' },
+    { module: 'koa2-ratelimit' },
+    { module: 'express-slow-down' },
+    { module: 'express-brute' },
+    { module: 'hono-rate-limiter' },
+    { module: '@upstash/ratelimit' },
+  ],
+  validation: [
+    { module: 'zod' },
+    { module: 'joi' },
+    { module: '@hapi/joi' },
+    { module: 'yup' },
+    { module: 'ajv' },
+    { module: 'class-validator' },
+    { module: 'express-validator' },
+    { module: 'celebrate' },
+    { module: 'valibot' },
+    { module: 'superstruct' },
+    { module: '@sinclair/typebox' },
+    { module: 'io-ts' },
+    { module: 'runtypes' },
+    { module: '@vinejs/vine' },
+    { module: 'fastest-validator' },
+    { module: '@hono/zod-validator' },
+  ],
+  'structured-logger': [
+    { module: 'pino' },
+    { module: 'pino-http' },
+    { module: 'nestjs-pino' },
+    { module: 'winston' },
+    { module: 'nest-winston' },
+    { module: 'express-winston' },
+    { module: 'bunyan' },
+    { module: 'roarr' },
+    { module: 'tslog' },
+    { module: '@aws-lambda-powertools/logger' },
+    { module: '@nestjs/common', member: 'Logger' },
+    { module: '@nestjs/common', member: 'ConsoleLogger' },
+  ],
+  'feature-flags': [
+    { module: '@launchdarkly/', prefix: true },
+    { module: 'launchdarkly-', prefix: true },
+    { module: 'ldclient-', prefix: true },
+    { module: 'unleash-client' },
+    { module: 'unleash-proxy-client' },
+    { module: '@unleash/', prefix: true },
+    { module: 'flagsmith' },
+    { module: 'flagsmith-nodejs' },
+    { module: '@flagsmith/', prefix: true },
+    { module: '@growthbook/', prefix: true },
+    { module: '@openfeature/', prefix: true },
+    { module: 'configcat-', prefix: true },
+    { module: '@splitsoftware/', prefix: true },
+    { module: '@vercel/flags' },
+  ],
+  'graceful-shutdown': [
+    { module: '@godaddy/terminus' },
+    { module: 'http-terminator' },
+    { module: 'close-with-grace' },
+    { module: 'stoppable' },
+    { module: 'lightship' },
+    { module: 'http-graceful-shutdown' },
+    { module: 'fastify-graceful-shutdown' },
+    { module: '@fastify/close-with-grace' },
+  ],
+  'health-check': [
+    { module: '@nestjs/terminus' },
+    { module: 'lightship' },
+    { module: 'express-actuator' },
+    { module: '@cloudnative/health-connect' },
+    { module: '@hono/node-server/health' },
+  ],
+};
+
+export function libraryMatches(entry: LibraryEntry, module: string): boolean {
+  return entry.prefix ? module.startsWith(entry.module) : module === entry.module || module.startsWith(entry.module + '/');
+}
+
+/**
+ * `@godaddy/terminus` also serves health checks: `createTerminus(server, { healthChecks: { '/healthz': ... } })`.
+ * The option names whose object keys are probe paths.
+ */
+export const HEALTH_CHECK_OPTIONS: readonly { module: string; option: string }[] = [
+  { module: '@godaddy/terminus', option: 'healthChecks' },
+];
