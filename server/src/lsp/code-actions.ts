@@ -1,0 +1,123 @@
+import {
+  CodeActionKind,
+  type CodeAction,
+  type CodeActionParams,
+  type Diagnostic,
+  type Position,
+  type Range,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { DIAGNOSTIC_SOURCE, isPreflightDiagnosticData, toDiagnostics, type PreflightDiagnosticData } from './diagnostics';
+import type { AnalysedDocument } from './scheduler';
+
+export const SHOW_RULE_DOCS_COMMAND = 'preflight.showRuleDocs';
+
+/** What the user replaces with the reason the finding is acceptable here. */
+export const SUPPRESSION_REASON_PROMPT = 'reason: …';
+
+export interface CodeActionOptions {
+  /** The client applies versioned TextDocumentEdits (rejecting them if the document moved on). */
+  documentChanges: boolean;
+}
+
+type PreflightDiagnostic = Omit<Diagnostic, 'data'> & { data: PreflightDiagnosticData };
+
+/**
+ * Quick fixes for the Preflight diagnostics in the request: the finding's own
+ * fixes, a suppression comment for the line, and the rule's documentation.
+ * Uses the diagnostics the client sent; when it sent none of ours, the latest
+ * analysis of the document (if it is of the current version).
+ */
+export function codeActionsFor(
+  params: CodeActionParams,
+  document: TextDocument,
+  analysed: AnalysedDocument | undefined,
+  options: CodeActionOptions,
+): CodeAction[] {
+  if (params.context.only && !params.context.only.some((kind) => CodeActionKind.QuickFix.startsWith(kind))) return [];
+  const diagnostics = preflightDiagnosticsOf(params, analysed, document.version);
+  const fixes: CodeAction[] = [];
+  const suppressions: CodeAction[] = [];
+  const docs: CodeAction[] = [];
+  const seen = new Set<string>();
+  const once = (key: string): boolean => !seen.has(key) && Boolean(seen.add(key));
+
+  for (const diagnostic of diagnostics) {
+    const { ruleId } = diagnostic.data;
+    if (diagnostic.data.version === document.version) {
+      diagnostic.data.fixes.forEach((fix, index) => {
+        fixes.push({
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          diagnostics: [diagnostic],
+          isPreferred: index === 0,
+          edit: workspaceEdit(document, fix.edits, options),
+        });
+      });
+    }
+    const line = diagnostic.range.start.line;
+    if (line < document.lineCount && once(`disable:${ruleId}:${line}`)) {
+      suppressions.push({
+        title: `Disable ${ruleId} for this line`,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        edit: workspaceEdit(document, [suppressionEdit(document, line, ruleId)], options),
+      });
+    }
+    if (once(`docs:${ruleId}`)) {
+      const title = `Show documentation for ${ruleId}`;
+      docs.push({
+        title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [diagnostic],
+        command: { title, command: SHOW_RULE_DOCS_COMMAND, arguments: [ruleId] },
+      });
+    }
+  }
+  return [...fixes, ...suppressions, ...docs];
+}
+
+function preflightDiagnosticsOf(
+  params: CodeActionParams,
+  analysed: AnalysedDocument | undefined,
+  currentVersion: number,
+): PreflightDiagnostic[] {
+  const fromClient = params.context.diagnostics.filter(
+    (diagnostic): diagnostic is PreflightDiagnostic =>
+      diagnostic.source === DIAGNOSTIC_SOURCE && isPreflightDiagnosticData(diagnostic.data),
+  );
+  if (fromClient.length > 0 || !analysed || analysed.version !== currentVersion) return fromClient;
+  return toDiagnostics(analysed).filter(
+    (diagnostic): diagnostic is PreflightDiagnostic =>
+      overlaps(diagnostic.range, params.range) && isPreflightDiagnosticData(diagnostic.data),
+  );
+}
+
+/** `// preflight-disable-next-line <rule> -- reason: …` above `line`, indented like it. */
+export function suppressionEdit(document: TextDocument, line: number, ruleId: string): TextEdit {
+  const lineText = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
+  const indentation = /^[ \t]*/.exec(lineText)?.[0] ?? '';
+  const eol = document.getText().includes('\r\n') ? '\r\n' : '\n';
+  const start = { line, character: 0 };
+  return {
+    range: { start, end: start },
+    newText: `${indentation}// preflight-disable-next-line ${ruleId} -- ${SUPPRESSION_REASON_PROMPT}${eol}`,
+  };
+}
+
+function workspaceEdit(document: TextDocument, edits: TextEdit[], options: CodeActionOptions): WorkspaceEdit {
+  if (options.documentChanges) {
+    return { documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits }] };
+  }
+  return { changes: { [document.uri]: edits } };
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  return !isBefore(a.end, b.start) && !isBefore(b.end, a.start);
+}
+
+function isBefore(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}

@@ -1,0 +1,274 @@
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisCancelled, analyzeSourceFileAsync, type RuleFailure } from '../engine/analyze';
+import type { Finding } from '../engine/finding';
+import type { ResolvedConfig } from '../config/types';
+import { MAX_ANALYSED_BYTES, type AnalysisProject } from '../parse/project';
+import { describeError, type ServerLog } from './log';
+import type { DocumentFindings } from './services';
+
+/** The result of analysing one version of an open document. */
+export interface AnalysedDocument extends DocumentFindings {
+  languageId: string;
+  /** The exact text the findings' offsets refer to. */
+  text: string;
+}
+
+export interface SchedulerOptions {
+  project: AnalysisProject;
+  log: ServerLog;
+  /** Delay after a change before analysing, so that typing does not analyse every keystroke. */
+  debounceMs: number;
+  /** The configuration for a file, or undefined when the file is ignored by it. */
+  configFor(filePath: string): ResolvedConfig | undefined;
+  /** Called with each document's current findings once they are known. */
+  onAnalysed(result: AnalysedDocument): void;
+}
+
+interface DocumentState {
+  /** The live document (TextDocuments updates it in place). */
+  document: TextDocument;
+  filePath: string;
+  /** Bumped on every change or re-analysis request; an analysis whose ticket is behind is stale. */
+  ticket: number;
+  scheduledVersion: number;
+  timer?: NodeJS.Timeout;
+  result?: AnalysedDocument;
+  /** The ticket `result` answers; equal to `ticket` when the result is current. */
+  resultTicket: number;
+  waiters: ((result: AnalysedDocument | undefined) => void)[];
+}
+
+export interface SchedulerStats {
+  openDocuments: number;
+  analysesCompleted: number;
+  analysesCancelled: number;
+  lastAnalysisMs: number;
+}
+
+/**
+ * Decides when each open document is analysed: debounced per document, one
+ * analysis at a time over the shared project, a newer version cancelling a
+ * stale one, and results published only for the version that is still current.
+ */
+export class AnalysisScheduler {
+  private readonly states = new Map<string, DocumentState>();
+  /** Documents whose debounce has elapsed, in the order they became due. */
+  private readonly due = new Set<string>();
+  private running = false;
+  private ready = false;
+  private readonly tooLargeLogged = new Set<string>();
+  private readonly stats = { analysesCompleted: 0, analysesCancelled: 0, lastAnalysisMs: 0 };
+
+  constructor(private readonly options: SchedulerOptions) {}
+
+  /** Analyses wait until the initial configuration is known. */
+  setReady(): void {
+    this.ready = true;
+    this.pump();
+  }
+
+  open(document: TextDocument, filePath: string): void {
+    this.close(document.uri);
+    this.states.set(document.uri, {
+      document,
+      filePath,
+      ticket: 0,
+      scheduledVersion: -1,
+      resultTicket: -1,
+      waiters: [],
+    });
+    this.schedule(document.uri, 0);
+  }
+
+  /** The document's text changed (its live object already holds the new version). */
+  change(document: TextDocument): void {
+    const state = this.states.get(document.uri);
+    if (!state || state.scheduledVersion === document.version) return;
+    state.document = document;
+    this.schedule(document.uri, this.options.debounceMs);
+  }
+
+  close(uri: string): void {
+    const state = this.states.get(uri);
+    if (!state) return;
+    clearTimeout(state.timer);
+    state.ticket++;
+    this.states.delete(uri);
+    this.due.delete(uri);
+    this.tooLargeLogged.delete(uri);
+    if (![...this.states.values()].some((other) => other.filePath === state.filePath)) {
+      this.options.project.remove(state.filePath);
+    }
+    this.settle(state, undefined);
+  }
+
+  /** Re-analyses every open document (after a configuration change). */
+  reanalyseAll(): void {
+    for (const uri of this.states.keys()) this.schedule(uri, 0);
+  }
+
+  isOpen(uri: string): boolean {
+    return this.states.has(uri);
+  }
+
+  /** The latest result for a document, whichever version it belongs to. */
+  latest(uri: string): AnalysedDocument | undefined {
+    return this.states.get(uri)?.result;
+  }
+
+  allLatest(): AnalysedDocument[] {
+    return [...this.states.values()].flatMap((state) => (state.result ? [state.result] : []));
+  }
+
+  /**
+   * The result for the document's current version and configuration, waiting
+   * for a pending analysis up to `timeoutMs`; undefined when the document is
+   * not open, was closed meanwhile, or the wait ran out.
+   */
+  whenCurrent(uri: string, timeoutMs: number): Promise<AnalysedDocument | undefined> {
+    const state = this.states.get(uri);
+    if (!state) return Promise.resolve(undefined);
+    if (state.result && state.resultTicket === state.ticket) return Promise.resolve(state.result);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        state.waiters = state.waiters.filter((waiter) => waiter !== settle);
+        resolve(undefined);
+      }, timeoutMs);
+      const settle = (result: AnalysedDocument | undefined): void => {
+        clearTimeout(timer);
+        resolve(result);
+      };
+      state.waiters.push(settle);
+    });
+  }
+
+  getStats(): SchedulerStats {
+    return { openDocuments: this.states.size, ...this.stats };
+  }
+
+  dispose(): void {
+    for (const uri of [...this.states.keys()]) this.close(uri);
+  }
+
+  private schedule(uri: string, delayMs: number): void {
+    const state = this.states.get(uri);
+    if (!state) return;
+    state.ticket++;
+    state.scheduledVersion = state.document.version;
+    clearTimeout(state.timer);
+    this.due.delete(uri);
+    state.timer = setTimeout(() => {
+      state.timer = undefined;
+      this.due.add(uri);
+      this.pump();
+    }, delayMs);
+  }
+
+  private pump(): void {
+    if (this.running || !this.ready) return;
+    const next = this.due.values().next();
+    if (next.done) return;
+    const uri = next.value;
+    this.due.delete(uri);
+    this.running = true;
+    this.analyseGuarded(uri).finally(() => {
+      this.running = false;
+      this.pump();
+    });
+  }
+
+  private async analyseGuarded(uri: string): Promise<void> {
+    try {
+      await this.analyse(uri);
+    } catch (error) {
+      const state = this.states.get(uri);
+      const message = error instanceof Error ? error.message : String(error);
+      this.options.log.once(`analysis-error:${message}`, 'error', `Analysis of ${uri} failed: ${describeError(error)}`);
+      if (state) this.settle(state, undefined);
+    }
+  }
+
+  private async analyse(uri: string): Promise<void> {
+    const state = this.states.get(uri);
+    if (!state) return;
+    const ticket = state.ticket;
+    const { document, filePath } = state;
+    const base = { uri, filePath, version: document.version, languageId: document.languageId };
+    const text = document.getText();
+    const isStale = (): boolean => this.states.get(uri) !== state || state.ticket !== ticket;
+
+    if (Buffer.byteLength(text, 'utf8') > MAX_ANALYSED_BYTES) {
+      this.skipTooLarge(state, ticket, { ...base, text, findings: [] });
+      return;
+    }
+    const config = this.options.configFor(filePath);
+    if (!config) {
+      this.options.project.remove(filePath);
+      this.finish(state, ticket, { ...base, text, findings: [] });
+      return;
+    }
+
+    const started = performance.now();
+    const sourceFile = this.options.project.upsert(filePath, text);
+    const failures: RuleFailure[] = [];
+    let findings: Finding[];
+    try {
+      const analysis = await analyzeSourceFileAsync(sourceFile, {
+        config,
+        isCancelled: isStale,
+        onRuleFailure: (failure) => failures.push(failure),
+      });
+      findings = analysis.findings;
+    } catch (error) {
+      if (!(error instanceof AnalysisCancelled)) throw error;
+      this.stats.analysesCancelled++;
+      return;
+    }
+    if (isStale()) {
+      this.stats.analysesCancelled++;
+      return;
+    }
+    if (sourceFile.wasForgotten()) {
+      // Someone replaced the file in the shared project mid-analysis; its nodes are gone. Try again.
+      this.schedule(uri, 0);
+      return;
+    }
+    for (const failure of failures) this.logRuleFailure(failure, filePath);
+    this.stats.analysesCompleted++;
+    this.stats.lastAnalysisMs = Math.round(performance.now() - started);
+    this.finish(state, ticket, { ...base, text, findings });
+  }
+
+  private skipTooLarge(state: DocumentState, ticket: number, empty: AnalysedDocument): void {
+    if (!this.tooLargeLogged.has(empty.uri)) {
+      this.tooLargeLogged.add(empty.uri);
+      this.options.log.info(
+        `Not analysing ${empty.uri}: it is larger than ${MAX_ANALYSED_BYTES} bytes (generated or bundled code is not reviewed).`,
+      );
+    }
+    this.options.project.remove(state.filePath);
+    this.finish(state, ticket, empty);
+  }
+
+  private logRuleFailure(failure: RuleFailure, filePath: string): void {
+    this.options.log.once(
+      `rule-failure:${failure.ruleId}`,
+      'error',
+      `Rule ${failure.ruleId} failed on ${filePath}; its findings are missing there, other rules still ran. ` +
+        `Further failures of this rule are not logged this session.\n${failure.error}`,
+    );
+  }
+
+  private finish(state: DocumentState, ticket: number, result: AnalysedDocument): void {
+    state.result = result;
+    state.resultTicket = ticket;
+    this.options.onAnalysed(result);
+    this.settle(state, result);
+  }
+
+  private settle(state: DocumentState, result: AnalysedDocument | undefined): void {
+    const waiters = state.waiters;
+    state.waiters = [];
+    for (const waiter of waiters) waiter(result);
+  }
+}

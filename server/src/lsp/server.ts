@@ -1,0 +1,429 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  CodeActionKind,
+  DidChangeWatchedFilesNotification,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type ClientCapabilities,
+  type Connection,
+  type InitializeParams,
+  type InitializeResult,
+  type ServerCapabilities,
+  type WorkspaceFolder,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisProject } from '../parse/project';
+import { CONFIG_FILE_NAME, type ConfigProblem } from '../config/load';
+import { ruleDocUrl } from '../docs/links';
+import { findRule } from '../rules';
+import { ServerLog, guarded } from './log';
+import { AnalysisScheduler, type AnalysedDocument } from './scheduler';
+import {
+  ConfigStore,
+  settingsFromConfigurationChange,
+  settingsFromInitializationOptions,
+  workspaceTrustedFromInitializationOptions,
+} from './settings';
+import { configProblemDiagnostics, toDiagnostics } from './diagnostics';
+import { hoverAt } from './hover';
+import { SHOW_RULE_DOCS_COMMAND, codeActionsFor } from './code-actions';
+import { analysisPathFor, fileUriToPath, pathToFileUri } from './paths';
+import { isIgnored } from './ignore';
+import { registerChecklistRequests } from './checklist';
+import type { Disposable, DocumentFindings, PreflightServices, WorkspaceFolderInfo } from './services';
+
+/** Wait after the last keystroke before analysing a document. */
+export const CHANGE_DEBOUNCE_MS = 200;
+/** How long hover and code actions wait for a pending analysis of the current version. */
+const INTERACTIVE_WAIT_MS = 2_000;
+/** How long a pull-diagnostics request waits (the client cancels it when the document changes). */
+const PULL_WAIT_MS = 30_000;
+/** How long to wait for the client's settings before analysing with what is known. */
+const INITIAL_SETTINGS_WAIT_MS = 3_000;
+
+export const STATS_REQUEST = 'preflight/stats';
+
+/** What `preflight/stats` answers (used by the benchmark and for diagnosing slowness). */
+export interface ServerStats {
+  rssBytes: number;
+  heapUsedBytes: number;
+  openDocuments: number;
+  projectFiles: number;
+  analysesCompleted: number;
+  analysesCancelled: number;
+  lastAnalysisMs: number;
+  diagnosticsMode: 'push' | 'pull';
+}
+
+interface ClientSupport {
+  configuration: boolean;
+  watchedFilesRegistration: boolean;
+  pullDiagnostics: boolean;
+  diagnosticsRefresh: boolean;
+  documentChanges: boolean;
+  showDocument: boolean;
+  workspaceFolderChanges: boolean;
+}
+
+function clientSupport(capabilities: ClientCapabilities): ClientSupport {
+  return {
+    configuration: capabilities.workspace?.configuration === true,
+    watchedFilesRegistration: capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true,
+    pullDiagnostics: capabilities.textDocument?.diagnostic !== undefined,
+    diagnosticsRefresh: capabilities.workspace?.diagnostics?.refreshSupport === true,
+    documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    showDocument: capabilities.window?.showDocument?.support === true,
+    workspaceFolderChanges: capabilities.workspace?.workspaceFolders === true,
+  };
+}
+
+function toFolderInfos(folders: readonly WorkspaceFolder[]): WorkspaceFolderInfo[] {
+  return folders.flatMap((folder) => {
+    const folderPath = fileUriToPath(folder.uri);
+    return folderPath ? [{ uri: folder.uri, name: folder.name, path: folderPath }] : [];
+  });
+}
+
+function initialFolders(params: InitializeParams): WorkspaceFolderInfo[] {
+  if (params.workspaceFolders) return toFolderInfos(params.workspaceFolders);
+  const rootUri = params.rootUri ?? (params.rootPath ? pathToFileUri(params.rootPath) : null);
+  return rootUri ? toFolderInfos([{ uri: rootUri, name: path.basename(rootUri) }]) : [];
+}
+
+/** The Preflight language server on one connection: wiring of LSP messages to analysis, config and features. */
+export class PreflightServer {
+  readonly log: ServerLog;
+  readonly project = new AnalysisProject();
+  private readonly documents = new TextDocuments(TextDocument);
+  private readonly config = new ConfigStore();
+  private readonly scheduler: AnalysisScheduler;
+  private support: ClientSupport = clientSupport({});
+  /** Config files that currently show problems, so that fixed ones get cleared. */
+  private configFilesWithProblems = new Set<string>();
+  private lastSettingsWarning = '';
+  private initialConfigProblems: ConfigProblem[] = [];
+  private workspaceTrusted = true;
+  private configReload: Promise<void> = Promise.resolve();
+  private fallbackWatchers: fs.FSWatcher[] = [];
+  private readonly findingsListeners = new Set<(uri: string) => void>();
+  private readonly configListeners = new Set<() => void>();
+
+  constructor(private readonly connection: Connection) {
+    this.log = new ServerLog(connection);
+    this.scheduler = new AnalysisScheduler({
+      project: this.project,
+      log: this.log,
+      debounceMs: CHANGE_DEBOUNCE_MS,
+      configFor: (filePath) => this.configForAnalysis(filePath),
+      onAnalysed: (result) => this.publish(result),
+    });
+  }
+
+  start(): void {
+    const { connection, log } = this;
+    connection.onInitialize((params) => this.initialize(params));
+    connection.onInitialized(guarded(log, 'initialized', undefined, () => this.initialized()));
+    connection.onShutdown(guarded(log, 'shutdown', undefined, () => this.shutdown()));
+
+    this.documents.onDidOpen((event) => this.safely('didOpen', () => this.opened(event.document)));
+    this.documents.onDidChangeContent((event) => this.safely('didChange', () => this.scheduler.change(event.document)));
+    this.documents.onDidClose((event) => this.safely('didClose', () => this.closed(event.document)));
+    this.documents.listen(connection);
+
+    connection.onHover(
+      guarded(log, 'hover', null, async (params) => {
+        const analysed = await this.currentAnalysis(params.textDocument.uri, INTERACTIVE_WAIT_MS);
+        return analysed ? hoverAt(analysed, params.position) : null;
+      }),
+    );
+    connection.onCodeAction(
+      guarded(log, 'codeAction', [], async (params) => {
+        const document = this.documents.get(params.textDocument.uri);
+        if (!document || !this.scheduler.isOpen(document.uri)) return [];
+        const analysed = await this.currentAnalysis(document.uri, INTERACTIVE_WAIT_MS);
+        return codeActionsFor(params, document, analysed, { documentChanges: this.support.documentChanges });
+      }),
+    );
+    connection.onExecuteCommand(
+      guarded(log, 'executeCommand', null, async (params) => {
+        if (params.command === SHOW_RULE_DOCS_COMMAND) await this.showRuleDocs(params.arguments?.[0]);
+        else log.warn(`Unknown command ${params.command}`);
+        return null;
+      }),
+    );
+    connection.languages.diagnostics.on(
+      guarded(log, 'textDocument/diagnostic', { kind: 'full' as const, items: [] }, async (params) => {
+        const analysed = await this.scheduler.whenCurrent(params.textDocument.uri, PULL_WAIT_MS);
+        return { kind: 'full' as const, items: analysed ? toDiagnostics(analysed) : [] };
+      }),
+    );
+    connection.onDidChangeConfiguration(
+      guarded(log, 'didChangeConfiguration', undefined, async (params) => {
+        if (!this.support.configuration) {
+          this.config.setClientSettingsEverywhere(settingsFromConfigurationChange(params.settings));
+        }
+        await this.reconfigure();
+      }),
+    );
+    connection.onDidChangeWatchedFiles(
+      guarded(log, 'didChangeWatchedFiles', undefined, async (params) => {
+        const configChanged = params.changes.some((change) => path.basename(change.uri) === CONFIG_FILE_NAME);
+        if (configChanged) await this.reconfigure();
+      }),
+    );
+    connection.onRequest(STATS_REQUEST, guarded(log, STATS_REQUEST, null, () => this.stats()));
+
+    try {
+      registerChecklistRequests(connection, this.services());
+    } catch (error) {
+      log.error('Registering the checklist requests failed; the rest of the server works', error);
+    }
+  }
+
+  private safely(name: string, action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      this.log.error(`${name} failed`, error);
+    }
+  }
+
+  private initialize(params: InitializeParams): InitializeResult {
+    try {
+      this.support = clientSupport(params.capabilities);
+      this.config.setFolders(initialFolders(params));
+      this.config.setInitialSettings(settingsFromInitializationOptions(params.initializationOptions));
+      this.workspaceTrusted = workspaceTrustedFromInitializationOptions(params.initializationOptions);
+      this.initialConfigProblems = this.config.reloadFiles();
+      this.config.resolve();
+    } catch (error) {
+      this.log.error('Reading the initial configuration failed; using defaults', error);
+    }
+    return { capabilities: this.capabilities(), serverInfo: { name: 'preflight', version: serverVersion() } };
+  }
+
+  private capabilities(): ServerCapabilities {
+    const capabilities: ServerCapabilities = {
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      hoverProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      executeCommandProvider: { commands: [SHOW_RULE_DOCS_COMMAND] },
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    };
+    if (this.support.pullDiagnostics) {
+      capabilities.diagnosticProvider = { identifier: 'preflight', interFileDependencies: false, workspaceDiagnostics: false };
+    }
+    return capabilities;
+  }
+
+  private async initialized(): Promise<void> {
+    // Notifications may only follow the initialize response, so config problems are published here.
+    this.publishConfigProblems(this.initialConfigProblems);
+    this.reportSettingsProblems(this.config.resolve());
+    this.watchConfigFiles();
+    if (this.support.workspaceFolderChanges) {
+      this.connection.workspace.onDidChangeWorkspaceFolders(
+        guarded(this.log, 'didChangeWorkspaceFolders', undefined, async (event) => {
+          const removed = new Set(event.removed.map((folder) => folder.uri));
+          const kept = this.config.getFolders().filter((folder) => !removed.has(folder.uri));
+          this.config.setFolders([...kept, ...toFolderInfos(event.added)]);
+          this.restartFallbackWatchers();
+          await this.reconfigure();
+        }),
+      );
+    }
+    if (this.support.configuration) {
+      const settingsArrived = this.pullSettings().then(() => this.reportSettingsProblems(this.config.resolve()));
+      const timeout = new Promise<void>((resolve) => setTimeout(resolve, INITIAL_SETTINGS_WAIT_MS));
+      await Promise.race([settingsArrived.catch((error) => this.log.error('Reading editor settings failed', error)), timeout]);
+    }
+    this.scheduler.setReady();
+  }
+
+  private shutdown(): void {
+    this.scheduler.dispose();
+    for (const watcher of this.fallbackWatchers) watcher.close();
+    this.fallbackWatchers = [];
+  }
+
+  private opened(document: TextDocument): void {
+    const filePath = analysisPathFor(document.uri, document.languageId);
+    if (filePath) this.scheduler.open(document, filePath);
+  }
+
+  private closed(document: TextDocument): void {
+    if (!this.scheduler.isOpen(document.uri)) return;
+    this.scheduler.close(document.uri);
+    if (!this.support.pullDiagnostics) this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    this.emitFindingsChanged(document.uri);
+  }
+
+  /** The analysis of the document's current version, or undefined when none arrives in time. */
+  private async currentAnalysis(uri: string, waitMs: number): Promise<AnalysedDocument | undefined> {
+    const analysed = await this.scheduler.whenCurrent(uri, waitMs);
+    const document = this.documents.get(uri);
+    return analysed && document && analysed.version === document.version ? analysed : undefined;
+  }
+
+  private configForAnalysis(filePath: string) {
+    const config = this.config.configForFile(filePath);
+    return isIgnored(filePath, this.config.folderOf(filePath)?.path, config.ignore) ? undefined : config;
+  }
+
+  private publish(result: AnalysedDocument): void {
+    if (!this.support.pullDiagnostics) {
+      this.connection.sendDiagnostics({ uri: result.uri, version: result.version, diagnostics: toDiagnostics(result) });
+    }
+    this.emitFindingsChanged(result.uri);
+  }
+
+  /** Re-reads config files and settings, then re-analyses every open document. Serialised. */
+  private reconfigure(): Promise<void> {
+    this.configReload = this.configReload.then(async () => {
+      this.publishConfigProblems(this.config.reloadFiles());
+      if (this.support.configuration) await this.pullSettings();
+      this.reportSettingsProblems(this.config.resolve());
+      this.scheduler.reanalyseAll();
+      if (this.support.pullDiagnostics && this.support.diagnosticsRefresh) {
+        await this.connection.languages.diagnostics.refresh();
+      }
+      for (const listener of this.configListeners) this.safely('config listener', listener);
+    });
+    const done = this.configReload;
+    this.configReload = done.catch((error) => this.log.error('Reloading the configuration failed', error));
+    return done;
+  }
+
+  private async pullSettings(): Promise<void> {
+    const folders = this.config.getFolders();
+    const items = [...folders.map((folder) => ({ scopeUri: folder.uri, section: 'preflight' })), { section: 'preflight' }];
+    const values: unknown[] = await this.connection.workspace.getConfiguration(items);
+    folders.forEach((folder, index) => this.config.setClientSettings(folder.path, values[index]));
+    this.config.setClientSettings(undefined, values[folders.length]);
+  }
+
+  private publishConfigProblems(problems: ConfigProblem[]): void {
+    const byFile = new Map<string, ConfigProblem[]>();
+    for (const problem of problems) byFile.set(problem.file, [...(byFile.get(problem.file) ?? []), problem]);
+    for (const file of this.configFilesWithProblems) {
+      if (!byFile.has(file)) this.connection.sendDiagnostics({ uri: pathToFileUri(file), diagnostics: [] });
+    }
+    for (const [file, fileProblems] of byFile) {
+      this.log.warn(`${file}: ${fileProblems.map((problem) => problem.message).join('; ')} (using defaults there)`);
+      this.connection.sendDiagnostics({ uri: pathToFileUri(file), diagnostics: configProblemDiagnostics(fileProblems) });
+    }
+    this.configFilesWithProblems = new Set(byFile.keys());
+  }
+
+  /** Problems in editor settings have no file to show them on: log them, and tell the user once per change. */
+  private reportSettingsProblems(problems: ConfigProblem[]): void {
+    const text = problems.map((problem) => problem.message).join('; ');
+    if (text === this.lastSettingsWarning) return;
+    this.lastSettingsWarning = text;
+    if (!text) return;
+    this.log.warn(`Preflight settings: ${text} (ignored)`);
+    void this.connection.window.showWarningMessage(`Preflight settings: ${text}`);
+  }
+
+  /** Asks the client to watch config files; falls back to watching the folders ourselves. */
+  private watchConfigFiles(): void {
+    if (this.support.watchedFilesRegistration) {
+      this.connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE_NAME}` }] })
+        .catch((error) => {
+          this.log.error('The client refused to watch config files; watching them here', error);
+          this.restartFallbackWatchers();
+        });
+    } else {
+      this.restartFallbackWatchers();
+    }
+  }
+
+  private restartFallbackWatchers(): void {
+    if (this.support.watchedFilesRegistration) return;
+    for (const watcher of this.fallbackWatchers) watcher.close();
+    this.fallbackWatchers = [];
+    for (const folder of this.config.getFolders()) {
+      try {
+        const watcher = fs.watch(folder.path, { persistent: false }, (_event, filename) => {
+          if (filename?.toString() === CONFIG_FILE_NAME) void this.reconfigure();
+        });
+        watcher.on('error', (error) => this.log.error(`Watching ${folder.path} for config changes failed`, error));
+        this.fallbackWatchers.push(watcher);
+      } catch (error) {
+        this.log.error(`Cannot watch ${folder.path} for config changes`, error);
+      }
+    }
+  }
+
+  private async showRuleDocs(ruleId: unknown): Promise<void> {
+    if (typeof ruleId !== 'string' || !findRule(ruleId)) {
+      this.log.warn(`${SHOW_RULE_DOCS_COMMAND}: unknown rule ${String(ruleId)}`);
+      return;
+    }
+    const uri = ruleDocUrl(ruleId);
+    if (this.support.showDocument) {
+      const result = await this.connection.window.showDocument({ uri, takeFocus: true });
+      if (result.success) return;
+    }
+    void this.connection.window.showInformationMessage(`Documentation for ${ruleId}: ${uri}`);
+  }
+
+  private stats(): ServerStats {
+    const memory = process.memoryUsage();
+    return {
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+      projectFiles: this.project.project.getSourceFiles().length,
+      diagnosticsMode: this.support.pullDiagnostics ? 'pull' : 'push',
+      ...this.scheduler.getStats(),
+    };
+  }
+
+  private emitFindingsChanged(uri: string): void {
+    for (const listener of this.findingsListeners) this.safely('findings listener', () => listener(uri));
+  }
+
+  services(): PreflightServices {
+    const toFindings = (analysed: AnalysedDocument): DocumentFindings => ({
+      uri: analysed.uri,
+      filePath: analysed.filePath,
+      version: analysed.version,
+      findings: analysed.findings,
+    });
+    const subscribe = <T>(set: Set<T>, listener: T): Disposable => {
+      set.add(listener);
+      return { dispose: () => set.delete(listener) };
+    };
+    return {
+      project: this.project,
+      workspaceTrusted: () => this.workspaceTrusted,
+      workspaceFolders: () => this.config.getFolders(),
+      configFor: (folderPath) => this.config.configForFolder(folderPath),
+      latestFindings: () => this.scheduler.allLatest().map(toFindings),
+      findingsFor: (uri) => {
+        const analysed = this.scheduler.latest(uri);
+        return analysed ? toFindings(analysed) : undefined;
+      },
+      onFindingsChanged: (listener) => subscribe(this.findingsListeners, listener),
+      onConfigChanged: (listener) => subscribe(this.configListeners, listener),
+      log: (level, message) => this.log[level](message),
+    };
+  }
+}
+
+function serverVersion(): string {
+  try {
+    const manifest = path.resolve(__dirname, '..', '..', 'package.json');
+    return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export function startServer(connection: Connection): PreflightServer {
+  const server = new PreflightServer(connection);
+  server.start();
+  return server;
+}

@@ -1,0 +1,133 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CONFIG_FILE_NAME, applySettings, loadConfigFile, type ConfigProblem, type LoadedConfig } from '../config/load';
+import { DEFAULT_CONFIG, type ResolvedConfig } from '../config/types';
+import { isInside } from './paths';
+import type { WorkspaceFolderInfo } from './services';
+
+/** Editor settings for one scope: the `preflight` section, as the client sent it. */
+export type EditorSettings = unknown;
+
+const OUTSIDE_FOLDERS = '';
+
+/**
+ * The configuration of each workspace folder: its preflight.config.json, then
+ * settings from initializationOptions, then settings from the client
+ * (workspace/configuration or didChangeConfiguration), each layer over the last.
+ */
+export class ConfigStore {
+  private folders: WorkspaceFolderInfo[] = [];
+  private initialSettings: EditorSettings;
+  /** Settings the client gave per folder path ('' = outside any folder). */
+  private clientSettings = new Map<string, EditorSettings>();
+  private fileConfigs = new Map<string, LoadedConfig>();
+  private resolved = new Map<string, ResolvedConfig>();
+  private settingsProblems: ConfigProblem[] = [];
+
+  setFolders(folders: WorkspaceFolderInfo[]): void {
+    this.folders = folders;
+  }
+
+  getFolders(): WorkspaceFolderInfo[] {
+    return [...this.folders];
+  }
+
+  setInitialSettings(settings: EditorSettings): void {
+    this.initialSettings = settings;
+  }
+
+  /** Settings pushed without a scope (didChangeConfiguration payload) apply everywhere. */
+  setClientSettingsEverywhere(settings: EditorSettings): void {
+    this.clientSettings.clear();
+    for (const folder of this.folders) this.clientSettings.set(folder.path, settings);
+    this.clientSettings.set(OUTSIDE_FOLDERS, settings);
+  }
+
+  setClientSettings(folderPath: string | undefined, settings: EditorSettings): void {
+    this.clientSettings.set(folderPath ?? OUTSIDE_FOLDERS, settings);
+  }
+
+  /** Re-reads every folder's preflight.config.json. Returns the problems found, for diagnostics. */
+  reloadFiles(): ConfigProblem[] {
+    this.fileConfigs.clear();
+    const problems: ConfigProblem[] = [];
+    for (const folder of this.folders) {
+      const file = path.join(folder.path, CONFIG_FILE_NAME);
+      if (!fs.existsSync(file)) continue;
+      const loaded = loadConfigFile(file);
+      this.fileConfigs.set(folder.path, loaded);
+      problems.push(...loaded.problems.map((problem) => ({ ...problem, file: problem.file || file })));
+    }
+    return problems;
+  }
+
+  /** The config files looked for, whether or not they exist. */
+  configFilePaths(): string[] {
+    return this.folders.map((folder) => path.join(folder.path, CONFIG_FILE_NAME));
+  }
+
+  /** Recomputes every folder's configuration from its layers. Returns problems in the editor settings. */
+  resolve(): ConfigProblem[] {
+    this.resolved.clear();
+    this.settingsProblems = [];
+    for (const scope of [...this.folders.map((folder) => folder.path), OUTSIDE_FOLDERS]) {
+      this.resolved.set(scope, this.resolveScope(scope));
+    }
+    const seen = new Set<string>();
+    return this.settingsProblems.filter((problem) => !seen.has(problem.message) && seen.add(problem.message));
+  }
+
+  /** The configuration for a workspace folder path (defaults outside any folder). */
+  configForFolder(folderPath: string): ResolvedConfig {
+    return this.resolved.get(folderPath) ?? this.resolved.get(OUTSIDE_FOLDERS) ?? DEFAULT_CONFIG;
+  }
+
+  /** The configuration that applies to a file: that of the innermost folder holding it. */
+  configForFile(filePath: string): ResolvedConfig {
+    return this.configForFolder(this.folderOf(filePath)?.path ?? OUTSIDE_FOLDERS);
+  }
+
+  folderOf(filePath: string): WorkspaceFolderInfo | undefined {
+    let best: WorkspaceFolderInfo | undefined;
+    for (const folder of this.folders) {
+      if (isInside(filePath, folder.path) && (!best || folder.path.length > best.path.length)) best = folder;
+    }
+    return best;
+  }
+
+  private resolveScope(scope: string): ResolvedConfig {
+    let config = this.fileConfigs.get(scope)?.config ?? DEFAULT_CONFIG;
+    for (const settings of [this.initialSettings, this.clientSettings.get(scope)]) {
+      if (settings === undefined || settings === null) continue;
+      const applied = applySettings(config, settings);
+      config = applied.config;
+      this.settingsProblems.push(...applied.problems);
+    }
+    return config;
+  }
+}
+
+function hasPreflightSection(value: unknown): value is { preflight: unknown } {
+  return typeof value === 'object' && value !== null && 'preflight' in value;
+}
+
+/**
+ * The `preflight` settings in initializationOptions: under `settings` (as the
+ * VS Code extension sends them), under `preflight`, or the options themselves
+ * (as other editors' users tend to write them).
+ */
+export function settingsFromInitializationOptions(options: unknown): EditorSettings {
+  if (hasPreflightSection(options)) return options.preflight;
+  if (typeof options === 'object' && options !== null && 'settings' in options) return (options as { settings: unknown }).settings;
+  return options;
+}
+
+/** False only when the client says the workspace is not trusted (VS Code Restricted Mode). */
+export function workspaceTrustedFromInitializationOptions(options: unknown): boolean {
+  return !(typeof options === 'object' && options !== null && (options as { workspaceTrusted?: unknown }).workspaceTrusted === false);
+}
+
+/** A didChangeConfiguration payload holds all of the client's settings; ours are under `preflight`. */
+export function settingsFromConfigurationChange(settings: unknown): EditorSettings {
+  return hasPreflightSection(settings) ? settings.preflight : undefined;
+}
