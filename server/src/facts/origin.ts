@@ -207,7 +207,8 @@ function assignmentTargets(sourceFile: SourceFile): AssignmentTargets {
   return targets;
 }
 
-function isReassigned(name: Identifier): boolean {
+/** True when the variable `name` declares is written again anywhere in its file (`=`, `??=`, `+=`, `++`, destructuring). */
+export function isReassigned(name: Identifier): boolean {
   const targets = assignmentTargets(name.getSourceFile());
   if (targets.destructured.has(name.getText())) return true;
   const candidates = targets.byName.get(name.getText());
