@@ -18,7 +18,7 @@ const CONFIG_FILE_GLOB = '**/preflight.config.json';
 /** What the server receives as `initializationOptions`. */
 export interface PreflightInitializationOptions {
   /** The `preflight.*` settings when the session starts (later changes arrive through `workspace/configuration`). */
-  settings: Record<string, unknown>;
+  preflight: Record<string, unknown>;
   /** False in Restricted Mode: the server must not run programs (git) on the workspace's behalf. */
   workspaceTrusted: boolean;
 }
@@ -53,7 +53,7 @@ export class ServerSession implements vscode.Disposable {
       diagnosticCollectionName: 'preflight',
       synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: configWatcher },
       initializationOptions: (): PreflightInitializationOptions => ({
-        settings: currentSettings(),
+        preflight: currentSettings(),
         workspaceTrusted: vscode.workspace.isTrusted,
       }),
       errorHandler: {
