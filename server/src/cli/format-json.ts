@@ -1,0 +1,7 @@
+import type { CheckReport } from './report';
+
+/** Exactly one JSON document (contracts.md, `--format json`). */
+export function formatJson(report: CheckReport, version: string): string {
+  const document = { tool: 'preflight', version, files: report.files, findings: report.findings };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

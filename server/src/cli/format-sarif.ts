@@ -1,0 +1,117 @@
+import { createHash } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import type { Severity } from '../engine/finding';
+import type { Rule } from '../rules/rule';
+import { renderRuleHelp } from '../docs/generate';
+import { ruleDocUrl } from '../docs/links';
+import type { CheckReport, ReportedFinding } from './report';
+
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const FINGERPRINT_KEY = 'preflightFindingHash/v1';
+const SOURCE_ROOT = '%SRCROOT%';
+
+type SarifLevel = 'error' | 'warning' | 'note';
+
+export function sarifLevel(severity: Severity): SarifLevel {
+  return severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note';
+}
+
+/** GitHub ranks security alerts by this score (0–10). */
+function securitySeverity(severity: Severity): string {
+  return severity === 'error' ? '8.0' : severity === 'warning' ? '5.0' : '2.0';
+}
+
+function plainText(markdown: string): string {
+  return markdown.replace(/`/g, '').replace(/\*\*/g, '');
+}
+
+function sarifRule(rule: Rule): Record<string, unknown> {
+  const { meta } = rule;
+  const help = renderRuleHelp(rule);
+  const properties: Record<string, unknown> = { tags: [meta.category, 'production-readiness'], precision: 'high' };
+  if (meta.category === 'security') {
+    (properties.tags as string[]).push('security');
+    properties['security-severity'] = securitySeverity(meta.defaultSeverity);
+  }
+  return {
+    id: meta.id,
+    name: meta.id.replace(/(^|-)([a-z])/g, (_m, _dash: string, letter: string) => letter.toUpperCase()),
+    shortDescription: { text: meta.title },
+    fullDescription: { text: plainText(meta.explanation.trim()) },
+    help: { text: plainText(help), markdown: help },
+    helpUri: ruleDocUrl(meta.id),
+    defaultConfiguration: { level: sarifLevel(meta.defaultSeverity) },
+    properties,
+  };
+}
+
+function normaliseLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Stable across line shifts: the rule, the file, the flagged line's text
+ * (whitespace-normalised) and which occurrence of that triple it is.
+ */
+function fingerprints(findings: readonly ReportedFinding[], sources: Map<string, string>): string[] {
+  const seen = new Map<string, number>();
+  const linesOf = new Map<string, string[]>();
+  return findings.map((finding) => {
+    let lines = linesOf.get(finding.file);
+    if (!lines) {
+      lines = (sources.get(finding.file) ?? '').split(/\r?\n/);
+      linesOf.set(finding.file, lines);
+    }
+    const key = `${finding.ruleId}\u0000${finding.file}\u0000${normaliseLine(lines[finding.line - 1] ?? '')}`;
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    return `${createHash('sha256').update(key).digest('hex').slice(0, 32)}:${occurrence}`;
+  });
+}
+
+function artifactUri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
+}
+
+/** SARIF 2.1.0 for GitHub code scanning: rules with help, results with locations and partialFingerprints. */
+export function formatSarif(report: CheckReport, options: { version: string; rules: readonly Rule[]; cwd: string }): string {
+  const ruleIndex = new Map(options.rules.map((rule, i) => [rule.meta.id, i]));
+  const prints = fingerprints(report.findings, report.sources);
+  const results = report.findings.map((finding, i) => ({
+    ruleId: finding.ruleId,
+    ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),
+    level: sarifLevel(finding.severity),
+    message: { text: finding.message },
+    locations: [
+      {
+        physicalLocation: {
+          artifactLocation: { uri: artifactUri(finding.file), uriBaseId: SOURCE_ROOT },
+          region: { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine, endColumn: finding.endColumn },
+        },
+      },
+    ],
+    partialFingerprints: { [FINGERPRINT_KEY]: prints[i] },
+    properties: { category: finding.category, severity: finding.severity, fixes: finding.fixes.map((f) => f.title) },
+  }));
+  const baseUri = pathToFileURL(options.cwd).href;
+  const log = {
+    $schema: SARIF_SCHEMA,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'Preflight',
+            semanticVersion: options.version,
+            version: options.version,
+            rules: options.rules.map(sarifRule),
+          },
+        },
+        originalUriBaseIds: { [SOURCE_ROOT]: { uri: baseUri.endsWith('/') ? baseUri : `${baseUri}/` } },
+        columnKind: 'utf16CodeUnits',
+        results,
+      },
+    ],
+  };
+  return `${JSON.stringify(log, null, 2)}\n`;
+}

@@ -1,0 +1,38 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/** Where a command reads and writes; the real process by default, so tests can run commands in-process too. */
+export interface CliIO {
+  cwd: string;
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Colours in text output (stdout is a terminal and NO_COLOR is unset). */
+  color: boolean;
+}
+
+export function processIO(): CliIO {
+  return {
+    cwd: process.cwd(),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+  };
+}
+
+/** A mistake in how the command was called: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+let cachedVersion: string | undefined;
+
+/** The version of the preflight-server package. */
+export function toolVersion(): string {
+  if (cachedVersion === undefined) {
+    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    cachedVersion = manifest.version;
+  }
+  return cachedVersion;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;

@@ -1,0 +1,89 @@
+import type { Rule } from '../rules/rule';
+
+const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'];
+const SEVERITY_DESCRIPTIONS = [
+  'Will break or leak in production.',
+  'Likely to fail under load or faults.',
+  'A gap a reviewer should decide on.',
+  'A suggestion, shown faintly.',
+  'The rule does not run.',
+];
+
+function ruleProperty(rule: Rule): Record<string, unknown> {
+  const { meta } = rule;
+  const summary = `${meta.title} (${meta.category}, default: ${meta.defaultSeverity}).`;
+  return {
+    description: summary,
+    markdownDescription: `**${meta.title}** — category \`${meta.category}\`, default \`${meta.defaultSeverity}\`.\n\n${meta.explanation}`,
+    allOf: [{ $ref: '#/definitions/ruleSetting' }],
+  };
+}
+
+/** The JSON schema of preflight.config.json, with one property per rule of `rules`. */
+export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknown> {
+  const ruleProperties: Record<string, unknown> = {};
+  for (const rule of [...rules].sort((a, b) => (a.meta.id < b.meta.id ? -1 : 1))) ruleProperties[rule.meta.id] = ruleProperty(rule);
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'Preflight configuration',
+    description: 'preflight.config.json: rule severities, ignored paths and the readiness checklist. Generated from the rule registry by `npm run docs`.',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      $schema: { type: 'string' },
+      rules: {
+        description: 'Rule severities: "error", "warning", "info", "hint" or "off", or [severity, { options }]. Rules not listed run at their default severity.',
+        type: 'object',
+        additionalProperties: false,
+        properties: ruleProperties,
+      },
+      ignore: {
+        description: 'Paths not to analyse, in .gitignore syntax relative to this file, e.g. "scripts/**" or "**/*.generated.ts".',
+        type: 'array',
+        items: { type: 'string', minLength: 1 },
+        uniqueItems: true,
+      },
+      checklist: {
+        description: 'The readiness checklist.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          baseBranch: {
+            description: 'The branch pull requests target; the checklist covers the files changed since the merge base with it. Default: origin/HEAD, else main, else master.',
+            type: 'string',
+            minLength: 1,
+          },
+          items: {
+            description: 'Manual checklist items of this project, added to the built-in ones.',
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'title'],
+              properties: {
+                id: { description: 'Stable id; ticks are stored under it.', type: 'string', minLength: 1 },
+                title: { description: 'What to check, as shown in the checklist.', type: 'string', minLength: 1 },
+                required: { description: 'Whether the item must be ticked before the checklist passes.', type: 'boolean' },
+              },
+            },
+          },
+        },
+      },
+    },
+    definitions: {
+      severity: { enum: SEVERITIES, enumDescriptions: SEVERITY_DESCRIPTIONS },
+      ruleSetting: {
+        anyOf: [
+          { $ref: '#/definitions/severity' },
+          {
+            type: 'array',
+            description: '[severity, { options }]',
+            minItems: 1,
+            maxItems: 2,
+            items: [{ $ref: '#/definitions/severity' }, { type: 'object', description: 'Options of the rule.' }],
+          },
+        ],
+      },
+    },
+  };
+}

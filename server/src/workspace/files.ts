@@ -1,0 +1,196 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isAnalysablePath, MAX_ANALYSED_BYTES } from '../parse/project';
+import { defaultExclusionReason, excludedDirectoryReason, isTestFileName } from './exclusions';
+import { ancestorGitignoreLayers, ignoreLayer, isIgnoredByLayers, readIgnoreFile, type IgnoreLayer } from './ignore-files';
+
+export interface CollectOptions {
+  /** Folder the config `ignore` patterns are relative to (the workspace root, where preflight.config.json lives). */
+  root: string;
+  /** Config `ignore` patterns, in .gitignore syntax (`scripts/**`, `**\/*.generated.ts`). */
+  ignore?: readonly string[];
+  /** Honour .gitignore files (default true). */
+  gitignore?: boolean;
+}
+
+/** A file or folder left out, with why, for a warning line. */
+export interface SkippedPath {
+  path: string;
+  reason: string;
+}
+
+export interface CollectedFiles {
+  /** Absolute paths of the source files to analyse, sorted, without duplicates. */
+  files: string[];
+  /** Things the user should hear about: unreadable folders, named files that are not analysed. */
+  skipped: SkippedPath[];
+}
+
+export class PathNotFoundError extends Error {
+  constructor(readonly path: string) {
+    super(`path not found: ${path}`);
+  }
+}
+
+class FileCollector {
+  readonly files = new Set<string>();
+  readonly skipped: SkippedPath[] = [];
+  private readonly configLayer: IgnoreLayer;
+
+  constructor(private readonly options: CollectOptions) {
+    this.configLayer = ignoreLayer(path.resolve(options.root), options.ignore ?? []);
+  }
+
+  private get useGitignore(): boolean {
+    return this.options.gitignore ?? true;
+  }
+
+  private ignoredByConfig(target: string, isDirectory: boolean): boolean {
+    return isIgnoredByLayers([this.configLayer], target, isDirectory);
+  }
+
+  /** A file named on the command line: analysed unless it is not source code or the config ignores it. */
+  addNamedFile(file: string): void {
+    if (!isAnalysablePath(file)) {
+      this.skipped.push({ path: file, reason: 'not a JavaScript or TypeScript source file' });
+    } else if (this.ignoredByConfig(file, false)) {
+      this.skipped.push({ path: file, reason: 'matches an "ignore" pattern in the config' });
+    } else {
+      this.files.add(file);
+    }
+  }
+
+  async walkFolder(folder: string): Promise<void> {
+    const layers = this.useGitignore ? ancestorGitignoreLayers(folder) : [];
+    await this.walk(folder, layers);
+  }
+
+  private async walk(folder: string, inherited: IgnoreLayer[]): Promise<void> {
+    let entries: fs.Dirent[];
+    try {
+      entries = await fs.promises.readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      this.skipped.push({ path: folder, reason: `cannot read folder (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
+      return;
+    }
+    const own = this.useGitignore && entries.some((e) => e.name === '.gitignore') ? readIgnoreFile(path.join(folder, '.gitignore')) : undefined;
+    const layers = own ? [...inherited, own] : inherited;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const target = path.join(folder, entry.name);
+      const kind = await entryKind(entry, target);
+      if (kind === 'folder') {
+        if (excludedDirectoryReason(entry.name)) continue;
+        if (isIgnoredByLayers(layers, target, true) || this.ignoredByConfig(target, true)) continue;
+        await this.walk(target, layers);
+      } else if (kind === 'file') {
+        if (!isAnalysablePath(entry.name) || isTestFileName(entry.name)) continue;
+        if (isIgnoredByLayers(layers, target, false) || this.ignoredByConfig(target, false)) continue;
+        this.files.add(target);
+      }
+    }
+  }
+}
+
+/** Files and symlinks to files count as files; symlinked folders are not followed (they can loop). */
+async function entryKind(entry: fs.Dirent, target: string): Promise<'file' | 'folder' | 'other'> {
+  if (entry.isDirectory()) return 'folder';
+  if (entry.isFile()) return 'file';
+  if (entry.isSymbolicLink()) {
+    try {
+      return (await fs.promises.stat(target)).isFile() ? 'file' : 'other';
+    } catch {
+      return 'other';
+    }
+  }
+  return 'other';
+}
+
+/**
+ * The source files under `paths` (files or folders, relative to `cwd` or
+ * absolute) that Preflight analyses: JS/TS sources, not in node_modules, dist,
+ * build, coverage, out or dot-folders, not tests (`*.test.*`, `*.spec.*`,
+ * `__tests__/`, `test/`, `tests/`), not `*.d.ts`, not matched by `.gitignore`
+ * files or the config's `ignore` patterns. Throws PathNotFoundError for a path
+ * that does not exist.
+ */
+export async function collectSourceFiles(paths: readonly string[], cwd: string, options: CollectOptions): Promise<CollectedFiles> {
+  const collector = new FileCollector(options);
+  const targets = paths.length > 0 ? paths : ['.'];
+  for (const given of targets) {
+    const target = path.resolve(cwd, given);
+    let stat: fs.Stats;
+    try {
+      stat = await fs.promises.stat(target);
+    } catch {
+      throw new PathNotFoundError(given);
+    }
+    if (stat.isDirectory()) await collector.walkFolder(target);
+    else collector.addNamedFile(target);
+  }
+  return { files: [...collector.files].sort(), skipped: collector.skipped };
+}
+
+/** Whether a file inside `root` would be analysed by default (ignoring .gitignore and config patterns). */
+export function isAnalysedByDefault(file: string, root: string): boolean {
+  return defaultExclusionReason(path.relative(root, file)) === undefined;
+}
+
+export type SourceText = { kind: 'text'; text: string; bytes: number } | { kind: 'skipped'; reason: string };
+
+const SNIFF_BYTES = 64 * 1024;
+const MINIFIED_MIN_BYTES = 4096;
+const MINIFIED_AVERAGE_LINE = 300;
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
+  if (bytes >= 1000) return `${Math.round(bytes / 1000)} KB`;
+  return `${bytes} bytes`;
+}
+
+/** Minified bundles: a `.min.` name, or long average lines over a file of some size. */
+export function looksMinified(fileName: string, text: string): boolean {
+  if (/\.min\.[cm]?[jt]sx?$/.test(fileName)) return true;
+  if (text.length < MINIFIED_MIN_BYTES) return false;
+  const lines = text.split('\n').length;
+  return text.length / lines > MINIFIED_AVERAGE_LINE;
+}
+
+function hasNulByte(buffer: Buffer): boolean {
+  return buffer.indexOf(0) !== -1;
+}
+
+async function readHead(file: string, bytes: number): Promise<Buffer> {
+  const handle = await fs.promises.open(file, 'r');
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Reads a source file for analysis, or says why it is skipped: unreadable,
+ * binary (NUL bytes), minified, or larger than MAX_ANALYSED_BYTES. Never throws.
+ */
+export async function readSourceText(file: string): Promise<SourceText> {
+  const name = path.basename(file);
+  try {
+    const { size } = await fs.promises.stat(file);
+    if (size > MAX_ANALYSED_BYTES) {
+      const head = await readHead(file, SNIFF_BYTES);
+      if (hasNulByte(head)) return { kind: 'skipped', reason: `binary file (${formatBytes(size)})` };
+      if (looksMinified(name, head.toString('utf8'))) return { kind: 'skipped', reason: `minified (${formatBytes(size)})` };
+      return { kind: 'skipped', reason: `too large (${formatBytes(size)}; the limit is ${formatBytes(MAX_ANALYSED_BYTES)})` };
+    }
+    const buffer = await fs.promises.readFile(file);
+    if (hasNulByte(buffer)) return { kind: 'skipped', reason: `binary file (${formatBytes(buffer.length)})` };
+    const text = buffer.toString('utf8');
+    if (looksMinified(name, text)) return { kind: 'skipped', reason: `minified (${formatBytes(buffer.length)})` };
+    return { kind: 'text', text, bytes: buffer.length };
+  } catch (error) {
+    return { kind: 'skipped', reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
+  }
+}

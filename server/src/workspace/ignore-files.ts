@@ -1,0 +1,86 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+/** The patterns of one ignore file (or the config's `ignore` list), relative to `base`. */
+export interface IgnoreLayer {
+  base: string;
+  matcher: Ignore;
+}
+
+export function ignoreLayer(base: string, patterns: readonly string[]): IgnoreLayer {
+  return { base, matcher: ignore().add([...patterns]) };
+}
+
+/** Reads a .gitignore-style file into a layer; undefined when it does not exist or cannot be read. */
+export function readIgnoreFile(file: string, base = path.dirname(file)): IgnoreLayer | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return { base, matcher: ignore().add(text) };
+}
+
+/** Path of `target` relative to `base` with `/`, or undefined when it is not inside `base`. */
+function relativeInside(base: string, target: string): string | undefined {
+  const relative = path.relative(base, target);
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined;
+  return relative.split(path.sep).join('/');
+}
+
+/**
+ * What one layer says about a path: 'ignored', 'unignored' (a `!pattern`
+ * matched), or undefined when none of its patterns apply.
+ */
+export function layerVerdict(layer: IgnoreLayer, target: string, isDirectory: boolean): 'ignored' | 'unignored' | undefined {
+  const relative = relativeInside(layer.base, target);
+  if (relative === undefined) return undefined;
+  const result = layer.matcher.test(isDirectory ? `${relative}/` : relative);
+  if (result.ignored) return 'ignored';
+  if (result.unignored) return 'unignored';
+  return undefined;
+}
+
+/**
+ * Git's precedence: the deepest .gitignore with a matching pattern decides.
+ * `layers` are ordered from the shallowest to the deepest.
+ */
+export function isIgnoredByLayers(layers: readonly IgnoreLayer[], target: string, isDirectory: boolean): boolean {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    const verdict = layerVerdict(layers[i]!, target, isDirectory);
+    if (verdict) return verdict === 'ignored';
+  }
+  return false;
+}
+
+/** The folder holding `.git` at or above `start`, if any. */
+export function findGitRoot(start: string): string | undefined {
+  let dir = path.resolve(start);
+  for (;;) {
+    if (fs.existsSync(path.join(dir, '.git'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/**
+ * The ignore layers that apply above `folder` (exclusive): `.git/info/exclude`
+ * and every .gitignore from the repository root down to `folder`'s parent.
+ */
+export function ancestorGitignoreLayers(folder: string): IgnoreLayer[] {
+  const root = findGitRoot(folder);
+  if (!root) return [];
+  const layers: IgnoreLayer[] = [];
+  const exclude = readIgnoreFile(path.join(root, '.git', 'info', 'exclude'), root);
+  if (exclude) layers.push(exclude);
+  const chain: string[] = [];
+  for (let dir = path.resolve(folder); dir !== root; dir = path.dirname(dir)) chain.unshift(path.dirname(dir));
+  for (const dir of chain) {
+    const layer = readIgnoreFile(path.join(dir, '.gitignore'));
+    if (layer) layers.push(layer);
+  }
+  return layers;
+}

@@ -1,0 +1,4 @@
+export * from './exclusions';
+export * from './ignore-files';
+export * from './files';
+export * from './git';
