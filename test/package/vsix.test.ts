@@ -22,6 +22,7 @@ const ALLOWED = [
   /^extension\/readme\.md$/,
   /^extension\/LICENSE\.txt$/,
   /^extension\/changelog\.md$/,
+  /^extension\/images\/icon\.png$/,
   /^extension\/dist\/(extension|server)\.js$/,
   /^extension\/dist\/codicons\/codicon\.(css|ttf)$/,
   /^extension\/client\/media\/[^/]+$/,
@@ -141,6 +142,7 @@ describe('the .vsix package (npm run package)', function () {
     const required = [
       'extension/package.json',
       'extension/LICENSE.txt',
+      'extension/images/icon.png',
       'extension/dist/extension.js',
       'extension/dist/server.js',
       'extension/dist/codicons/codicon.css',
