@@ -1,6 +1,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCancelled, analyzeSourceFileAsync, type RuleFailure } from '../engine/analyze';
 import type { Finding } from '../engine/finding';
+import type { Rule } from '../rules/rule';
 import type { ResolvedConfig } from '../config/types';
 import { MAX_ANALYSED_BYTES, type AnalysisProject } from '../parse/project';
 import { describeError, type ServerLog } from './log';
@@ -15,7 +16,9 @@ export interface AnalysedDocument extends DocumentFindings {
 
 export interface SchedulerOptions {
   project: AnalysisProject;
-  log: ServerLog;
+  log: Pick<ServerLog, 'info' | 'error' | 'once'>;
+  /** The rules to run; all of Preflight's by default. */
+  rules?: readonly Rule[];
   /** Delay after a change before analysing, so that typing does not analyse every keystroke. */
   debounceMs: number;
   /** The configuration for a file, or undefined when the file is ignored by it. */
@@ -215,6 +218,7 @@ export class AnalysisScheduler {
     try {
       const analysis = await analyzeSourceFileAsync(sourceFile, {
         config,
+        rules: this.options.rules,
         isCancelled: isStale,
         onRuleFailure: (failure) => failures.push(failure),
       });
