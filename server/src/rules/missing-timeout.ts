@@ -1,4 +1,17 @@
+import { SyntaxKind, type CallExpression, type ObjectLiteralExpression } from 'ts-morph';
+import type { Fix, TextEdit } from '../engine/finding';
+import {
+  httpClientInstances,
+  outboundHttpCalls,
+  type HttpClientInstance,
+  type OptionsSlot,
+  type OutboundHttpCall,
+  type TimeoutJudgement,
+} from '../facts/http';
+import type { TimeoutFixSpec } from '../facts/tables/http-clients';
 import { createRule } from './rule';
+
+const CONSEQUENCE = 'a slow upstream holds this request open forever.';
 
 export const missingTimeout = createRule({
   meta: {
@@ -6,11 +19,203 @@ export const missingTimeout = createRule({
     title: 'Outbound HTTP call without a timeout',
     category: 'resilience',
     defaultSeverity: 'warning',
-    explanation: 'TODO',
-    fix: 'TODO',
-    examples: [],
+    explanation: [
+      '`fetch`, axios, got and Node\'s `http`/`https` have **no timeout by default**. When the service you call',
+      'stops answering without closing the connection (a hung process, a dead load-balancer target, a packet-dropping',
+      'firewall, a database lock upstream), the request simply waits.',
+      '',
+      'Nothing crashes, so nothing alerts. The event loop stays healthy, but every incoming request that reaches this',
+      'call parks an open socket, its memory and whatever it holds (a database connection, a lock, a job slot).',
+      'Traffic keeps arriving while none of it finishes: in-flight requests pile up, the agent\'s socket pool and your',
+      'own connection pools run dry, and calls that have nothing to do with the slow upstream start to queue behind them.',
+      'Your callers then time out on *you*, retry, and add load — one slow dependency becomes an outage of this service',
+      'and of everything upstream of it (a cascading failure).',
+      '',
+      'A timeout turns "hangs forever" into a fast, visible error that the caller can retry, fall back from or report.',
+    ].join('\n'),
+    fix: [
+      'Give every outbound call a deadline that fits the caller\'s own budget (well under your server\'s request timeout):',
+      '',
+      '- `fetch` (global, undici, node-fetch): `fetch(url, { signal: AbortSignal.timeout(10_000) })`; node-fetch v2 also takes `timeout`.',
+      '- axios: `timeout: 10_000` in the call\'s config, or once on the instance: `axios.create({ timeout: 10_000 })`',
+      '  (or `instance.defaults.timeout = 10_000` / `axios.defaults.timeout = 10_000` in the same module).',
+      '- got: `timeout: { request: 10_000 }`, on the call or on `got.extend({...})`.',
+      '- `http`/`https`: the `timeout` option or `req.setTimeout(10_000)` — these only emit `timeout`, so destroy the',
+      '  request in the handler (`req.on("timeout", () => req.destroy(new Error("upstream timeout")))`), or pass',
+      '  `signal: AbortSignal.timeout(10_000)`, which aborts it.',
+      '- superagent: `.timeout({ response: 5_000, deadline: 10_000 })` in the chain.',
+      '',
+      'The quick fix adds a 10-second timeout in the library\'s own form; tune the number to the upstream\'s real latency.',
+    ].join('\n'),
+    notFlagged: [
+      'Options the file cannot see: an options object from a parameter, an unresolved spread, a helper\'s return value.',
+      'Calls through a client instance whose creation is not in this file (imported from another module or package).',
+      'Calls through an `axios.create`/`got.extend` instance: the instance is flagged once, at its creation, and its calls are not flagged again.',
+      'A timeout set on the instance (`axios.create({ timeout })`, `instance.defaults.timeout = …`), on `axios.defaults` in the same module, or by a request interceptor that sets `config.timeout`.',
+      'A request object that leaves the function (returned from a non-async function, passed to another function), since the timeout may be set there.',
+      'Functions or methods that merely share a name with a client (`fetch` declared locally or imported from your own module, a `.get` on a Map).',
+      'Clients with a default timeout, such as ky and undici\'s `request`.',
+    ],
+    examples: [
+      {
+        bad: [
+          'export async function loadInvoice(id: string) {',
+          '  const response = await fetch(`https://billing.internal/invoices/${id}`);',
+          '  return response.json();',
+          '}',
+        ].join('\n'),
+        good: [
+          'export async function loadInvoice(id: string) {',
+          '  const response = await fetch(`https://billing.internal/invoices/${id}`, {',
+          '    signal: AbortSignal.timeout(5_000),',
+          '  });',
+          '  return response.json();',
+          '}',
+        ].join('\n'),
+      },
+      {
+        bad: ["import axios from 'axios';", '', "export const billing = axios.create({ baseURL: 'https://billing.internal' });"].join('\n'),
+        good: [
+          "import axios from 'axios';",
+          '',
+          "export const billing = axios.create({ baseURL: 'https://billing.internal', timeout: 5_000 });",
+        ].join('\n'),
+      },
+    ],
   },
-  check() {
-    // TODO: implement to rules.md
+  check({ facts, report }) {
+    for (const call of outboundHttpCalls(facts)) {
+      if (call.instance?.reportAt === 'creation') continue;
+      if (call.timeout.state !== 'missing') continue;
+      const fix = fixForCall(call);
+      report({ node: call.call, message: callMessage(call), fixes: fix ? [fix] : [] });
+    }
+    for (const instance of httpClientInstances(facts)) {
+      if (instance.reportAt !== 'creation' || instance.timeout.state !== 'missing') continue;
+      // An instance extending one that is already flagged is fixed by fixing that one.
+      if (instance.parent && instance.parent.timeout.state === 'missing') continue;
+      const fix = fixForOptions(instance.creation, instance.optionsSlot, instance.library.timeout.fix, instance.timeout);
+      report({ node: instance.creation, message: instanceMessage(instance), fixes: fix ? [fix] : [] });
+    }
   },
 });
+
+// ---------------------------------------------------------------------------
+// Messages
+
+function callMessage(call: OutboundHttpCall): string {
+  const disabled = disabledText(call.timeout);
+  if (disabled) return `${call.label} sets \`${disabled}\`, which turns the timeout off: ${CONSEQUENCE}`;
+  const missing = call.library.timeout.missing;
+  const hint = missing && call.library.id !== 'fetch' && call.library.id !== 'undici' ? ` (${missing})` : '';
+  return `${call.label} has no timeout${hint}: ${CONSEQUENCE}`;
+}
+
+function instanceMessage(instance: HttpClientInstance): string {
+  const consequence = 'every request through it waits forever on a slow upstream.';
+  const disabled = disabledText(instance.timeout);
+  if (disabled) return `${instance.label} creates a client with \`${disabled}\`, which turns the timeout off: ${consequence}`;
+  return `${instance.label} creates a client with no timeout (${instance.library.timeout.missing}): ${consequence}`;
+}
+
+function disabledText(judgement: TimeoutJudgement): string | undefined {
+  return judgement.disabledBy?.getText().replace(/\s+/g, ' ');
+}
+
+// ---------------------------------------------------------------------------
+// Fixes
+
+function fixForCall(call: OutboundHttpCall): Fix | undefined {
+  const spec = call.library.timeout.fix;
+  if (spec.kind === 'chain') {
+    // A builder given a callback has already been sent: a timeout chained afterwards does nothing.
+    if (call.sentImmediately) return undefined;
+    return { title: spec.title, edits: [{ start: call.call.getEnd(), end: call.call.getEnd(), newText: spec.text }] };
+  }
+  return fixForOptions(call.call, call.optionsSlot, spec, call.timeout);
+}
+
+function fixForOptions(call: CallExpression, slot: OptionsSlot, spec: TimeoutFixSpec, judgement: TimeoutJudgement): Fix | undefined {
+  if (spec.kind !== 'option') return undefined;
+  const property = `${spec.key}: ${spec.value}`;
+  const edits = optionEdits(call, slot, property, judgement);
+  return edits ? { title: spec.title, edits } : undefined;
+}
+
+function optionEdits(call: CallExpression, slot: OptionsSlot, property: string, judgement: TimeoutJudgement): TextEdit[] | undefined {
+  switch (slot.kind) {
+    case 'inline': {
+      const disabledBy = judgement.disabledBy;
+      if (disabledBy && disabledBy.getParent() === slot.literal) {
+        return [{ start: disabledBy.getStart(), end: disabledBy.getEnd(), newText: property }];
+      }
+      return addProperty(slot.literal, property);
+    }
+    case 'reference':
+      // Spread rather than edit the shared object: a signal must be made per call, and other calls may use the const.
+      return [{ start: slot.argument.getStart(), end: slot.argument.getEnd(), newText: `{ ...${slot.argument.getText()}, ${property} }` }];
+    case 'absent':
+      return insertOptionsArgument(call, slot, `{ ${property} }`);
+    case 'fixed':
+      return undefined;
+  }
+}
+
+function insertOptionsArgument(call: CallExpression, slot: Extract<OptionsSlot, { kind: 'absent' }>, options: string): TextEdit[] | undefined {
+  const padding = 'undefined, '.repeat(slot.padding);
+  if (slot.before) {
+    return [{ start: slot.before.getStart(), end: slot.before.getStart(), newText: `${padding}${options}, ` }];
+  }
+  const args = call.getArguments();
+  const last = args[args.length - 1];
+  if (last) {
+    return [{ start: last.getEnd(), end: last.getEnd(), newText: `, ${padding}${options}` }];
+  }
+  const open = call.getFirstChildByKind(SyntaxKind.OpenParenToken);
+  if (!open) return undefined;
+  return [{ start: open.getEnd(), end: open.getEnd(), newText: `${padding}${options}` }];
+}
+
+/** Adds `property` as the last property of `literal`, following its layout (one line or one property per line). */
+function addProperty(literal: ObjectLiteralExpression, property: string): TextEdit[] {
+  const properties = literal.getProperties();
+  const last = properties[properties.length - 1];
+  if (!last) return [{ start: literal.getStart(), end: literal.getEnd(), newText: `{ ${property} }` }];
+
+  const text = literal.getSourceFile().getFullText();
+  const firstOnOwnLine = text.slice(literal.getStart() + 1, properties[0]!.getStart()).includes('\n');
+  const comma = trailingCommaAfter(text, last.getEnd());
+  const afterLast = comma === undefined ? last.getEnd() : comma + 1;
+  const lineEnd = endOfLine(text, afterLast);
+  const closeBrace = literal.getEnd() - 1;
+  if (!firstOnOwnLine || lineEnd > closeBrace) {
+    return [{ start: last.getEnd(), end: last.getEnd(), newText: `, ${property}` }];
+  }
+  const newline = text.includes('\r\n') ? '\r\n' : '\n';
+  const indent = indentationOf(text, last.getStart());
+  if (comma !== undefined) return [{ start: lineEnd, end: lineEnd, newText: `${newline}${indent}${property},` }];
+  if (lineEnd === last.getEnd()) return [{ start: lineEnd, end: lineEnd, newText: `,${newline}${indent}${property}` }];
+  // A comment follows the last property on its line: the comma goes before it, the new property after it.
+  return [
+    { start: last.getEnd(), end: last.getEnd(), newText: ',' },
+    { start: lineEnd, end: lineEnd, newText: `${newline}${indent}${property}` },
+  ];
+}
+
+/** The offset of a comma that directly follows `offset` (spaces aside), if there is one. */
+function trailingCommaAfter(text: string, offset: number): number | undefined {
+  const match = /^[ \t]*,/.exec(text.slice(offset, offset + 200));
+  return match ? offset + match[0].length - 1 : undefined;
+}
+
+/** The offset of the line break (or `\r\n`) that ends the line containing `offset`. */
+function endOfLine(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  if (newline === -1) return text.length;
+  return text[newline - 1] === '\r' ? newline - 1 : newline;
+}
+
+function indentationOf(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart, offset))?.[0] ?? '';
+}
