@@ -483,29 +483,38 @@ export function isAuthPath(path: string | undefined): boolean {
  * route exports, and (transitively) the functions of this file they call.
  */
 export function requestHandlingFunctions(facts: FileFacts): ReadonlySet<Node> {
-  return facts.memo('routes.requestHandlingFunctions', () => {
-    const found = new Set<Node>();
-    const queue: Node[] = [];
-    const add = (node: Node | undefined): void => {
-      const fn = node && functionOf(node, facts);
-      if (fn && !found.has(fn)) {
-        found.add(fn);
-        queue.push(fn);
-      }
-    };
-    for (const registration of routeRegistrations(facts)) {
-      for (const handler of registration.handlers) add(handler);
+  return facts.memo('routes.requestHandlingFunctions', () =>
+    functionsReachableFrom(
+      routeRegistrations(facts).flatMap((registration) => registration.handlers),
+      facts,
+    ),
+  );
+}
+
+/**
+ * The functions of this file that the given handler expressions stand for,
+ * and every function of this file they call or pass along, transitively.
+ */
+export function functionsReachableFrom(handlers: readonly Node[], facts: FileFacts): Set<Node> {
+  const found = new Set<Node>();
+  const queue: Node[] = [];
+  const add = (node: Node | undefined): void => {
+    const fn = node && functionOf(node, facts);
+    if (fn && !found.has(fn)) {
+      found.add(fn);
+      queue.push(fn);
     }
-    while (queue.length > 0) {
-      const fn = queue.shift()!;
-      for (const call of fn.getDescendantsOfKind(SyntaxKind.CallExpression)) add(call.getExpression());
-      // Functions of this file passed along as callbacks (`items.map(format)`).
-      for (const identifier of fn.getDescendantsOfKind(SyntaxKind.Identifier)) {
-        if (Node.isCallExpression(identifier.getParent())) add(identifier);
-      }
+  };
+  for (const handler of handlers) add(handler);
+  while (queue.length > 0) {
+    const fn = queue.shift()!;
+    for (const call of fn.getDescendantsOfKind(SyntaxKind.CallExpression)) add(call.getExpression());
+    // Functions of this file passed along as callbacks (`items.map(format)`).
+    for (const identifier of fn.getDescendantsOfKind(SyntaxKind.Identifier)) {
+      if (Node.isCallExpression(identifier.getParent())) add(identifier);
     }
-    return found;
-  });
+  }
+  return found;
 }
 
 /** True when `node` is inside request-handling code of its file. */

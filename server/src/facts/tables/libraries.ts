@@ -118,3 +118,40 @@ export function libraryMatches(entry: LibraryEntry, module: string): boolean {
 export const HEALTH_CHECK_OPTIONS: readonly { module: string; option: string }[] = [
   { module: '@godaddy/terminus', option: 'healthChecks' },
 ];
+
+/**
+ * Methods that evaluate a feature flag on an SDK client (LaunchDarkly,
+ * Unleash, Flagsmith, GrowthBook, OpenFeature, ConfigCat, Split). A call of
+ * one of these counts as a flag guard when the file imports a feature-flag
+ * SDK or the receiver is named like a flag client (`flags`, `featureClient`).
+ */
+export const FEATURE_FLAG_METHODS: readonly string[] = [
+  'variation',
+  'boolVariation',
+  'stringVariation',
+  'numberVariation',
+  'jsonVariation',
+  'variationDetail',
+  'isEnabled',
+  'isFeatureEnabled',
+  'getVariant',
+  'hasFeature',
+  'getValue',
+  'getValueAsync',
+  'getBooleanValue',
+  'getBooleanDetails',
+  'getStringValue',
+  'getNumberValue',
+  'getObjectValue',
+  'isOn',
+  'isOff',
+  'getFeatureValue',
+  'evalFeature',
+  'getTreatment',
+  'getTreatments',
+  'getFlag',
+  'isFlagEnabled',
+];
+
+/** Receiver or function names that read as a feature-flag client or helper. */
+export const FEATURE_FLAG_NAME = /flag|feature|unleash|launchdarkly|ldclient|growthbook|openfeature|configcat|splitio|toggle/i;

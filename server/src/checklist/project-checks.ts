@@ -1,0 +1,381 @@
+import * as path from 'node:path';
+import { dependenciesOfKind, owningManifest, serverFrameworkDependencies, type PackageManifest } from '../facts/packages';
+import { isAuthPath, isHealthPath } from '../facts/routes';
+import { LIBRARIES, type LibraryKind } from '../facts/tables/libraries';
+import { migrationToolOf } from '../facts/tables/migration-paths';
+import { isInRanges, relativePath, type LineRange } from './scope';
+import type { Evidence, ProjectCheck, ProjectCheckId } from './types';
+import type { FactLocation, FileReadinessFacts, RouteFact } from './workspace-facts';
+
+/**
+ * The project-level checks. Which outcomes block (status `fail`):
+ * - graceful-shutdown: a program starts a server but nothing handles SIGTERM;
+ * - auth-rate-limit: authentication routes exist in a program that applies no rate limiting.
+ * Both make a deploy or an attack hurt users directly. Every other check
+ * reports `warn` when unsatisfied: a reviewer decides.
+ */
+export interface ProjectCheckInput {
+  root: string;
+  /** Facts of every non-test source file of the workspace (project checks look beyond the changed files). */
+  files: readonly FileReadinessFacts[];
+  manifests: readonly PackageManifest[];
+  /** Relative paths of the workspace's test files. */
+  testFiles: readonly string[];
+  /** Present when the report covers changed files (not for a workspace scope). */
+  changes?: ChangeSet;
+}
+
+export interface ChangeSet {
+  /** Every changed file, relative. */
+  files: readonly string[];
+  /** Lines added per changed source file (relative path). */
+  addedLines: ReadonlyMap<string, readonly LineRange[]>;
+  /** Test files among the changed files, relative. */
+  testFiles: readonly string[];
+  /** Texts of changed test files, for the imports they make. */
+  testFileTexts: ReadonlyMap<string, string>;
+}
+
+const MAX_EVIDENCE = 8;
+
+export function runProjectChecks(input: ProjectCheckInput): ProjectCheck[] {
+  const programs = groupByProgram(input);
+  return [
+    gracefulShutdown(programs),
+    healthEndpoint(programs),
+    structuredLogger(input, programs),
+    authRateLimit(programs),
+    validationLibrary(programs),
+    testsForChanges(input),
+    migrationWithCode(input),
+    featureFlagGuard(input, programs),
+  ];
+}
+
+// ---------------------------------------------------------------------------
+// Programs: source files grouped by the package.json that owns them
+
+interface Program {
+  /** Relative folder of the program ('' for the root). */
+  dir: string;
+  manifest?: PackageManifest;
+  /** The root manifest, whose dependencies a workspace package may also rely on. */
+  rootManifest?: PackageManifest;
+  files: FileReadinessFacts[];
+}
+
+function groupByProgram(input: ProjectCheckInput): Program[] {
+  const rootManifest = input.manifests.find((manifest) => manifest.dir === input.root);
+  const byDir = new Map<string, Program>();
+  for (const file of input.files) {
+    const manifest = owningManifest(file.path, input.manifests);
+    const dir = manifest ? relativePath(input.root, manifest.dir) : '';
+    let program = byDir.get(dir);
+    if (!program) {
+      program = { dir, manifest, rootManifest, files: [] };
+      byDir.set(dir, program);
+    }
+    program.files.push(file);
+  }
+  return [...byDir.values()].sort((a, b) => a.dir.localeCompare(b.dir));
+}
+
+function programName(program: Program): string {
+  return program.dir === '' ? 'the workspace root' : program.dir;
+}
+
+function isServerProgram(program: Program): boolean {
+  return program.files.some((file) => file.listens.length > 0 || file.routes.some((route) => route.kind === 'route'));
+}
+
+function routesOf(program: Program): RouteFact[] {
+  return program.files.flatMap((file) => file.routes);
+}
+
+function manifestEvidence(root: string, program: Program, kind: LibraryKind): Evidence[] {
+  const evidence: Evidence[] = [];
+  for (const manifest of [program.manifest, program.rootManifest]) {
+    if (!manifest || evidence.length > 0) continue;
+    for (const dependency of dependenciesOfKind(manifest, kind)) {
+      evidence.push({ file: relativePath(root, manifest.file), line: dependency.line, text: `"${dependency.name}": "${dependency.version}"` });
+    }
+  }
+  return evidence;
+}
+
+function evidenceOf(locations: readonly FactLocation[]): Evidence[] {
+  const seen = new Set<string>();
+  const evidence: Evidence[] = [];
+  for (const { file, line, text } of locations) {
+    const key = `${file}:${line}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    evidence.push({ file, line, text });
+    if (evidence.length >= MAX_EVIDENCE) break;
+  }
+  return evidence;
+}
+
+function libraryNames(kind: LibraryKind): string {
+  const names = LIBRARIES[kind].map((entry) => (entry.member ? `${entry.module} ${entry.member}` : entry.prefix ? `${entry.module}*` : entry.module));
+  return [...new Set(names)].join(', ');
+}
+
+function check(id: ProjectCheckId, title: string, lookedFor: string, result: Pick<ProjectCheck, 'status' | 'message' | 'evidence'>): ProjectCheck {
+  return { id, title, status: result.status, message: result.message, evidence: result.evidence, lookedFor };
+}
+
+function plural(count: number, one: string, many = one + 's'): string {
+  return `${count} ${count === 1 ? one : many}`;
+}
+
+// ---------------------------------------------------------------------------
+// The checks
+
+function gracefulShutdown(programs: readonly Program[]): ProjectCheck {
+  const lookedFor =
+    "Server entry points (app.listen, server.listen, fastify.listen, Nest app.listen, Hono serve) and, in the same program, process.on/once('SIGTERM'), Nest enableShutdownHooks(), or " +
+    libraryNames('graceful-shutdown');
+  const title = 'Graceful shutdown handled';
+  const listening = programs.filter((program) => program.files.some((file) => file.listens.some((listen) => listen.via !== 'convention' || hasServerDependency(program))));
+  if (listening.length === 0) {
+    return check('graceful-shutdown', title, lookedFor, { status: 'n/a', message: 'No server entry point (listen call) found.', evidence: [] });
+  }
+  const handled: FactLocation[] = [];
+  const unhandled: FactLocation[] = [];
+  for (const program of listening) {
+    const shutdown = program.files.flatMap((file) => file.shutdown);
+    if (shutdown.length > 0) handled.push(...shutdown);
+    else unhandled.push(...program.files.flatMap((file) => file.listens));
+  }
+  if (unhandled.length > 0) {
+    const where = [...new Set(unhandled.map((listen) => listen.file))].join(', ');
+    return check('graceful-shutdown', title, lookedFor, {
+      status: 'fail',
+      message: `The server started in ${where} never handles SIGTERM: every deploy drops in-flight requests.`,
+      evidence: evidenceOf(unhandled),
+    });
+  }
+  return check('graceful-shutdown', title, lookedFor, { status: 'pass', message: 'SIGTERM is handled where the server starts.', evidence: evidenceOf(handled) });
+}
+
+function hasServerDependency(program: Program): boolean {
+  return [program.manifest, program.rootManifest].some((manifest) => manifest !== undefined && serverFrameworkDependencies(manifest).length > 0);
+}
+
+function healthEndpoint(programs: readonly Program[]): ProjectCheck {
+  const lookedFor =
+    'A route for /health, /healthz, /ready, /readyz, /live, /livez or /status (Express, Fastify, Koa, Hono, NestJS, Next.js), terminus healthChecks, or ' +
+    libraryNames('health-check');
+  const title = 'Health/readiness endpoint';
+  const servers = programs.filter(isServerProgram);
+  if (servers.length === 0) return check('health-endpoint', title, lookedFor, { status: 'n/a', message: 'No HTTP server or routes found.', evidence: [] });
+  const found: FactLocation[] = [];
+  const missing: string[] = [];
+  for (const program of servers) {
+    const health = [
+      ...routesOf(program).filter((route) => isHealthPath(route.path) && ['get', 'all', 'head', 'use'].includes(route.method)),
+      ...program.files.flatMap((file) => file.healthLibraries),
+    ];
+    if (health.length > 0) found.push(...health);
+    else missing.push(programName(program));
+  }
+  if (missing.length > 0) {
+    const entry = servers.flatMap((program) => program.files.flatMap((file) => file.listens));
+    return check('health-endpoint', title, lookedFor, {
+      status: 'warn',
+      message: `No health or readiness endpoint in ${missing.join(', ')}: the orchestrator cannot tell a hung instance from a healthy one.`,
+      evidence: evidenceOf(entry),
+    });
+  }
+  return check('health-endpoint', title, lookedFor, { status: 'pass', message: 'A health endpoint is served.', evidence: evidenceOf(found) });
+}
+
+function structuredLogger(input: ProjectCheckInput, programs: readonly Program[]): ProjectCheck {
+  const lookedFor = `An import of a structured logger (${libraryNames('structured-logger')}) or one in package.json dependencies`;
+  const title = 'Structured logger used';
+  if (input.files.length === 0) return check('structured-logger', title, lookedFor, { status: 'n/a', message: 'No source files.', evidence: [] });
+  const relevant = programs.some(isServerProgram) ? programs.filter(isServerProgram) : programs;
+  const imports = relevant.flatMap((program) => program.files.flatMap((file) => file.libraries['structured-logger']));
+  if (imports.length > 0) {
+    return check('structured-logger', title, lookedFor, { status: 'pass', message: `Logs through ${[...new Set(imports.map((i) => i.module))].join(', ')}.`, evidence: evidenceOf(imports) });
+  }
+  const declared = relevant.flatMap((program) => manifestEvidence(input.root, program, 'structured-logger'));
+  if (declared.length > 0) {
+    return check('structured-logger', title, lookedFor, { status: 'pass', message: 'A structured logger is a dependency.', evidence: declared.slice(0, MAX_EVIDENCE) });
+  }
+  return check('structured-logger', title, lookedFor, {
+    status: 'warn',
+    message: 'No structured logger found: console output has no levels, fields or request ids to search by.',
+    evidence: [],
+  });
+}
+
+function authRateLimit(programs: readonly Program[]): ProjectCheck {
+  const lookedFor = `Routes for login, signin, signup, register, forgot/reset password, otp/verify or token, and an import of ${libraryNames('rate-limit')} in the same program`;
+  const title = 'Rate limiting on auth routes';
+  const withAuth = programs.map((program) => ({ program, auth: routesOf(program).filter((route) => route.kind === 'route' && isAuthPath(route.path)) }));
+  const relevant = withAuth.filter((entry) => entry.auth.length > 0);
+  if (relevant.length === 0) return check('auth-rate-limit', title, lookedFor, { status: 'n/a', message: 'No authentication routes found.', evidence: [] });
+  const limited: FactLocation[] = [];
+  const unlimited: FactLocation[] = [];
+  for (const { program, auth } of relevant) {
+    const limiters = program.files.flatMap((file) => file.libraries['rate-limit']);
+    if (limiters.length > 0) limited.push(...limiters);
+    else unlimited.push(...auth);
+  }
+  if (unlimited.length > 0) {
+    return check('auth-rate-limit', title, lookedFor, {
+      status: 'fail',
+      message: `${plural(unlimited.length, 'authentication route')} with no rate limiting: open to credential stuffing and code guessing.`,
+      evidence: evidenceOf(unlimited),
+    });
+  }
+  return check('auth-rate-limit', title, lookedFor, { status: 'pass', message: 'Rate limiting is in use where auth routes are.', evidence: evidenceOf(limited) });
+}
+
+function validationLibrary(programs: readonly Program[]): ProjectCheck {
+  const lookedFor = `An import of ${libraryNames('validation')}, or Fastify routes with a schema`;
+  const title = 'Input validation library in use';
+  const servers = programs.filter((program) => routesOf(program).some((route) => route.kind === 'route'));
+  if (servers.length === 0) return check('validation-library', title, lookedFor, { status: 'n/a', message: 'No routes found.', evidence: [] });
+  const found: FactLocation[] = [];
+  const missing: string[] = [];
+  for (const program of servers) {
+    const evidence = [...program.files.flatMap((file) => file.libraries.validation), ...routesOf(program).filter((route) => route.hasSchema)];
+    if (evidence.length > 0) found.push(...evidence);
+    else missing.push(programName(program));
+  }
+  if (missing.length > 0) {
+    return check('validation-library', title, lookedFor, {
+      status: 'warn',
+      message: `Routes in ${missing.join(', ')} take input but no validation library is used.`,
+      evidence: evidenceOf(servers.filter((p) => missing.includes(programName(p))).flatMap((p) => routesOf(p).filter((r) => r.kind === 'route'))),
+    });
+  }
+  return check('validation-library', title, lookedFor, { status: 'pass', message: 'Request input goes through a validation library.', evidence: evidenceOf(found) });
+}
+
+function testsForChanges(input: ProjectCheckInput): ProjectCheck {
+  const lookedFor =
+    'For each changed source file: a changed test file that imports it, or a test file named after it (name.test.*, name.spec.*, __tests__/name.*, test(s)/**/name.*)';
+  const title = 'Changed code has tests';
+  if (!input.changes) {
+    return check('tests-for-changes', title, lookedFor, { status: 'n/a', message: 'Applies to changed files only (this report covers the whole workspace).', evidence: [] });
+  }
+  const changedSources = input.files.filter((file) => file.hasCode && input.changes!.addedLines.has(file.file) && !migrationToolOf(file.file));
+  if (changedSources.length === 0) {
+    return check('tests-for-changes', title, lookedFor, { status: 'n/a', message: 'No changed source files with code.', evidence: [] });
+  }
+  const covered: Evidence[] = [];
+  const uncovered: Evidence[] = [];
+  for (const source of changedSources) {
+    const test = testFor(source.file, input);
+    if (test) covered.push({ file: test.file, line: 0, text: `${test.changed ? 'changed test' : 'existing test'} for ${source.file}` });
+    else uncovered.push({ file: source.file, line: 0, text: 'no test file found' });
+  }
+  if (uncovered.length > 0) {
+    return check('tests-for-changes', title, lookedFor, {
+      status: 'warn',
+      message: `${plural(uncovered.length, 'changed source file')} without a test.`,
+      evidence: uncovered.slice(0, MAX_EVIDENCE),
+    });
+  }
+  return check('tests-for-changes', title, lookedFor, { status: 'pass', message: 'Every changed source file has a test.', evidence: covered.slice(0, MAX_EVIDENCE) });
+}
+
+/** A test for `source`: a changed test importing it, else any test named after it. */
+function testFor(source: string, input: ProjectCheckInput): { file: string; changed: boolean } | undefined {
+  const changes = input.changes!;
+  const sourceNoExt = stripExtension(source);
+  for (const test of changes.testFiles) {
+    const text = changes.testFileTexts.get(test);
+    if (text && importsFile(test, text, sourceNoExt)) return { file: test, changed: true };
+  }
+  const stem = testStemOf(source);
+  const changedTests = new Set(changes.testFiles);
+  const named = input.testFiles.filter((test) => testNameStem(test) === stem);
+  if (named.length === 0) return undefined;
+  // Prefer a changed one, then the nearest by path.
+  named.sort((a, b) => Number(changedTests.has(b)) - Number(changedTests.has(a)) || sharedPrefix(b, source) - sharedPrefix(a, source));
+  return { file: named[0]!, changed: changedTests.has(named[0]!) };
+}
+
+function stripExtension(file: string): string {
+  return file.replace(/\.[cm]?[jt]sx?$/, '');
+}
+
+/** `src/billing/client.ts` → `client`; `src/billing/index.ts` → `billing`. */
+function testStemOf(source: string): string {
+  const base = path.posix.basename(stripExtension(source));
+  return base === 'index' ? path.posix.basename(path.posix.dirname(source)) : base;
+}
+
+/** `test/billing/client.test.ts` → `client`; `__tests__/client.ts` → `client`. */
+function testNameStem(test: string): string {
+  return path.posix.basename(stripExtension(test)).replace(/\.(?:test|spec|e2e|int|integration|unit)$/, '').replace(/\.(?:test|spec)$/, '');
+}
+
+function sharedPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+function importsFile(test: string, text: string, targetNoExt: string): boolean {
+  for (const match of text.matchAll(/(?:from\s+|require\(\s*|import\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) {
+    const resolved = stripExtension(path.posix.normalize(path.posix.join(path.posix.dirname(test), match[1]!)));
+    if (resolved === targetNoExt || resolved === targetNoExt.replace(/\/index$/, '')) return true;
+  }
+  return false;
+}
+
+function migrationWithCode(input: ProjectCheckInput): ProjectCheck {
+  const lookedFor = 'Changed migration files (prisma/migrations, migrations/, db/migrate, supabase/migrations, drizzle, Flyway V*__*.sql) and changed application source files in the same change';
+  const title = 'Migration deployed separately from code';
+  if (!input.changes) {
+    return check('migration-with-code', title, lookedFor, { status: 'n/a', message: 'Applies to changed files only (this report covers the whole workspace).', evidence: [] });
+  }
+  const migrations = input.changes.files.filter((file) => migrationToolOf(file) !== undefined);
+  if (migrations.length === 0) return check('migration-with-code', title, lookedFor, { status: 'n/a', message: 'No migration in the changes.', evidence: [] });
+  const testSet = new Set(input.changes.testFiles);
+  const code = input.files.filter((file) => input.changes!.addedLines.has(file.file) && !migrationToolOf(file.file) && !testSet.has(file.file));
+  const migrationEvidence = migrations.map((file) => ({ file, line: 0, text: `migration (${migrationToolOf(file)})` }));
+  if (code.length === 0) {
+    return check('migration-with-code', title, lookedFor, { status: 'pass', message: 'The migration ships without application code changes.', evidence: migrationEvidence.slice(0, MAX_EVIDENCE) });
+  }
+  return check('migration-with-code', title, lookedFor, {
+    status: 'warn',
+    message: `A migration and ${plural(code.length, 'application source file')} change together: deploy the migration first, compatible with the running code, then the code.`,
+    evidence: [...migrationEvidence.slice(0, MAX_EVIDENCE / 2), ...code.slice(0, MAX_EVIDENCE / 2).map((file) => ({ file: file.file, line: 0, text: 'application code' }))],
+  });
+}
+
+function featureFlagGuard(input: ProjectCheckInput, programs: readonly Program[]): ProjectCheck {
+  const lookedFor = `A feature-flag SDK (${libraryNames('feature-flags')}) and, for routes added in this change, a flag check in their handlers or around their registration`;
+  const title = 'New routes behind a feature flag';
+  const sdkImports = input.files.flatMap((file) => file.libraries['feature-flags']);
+  const sdkDeclared = programs.flatMap((program) => manifestEvidence(input.root, program, 'feature-flags'));
+  if (sdkImports.length === 0 && sdkDeclared.length === 0) {
+    return check('feature-flag-guard', title, lookedFor, { status: 'n/a', message: 'No feature-flag SDK in use.', evidence: [] });
+  }
+  if (!input.changes) {
+    return check('feature-flag-guard', title, lookedFor, { status: 'n/a', message: 'Applies to changed files only (this report covers the whole workspace).', evidence: [] });
+  }
+  const newRoutes = input.files.flatMap((file) => {
+    const added = input.changes!.addedLines.get(file.file);
+    return added ? file.routes.filter((route) => route.kind === 'route' && isInRanges(route.line, added)) : [];
+  });
+  if (newRoutes.length === 0) {
+    return check('feature-flag-guard', title, lookedFor, { status: 'pass', message: 'No new routes in this change.', evidence: evidenceOf(sdkImports.length > 0 ? sdkImports : sdkDeclared) });
+  }
+  const unguarded = newRoutes.filter((route) => !route.flagGuarded);
+  if (unguarded.length > 0) {
+    return check('feature-flag-guard', title, lookedFor, {
+      status: 'warn',
+      message: `${plural(unguarded.length, 'new route')} not behind a feature flag, though the project uses one.`,
+      evidence: evidenceOf(unguarded),
+    });
+  }
+  return check('feature-flag-guard', title, lookedFor, { status: 'pass', message: 'Every new route checks a feature flag.', evidence: evidenceOf(newRoutes) });
+}

@@ -1,0 +1,359 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { AnalysisCancelled, analyzeSourceFileAsync } from '../engine/analyze';
+import type { Finding } from '../engine/finding';
+import type { ResolvedConfig } from '../config/types';
+import { AnalysisProject, firstParseProblem } from '../parse/project';
+import type { Rule } from '../rules/rule';
+import { collectSourceFiles, readSourceText } from '../workspace/files';
+import { excludedDirectoryReason, isTestFileName, TEST_DIRECTORIES } from '../workspace/exclusions';
+import { isAnalysablePath } from '../parse/project';
+import { manualItems } from './manual-items';
+import { runProjectChecks, type ChangeSet } from './project-checks';
+import { NO_BRANCH_KEY, relativePath, resolveScope, type LineRange, type ResolvedScope } from './scope';
+import { readTicks, ticksForBranch, TicksFileError, type TicksDocument } from './ticks';
+import type {
+  ChecklistCategory,
+  ChecklistFinding,
+  ChecklistProblem,
+  ChecklistReport,
+  ChecklistSection,
+  ChecklistSummary,
+  ManualItem,
+  ProjectCheck,
+  SeverityCounts,
+} from './types';
+import { findManifests, summariseFile, type FileReadinessFacts } from './workspace-facts';
+
+export const CHECKLIST_CATEGORIES: readonly { category: ChecklistCategory; title: string }[] = [
+  { category: 'resilience', title: 'Resilience' },
+  { category: 'error-handling', title: 'Error handling' },
+  { category: 'data-integrity', title: 'Data integrity' },
+  { category: 'security', title: 'Security' },
+  { category: 'performance', title: 'Performance' },
+  { category: 'operability', title: 'Operability' },
+  { category: 'migrations', title: 'Migrations' },
+];
+
+export interface ChecklistProgress {
+  message: string;
+  /** Files done and to do in the current phase. */
+  done: number;
+  total: number;
+  /** Overall 0–100. */
+  percentage: number;
+}
+
+export interface BuildChecklistOptions {
+  /** The workspace root (where preflight.config.json and .preflight/ live). */
+  root: string;
+  scope: 'changed' | 'workspace';
+  /** Base revision for a `changed` scope; default: config, origin/HEAD, main, master. */
+  base?: string;
+  config: ResolvedConfig;
+  /** Polled between files and rules; when true, the build stops with AnalysisCancelled. */
+  isCancelled?: () => boolean;
+  onProgress?: (progress: ChecklistProgress) => void;
+  /** Current text of a file when it differs from disk (an open editor document); undefined reads the disk. */
+  readText?: (file: string) => string | undefined;
+  /** The project to analyse in; reused across builds by the language server. Default: a new one. */
+  project?: AnalysisProject;
+  /** Treat every manual item as required (`--require-manual`). */
+  requireManual?: boolean;
+  rules?: readonly Rule[];
+  /** YYYY-MM-DD for suppression expiry. */
+  today?: string;
+}
+
+/**
+ * Builds the readiness report:
+ * 1. scope: the changed files since the merge base (or the workspace);
+ * 2. automated sections: the rules over the in-scope source files, one section per category;
+ * 3. project checks: facts of every workspace source file and package.json (readiness is a property
+ *    of the program, not of the diff), plus the diff for the change-specific checks;
+ * 4. manual items with this branch's ticks.
+ *
+ * Blocking = error-severity findings + project checks with status `fail`.
+ * Ready = nothing blocking and every required manual item ticked.
+ */
+export async function buildChecklistReport(options: BuildChecklistOptions): Promise<ChecklistReport> {
+  const root = path.resolve(options.root);
+  const progress = progressReporter(options.onProgress);
+  const cancelled = (): void => {
+    if (options.isCancelled?.()) throw new AnalysisCancelled();
+  };
+
+  progress.phase(options.scope === 'changed' ? 'Finding changed files' : 'Listing workspace files', 0, 0);
+  const scope = await resolveScope({ root, scope: options.scope, base: options.base, config: options.config });
+  cancelled();
+
+  const project = options.project ?? new AnalysisProject();
+  const problems: ChecklistProblem[] = [];
+  const loader = new SourceLoader(project, root, options.readText, problems);
+
+  // 1. The rules over the in-scope files.
+  const findings: Finding[] = [];
+  let analysed = 0;
+  const inScope = await loader.loadAll(scope.sourceFiles);
+  for (const [index, sourceFile] of inScope.entries()) {
+    cancelled();
+    progress.phase('Analysing', index, inScope.length, 0, 70);
+    const shown = relativePath(root, sourceFile.getFilePath());
+    const parseProblem = firstParseProblem(sourceFile);
+    if (parseProblem) {
+      problems.push({ file: shown, line: parseProblem.line + 1, message: `does not parse, not analysed: ${parseProblem.message.split('\n')[0]}` });
+      continue;
+    }
+    const result = await analyzeSourceFileAsync(sourceFile, {
+      config: options.config,
+      rules: options.rules,
+      today: options.today,
+      isCancelled: options.isCancelled,
+      onRuleFailure: (failure) => problems.push({ file: shown, message: `rule ${failure.ruleId} failed here; its findings are missing: ${failure.error.split('\n')[0]}` }),
+    });
+    analysed += 1;
+    findings.push(...result.findings);
+  }
+
+  // 2. Facts for the project checks, over the whole workspace.
+  const workspaceFiles = scope.scope.kind === 'workspace' ? scope.sourceFiles : (await collectSourceFiles(['.'], root, { root, ignore: options.config.ignore })).files;
+  const factFiles = await loader.loadAll(workspaceFiles);
+  const facts: FileReadinessFacts[] = [];
+  for (const [index, sourceFile] of factFiles.entries()) {
+    cancelled();
+    progress.phase('Reading project facts', index, factFiles.length, 70, 95);
+    try {
+      facts.push(summariseFile(sourceFile, root));
+    } catch (error) {
+      problems.push({ file: relativePath(root, sourceFile.getFilePath()), message: `project facts could not be read: ${error instanceof Error ? error.message : String(error)}` });
+    }
+    if (index % 20 === 19) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const { manifests, problems: manifestProblems } = findManifests(root, workspaceFiles);
+  problems.push(...manifestProblems);
+  const testFiles = listTestFiles(root);
+  const changes = scope.scope.kind === 'changed' ? await changeSet(scope, root) : undefined;
+  cancelled();
+  const projectChecks = runProjectChecks({ root, files: facts, manifests, testFiles, changes });
+
+  // 3. Manual items.
+  const ticks = readTicksReportingProblems(root, problems);
+  const items = manualItems(options.config.checklist.items, ticksForBranch(ticks, scope.branchKey), { requireAll: options.requireManual });
+
+  const { sections, outside } = buildSections(findings, root);
+  for (const finding of outside) problems.push({ file: finding.file, line: finding.line, message: `${finding.ruleId}: ${finding.message}` });
+  progress.phase('Done', 1, 1, 100, 100);
+  return {
+    tool: 'preflight',
+    version: checklistToolVersion(),
+    root,
+    scope: scope.scope,
+    analysedFiles: analysed,
+    summary: summarise(sections, projectChecks, items),
+    sections,
+    projectChecks,
+    manualItems: items,
+    problems,
+  };
+}
+
+/** The manual items of a finished report, refreshed from the ticks file (after a tick, without re-analysing). */
+export function withCurrentTicks(report: ChecklistReport, config: ResolvedConfig, options: { requireManual?: boolean } = {}): ChecklistReport {
+  const branchKey = report.scope.branch ?? NO_BRANCH_KEY;
+  const problems = report.problems.filter((problem) => !problem.file?.startsWith('.preflight/'));
+  const ticks = readTicksReportingProblems(report.root, problems);
+  const items = manualItems(config.checklist.items, ticksForBranch(ticks, branchKey), { requireAll: options.requireManual });
+  return { ...report, manualItems: items, problems, summary: summarise(report.sections, report.projectChecks, items) };
+}
+
+function readTicksReportingProblems(root: string, problems: ChecklistProblem[]): TicksDocument {
+  try {
+    return readTicks(root);
+  } catch (error) {
+    if (!(error instanceof TicksFileError)) throw error;
+    problems.push({ file: relativePath(root, error.file), message: `manual ticks not read: ${error.message.slice(error.file.length + 2)}` });
+    return { version: 1, branches: {} };
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+/** Reads files into the project once, from the editor's text when it has one, reporting what it skips. */
+class SourceLoader {
+  private readonly loaded = new Map<string, import('ts-morph').SourceFile | null>();
+
+  constructor(
+    private readonly project: AnalysisProject,
+    private readonly root: string,
+    private readonly readText: ((file: string) => string | undefined) | undefined,
+    private readonly problems: ChecklistProblem[],
+  ) {}
+
+  async loadAll(files: readonly string[]): Promise<import('ts-morph').SourceFile[]> {
+    const result: import('ts-morph').SourceFile[] = [];
+    for (const file of files) {
+      const sourceFile = await this.load(file);
+      if (sourceFile) result.push(sourceFile);
+    }
+    return result;
+  }
+
+  private async load(file: string): Promise<import('ts-morph').SourceFile | undefined> {
+    if (this.loaded.has(file)) return this.loaded.get(file) ?? undefined;
+    let text = this.readText?.(file);
+    if (text === undefined) {
+      const source = await readSourceText(file);
+      if (source.kind === 'skipped') {
+        this.problems.push({ file: relativePath(this.root, file), message: `skipped: ${source.reason}` });
+        this.loaded.set(file, null);
+        return undefined;
+      }
+      text = source.text;
+    }
+    const sourceFile = this.project.upsert(file, text);
+    this.loaded.set(file, sourceFile);
+    return sourceFile;
+  }
+}
+
+async function changeSet(scope: ResolvedScope, root: string): Promise<ChangeSet> {
+  const byAbsolute = scope.addedLines ? await scope.addedLines() : new Map<string, LineRange[]>();
+  const addedLines = new Map<string, LineRange[]>();
+  for (const [file, ranges] of byAbsolute) addedLines.set(relativePath(root, file), ranges);
+  const testFiles = scope.changedFiles.filter((file) => isTestPath(relativePath(root, file)));
+  const testFileTexts = new Map<string, string>();
+  for (const file of testFiles) {
+    try {
+      testFileTexts.set(relativePath(root, file), fs.readFileSync(file, 'utf8'));
+    } catch {
+      // A test that cannot be read simply does not count as importing anything.
+    }
+  }
+  return { files: scope.scope.files, addedLines, testFiles: testFiles.map((file) => relativePath(root, file)), testFileTexts };
+}
+
+/** A JS/TS test file: `*.test.*`, `*.spec.*`, or inside `__tests__/`, `test/`, `tests/`. */
+export function isTestPath(relative: string): boolean {
+  const segments = relative.split('/');
+  const name = segments[segments.length - 1] ?? '';
+  if (!isAnalysablePath(name)) return false;
+  return isTestFileName(name) || segments.slice(0, -1).some((segment) => TEST_DIRECTORIES.has(segment));
+}
+
+/** Relative paths of the workspace's test files (outside dependencies, build output and dot-folders). */
+export function listTestFiles(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string, depth: number): void => {
+    if (depth > 12) return;
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        const reason = excludedDirectoryReason(entry.name);
+        if (reason && !TEST_DIRECTORIES.has(entry.name)) continue;
+        walk(full, depth + 1);
+      } else if (entry.isFile()) {
+        const relative = relativePath(root, full);
+        if (isTestPath(relative)) found.push(relative);
+      }
+    }
+  };
+  walk(root, 0);
+  return found.sort();
+}
+
+function emptyCounts(): SeverityCounts {
+  return { error: 0, warning: 0, info: 0, hint: 0, total: 0 };
+}
+
+function toChecklistFinding(finding: Finding, root: string): ChecklistFinding {
+  return {
+    file: relativePath(root, finding.file),
+    line: finding.range.start.line + 1,
+    column: finding.range.start.character + 1,
+    endLine: finding.range.end.line + 1,
+    endColumn: finding.range.end.character + 1,
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    message: finding.message,
+  };
+}
+
+function compareFindings(a: ChecklistFinding, b: ChecklistFinding): number {
+  return (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId);
+}
+
+/** One section per category; findings of other categories (suppression problems) are returned apart. */
+export function buildSections(findings: readonly Finding[], root: string): { sections: ChecklistSection[]; outside: ChecklistFinding[] } {
+  const sections = CHECKLIST_CATEGORIES.map(({ category, title }): ChecklistSection => ({ category, title, status: 'pass', counts: emptyCounts(), findings: [] }));
+  const outside: ChecklistFinding[] = [];
+  for (const finding of findings) {
+    const converted = toChecklistFinding(finding, root);
+    const section = sections.find((candidate) => candidate.category === finding.category);
+    if (!section) {
+      outside.push(converted);
+      continue;
+    }
+    section.findings.push(converted);
+    section.counts[finding.severity] += 1;
+    section.counts.total += 1;
+  }
+  for (const section of sections) {
+    section.findings.sort(compareFindings);
+    section.status = section.counts.error + section.counts.warning > 0 ? 'fail' : 'pass';
+  }
+  return { sections, outside: outside.sort(compareFindings) };
+}
+
+export function summarise(sections: readonly ChecklistSection[], checks: readonly ProjectCheck[], items: readonly ManualItem[]): ChecklistSummary {
+  const total = (severity: keyof SeverityCounts): number => sections.reduce((sum, section) => sum + section.counts[severity], 0);
+  const blocking = total('error') + checks.filter((c) => c.status === 'fail').length;
+  const warnings = total('warning') + checks.filter((c) => c.status === 'warn').length;
+  const requiredUnticked = items.filter((item) => item.required && !item.ticked).length;
+  return {
+    blocking,
+    warnings,
+    notices: total('info') + total('hint'),
+    manual: { ticked: items.filter((item) => item.ticked).length, total: items.length, requiredUnticked },
+    ready: blocking === 0 && requiredUnticked === 0,
+  };
+}
+
+function progressReporter(onProgress: BuildChecklistOptions['onProgress']) {
+  let last = -1;
+  return {
+    phase(message: string, done: number, total: number, from = 0, to = 0): void {
+      if (!onProgress) return;
+      const percentage = Math.round(total > 0 ? from + ((to - from) * done) / total : from);
+      if (percentage === last && done !== 0) return;
+      last = percentage;
+      onProgress({ message: total > 0 ? `${message} (${done}/${total})` : message, done, total, percentage });
+    },
+  };
+}
+
+let version: string | undefined;
+
+/** The preflight-server package version. */
+export function checklistToolVersion(): string {
+  if (version === undefined) {
+    version = '0.0.0';
+    for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) {
+      try {
+        const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+        if (manifest.version && (manifest.name === 'preflight-server' || manifest.name === 'preflight')) {
+          version = manifest.version;
+          break;
+        }
+      } catch {
+        // keep looking upwards
+      }
+    }
+  }
+  return version;
+}

@@ -1,0 +1,138 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { SyntaxKind, type Node, type SourceFile } from 'ts-morph';
+import { FileFacts } from '../facts';
+import { libraryImports } from '../facts/imports';
+import { excerpt } from '../facts/literals';
+import { parsePackageManifest, type PackageManifest } from '../facts/packages';
+import { libraryHealthPaths, listenCalls, shutdownHandling } from '../facts/process';
+import { isFlagGuarded } from '../facts/feature-flags';
+import { isHealthPath, routeRegistrations, type Recognition, type RouteFramework } from '../facts/routes';
+import type { LibraryKind } from '../facts/tables/libraries';
+import { relativePath } from './scope';
+
+/** Where a fact was seen: relative file, 1-based line, a one-line excerpt. */
+export interface FactLocation {
+  file: string;
+  line: number;
+  text: string;
+}
+
+export interface RouteFact extends FactLocation {
+  kind: 'route' | 'middleware';
+  method: string;
+  path: string | undefined;
+  framework: RouteFramework;
+  via: Recognition;
+  hasSchema: boolean;
+  flagGuarded: boolean;
+}
+
+export interface ListenFact extends FactLocation {
+  framework: RouteFramework;
+  via: 'factory' | 'type' | 'convention' | 'serve-function';
+}
+
+export interface LibraryFact extends FactLocation {
+  module: string;
+}
+
+/** What the project-level checks need to know about one source file, as plain data. */
+export interface FileReadinessFacts {
+  /** Absolute path. */
+  path: string;
+  /** Relative to the root, `/`-separated. */
+  file: string;
+  routes: RouteFact[];
+  listens: ListenFact[];
+  shutdown: (FactLocation & { kind: string })[];
+  /** Health endpoints served by a library (`createTerminus(..., { healthChecks: { '/healthz': ... } })`) or health-check modules. */
+  healthLibraries: FactLocation[];
+  libraries: Record<LibraryKind, LibraryFact[]>;
+  /** The file declares functions or classes (not only types, constants or re-exports). */
+  hasCode: boolean;
+}
+
+const LIBRARY_KINDS: readonly LibraryKind[] = ['rate-limit', 'validation', 'structured-logger', 'feature-flags', 'graceful-shutdown', 'health-check'];
+
+function location(root: string, node: Node): FactLocation {
+  return { file: relativePath(root, node.getSourceFile().getFilePath()), line: node.getStartLineNumber(), text: excerpt(node) };
+}
+
+/** Reads the readiness facts of one parsed file. */
+export function summariseFile(sourceFile: SourceFile, root: string): FileReadinessFacts {
+  const facts = new FileFacts(sourceFile);
+  const at = (node: Node): FactLocation => location(root, node);
+  const routes = routeRegistrations(facts).map(
+    (registration): RouteFact => ({
+      ...at(registration.node),
+      kind: registration.kind,
+      method: registration.method,
+      path: registration.path,
+      framework: registration.framework,
+      via: registration.via,
+      hasSchema: registration.hasSchema,
+      flagGuarded: registration.kind === 'route' && isFlagGuarded(registration, facts),
+    }),
+  );
+  const libraries = {} as Record<LibraryKind, LibraryFact[]>;
+  for (const kind of LIBRARY_KINDS) {
+    libraries[kind] = libraryImports(facts, kind).map((use) => ({ ...at(use.import.node), module: use.module }));
+  }
+  const healthLibraries = [
+    ...libraryHealthPaths(facts)
+      .filter((entry) => isHealthPath(entry.path))
+      .map((entry) => at(entry.node)),
+    ...libraries['health-check'],
+  ];
+  return {
+    path: sourceFile.getFilePath(),
+    file: relativePath(root, sourceFile.getFilePath()),
+    routes,
+    listens: listenCalls(facts).map((listen) => ({ ...at(listen.node), framework: listen.framework, via: listen.via })),
+    shutdown: shutdownHandling(facts).map((handling) => ({ ...at(handling.node), kind: handling.kind })),
+    healthLibraries,
+    libraries,
+    hasCode: declaresCode(sourceFile),
+  };
+}
+
+function declaresCode(sourceFile: SourceFile): boolean {
+  return (
+    sourceFile.getFirstDescendantByKind(SyntaxKind.FunctionDeclaration) !== undefined ||
+    sourceFile.getFirstDescendantByKind(SyntaxKind.ArrowFunction) !== undefined ||
+    sourceFile.getFirstDescendantByKind(SyntaxKind.FunctionExpression) !== undefined ||
+    sourceFile.getFirstDescendantByKind(SyntaxKind.MethodDeclaration) !== undefined ||
+    sourceFile.getFirstDescendantByKind(SyntaxKind.ClassDeclaration) !== undefined
+  );
+}
+
+/** The package.json files that own the given source files: in their folders or above, up to the root. */
+export function findManifests(root: string, files: readonly string[]): { manifests: PackageManifest[]; problems: { file: string; message: string }[] } {
+  const folders = new Set<string>();
+  for (const file of files) {
+    for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+      if (folders.has(dir)) break;
+      folders.add(dir);
+      if (dir === root || path.dirname(dir) === dir || path.relative(root, dir).startsWith('..')) break;
+    }
+  }
+  folders.add(root);
+  const manifests: PackageManifest[] = [];
+  const problems: { file: string; message: string }[] = [];
+  for (const folder of [...folders].sort()) {
+    const file = path.join(folder, 'package.json');
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      continue;
+    }
+    try {
+      manifests.push(parsePackageManifest(file, text));
+    } catch (error) {
+      problems.push({ file: relativePath(root, file), message: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return { manifests, problems };
+}
