@@ -42,6 +42,9 @@ const PULL_WAIT_MS = 30_000;
 /** How long to wait for the client's settings before analysing with what is known. */
 const INITIAL_SETTINGS_WAIT_MS = 3_000;
 
+/** Quiet time after a config file event seen by our own watcher before reloading. */
+const FALLBACK_WATCH_SETTLE_MS = 100;
+
 export const STATS_REQUEST = 'preflight/stats';
 
 /** What `preflight/stats` answers (used by the benchmark and for diagnosing slowness). */
@@ -106,6 +109,7 @@ export class PreflightServer {
   private workspaceTrusted = true;
   private configReload: Promise<void> = Promise.resolve();
   private fallbackWatchers: fs.FSWatcher[] = [];
+  private fallbackReloadTimer: NodeJS.Timeout | undefined;
   private readonly findingsListeners = new Set<(uri: string) => void>();
   private readonly configListeners = new Set<() => void>();
 
@@ -245,6 +249,7 @@ export class PreflightServer {
     this.scheduler.dispose();
     for (const watcher of this.fallbackWatchers) watcher.close();
     this.fallbackWatchers = [];
+    clearTimeout(this.fallbackReloadTimer);
   }
 
   private opened(document: TextDocument): void {
@@ -347,7 +352,10 @@ export class PreflightServer {
     for (const folder of this.config.getFolders()) {
       try {
         const watcher = fs.watch(folder.path, { persistent: false }, (_event, filename) => {
-          if (filename?.toString() === CONFIG_FILE_NAME) void this.reconfigure();
+          if (filename?.toString() !== CONFIG_FILE_NAME) return;
+          // One save fires several events; reload once they settle.
+          clearTimeout(this.fallbackReloadTimer);
+          this.fallbackReloadTimer = setTimeout(() => void this.reconfigure(), FALLBACK_WATCH_SETTLE_MS);
         });
         watcher.on('error', (error) => this.log.error(`Watching ${folder.path} for config changes failed`, error));
         this.fallbackWatchers.push(watcher);
