@@ -119,6 +119,16 @@ describe('facts/http outboundHttpCalls', () => {
       const js = analyse(`const fetch = require('node-fetch');\nfetch('/c', { timeout: 5000 });`, 'a.js').calls;
       assert.deepEqual(js.map((c) => [c.library, c.timeout]), [['node-fetch', 'set']]);
     });
+    it('a Request input carries its own init', () => {
+      assert.deepEqual(
+        timeouts(`fetch(new Request('/a', { signal: AbortSignal.timeout(1) }));\nconst r = new Request('/b');\nfetch(r);\nfetch(new Request('/c'), { signal: AbortSignal.timeout(1) });`),
+        ['fetch():set', 'fetch():missing', 'fetch():set'],
+      );
+    });
+    it('a Request from a parameter is unknown; a plain string parameter is a URL', () => {
+      assert.deepEqual(timeouts(`export const f = (input: Request) => fetch(input);`), ['fetch():unknown']);
+      assert.deepEqual(timeouts(`export const f = (input: string) => fetch(input);`), ['fetch():missing']);
+    });
     it('node-fetch timeout: 0 is missing', () => {
       assert.deepEqual(timeouts(`import fetch from 'node-fetch';\nfetch('/c', { timeout: 0 });`), ['fetch() from node-fetch:missing']);
     });
@@ -168,6 +178,12 @@ describe('facts/http outboundHttpCalls', () => {
     it('a request interceptor that sets config.timeout covers calls', () => {
       const call = only(`import axios from 'axios';\naxios.interceptors.request.use((config) => { config.timeout = 3000; return config; });\naxios.get('/a');`);
       assert.deepEqual([call.timeout, call.source], ['set', 'interceptor']);
+    });
+    it('a cancelToken counts as a deliberate timeout', () => {
+      assert.deepEqual(timeouts(`import axios from 'axios';\nconst source = axios.CancelToken.source();\naxios.get('/a', { cancelToken: source.token });`), ['axios.get():set']);
+    });
+    it('Object.assign onto axios.defaults covers calls', () => {
+      assert.deepEqual(timeouts(`import axios from 'axios';\nObject.assign(axios.defaults, { timeout: 1000 });\naxios.get('/a');`), ['axios.get():set']);
     });
     it('a method .get on an unrelated object or an axios parameter is not recognised', () => {
       assert.deepEqual(analyse(`const map = new Map();\nmap.get('/a');\nexport function f(axios: any) { return axios.get('/x'); }`).calls, []);
@@ -220,6 +236,9 @@ describe('facts/http outboundHttpCalls', () => {
         ['got()', 'PUT', 'missing'],
       ]);
     });
+    it('the named got export works like the default one', () => {
+      assert.deepEqual(timeouts(`import { got } from 'got';\ngot.post('https://x');`), ['got.post():missing']);
+    });
     it('timeout: {} is missing', () => {
       assert.deepEqual(timeouts(`import got from 'got';\ngot('https://x', { timeout: {} });`), ['got():missing']);
     });
@@ -271,6 +290,13 @@ describe('facts/http outboundHttpCalls', () => {
       assert.deepEqual(timeouts(`import https from 'https';\nexport function f(opts: any) { https.get(opts, () => {}); }`), ['https.get():unknown']);
       assert.deepEqual(timeouts(`import https from 'https';\nexport function f(targetUrl: any) { https.get(targetUrl, () => {}); }`), ['https.get():missing']);
     });
+    it('a request made inside a Promise executor stays local', () => {
+      const code = `import https from 'https';\nexport const get = (u: string) => new Promise((resolve, reject) => https.get(u, resolve).on('error', reject));`;
+      assert.deepEqual(timeouts(code), ['https.get():missing']);
+    });
+    it('a request returned from an async function is still reachable by the caller: unknown', () => {
+      assert.deepEqual(timeouts(`import http from 'http';\nexport async function open() { return http.request({ host: 'a' }); }`), ['http.request():unknown']);
+    });
     it('signal option counts for http', () => {
       assert.deepEqual(timeouts(`import https from 'https';\nhttps.get('https://a', { signal: AbortSignal.timeout(1) }, () => {});`), ['https.get():set']);
     });
@@ -293,6 +319,9 @@ describe('facts/http outboundHttpCalls', () => {
     it('a chain ending in .then is missing; a builder returned from a plain function is unknown', () => {
       assert.deepEqual(timeouts(`const sa = require('superagent');\nsa.get('/a').then((r) => r.body);`, 'a.js'), ['superagent.get():missing']);
       assert.deepEqual(timeouts(`const sa = require('superagent');\nfunction build() { return sa.get('/a'); }`, 'a.js'), ['superagent.get():unknown']);
+    });
+    it('a builder returned from an async function is awaited by it: missing', () => {
+      assert.deepEqual(timeouts(`import sa from 'superagent';\nexport async function load() { return sa.get('/a'); }`), ['superagent.get():missing']);
     });
     it('an agent with .timeout() covers its calls', () => {
       const { calls } = analyse(`import superagent from 'superagent';\nconst agent = superagent.agent().timeout(2000);\nagent.get('/a').then(() => {});`);

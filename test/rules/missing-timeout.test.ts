@@ -25,6 +25,10 @@ testRule(missingTimeout, {
       ),
     },
     {
+      name: 'fetch of a Request that carries a signal',
+      code: lines(`export const load = (url: string) => fetch(new Request(url, { signal: AbortSignal.timeout(5000) }));`),
+    },
+    {
       name: 'a locally declared function named fetch',
       code: lines(`function fetch(path: string) { return cache.get(path); }`, `declare const cache: Map<string, string>;`, `export const x = fetch('/a');`),
     },

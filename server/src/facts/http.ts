@@ -122,7 +122,7 @@ class HttpScanner {
 
   constructor(readonly facts: FileFacts) {
     const text = facts.sourceFile.getFullText();
-    this.libraries = HTTP_CLIENT_LIBRARIES.filter((library) => library.mentions.some((word) => text.includes(word)));
+    this.libraries = HTTP_CLIENT_LIBRARIES.filter((library) => library.entries.some((entry) => mayMention(text, entry)));
   }
 
   get hasCandidates(): boolean {
@@ -133,7 +133,7 @@ class HttpScanner {
   match(origin: Origin): LibraryMatch | undefined {
     if (origin.kind === 'module' || origin.kind === 'global') {
       for (const library of this.libraries) {
-        for (const entry of library.entries) {
+        for (const entry of entriesMostSpecificFirst(library)) {
           const rest = pathBelowEntry(origin, entry);
           if (rest) return { library, entry, rest };
         }
@@ -205,6 +205,20 @@ function scan(facts: FileFacts): Scan {
   return facts.memo('http:scan', () => new HttpScanner(facts).run());
 }
 
+/** A cheap test that a file can use an entry at all: its module specifier or global name appears in the text. */
+function mayMention(text: string, entry: ClientEntry): boolean {
+  if ('module' in entry) {
+    return ['"', "'", '`'].some((quote) => text.includes(`${quote}${entry.module}${quote}`) || text.includes(`${quote}node:${entry.module}${quote}`));
+  }
+  return text.includes(entry.global[entry.global.length - 1] ?? '');
+}
+
+/** `import { got } from 'got'` must match the `got` member entry before the module root. */
+function entriesMostSpecificFirst(library: HttpClientLibrary): ClientEntry[] {
+  const depth = (entry: ClientEntry): number => ('module' in entry ? entry.path.length : entry.global.length);
+  return [...library.entries].sort((a, b) => depth(b) - depth(a));
+}
+
 function pathBelowEntry(origin: Origin, entry: ClientEntry): string[] | undefined {
   if ('module' in entry) {
     if (origin.kind !== 'module' || origin.module !== entry.module) return undefined;
@@ -234,7 +248,7 @@ function buildCall(scanner: HttpScanner, call: CallExpression, matched: LibraryM
   const args = readArguments(scanner.facts, call, shape.layout, library);
   const parts: TimeoutJudgement[] = [args.timeout];
   if (spec.chainMethods && spec.chainMethods.length > 0) {
-    parts.push(judgeReturnedRequest(scanner.facts, call, spec.chainMethods, []));
+    parts.push(judgeReturnedRequest(scanner.facts, call, spec.chainMethods, [], spec.builderIsThenable === true));
   }
   if (instance) {
     parts.push(asSource(instance.timeout, 'instance'));
@@ -268,7 +282,7 @@ function buildInstance(
   const parts: TimeoutJudgement[] = [args.timeout];
   if (spec.chainMethods && spec.chainMethods.length > 0) {
     const requestMethods = factory.calls.map((shape) => shape.path[0]).filter((name): name is string => name !== undefined);
-    parts.push(judgeReturnedRequest(scanner.facts, creation, spec.chainMethods, requestMethods));
+    parts.push(judgeReturnedRequest(scanner.facts, creation, spec.chainMethods, requestMethods, false));
   }
   const binding = bindingText(creation);
   parts.push(defaultsTimeout(scanner, library, (target) => targetsCreation(scanner.facts, target, creation, binding), 'instance-defaults'));
@@ -335,16 +349,18 @@ function readArguments(
     case 'positional': {
       const url = layout.url === undefined ? undefined : args[layout.url];
       const option = args[layout.options];
+      const request = layout.urlMayBeRequest && url ? judgeRequestInput(facts, url, keys) : undefined;
       if (!option || isNothing(option)) {
         const urlMissing = layout.url !== undefined && !url;
         return {
-          url,
+          url: request?.url ?? url,
           slot: urlMissing ? { kind: 'fixed' } : absentSlot(args, layout.options),
-          timeout: MISSING,
+          timeout: request?.timeout ?? MISSING,
           sentImmediately: false,
         };
       }
-      return withOptions(facts, option, keys, { url, sentImmediately: false });
+      const read = withOptions(facts, option, keys, { url: request?.url ?? url, sentImmediately: false });
+      return request ? { ...read, timeout: combine([read.timeout, request.timeout]) } : read;
     }
     case 'url-or-options':
       return readUrlOrOptions(facts, args, keys);
@@ -395,6 +411,25 @@ function withOptions(
     timeout: judgeOptions(facts, option, keys, 0),
     optionsMethod: optionsMethodOf(facts, option),
   };
+}
+
+/**
+ * `fetch(new Request(url, init))`: the Request's init counts like fetch's own.
+ * A Request the file can't see into (a parameter typed or named so) is unknown.
+ */
+function judgeRequestInput(facts: FileFacts, input: Node, keys: readonly string[], depth = 0): { url?: Node; timeout: TimeoutJudgement } | undefined {
+  const expression = unwrapExpression(input);
+  if (Node.isNewExpression(expression) && /(^|\.)Request$/.test(expression.getExpression().getText())) {
+    const [url, init] = expression.getArguments();
+    return { url, timeout: init ? judgeOptions(facts, init, keys, 0) : MISSING };
+  }
+  if (!Node.isIdentifier(expression) || depth > MAX_DEPTH) return undefined;
+  const initializer = constInitializer(expression);
+  if (initializer) return judgeRequestInput(facts, initializer, keys, depth + 1);
+  const declaration = expression.getSymbol()?.getDeclarations().find((d) => d.getSourceFile() === expression.getSourceFile());
+  const annotation = declaration && Node.isParameterDeclaration(declaration) ? declaration.getTypeNode()?.getText() : undefined;
+  const looksLikeRequest = annotation ? /\bRequest\b/.test(annotation) : /^req(uest)?$/i.test(expression.getText());
+  return looksLikeRequest ? { timeout: { state: 'unknown', evidence: expression } } : undefined;
 }
 
 /** `(url, options?, callback?)` or `(options, callback?)`. */
@@ -621,6 +656,9 @@ type ArgumentKind = 'object' | 'url' | 'function' | 'absent' | 'unknown';
 
 const URL_WORDS = new Set(['url', 'uri', 'href', 'endpoint', 'link', 'urls']);
 
+/** Names that say they hold a callback: `resolve`, `cb`, `done`, `onResponse`, `handleResponse`. */
+const CALLBACK_NAME = /^(resolve|reject|cb|callback|done|next|handler|handle[A-Z]\w*|on[A-Z]\w*)$/;
+
 /** `baseUrl`, `TARGET_URI`, `apiEndpoint`: names that say they hold a URL. */
 function isUrlLikeName(name: string): boolean {
   return name
@@ -657,6 +695,7 @@ function argumentKind(facts: FileFacts, node: Node, depth = 0): ArgumentKind {
       const annotation = declaration.getTypeNode()?.getText().replace(/\s+/g, '');
       if (annotation && /^(string|URL|string\|URL|URL\|string)$/.test(annotation)) return 'url';
     }
+    if (CALLBACK_NAME.test(expression.getText())) return 'function';
     return isUrlLikeName(expression.getText()) ? 'url' : 'unknown';
   }
   if (Node.isPropertyAccessExpression(expression)) {
@@ -715,14 +754,20 @@ const STREAM_CONSUMERS = new Set(['pipe', 'pipeline', 'finished']);
  * `unknown` when it leaves the file's sight (returned, passed on, stored).
  * `stopAt`: methods that make a different object (an agent's `.get()` makes a request).
  */
-function judgeReturnedRequest(facts: FileFacts, start: CallExpression, methods: readonly string[], stopAt: readonly string[]): TimeoutJudgement {
+function judgeReturnedRequest(
+  facts: FileFacts,
+  start: CallExpression,
+  methods: readonly string[],
+  stopAt: readonly string[],
+  thenable: boolean,
+): TimeoutJudgement {
   const chain = followChain(start, methods, stopAt);
   if (chain.setBy) return { state: 'set', source: 'chain', evidence: chain.setBy };
   if (chain.settled) return MISSING;
-  const use = useOfValue(chain.end);
+  const use = useOfValue(chain.end, thenable);
   if (use.kind === 'consumed') return MISSING;
   if (use.kind === 'escapes') return { state: 'unknown', evidence: use.node };
-  return judgeVariable(facts, use.name, methods, stopAt);
+  return judgeVariable(facts, use.name, methods, stopAt, thenable);
 }
 
 interface ChainWalk {
@@ -754,8 +799,11 @@ function followChain(start: Node, methods: readonly string[], stopAt: readonly s
 
 type ValueUse = { kind: 'consumed' } | { kind: 'escapes'; node: Node } | { kind: 'variable'; name: Identifier };
 
+/** Calls that ignore what their callback returns: a request returned from such a callback goes nowhere. */
+const RESULT_IGNORING_CALLEES = new Set(['Promise', 'forEach', 'setTimeout', 'setImmediate', 'setInterval', 'on', 'once', 'nextTick']);
+
 /** Where a value goes once the chain ends. */
-function useOfValue(node: Node): ValueUse {
+function useOfValue(node: Node, thenable: boolean): ValueUse {
   let current = node;
   let parent = current.getParent();
   while (parent && isTransparentWrapper(parent)) {
@@ -773,9 +821,10 @@ function useOfValue(node: Node): ValueUse {
     return Node.isIdentifier(left) ? { kind: 'variable', name: left } : { kind: 'escapes', node: parent };
   }
   if (Node.isReturnStatement(parent) || (Node.isArrowFunction(parent) && parent.getBody() === current)) {
-    // An async function adopts a returned thenable: its caller gets a promise, not the request.
     const fn = Node.isArrowFunction(parent) ? parent : parent.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a));
-    if (fn && Node.isAsyncable(fn) && fn.isAsync()) return { kind: 'consumed' };
+    // An async function adopts a returned thenable: its caller gets a promise, not the builder.
+    if (thenable && fn && Node.isAsyncable(fn) && fn.isAsync()) return { kind: 'consumed' };
+    if (fn && returnValueIgnored(fn)) return { kind: 'consumed' };
     return { kind: 'escapes', node: parent };
   }
   if (Node.isCallExpression(parent) && parent.getArguments().includes(current as never)) {
@@ -786,7 +835,23 @@ function useOfValue(node: Node): ValueUse {
   return { kind: 'escapes', node: parent };
 }
 
-function judgeVariable(facts: FileFacts, name: Identifier, methods: readonly string[], stopAt: readonly string[]): TimeoutJudgement {
+/** `new Promise((resolve) => https.get(url, resolve))`: the executor's return value goes nowhere. */
+function returnValueIgnored(fn: Node): boolean {
+  const parent = fn.getParent();
+  if (!parent || !(Node.isCallExpression(parent) || Node.isNewExpression(parent))) return false;
+  if (!(parent.getArguments() as Node[]).includes(fn)) return false;
+  const callee = parent.getExpression();
+  const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+  return RESULT_IGNORING_CALLEES.has(name);
+}
+
+function judgeVariable(
+  facts: FileFacts,
+  name: Identifier,
+  methods: readonly string[],
+  stopAt: readonly string[],
+  thenable: boolean,
+): TimeoutJudgement {
   const symbol = name.getSymbol()?.compilerSymbol;
   let escape: Node | undefined;
   for (const reference of identifiersNamed(facts, name.getText())) {
@@ -795,7 +860,7 @@ function judgeVariable(facts: FileFacts, name: Identifier, methods: readonly str
     const chain = followChain(reference, methods, stopAt);
     if (chain.setBy) return { state: 'set', source: 'chain', evidence: chain.setBy };
     if (chain.settled) continue;
-    const use = useOfValue(chain.end);
+    const use = useOfValue(chain.end, thenable);
     if (use.kind === 'escapes') escape ??= use.node;
     // Another variable holding the same request: stay on the safe side.
     if (use.kind === 'variable') escape ??= use.name;
@@ -843,6 +908,17 @@ function defaultsWrites(scanner: HttpScanner, library: HttpClientLibrary): Defau
       if (!isAssignment(binary) || disablesTimeout(binary.getRight())) continue;
       const target = stripMemberPath(binary.getLeft(), path);
       if (target) writes.push({ target, assignment: binary });
+    }
+    // Object.assign(axios.defaults, { timeout: 5000 })
+    const container = path.slice(0, -1);
+    const key = path.slice(-1);
+    for (const call of scanner.facts.sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      const [first, ...sources] = call.getArguments();
+      if (!first || call.getExpression().getText() !== 'Object.assign') continue;
+      const target = stripMemberPath(first, container);
+      if (target && sources.some((source) => judgeOptions(scanner.facts, source, key, 0).state === 'set')) {
+        writes.push({ target, assignment: call });
+      }
     }
     return writes;
   });

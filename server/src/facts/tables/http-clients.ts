@@ -23,8 +23,11 @@ export type ClientEntry =
 
 /** How a call's arguments carry the URL and the options object. */
 export type ArgumentLayout =
-  /** Fixed positions: `axios.post(url, data, config)` is url 0, options 2. No url index: options only (`axios.request(config)`). */
-  | { kind: 'positional'; url?: number; options: number }
+  /**
+   * Fixed positions: `axios.post(url, data, config)` is url 0, options 2. No url index: options only (`axios.request(config)`).
+   * `urlMayBeRequest`: the first argument may be a `Request` carrying its own options (`fetch(new Request(url, init))`).
+   */
+  | { kind: 'positional'; url?: number; options: number; urlMayBeRequest?: boolean }
   /**
    * `(url, options?, callback?)` or `(options, callback?)`: got, axios(), http.request.
    * The first argument is the options when it is an object; a function argument ends the list.
@@ -59,8 +62,13 @@ export interface TimeoutSpec {
   defaultsPath?: readonly string[];
   /** Registering a request interceptor here lets a callback set the timeout per request. */
   interceptorPath?: readonly string[];
-  /** What the message says is missing, e.g. `no signal`. */
-  missing: string;
+  /** What the message adds about the missing timeout, e.g. `axios waits forever by default`. */
+  missing?: string;
+  /**
+   * The builder the call returns is a thenable (superagent): an async function that returns it hands its
+   * caller a promise, so nothing can be chained on it there. A plain request object (http) stays reachable.
+   */
+  builderIsThenable?: boolean;
   fix: TimeoutFixSpec;
 }
 
@@ -91,17 +99,16 @@ export interface HttpClientLibrary {
   calls: readonly CallShape[];
   instances?: InstanceFactory;
   timeout: TimeoutSpec;
-  /** Words that must appear in a file for it to use this library (a cheap pre-check). */
-  mentions: readonly string[];
 }
 
 const FETCH_TIMEOUT: TimeoutSpec = {
   optionKeys: ['signal'],
-  missing: 'no signal',
   fix: { kind: 'option', key: 'signal', value: 'AbortSignal.timeout(10_000)', title: 'Add a 10s timeout (AbortSignal.timeout)' },
 };
 
-const FETCH_CALLS: readonly CallShape[] = [{ path: [], method: 'from-options', layout: { kind: 'positional', url: 0, options: 1 } }];
+const FETCH_CALLS: readonly CallShape[] = [
+  { path: [], method: 'from-options', layout: { kind: 'positional', url: 0, options: 1, urlMayBeRequest: true } },
+];
 
 function axiosCalls(): CallShape[] {
   const withoutBody = (name: string, method: HttpMethod): CallShape => ({ path: [name], method, layout: { kind: 'positional', url: 0, options: 1 } });
@@ -166,14 +173,12 @@ export const HTTP_CLIENT_LIBRARIES: readonly HttpClientLibrary[] = [
     entries: [{ global: ['fetch'], displayName: 'fetch' }],
     calls: FETCH_CALLS,
     timeout: FETCH_TIMEOUT,
-    mentions: ['fetch'],
   },
   {
     id: 'undici',
     entries: [{ module: 'undici', path: ['fetch'], displayName: 'fetch', from: 'undici' }],
     calls: FETCH_CALLS,
     timeout: FETCH_TIMEOUT,
-    mentions: ['undici'],
   },
   {
     id: 'node-fetch',
@@ -181,7 +186,6 @@ export const HTTP_CLIENT_LIBRARIES: readonly HttpClientLibrary[] = [
     calls: FETCH_CALLS,
     // node-fetch v2 also takes a `timeout` option.
     timeout: { ...FETCH_TIMEOUT, optionKeys: ['signal', 'timeout'] },
-    mentions: ['node-fetch'],
   },
   {
     id: 'axios',
@@ -195,17 +199,20 @@ export const HTTP_CLIENT_LIBRARIES: readonly HttpClientLibrary[] = [
       inheritsModuleDefaults: true,
     },
     timeout: {
-      optionKeys: ['timeout', 'signal'],
+      // cancelToken: the pre-AbortController way to cancel, usually driven by a timer.
+      optionKeys: ['timeout', 'signal', 'cancelToken'],
       defaultsPath: ['defaults', 'timeout'],
       interceptorPath: ['interceptors', 'request', 'use'],
       missing: 'axios waits forever by default',
       fix: { kind: 'option', key: 'timeout', value: '10_000', title: 'Add a 10s timeout (timeout: 10_000)' },
     },
-    mentions: ['axios'],
   },
   {
     id: 'got',
-    entries: [{ module: 'got', path: [], displayName: 'got' }],
+    entries: [
+      { module: 'got', path: ['got'], displayName: 'got' },
+      { module: 'got', path: [], displayName: 'got' },
+    ],
     calls: gotCalls(),
     instances: {
       path: ['extend'],
@@ -220,7 +227,6 @@ export const HTTP_CLIENT_LIBRARIES: readonly HttpClientLibrary[] = [
       missing: 'got waits forever by default',
       fix: { kind: 'option', key: 'timeout', value: '{ request: 10_000 }', title: 'Add a 10s timeout (timeout: { request: 10_000 })' },
     },
-    mentions: ['got'],
   },
   {
     id: 'http',
@@ -238,7 +244,6 @@ export const HTTP_CLIENT_LIBRARIES: readonly HttpClientLibrary[] = [
       missing: 'no timeout option and no req.setTimeout()',
       fix: { kind: 'option', key: 'timeout', value: '10_000', title: 'Add a 10s timeout (timeout: 10_000)' },
     },
-    mentions: ['http'],
   },
   {
     id: 'superagent',
@@ -255,9 +260,9 @@ export const HTTP_CLIENT_LIBRARIES: readonly HttpClientLibrary[] = [
     timeout: {
       optionKeys: [],
       chainMethods: ['timeout'],
+      builderIsThenable: true,
       missing: 'no .timeout() in the chain',
       fix: { kind: 'chain', text: '.timeout(10_000)', title: 'Add a 10s timeout (.timeout(10_000))' },
     },
-    mentions: ['superagent'],
   },
 ];
