@@ -192,7 +192,7 @@ function healthEndpoint(programs: readonly Program[]): ProjectCheck {
 }
 
 function structuredLogger(input: ProjectCheckInput, programs: readonly Program[]): ProjectCheck {
-  const lookedFor = `An import of a structured logger (${libraryNames('structured-logger')}) or one in package.json dependencies`;
+  const lookedFor = `An import of a structured logger (${libraryNames('structured-logger')}), one in package.json dependencies, or JSON log records written to stdout (JSON.stringify({ level, ... }))`;
   const title = 'Structured logger used';
   if (input.files.length === 0) return check('structured-logger', title, lookedFor, { status: 'n/a', message: 'No source files.', evidence: [] });
   const relevant = programs.some(isServerProgram) ? programs.filter(isServerProgram) : programs;
@@ -203,6 +203,10 @@ function structuredLogger(input: ProjectCheckInput, programs: readonly Program[]
   const declared = relevant.flatMap((program) => manifestEvidence(input.root, program, 'structured-logger'));
   if (declared.length > 0) {
     return check('structured-logger', title, lookedFor, { status: 'pass', message: 'A structured logger is a dependency.', evidence: declared.slice(0, MAX_EVIDENCE) });
+  }
+  const handWritten = relevant.flatMap((program) => program.files.flatMap((file) => file.jsonLogWrites));
+  if (handWritten.length > 0) {
+    return check('structured-logger', title, lookedFor, { status: 'pass', message: 'Logs are written as JSON records with a level.', evidence: evidenceOf(handWritten) });
   }
   return check('structured-logger', title, lookedFor, {
     status: 'warn',
@@ -250,10 +254,18 @@ function validationLibrary(programs: readonly Program[]): ProjectCheck {
     return check('validation-library', title, lookedFor, {
       status: 'warn',
       message: `Routes in ${missing.join(', ')} take input but no validation library is used.`,
-      evidence: evidenceOf(servers.filter((p) => missing.includes(programName(p))).flatMap((p) => routesOf(p).filter((r) => r.kind === 'route'))),
+      evidence: evidenceOf(inputRoutesFirst(servers.filter((p) => missing.includes(programName(p))).flatMap((p) => routesOf(p)))),
     });
   }
   return check('validation-library', title, lookedFor, { status: 'pass', message: 'Request input goes through a validation library.', evidence: evidenceOf(found) });
+}
+
+/** Routes that receive a body or parameters first (they need validation most); health probes left out. */
+function inputRoutesFirst(routes: readonly RouteFact[]): RouteFact[] {
+  const takesInput = (route: RouteFact): number => (['post', 'put', 'patch', 'all'].includes(route.method) ? 0 : route.path?.includes(':') ? 1 : 2);
+  return routes
+    .filter((route) => route.kind === 'route' && !isHealthPath(route.path))
+    .sort((a, b) => takesInput(a) - takesInput(b) || a.file.localeCompare(b.file) || a.line - b.line);
 }
 
 function testsForChanges(input: ProjectCheckInput): ProjectCheck {

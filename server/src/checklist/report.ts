@@ -60,6 +60,8 @@ export interface BuildChecklistOptions {
   project?: AnalysisProject;
   /** Treat every manual item as required (`--require-manual`). */
   requireManual?: boolean;
+  /** False in an untrusted workspace: git is not run (the scope falls back to the workspace). */
+  allowGit?: boolean;
   rules?: readonly Rule[];
   /** YYYY-MM-DD for suppression expiry. */
   today?: string;
@@ -84,7 +86,7 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
   };
 
   progress.phase(options.scope === 'changed' ? 'Finding changed files' : 'Listing workspace files', 0, 0);
-  const scope = await resolveScope({ root, scope: options.scope, base: options.base, config: options.config });
+  const scope = await resolveScope({ root, scope: options.scope, base: options.base, config: options.config, allowGit: options.allowGit });
   cancelled();
 
   const project = options.project ?? new AnalysisProject();

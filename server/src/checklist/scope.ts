@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { changedFilesSince, currentBranch, defaultBaseRef, GitError, gitTopLevel, mergeBase, revisionExists } from '../workspace/git';
@@ -32,6 +33,12 @@ export interface ScopeRequest {
   /** An explicit base revision (`--base`); otherwise config, origin/HEAD, main, master. */
   base?: string;
   config: ResolvedConfig;
+  /**
+   * False when programs must not be run for this workspace (VS Code Restricted
+   * Mode: a repository's git config can make git run commands). The scope is
+   * then the workspace, and the branch is read from .git/HEAD.
+   */
+  allowGit?: boolean;
 }
 
 /** Key used for ticks when there is no branch (outside git, detached HEAD without a CI branch name). */
@@ -48,6 +55,10 @@ export function branchFromEnvironment(env: NodeJS.ProcessEnv = process.env): str
 
 export async function resolveScope(request: ScopeRequest): Promise<ResolvedScope> {
   const root = path.resolve(request.root);
+  if (request.allowGit === false) {
+    const reason = request.scope === 'changed' ? 'the workspace is not trusted, so git was not run: analysed the whole workspace' : undefined;
+    return workspaceScope(root, request.config, branchFromGitHead(root), null, reason);
+  }
   if (request.scope === 'workspace') return workspaceScope(root, request.config, await branchOrUndefined(root), null, undefined);
   try {
     return await changedScope(root, request);
@@ -132,6 +143,36 @@ async function workspaceScope(
   };
   if (fallbackReason) scope.fallbackReason = fallbackReason;
   return { root, scope, sourceFiles: files, changedFiles: [], branchKey: branchName ?? NO_BRANCH_KEY };
+}
+
+/**
+ * The checked-out branch read from `.git/HEAD` without running git (also
+ * through a worktree's `.git` file); undefined when detached or not in git.
+ */
+export function branchFromGitHead(start: string): string | undefined {
+  for (let dir = path.resolve(start); ; dir = path.dirname(dir)) {
+    const dotGit = path.join(dir, '.git');
+    let gitDir: string | undefined;
+    try {
+      const stat = fs.statSync(dotGit);
+      if (stat.isDirectory()) gitDir = dotGit;
+      else {
+        const pointer = /^gitdir:\s*(.+)$/m.exec(fs.readFileSync(dotGit, 'utf8'));
+        if (pointer) gitDir = path.resolve(dir, pointer[1]!.trim());
+      }
+    } catch {
+      gitDir = undefined;
+    }
+    if (gitDir) {
+      try {
+        const head = fs.readFileSync(path.join(gitDir, 'HEAD'), 'utf8');
+        return /^ref:\s*refs\/heads\/(.+)$/m.exec(head)?.[1]?.trim();
+      } catch {
+        return undefined;
+      }
+    }
+    if (path.dirname(dir) === dir) return undefined;
+  }
 }
 
 async function branchOrUndefined(root: string): Promise<string | undefined> {

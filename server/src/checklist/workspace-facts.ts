@@ -7,6 +7,7 @@ import { excerpt } from '../facts/literals';
 import { parsePackageManifest, type PackageManifest } from '../facts/packages';
 import { libraryHealthPaths, listenCalls, shutdownHandling } from '../facts/process';
 import { isFlagGuarded } from '../facts/feature-flags';
+import { jsonLogWrites } from '../facts/json-logging';
 import { isHealthPath, routeRegistrations, type Recognition, type RouteFramework } from '../facts/routes';
 import type { LibraryKind } from '../facts/tables/libraries';
 import { relativePath } from './scope';
@@ -49,6 +50,8 @@ export interface FileReadinessFacts {
   /** Health endpoints served by a library (`createTerminus(..., { healthChecks: { '/healthz': ... } })`) or health-check modules. */
   healthLibraries: FactLocation[];
   libraries: Record<LibraryKind, LibraryFact[]>;
+  /** Hand-written structured log output: `process.stdout.write(JSON.stringify({ level, ... }))`. */
+  jsonLogWrites: FactLocation[];
   /** The file declares functions or classes (not only types, constants or re-exports). */
   hasCode: boolean;
 }
@@ -93,6 +96,7 @@ export function summariseFile(sourceFile: SourceFile, root: string): FileReadine
     shutdown: shutdownHandling(facts).map((handling) => ({ ...at(handling.node), kind: handling.kind })),
     healthLibraries,
     libraries,
+    jsonLogWrites: jsonLogWrites(facts).map(at),
     hasCode: declaresCode(sourceFile),
   };
 }

@@ -1,5 +1,6 @@
 import { checkCommand } from './check';
 import { rulesCommand } from './rules-command';
+import { runChecklistCommand } from './checklist-command';
 import { EXIT_OK, EXIT_USAGE, processIO, toolVersion, UsageError, type CliIO } from './io';
 
 /** A `preflight <name>` subcommand: takes the arguments after its name, returns the exit code. */
@@ -12,6 +13,7 @@ export interface CliCommand {
 export const commands = new Map<string, CliCommand>([
   ['check', { summary: 'analyse files and folders (default: .)', run: checkCommand }],
   ['rules', { summary: 'list the rules', run: rulesCommand }],
+  ['checklist', { summary: 'the readiness checklist for this branch (Markdown or JSON)', run: runChecklistCommand }],
 ]);
 
 function usage(): string {
