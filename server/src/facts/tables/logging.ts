@@ -1,0 +1,121 @@
+/**
+ * What counts as writing an error down: console methods, logger libraries and
+ * the conventional names of logger objects, and error reporters (Sentry,
+ * Bugsnag, ...). Used by swallowed-error (a catch that logs is not silent),
+ * error-context-lost and sensitive-data-in-log. Adding a logger or reporter is
+ * a change to this table only.
+ */
+
+/** `console.<method>(...)` calls that write somewhere someone will read. */
+export const CONSOLE_LOG_METHODS: readonly string[] = ['log', 'error', 'warn', 'info', 'debug', 'trace', 'dir'];
+
+/** Methods of logger objects (pino, winston, bunyan, Nest Logger, log4js, loglevel, Fastify `request.log`, ...). */
+export const LOGGER_METHODS: readonly string[] = [
+  'fatal',
+  'error',
+  'warn',
+  'warning',
+  'info',
+  'debug',
+  'trace',
+  'log',
+  'verbose',
+  'silly',
+  'http',
+  'notice',
+  'crit',
+  'critical',
+  'alert',
+  'emerg',
+  'emergency',
+];
+
+/**
+ * Receiver names that conventionally hold a logger, compared case-insensitively
+ * with the last name of the receiver: `logger.error`, `this.logger.warn`,
+ * Fastify `request.log.error` / `reply.log.warn` / `fastify.log.info`.
+ */
+export const LOGGER_RECEIVER_NAMES: readonly string[] = ['logger', 'log', 'pino', 'winston', 'bunyan', 'signale', 'consola'];
+
+/** Receiver names ending like this are loggers too: `auditLogger.info`, `this.appLogger.error`. */
+export const LOGGER_RECEIVER_SUFFIXES: readonly string[] = ['logger'];
+
+/** Methods that derive a logger from a logger: `logger.child({ reqId }).error(...)`. */
+export const CHILD_LOGGER_METHODS: readonly string[] = ['child', 'getLogger', 'scope', 'withTag', 'extend'];
+
+export interface LoggerModule {
+  /** The package as imported or required. */
+  module: string;
+  /**
+   * The chain must start with this export (`Logger` from `@nestjs/common`,
+   * which exports much more). Without it, anything reached from the module
+   * root counts: `winston.error`, `pino().info`, `bunyan.createLogger().warn`.
+   */
+  member?: string;
+  /** The logger itself is a function: `const debug = require('debug')('app'); debug(err)`. */
+  callableInstance?: boolean;
+}
+
+export const LOGGER_MODULES: readonly LoggerModule[] = [
+  { module: 'pino' },
+  { module: 'winston' },
+  { module: 'bunyan' },
+  { module: 'log4js' },
+  { module: 'loglevel' },
+  { module: 'signale' },
+  { module: 'consola' },
+  { module: 'npmlog' },
+  { module: 'roarr' },
+  { module: 'tslog' },
+  { module: 'electron-log' },
+  { module: '@aws-lambda-powertools/logger' },
+  { module: '@nestjs/common', member: 'Logger' },
+  { module: '@nestjs/common', member: 'ConsoleLogger' },
+  { module: 'debug', callableInstance: true },
+];
+
+/**
+ * Plain function calls whose name says they log or report an error:
+ * a project's own `logError(err)` or `reportError(err)` helper, the DOM's
+ * global `reportError`.
+ */
+export const LOGGING_FUNCTION_NAME = /^(log|logger)$|^(log|report|capture|track|notify|record)(Error|Errors|Exception|Exceptions|Failure|Warning|Warn|Err)$/;
+
+export interface ErrorReporter {
+  /** Shown in docs and messages. */
+  library: string;
+  /** Packages as imported or required; an entry ending in `/` is a scope prefix (`@sentry/` covers `@sentry/node`). */
+  modules: readonly string[];
+  /**
+   * Methods that report, reached from the module (`Sentry.captureException`,
+   * `import { captureException } from '@sentry/node'`, `Bugsnag.createClient().notify`),
+   * or called on a receiver with one of `receiverNames`.
+   */
+  methods: readonly string[];
+  /** Names that conventionally hold the client, compared case-insensitively: `Sentry`, `rollbar`. */
+  receiverNames?: readonly string[];
+  /** As receiverNames, but as a suffix: `span`, `rootSpan`, `activeSpan`. */
+  receiverSuffixes?: readonly string[];
+}
+
+export const ERROR_REPORTERS: readonly ErrorReporter[] = [
+  { library: 'Sentry', modules: ['@sentry/', 'raven', 'raven-js'], methods: ['captureException', 'captureMessage', 'captureEvent'], receiverNames: ['sentry', 'raven'] },
+  { library: 'Bugsnag', modules: ['@bugsnag/', 'bugsnag'], methods: ['notify'], receiverNames: ['bugsnag'] },
+  { library: 'Rollbar', modules: ['rollbar'], methods: ['critical', 'error', 'warning', 'warn', 'info', 'debug', 'log'], receiverNames: ['rollbar'] },
+  { library: 'New Relic', modules: ['newrelic'], methods: ['noticeError'], receiverNames: ['newrelic'] },
+  { library: 'OpenTelemetry', modules: ['@opentelemetry/api'], methods: ['recordException', 'setStatus'], receiverSuffixes: ['span'] },
+  { library: 'Datadog', modules: ['dd-trace', '@datadog/browser-rum', '@datadog/browser-logs'], methods: ['addError'], receiverNames: ['datadogrum', 'ddrum'] },
+  { library: 'Honeybadger', modules: ['@honeybadger-io/', 'honeybadger'], methods: ['notify', 'notifyAsync'], receiverNames: ['honeybadger'] },
+  { library: 'Airbrake', modules: ['@airbrake/'], methods: ['notify'], receiverNames: ['airbrake'] },
+  { library: 'Elastic APM', modules: ['elastic-apm-node', '@elastic/apm-rum'], methods: ['captureError'], receiverNames: ['apm'] },
+  { library: 'Raygun', modules: ['raygun', 'raygun4js'], methods: ['send'], receiverNames: ['raygun', 'raygunclient'] },
+  { library: 'AppSignal', modules: ['@appsignal/'], methods: ['sendError', 'setError'], receiverNames: ['appsignal'] },
+  { library: 'LogRocket', modules: ['logrocket'], methods: ['captureException', 'captureMessage'], receiverNames: ['logrocket'] },
+  { library: 'TrackJS', modules: ['trackjs'], methods: ['track'], receiverNames: ['trackjs'] },
+];
+
+/**
+ * Method names that report an error whatever the receiver is called: nothing
+ * but an error reporter has a `captureException`, `noticeError` or `recordException`.
+ */
+export const REPORTER_METHODS_ON_ANY_RECEIVER: readonly string[] = ['captureException', 'noticeError', 'recordException'];
