@@ -1,4 +1,27 @@
-import { createRule } from './rule';
+import { Node, SyntaxKind, ts, type CallExpression, type CatchClause, type Identifier } from 'ts-morph';
+import type { Fix } from '../engine/finding';
+import type { FileFacts } from '../facts';
+import { forwardsFailure, isKnownNoop, setsFailingExitCode } from '../facts/error-handlers';
+import { isProbeBlock, isProbeCall, isPureCall, type CallLike } from '../facts/error-probes';
+import { logOrReportCallsWithin } from '../facts/logging';
+import { localFunctionOf, skipParentheses } from '../facts/promises';
+import { createRule, type RuleContext } from './rule';
+
+/**
+ * What a catch does with the error it caught.
+ * - `handled`: rethrows, forwards, logs, reports or reads the error;
+ * - `empty`: nothing at all;
+ * - `fallback`: only produces a value (`return null`, `data = []`, `continue`);
+ * - `other-work`: does something else (answers 500, sets state) without the error.
+ */
+type Verdict = 'handled' | 'empty' | 'fallback' | 'other-work';
+
+interface Handler {
+  /** The names the caught error is bound to (none for `catch {` or `() => ...`). */
+  bindings: Identifier[];
+  /** The catch block, or the handler function's body (a block or an expression). */
+  body: Node;
+}
 
 export const swallowedError = createRule({
   meta: {
@@ -6,11 +29,391 @@ export const swallowedError = createRule({
     title: 'Caught error is swallowed',
     category: 'error-handling',
     defaultSeverity: 'warning',
-    explanation: 'TODO',
-    fix: 'TODO',
-    examples: [],
+    explanation: [
+      'A catch that neither rethrows, logs, reports nor looks at the error turns a failure into silence.',
+      'In production that is the worst kind of failure: the payment webhook returns 200 but the order was never written,',
+      'the cache warm-up "succeeds" with an empty cache, the nightly sync has been failing for three weeks and every dashboard is green.',
+      'When somebody finally notices, there is no log line, no stack trace and no error-tracker event to say what broke, when, or how often,',
+      'so the incident starts with adding logging and waiting for it to happen again.',
+      '',
+      '`.catch(() => {})` and `.catch(() => null)` do the same to a promise: the rejection is absorbed and the caller carries on with `undefined` or a fallback',
+      'as if the call had worked. A catch that answers the client (`res.status(500).send(...)`) or sets an error flag without recording the error',
+      'is flagged too: the user sees that something failed, but the cause is lost for whoever has to fix it.',
+    ].join('\n'),
+    fix: [
+      'Do at least one of these with the caught error:',
+      '- rethrow it (or throw a new error with `{ cause: err }`) so the caller decides;',
+      '- log it with the error object, not just a message (`logger.error({ err }, "sync failed")`), or report it to your error tracker (`Sentry.captureException(err)`);',
+      '- handle the specific case you expect and rethrow the rest (`if (err.code !== "ENOENT") throw err;`).',
+      '',
+      'If ignoring the failure really is right (best-effort cleanup, an optional cache), say so in a comment inside the catch: the next reader, and this rule, will know it is deliberate.',
+    ].join('\n'),
+    notFlagged: [
+      'A catch that logs (with or without the error), reports to an error tracker (Sentry, Bugsnag, Rollbar, New Relic, OpenTelemetry `recordException`, ...) or rethrows.',
+      'A catch that passes the error on (`next(err)`, `reject(err)`, `callback(err)`, `ctx.throw(...)`, `emitter.emit("error", err)`) or uses it in any way (`if (err.code === "ENOENT") return null`).',
+      'A catch that throws a new error, even without the original (that is `error-context-lost`).',
+      'An empty catch, or one that only returns a fallback, with a comment inside explaining why (a `TODO`/`FIXME` or a lint directive is not an explanation).',
+      'Expected-failure probes: a try block that only parses, validates or checks existence (`JSON.parse`, `new URL`, `decodeURIComponent`, `BigInt`, `require.resolve`, optional `require`, `fs.statSync`/`accessSync`, `fs.promises.access`, `jwt.verify`, a schema `.parse`) whose catch returns a fallback or answers the client: there the failure is the answer.',
+      'A catch inside a retry loop that is followed by a `throw` once the attempts run out.',
+      '`.catch(handler)` with a handler defined elsewhere (`.catch(handleError)`, `.catch(next)`): its body is judged where it is written when it is in the same file.',
+    ],
+    examples: [
+      {
+        bad: [
+          'async function loadProfile(id: string) {',
+          '  try {',
+          '    return await profiles.get(id);',
+          '  } catch {',
+          '    return null;',
+          '  }',
+          '}',
+        ].join('\n'),
+        good: [
+          'async function loadProfile(id: string) {',
+          '  try {',
+          '    return await profiles.get(id);',
+          '  } catch (err) {',
+          "    logger.warn({ err, id }, 'profile lookup failed, using none');",
+          '    return null;',
+          '  }',
+          '}',
+        ].join('\n'),
+      },
+      {
+        bad: 'await cache.set(key, value).catch(() => {});',
+        good: "await cache.set(key, value).catch((err) => logger.warn({ err }, 'cache write failed'));",
+      },
+    ],
   },
-  check() {
-    // TODO: implement to rules.md
+  check(context) {
+    const { sourceFile } = context;
+    sourceFile.forEachDescendant((node) => {
+      if (Node.isCatchClause(node)) checkCatchClause(node, context);
+      else if (Node.isCallExpression(node)) checkPromiseHandler(node, context);
+    });
   },
 });
+
+function checkCatchClause(clause: CatchClause, context: RuleContext): void {
+  const { facts } = context;
+  const handler: Handler = { bindings: bindingNames(clause.getVariableDeclaration()?.getNameNode()), body: clause.getBlock() };
+  const verdict = judge(handler, facts);
+  if (verdict === 'handled') return;
+  const tryStatement = clause.getParentIfKindOrThrow(SyntaxKind.TryStatement);
+  if (verdict !== 'empty' && isProbeBlock(tryStatement.getTryBlock(), facts)) return;
+  if (verdict !== 'other-work' && hasExplanatoryComment(clause)) return;
+  if (isRetryAttempt(clause)) return;
+  const keyword = clause.getFirstChildByKindOrThrow(SyntaxKind.CatchKeyword);
+  context.report({
+    node: keyword,
+    message: CATCH_CLAUSE_MESSAGES[verdict],
+    fixes: verdict === 'empty' ? emptyCatchFixes(clause) : undefined,
+  });
+}
+
+const CATCH_CLAUSE_MESSAGES: Record<Exclude<Verdict, 'handled'>, string> = {
+  empty: 'Empty catch: the error is swallowed and nobody will know this failed.',
+  fallback: 'This catch falls back without recording the error: log or report it before returning a fallback, or nobody will know this failed.',
+  'other-work':
+    'This catch handles the failure without logging, reporting or rethrowing the error: the cause is lost (log or report it).',
+};
+
+/** `.catch(handler)` and the rejection handler of `.then(onFulfilled, onRejected)`. */
+function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
+  const { facts } = context;
+  const callee = skipParentheses(call.getExpression());
+  if (!Node.isPropertyAccessExpression(callee)) return;
+  const method = callee.getName();
+  const args = call.getArguments();
+  const handlerArgument = method === 'catch' && args.length >= 1 ? args[0] : method === 'then' && args.length >= 2 ? args[1] : undefined;
+  if (!handlerArgument) return;
+  const handlerNode = skipParentheses(handlerArgument);
+
+  let verdict: Verdict;
+  let isNoop = false;
+  const fn = localFunctionOf(handlerNode);
+  if (fn) {
+    const firstParameter = Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)
+      ? fn.getParameters()[0]
+      : undefined;
+    const body = fn.getBody();
+    if (!body) return;
+    verdict = judge({ bindings: bindingNames(firstParameter?.getNameNode()), body }, facts);
+  } else if (isKnownNoop(handlerNode, facts)) {
+    verdict = 'empty';
+    isNoop = true;
+  } else {
+    // Defined elsewhere (`handleError`, `next`, `reject`, `console.error`): it receives the error.
+    return;
+  }
+  if (verdict === 'handled') return;
+  const root = chainRoot(callee.getExpression());
+  if (verdict !== 'empty' && root && isProbeCall(root, facts)) return;
+  if (verdict !== 'other-work' && hasExplanatoryComment(call, callee.getExpression())) return;
+
+  const shown = handlerArgument.getText();
+  const display = shown.length <= 30 && !shown.includes('\n') ? shown : '…';
+  const label = method === 'catch' ? `.catch(${display})` : `.then(…, ${display})`;
+  const message =
+    verdict === 'empty'
+      ? `${label} swallows the rejection: nobody will know this failed.`
+      : verdict === 'fallback'
+        ? `${label} hides the failure: log or report the error before returning a fallback.`
+        : `${label} handles the failure without logging, reporting or rethrowing the error: the cause is lost (log or report it).`;
+  context.report({
+    node: method === 'catch' ? callee.getNameNode() : handlerArgument,
+    message,
+    fixes: handlerFixes(handlerArgument, handlerNode, verdict, isNoop),
+  });
+}
+
+/** The call a promise chain starts from: `fs.promises.access(p)` in `fs.promises.access(p).then(...).catch(...)`. */
+function chainRoot(receiver: Node): CallLike | undefined {
+  let current = skipParentheses(receiver);
+  for (;;) {
+    if (Node.isAwaitExpression(current)) current = skipParentheses(current.getExpression());
+    if (Node.isNewExpression(current)) return current;
+    if (!Node.isCallExpression(current)) return undefined;
+    const callee = skipParentheses(current.getExpression());
+    if (!Node.isPropertyAccessExpression(callee) || !['then', 'catch', 'finally'].includes(callee.getName())) return current;
+    current = skipParentheses(callee.getExpression());
+  }
+}
+
+function judge(handler: Handler, facts: FileFacts): Verdict {
+  const { body } = handler;
+  if (usesBinding(handler)) return 'handled';
+  if (raisesOrForwards(body, facts)) return 'handled';
+  if (logOrReportCallsWithin(body, facts).length > 0) return 'handled';
+  if (Node.isBlock(body) && body.getStatements().length === 0) return 'empty';
+  if (producesOnlyAFallback(body, facts)) return 'fallback';
+  return 'other-work';
+}
+
+function bindingNames(name: Node | undefined): Identifier[] {
+  if (!name) return [];
+  if (Node.isIdentifier(name)) return [name];
+  return name.getDescendantsOfKind(SyntaxKind.BindingElement).flatMap((element) => {
+    const elementName = element.getNameNode();
+    return Node.isIdentifier(elementName) ? [elementName] : [];
+  });
+}
+
+function usesBinding({ bindings, body }: Handler): boolean {
+  if (bindings.length === 0) return false;
+  const names = new Set(bindings.map((b) => b.getText()));
+  const symbols = new Set(bindings.map((b) => b.getSymbol()?.compilerSymbol).filter((s) => s !== undefined));
+  const isBinding = (identifier: Identifier): boolean => {
+    const symbol = identifier.getSymbol()?.compilerSymbol;
+    // Shorthand `{ err }` resolves to the property; its value symbol is the binding.
+    const parent = identifier.getParent();
+    if (Node.isShorthandPropertyAssignment(parent)) {
+      const valueSymbol = identifier.getProject().getTypeChecker().compilerObject.getShorthandAssignmentValueSymbol(parent.compilerNode);
+      return valueSymbol !== undefined && symbols.has(valueSymbol);
+    }
+    return symbol !== undefined && symbols.has(symbol);
+  };
+  const check = (node: Node): boolean => Node.isIdentifier(node) && names.has(node.getText()) && isBinding(node);
+  return check(body) || body.getFirstDescendant((node) => check(node)) !== undefined;
+}
+
+/** A `throw`, or a call that raises or forwards a failure (`reject(e)`, `next(err)`, `process.exit(1)`). */
+function raisesOrForwards(body: Node, facts: FileFacts): boolean {
+  const check = (node: Node): boolean =>
+    Node.isThrowStatement(node) ||
+    (Node.isCallExpression(node) && forwardsFailure(node, facts)) ||
+    setsFailingExitCode(node, facts);
+  return check(body) || body.getFirstDescendant(check) !== undefined;
+}
+
+/** Only returns or assigns a value, or skips on (`continue`): `return null`, `data = []`, `() => ({})`. */
+function producesOnlyAFallback(body: Node, facts: FileFacts): boolean {
+  if (!Node.isBlock(body)) return isPlainValue(body, facts);
+  return body.getStatements().every((statement) => {
+    if (Node.isReturnStatement(statement)) {
+      const value = statement.getExpression();
+      return value === undefined || isPlainValue(value, facts);
+    }
+    if (Node.isContinueStatement(statement) || Node.isBreakStatement(statement) || Node.isEmptyStatement(statement)) return true;
+    if (Node.isExpressionStatement(statement)) {
+      const expression = skipParentheses(statement.getExpression());
+      return (
+        Node.isBinaryExpression(expression) &&
+        expression.getOperatorToken().getKind() === SyntaxKind.EqualsToken &&
+        Node.isIdentifier(expression.getLeft()) &&
+        isPlainValue(expression.getRight(), facts)
+      );
+    }
+    if (Node.isVariableStatement(statement)) {
+      return statement.getDeclarations().every((d) => {
+        const initializer = d.getInitializer();
+        return initializer === undefined || isPlainValue(initializer, facts);
+      });
+    }
+    return false;
+  });
+}
+
+const VALUE_CONSTRUCTORS = ['Map', 'Set', 'WeakMap', 'WeakSet', 'Array', 'Date', 'Object', 'URLSearchParams'];
+
+/** A literal, a name, or a structure of them: no work is done computing it. */
+function isPlainValue(expression: Node, facts: FileFacts): boolean {
+  const doesWork = (node: Node): boolean => {
+    if (Node.isAwaitExpression(node) || Node.isYieldExpression(node) || Node.isDeleteExpression(node)) return true;
+    if (Node.isBinaryExpression(node)) {
+      const operator = node.getOperatorToken().getKind();
+      return operator >= SyntaxKind.FirstAssignment && operator <= SyntaxKind.LastAssignment;
+    }
+    if (Node.isNewExpression(node)) return !VALUE_CONSTRUCTORS.includes(node.getExpression().getText());
+    if (Node.isCallExpression(node)) {
+      const origin = facts.origin(node.getExpression());
+      const isResolve = origin.kind === 'global' && origin.path.join('.') === 'Promise.resolve';
+      return !isResolve && !isPureCall(node, facts);
+    }
+    return false;
+  };
+  return !doesWork(expression) && expression.getFirstDescendant(doesWork) === undefined;
+}
+
+/**
+ * A comment in the catch (or on its line) that says why the error is ignored.
+ * `TODO`/`FIXME` admit the problem; lint directives silence a tool; neither explains.
+ */
+function hasExplanatoryComment(node: Node, skip?: Node): boolean {
+  return commentTexts(node, skip).some((text) => {
+    const content = text
+      .replace(/^\/\/+|^\/\*+|\*+\/$/g, '')
+      .replace(/^\s*\*+/gm, '')
+      .trim();
+    if (content.length === 0) return false;
+    if (/^(TODO|FIXME|XXX|HACK)\b/i.test(content)) return false;
+    return !/^(eslint|prettier|istanbul|c8|jshint|tslint|@ts-|preflight-)/i.test(content);
+  });
+}
+
+/** Comments inside `node` (except inside `skip`), and those trailing it on its line or its statement's line. */
+function commentTexts(node: Node, skip?: Node): string[] {
+  const sourceFile = node.getSourceFile().compilerNode;
+  const text = sourceFile.getFullText();
+  const found = new Map<number, string>();
+  const add = (ranges: ts.CommentRange[] | undefined): void => {
+    for (const range of ranges ?? []) found.set(range.pos, text.slice(range.pos, range.end));
+  };
+  const visit = (current: ts.Node): void => {
+    if (skip && current === skip.compilerNode) return;
+    const children = current.getChildren(sourceFile);
+    if (children.length === 0) {
+      // A comment on the same line as the token before it counts as that token's trailing comment.
+      add(ts.getLeadingCommentRanges(text, current.pos));
+      add(ts.getTrailingCommentRanges(text, current.end));
+      return;
+    }
+    children.forEach(visit);
+  };
+  node.compilerNode.getChildren(sourceFile).forEach(visit);
+  add(ts.getTrailingCommentRanges(text, node.getEnd()));
+  const statement = node.getFirstAncestor((a) => Node.isStatement(a));
+  if (statement && statement.getEndLineNumber() === node.getEndLineNumber()) add(ts.getTrailingCommentRanges(text, statement.getEnd()));
+  return [...found.values()];
+}
+
+/**
+ * A catch inside a retry loop that lets the loop go round again, where the
+ * code after the loop throws once the attempts are used up.
+ */
+function isRetryAttempt(clause: CatchClause): boolean {
+  const block = clause.getBlock();
+  if (block.getFirstDescendant((n) => Node.isReturnStatement(n) || Node.isBreakStatement(n)) !== undefined) return false;
+  let current: Node | undefined = clause.getParent();
+  while (current && !isFunctionBoundary(current)) {
+    const parent: Node | undefined = current.getParent();
+    if (isLoop(current) && parent && (Node.isBlock(parent) || Node.isSourceFile(parent))) {
+      const statements = parent.getStatements();
+      const after = statements.slice(statements.indexOf(current as never) + 1);
+      return after.some((s) => Node.isThrowStatement(s) || s.getFirstDescendantByKind(SyntaxKind.ThrowStatement) !== undefined);
+    }
+    current = parent;
+  }
+  return false;
+}
+
+function isLoop(node: Node): boolean {
+  return (
+    Node.isForStatement(node) ||
+    Node.isForOfStatement(node) ||
+    Node.isForInStatement(node) ||
+    Node.isWhileStatement(node) ||
+    Node.isDoStatement(node)
+  );
+}
+
+function isFunctionBoundary(node: Node): boolean {
+  return (
+    Node.isArrowFunction(node) ||
+    Node.isFunctionExpression(node) ||
+    Node.isFunctionDeclaration(node) ||
+    Node.isMethodDeclaration(node) ||
+    Node.isConstructorDeclaration(node) ||
+    Node.isSourceFile(node)
+  );
+}
+
+/** Log and rethrow (the default), or log and carry on, for an empty `catch {}` / `catch (e) {}`. */
+function emptyCatchFixes(clause: CatchClause): Fix[] | undefined {
+  const declaration = clause.getVariableDeclaration();
+  const nameNode = declaration?.getNameNode();
+  if (nameNode && !Node.isIdentifier(nameNode)) return undefined;
+  const name = nameNode ? nameNode.getText() : 'err';
+  const block = clause.getBlock();
+  const base = lineIndentation(clause);
+  const inner = base + indentUnit(clause, base);
+  const bindingEdits = nameNode
+    ? []
+    : [{ start: clause.getFirstChildByKindOrThrow(SyntaxKind.CatchKeyword).getEnd(), end: block.getStart(), newText: ` (${name}) ` }];
+  const replaceBlock = (lines: string[]) => ({
+    start: block.getStart(),
+    end: block.getEnd(),
+    newText: `{\n${lines.map((line) => inner + line).join('\n')}\n${base}}`,
+  });
+  return [
+    { title: 'Log and rethrow the error', edits: [...bindingEdits, replaceBlock([`console.error(${name});`, `throw ${name};`])] },
+    { title: 'Log the error and continue', edits: [...bindingEdits, replaceBlock([`console.error(${name});`])] },
+  ];
+}
+
+/** For `.catch(() => {})`, `.catch(() => null)` and `.catch(noop)`: keep the behaviour, but log the error first. */
+function handlerFixes(argument: Node, handler: Node, verdict: Verdict, isNoop: boolean): Fix[] | undefined {
+  const name = freeName(argument.getText());
+  let replacement: string | undefined;
+  if (isNoop || (verdict === 'empty' && isInlineFunction(handler))) {
+    replacement = `(${name}) => console.error(${name})`;
+  } else if (verdict === 'fallback' && Node.isArrowFunction(handler) && !Node.isBlock(handler.getBody())) {
+    replacement = `(${name}) => { console.error(${name}); return ${handler.getBody().getText()}; }`;
+  }
+  if (replacement === undefined) return undefined;
+  return [{ title: 'Log the error before ignoring it', edits: [{ start: argument.getStart(), end: argument.getEnd(), newText: replacement }] }];
+}
+
+function isInlineFunction(node: Node): boolean {
+  return Node.isArrowFunction(node) || (Node.isFunctionExpression(node) && !node.isGenerator());
+}
+
+function freeName(text: string): string {
+  return ['err', 'error', 'caughtError'].find((candidate) => !new RegExp(`\\b${candidate}\\b`).test(text)) ?? 'caughtError';
+}
+
+function lineIndentation(node: Node): string {
+  const text = node.getSourceFile().getFullText();
+  const lineStart = text.lastIndexOf('\n', node.getStart() - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))![0];
+}
+
+function indentUnit(clause: CatchClause, base: string): string {
+  const tryStatement = clause.getParentIfKind(SyntaxKind.TryStatement);
+  const first = tryStatement?.getTryBlock().getStatements()[0];
+  if (first) {
+    const indentation = lineIndentation(first);
+    if (indentation.startsWith(base) && indentation.length > base.length) return indentation.slice(base.length);
+  }
+  return base.includes('\t') ? '\t' : '  ';
+}

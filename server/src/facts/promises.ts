@@ -1,0 +1,238 @@
+import { Node, SyntaxKind, type CallExpression, type Type } from 'ts-morph';
+import type { FileFacts } from './index';
+import type { Origin } from './origin';
+import { samePath } from './origin';
+import {
+  NON_PROMISE_THENABLE_TYPES,
+  PROMISE_AWARE_EVENT_MODULES,
+  PROMISE_IGNORING_CALLEES,
+  type PromiseIgnoringCallee,
+} from './tables/async-callbacks';
+
+/**
+ * True when a value of `type` may be a Promise or other thenable: the type,
+ * or one member of a union (`Promise<void> | undefined`), has a callable
+ * `then`. `any` and `unknown` are not: nothing is known about them.
+ */
+export function isThenableType(type: Type, at: Node): boolean {
+  if (type.isAny() || type.isUnknown()) return false;
+  if (type.isUnion()) return type.getUnionTypes().some((member) => isThenableType(member, at));
+  if (type.isTypeParameter()) {
+    const constraint = type.getConstraint();
+    return constraint !== undefined && isThenableType(constraint, at);
+  }
+  const then = type.getProperty('then');
+  if (!then) return false;
+  const name = type.getSymbol()?.getName() ?? type.getAliasSymbol()?.getName();
+  if (name !== undefined && NON_PROMISE_THENABLE_TYPES.includes(name)) return false;
+  const thenType = then.getTypeAtLocation(at);
+  const members = thenType.isUnion() ? thenType.getUnionTypes() : [thenType];
+  return members.some((member) => member.getCallSignatures().length > 0);
+}
+
+/** True when the type checker says `expression` evaluates to a Promise or thenable. */
+export function hasThenableType(expression: Node): boolean {
+  return isThenableType(expression.getType(), expression);
+}
+
+/** True when every member of the expression's type has a `catch` method, so `.catch(...)` can be appended. */
+export function hasCatchMethod(expression: Node): boolean {
+  const type = expression.getType();
+  const members = type.isUnion() ? type.getUnionTypes() : [type];
+  return members.every((member) => member.getProperty('catch') !== undefined);
+}
+
+/**
+ * True when a promise chain ends in a rejection handler: `.catch(handler)`,
+ * `.then(onFulfilled, onRejected)`, or `.finally(f)` on a chain that has one.
+ */
+export function isRejectionHandled(expression: Node): boolean {
+  const call = skipParentheses(expression);
+  if (!Node.isCallExpression(call)) return false;
+  const callee = skipParentheses(call.getExpression());
+  if (!Node.isPropertyAccessExpression(callee)) return false;
+  const args = call.getArguments();
+  switch (callee.getName()) {
+    case 'catch':
+      return args.length >= 1 && !isNullish(args[0]!);
+    case 'then':
+      return args.length >= 2 && !isNullish(args[1]!);
+    case 'finally':
+      return isRejectionHandled(callee.getExpression());
+    default:
+      return false;
+  }
+}
+
+export type FunctionLike = Node & { getBody(): Node | undefined; isAsync?(): boolean };
+
+/** The function a callee or callback names, when it is written in this file: `function f() {}`, `const f = async () => {}`, a method. */
+export function localFunctionOf(node: Node): FunctionLike | undefined {
+  const target = skipParentheses(node);
+  if (isFunctionLike(target)) return target;
+  if (!Node.isIdentifier(target) && !Node.isPropertyAccessExpression(target)) return undefined;
+  const sourceFile = target.getSourceFile();
+  const declarations = target.getSymbol()?.getDeclarations() ?? [];
+  for (const declaration of declarations) {
+    if (declaration.getSourceFile() !== sourceFile) continue;
+    if (isFunctionLike(declaration)) return declaration;
+    if (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) || Node.isPropertyAssignment(declaration)) {
+      const initializer = declaration.getInitializer();
+      if (initializer && isFunctionLike(skipParentheses(initializer))) return skipParentheses(initializer) as FunctionLike;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * True when the promise a function returns cannot reject: its body is one
+ * `try { ... } catch { ... }` whose catch (and finally) do not rethrow,
+ * optionally after declarations that call nothing; or, for an arrow with an
+ * expression body, the expression's chain ends in a rejection handler.
+ */
+export function cannotReject(fn: FunctionLike): boolean {
+  const body = fn.getBody();
+  if (!body) return false;
+  if (!Node.isBlock(body)) return isRejectionHandled(body) || !hasThenableTypeSafe(body, fn);
+  const statements = body.getStatements();
+  const last = statements[statements.length - 1];
+  if (!last || !Node.isTryStatement(last)) return false;
+  const leadingAreInert = statements.slice(0, -1).every((s) => Node.isVariableStatement(s) && !containsCallOrAwait(s));
+  if (!leadingAreInert) return false;
+  const catchClause = last.getCatchClause();
+  if (!catchClause) return false;
+  const finallyBlock = last.getFinallyBlock();
+  return !mayRethrow(catchClause.getBlock()) && (!finallyBlock || !mayRethrow(finallyBlock));
+}
+
+/** For an async arrow `async () => expr`, the expression's own promise is awaited by the arrow: only the arrow's result matters. */
+function hasThenableTypeSafe(body: Node, fn: FunctionLike): boolean {
+  if (fn.isAsync?.()) return true;
+  return hasThenableType(body);
+}
+
+/** True when a function (or a callable expression) returns a Promise or thenable: `async` functions, or by the type checker. */
+export function returnsThenable(node: Node): boolean {
+  const target = skipParentheses(node);
+  if (isFunctionLike(target) && target.isAsync?.()) return true;
+  const type = target.getType();
+  return type.getCallSignatures().some((signature) => isThenableType(signature.getReturnType(), target));
+}
+
+export interface IgnoredCallback {
+  entry: PromiseIgnoringCallee;
+  /** The callback argument whose returned promise is dropped. */
+  callback: Node;
+  /** How the message names the callee: `setTimeout()`, `items.forEach()`, `emitter.on()`. */
+  label: string;
+}
+
+/**
+ * When `call` hands a callback to something that ignores its return value
+ * (setTimeout, forEach, an event emitter's `.on`), that callback. Not for
+ * emitters from packages that await their listeners (Telegraf), nor for
+ * callees whose declared parameter type accepts a promise-returning function.
+ */
+export function ignoredCallbackOf(call: CallExpression, facts: FileFacts): IgnoredCallback | undefined {
+  const callee = skipParentheses(call.getExpression());
+  const entry = matchingEntry(callee, facts);
+  if (!entry) return undefined;
+  const args = call.getArguments();
+  if (args.length === 0) return undefined;
+  const index = entry.callback === 'first' ? 0 : args.length - 1;
+  if (entry.isEventListener && index === 0) return undefined;
+  if (Node.isPropertyAccessExpression(callee) && entry.methods && isFromPromiseAwareModule(facts.origin(callee.getExpression()))) {
+    return undefined;
+  }
+  if (parameterAcceptsPromise(call, index)) return undefined;
+  return { entry, callback: args[index]!, label: calleeLabel(callee) };
+}
+
+function matchingEntry(callee: Node, facts: FileFacts): PromiseIgnoringCallee | undefined {
+  const origin = facts.origin(callee);
+  for (const entry of PROMISE_IGNORING_CALLEES) {
+    if (origin.kind === 'global' && entry.globals?.some((path) => samePath(origin.path, path))) return entry;
+    if (origin.kind === 'module' && entry.modules?.some((m) => m.module === origin.module && samePath(m.path, origin.path))) return entry;
+    if (Node.isPropertyAccessExpression(callee) && entry.methods?.includes(callee.getName())) return entry;
+  }
+  return undefined;
+}
+
+function isFromPromiseAwareModule(origin: Origin): boolean {
+  if (origin.kind === 'module') return PROMISE_AWARE_EVENT_MODULES.includes(origin.module);
+  if (origin.kind === 'call') return isFromPromiseAwareModule(origin.callee);
+  return false;
+}
+
+/** True when the callee's declared parameter type says it takes a function returning a promise (so it handles it). */
+function parameterAcceptsPromise(call: CallExpression, index: number): boolean {
+  const signature = call.getProject().getTypeChecker().getResolvedSignature(call);
+  const parameters = signature?.getParameters() ?? [];
+  if (parameters.length === 0) return false;
+  const parameter = parameters[Math.min(index, parameters.length - 1)]!;
+  let type = parameter.getTypeAtLocation(call);
+  const declaration = parameter.getValueDeclaration();
+  if (declaration && Node.isParameterDeclaration(declaration) && declaration.isRestParameter()) {
+    type = type.getArrayElementType() ?? type;
+  }
+  const members = type.isUnion() ? type.getUnionTypes() : [type];
+  return members.some((member) =>
+    member.getCallSignatures().some((s) => isThenableType(s.getReturnType(), call)),
+  );
+}
+
+function calleeLabel(callee: Node): string {
+  const text = callee.getText();
+  if (text.length <= 40 && !text.includes('\n') && !text.includes('(')) return `${text}()`;
+  if (Node.isPropertyAccessExpression(callee)) return `.${callee.getName()}()`;
+  return 'this call';
+}
+
+function isFunctionLike(node: Node): node is FunctionLike {
+  return (
+    Node.isArrowFunction(node) ||
+    Node.isFunctionExpression(node) ||
+    Node.isFunctionDeclaration(node) ||
+    Node.isMethodDeclaration(node)
+  );
+}
+
+/** A `throw` (outside nested functions) or `return Promise.reject(...)`. */
+function mayRethrow(block: Node): boolean {
+  let found = false;
+  const visit = (node: Node): void => {
+    if (found || isFunctionLike(node) || Node.isClassDeclaration(node)) return;
+    if (Node.isThrowStatement(node)) found = true;
+    else if (Node.isCallExpression(node) && /^Promise\s*\.\s*reject$/.test(node.getExpression().getText())) found = true;
+    else node.forEachChild(visit);
+  };
+  block.forEachChild(visit);
+  return found;
+}
+
+function containsCallOrAwait(node: Node): boolean {
+  return (
+    node.getFirstDescendant(
+      (d) => Node.isCallExpression(d) || Node.isNewExpression(d) || Node.isAwaitExpression(d) || Node.isTaggedTemplateExpression(d),
+    ) !== undefined
+  );
+}
+
+function isNullish(node: Node): boolean {
+  const inner = skipParentheses(node);
+  return inner.getKind() === SyntaxKind.NullKeyword || (Node.isIdentifier(inner) && inner.getText() === 'undefined');
+}
+
+export function skipParentheses(node: Node): Node {
+  let current = node;
+  while (
+    Node.isParenthesizedExpression(current) ||
+    Node.isNonNullExpression(current) ||
+    Node.isAsExpression(current) ||
+    Node.isSatisfiesExpression(current) ||
+    Node.isTypeAssertion(current)
+  ) {
+    current = current.getExpression();
+  }
+  return current;
+}

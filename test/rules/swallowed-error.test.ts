@@ -1,0 +1,520 @@
+import { swallowedError } from 'preflight-server/out/rules/swallowed-error';
+import { testRule } from '../support/rule-tester';
+
+const EMPTY = 'Empty catch: the error is swallowed';
+const FALLBACK = 'falls back without recording the error';
+const OTHER_WORK = 'handles the failure without logging, reporting or rethrowing the error';
+
+testRule(swallowedError, {
+  valid: [
+    {
+      name: 'catch logs the error with console.error',
+      code: `async function run(job: () => Promise<void>) {
+  try {
+    await job();
+  } catch (err) {
+    console.error('job failed', err);
+  }
+}`,
+    },
+    {
+      name: 'catch logs without the error through an imported pino logger (error-context-lost decides about the missing error)',
+      code: `import pino from 'pino';
+const log = pino();
+export async function warm(cache: { load(): Promise<void> }) {
+  try {
+    await cache.load();
+  } catch {
+    log.warn('cache warm-up failed, starting cold');
+  }
+}`,
+    },
+    {
+      name: 'catch logs through a winston logger created from a require',
+      code: `const winston = require('winston');
+const audit = winston.createLogger({});
+async function save(repo, row) {
+  try {
+    await repo.insert(row);
+  } catch (e) {
+    audit.error('insert failed');
+    return false;
+  }
+}`,
+      filename: 'save.js',
+    },
+    {
+      name: 'catch reports to Sentry through a namespace import',
+      code: `import * as Sentry from '@sentry/node';
+export async function charge(pay: () => Promise<void>) {
+  try {
+    await pay();
+  } catch (err) {
+    Sentry.captureException(err);
+    return { ok: false };
+  }
+}`,
+    },
+    {
+      name: 'catch reports to Bugsnag, New Relic, OpenTelemetry and Rollbar',
+      code: `import Bugsnag from '@bugsnag/js';
+const newrelic = require('newrelic');
+import Rollbar from 'rollbar';
+const rollbar = new Rollbar({ accessToken: 'x' });
+export async function work(step: () => Promise<void>, span: any) {
+  try { await step(); } catch { Bugsnag.notify(new Error('step failed')); }
+  try { await step(); } catch { newrelic.noticeError(new Error('step failed')); }
+  try { await step(); } catch (e) { span.recordException(e as Error); }
+  try { await step(); } catch { rollbar.error('step failed'); }
+}`,
+    },
+    {
+      name: 'Fastify request.log, Nest this.logger and a child logger count as logging',
+      code: `export async function handler(request: any, reply: any, store: any) {
+  try {
+    await store.save(request.body);
+  } catch {
+    request.log.error('save failed');
+    return reply.code(500).send();
+  }
+}
+class Jobs {
+  private readonly logger: any;
+  async run(job: () => Promise<void>) {
+    try { await job(); } catch (e) { this.logger.child({ job: 'x' }).warn('job failed'); }
+  }
+}`,
+    },
+    {
+      name: 'catch rethrows, or throws a new error (error-context-lost decides about the cause)',
+      code: `async function a(f: () => Promise<void>) {
+  try { await f(); } catch (err) { throw err; }
+}
+async function b(f: () => Promise<void>) {
+  try { await f(); } catch { throw new Error('upload failed'); }
+}`,
+    },
+    {
+      name: 'catch passes the error on: next(err), reject(err), callback(err)',
+      code: `app.get('/users', async (req, res, next) => {
+  try {
+    res.json(await users.list());
+  } catch (err) {
+    next(err);
+  }
+});
+function read(path, callback) {
+  return new Promise((resolve, reject) => {
+    load(path).then(resolve).catch(reject);
+    try { parseSync(path); } catch (e) { callback(e); }
+  });
+}`,
+      filename: 'routes.js',
+    },
+    {
+      name: 'catch uses the error to decide (ENOENT means no file)',
+      code: `import { promises as fs } from 'fs';
+export async function readOptional(path: string) {
+  try {
+    return await fs.readFile(path, 'utf8');
+  } catch (err: any) {
+    if (err.code === 'ENOENT') return null;
+  }
+}`,
+    },
+    {
+      name: 'destructured error binding that is read',
+      code: `async function f(job: () => Promise<void>) {
+  try { await job(); } catch ({ message }) { return { failed: message }; }
+}`,
+    },
+    {
+      name: 'empty catch with a comment explaining why',
+      code: `async function cleanup(tmp: string, fs: any) {
+  try {
+    await fs.unlink(tmp);
+  } catch {
+    // the file may already be gone; cleanup is best effort
+  }
+}`,
+    },
+    {
+      name: 'fallback catch with a comment explaining why, and a commented .catch(() => null)',
+      code: `async function cached(cache: any, key: string) {
+  try {
+    return await cache.get(key);
+  } catch {
+    /* the cache is optional: a miss is fine */
+    return undefined;
+  }
+}
+async function peek(cache: any) {
+  return cache.get('k').catch(() => null); // cache is optional
+}`,
+    },
+    {
+      name: 'probe: JSON.parse whose failure is the answer',
+      code: `export function isJson(s: string): boolean {
+  try {
+    JSON.parse(s);
+    return true;
+  } catch {
+    return false;
+  }
+}`,
+    },
+    {
+      name: 'probe: jwt.verify whose catch answers 401',
+      code: `const jwt = require('jsonwebtoken');
+function auth(req, res, next) {
+  let payload;
+  try {
+    payload = jwt.verify(req.headers.authorization.slice(7), process.env.KEY);
+  } catch {
+    return res.status(401).end();
+  }
+  req.user = payload;
+  next();
+}`,
+      filename: 'auth.js',
+    },
+    {
+      name: 'probes: new URL, decodeURIComponent, BigInt, require.resolve, fs.statSync, optional require',
+      code: `import fs from 'node:fs';
+export function isUrl(s: string) { try { new URL(s); return true; } catch { return false; } }
+export function decode(s: string) { try { return decodeURIComponent(s); } catch { return s; } }
+export function big(s: string) { try { return BigInt(s.trim()); } catch { return null; } }
+export function has(m: string) { try { require.resolve(m); return true; } catch { return false; } }
+export function exists(p: string) { try { return fs.statSync(p).isFile(); } catch { return false; } }
+let sharp: unknown;
+try { sharp = require('sharp'); } catch { sharp = null; }`,
+    },
+    {
+      name: 'probes: zod schema.parse answering 400, and an awaited fs.promises.access existence check',
+      code: `import { z } from 'zod';
+import { access } from 'fs/promises';
+const Body = z.object({ email: z.string() });
+export function validate(req: any, res: any) {
+  try {
+    const body = Body.parse(req.body);
+    return res.json(body);
+  } catch {
+    return res.status(400).json({ error: 'invalid body' });
+  }
+}
+export async function exists(p: string) {
+  try { await access(p); return true; } catch { return false; }
+}`,
+    },
+    {
+      name: 'probe chains: fs.promises.access(...).then().catch() and import().catch()',
+      code: `import fs from 'fs';
+export const exists = (p: string) => fs.promises.access(p).then(() => true).catch(() => false);
+export const loadPlugin = () => import('optional-plugin').catch(() => null);`,
+    },
+    {
+      name: '.catch with a handler that logs, uses the error, or is defined elsewhere',
+      code: `import { logger } from './logger';
+import { handleError } from './errors';
+export function go(p: Promise<unknown>, next: (e: unknown) => void) {
+  p.catch(console.error);
+  p.catch(handleError);
+  p.catch(next);
+  p.catch((err) => err);
+  p.catch((err) => logger.error({ err }, 'failed'));
+  p.then((v) => v, (e) => ({ error: e }));
+  p.then((v) => v);
+}`,
+    },
+    {
+      name: 'catch in a retry loop followed by a throw once attempts run out',
+      code: `async function fetchWithRetry(get: () => Promise<string>) {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await get();
+    } catch {
+      await new Promise((r) => setTimeout(r, 2 ** attempt * 100));
+    }
+  }
+  throw new Error('gave up after 3 attempts');
+}`,
+    },
+    {
+      name: 'catch that exits the process, Koa ctx.throw, emitting error, the debug module',
+      code: `const debug = require('debug')('app:db');
+async function main(start) {
+  try { await start(); } catch { process.exit(1); }
+}
+async function koa(ctx, next) {
+  try { await next(); } catch { ctx.throw(502, 'upstream failed'); }
+}
+function pump(stream, emitter) {
+  stream.read().catch(() => emitter.emit('error', new Error('read failed')));
+  stream.read().catch((e) => debug(e));
+}`,
+      filename: 'main.js',
+    },
+    {
+      name: 'a project helper named like a logger or reporter',
+      code: `import { logError, reportError } from './telemetry';
+async function f(g: () => Promise<void>) {
+  try { await g(); } catch { logError('g failed'); }
+  try { await g(); } catch { reportError(new Error('g failed')); }
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'empty catch with a binding: log and rethrow fix',
+      code: `async function save(repo: any, row: unknown) {
+  try {
+    await repo.insert(row);
+  } catch (e) {}
+}`,
+      findings: [{ line: 4, column: 5, message: EMPTY }],
+      output: `async function save(repo: any, row: unknown) {
+  try {
+    await repo.insert(row);
+  } catch (e) {
+    console.error(e);
+    throw e;
+  }
+}`,
+    },
+    {
+      name: 'empty catch without a binding in JS: the fix adds one',
+      code: `function sync(db) {
+    try {
+        db.flush();
+    } catch {
+    }
+}`,
+      filename: 'sync.js',
+      findings: [{ line: 4, column: 7, message: EMPTY }],
+      output: `function sync(db) {
+    try {
+        db.flush();
+    } catch (err) {
+        console.error(err);
+        throw err;
+    }
+}`,
+    },
+    {
+      name: 'a TODO or lint directive is not an explanation',
+      code: `async function a(f: () => Promise<void>) {
+  try { await f(); } catch (err) {
+    // TODO: handle this
+  }
+  try { await f(); } catch {
+    // eslint-disable-line no-empty
+  }
+}`,
+      findings: [
+        { line: 2, message: EMPTY },
+        { line: 5, message: EMPTY },
+      ],
+    },
+    {
+      name: 'empty catch around a probe is still empty',
+      code: `export function load(raw: string) {
+  let config = {};
+  try { config = JSON.parse(raw); } catch {}
+  return config;
+}`,
+      findings: [{ line: 3, column: 37, message: EMPTY }],
+    },
+    {
+      name: '.catch(() => {}) with a fix that logs',
+      code: `export async function warm(cache: { set(k: string, v: string): Promise<void> }) {
+  await cache.set('k', 'v').catch(() => {});
+}`,
+      findings: [{ line: 2, column: 29, message: '.catch(() => {}) swallows the rejection' }],
+      output: `export async function warm(cache: { set(k: string, v: string): Promise<void> }) {
+  await cache.set('k', 'v').catch((err) => console.error(err));
+}`,
+    },
+    {
+      name: '.catch(() => null) on its own line of a chain',
+      code: `export function profile(api: any, id: string) {
+  return api
+    .get(\`/users/\${id}\`)
+    .then((r: any) => r.data)
+    .catch(() => null);
+}`,
+      findings: [{ line: 5, column: 6, message: '.catch(() => null) hides the failure: log or report the error before returning a fallback.' }],
+      output: `export function profile(api: any, id: string) {
+  return api
+    .get(\`/users/\${id}\`)
+    .then((r: any) => r.data)
+    .catch((err) => { console.error(err); return null; });
+}`,
+    },
+    {
+      name: '.catch returning undefined, [], false and {}',
+      code: `const a = load().catch(() => undefined);
+const b = load().catch(() => []);
+const c = load().catch(function () { return false; });
+const d = load().catch(() => ({}));`,
+      filename: 'fallbacks.js',
+      findings: [
+        { line: 1, message: '.catch(() => undefined) hides the failure' },
+        { line: 2, message: '.catch(() => []) hides the failure' },
+        { line: 3, message: 'hides the failure' },
+        { line: 4, message: '.catch(() => ({})) hides the failure' },
+      ],
+    },
+    {
+      name: '.catch(noop) from lodash (named import, require and lodash/noop) and Function.prototype',
+      code: `import { noop } from 'lodash';
+import noop2 from 'lodash/noop';
+const _ = require('lodash');
+export function fire(p: Promise<void>) {
+  p.catch(noop);
+  p.catch(_.noop);
+  p.catch(noop2);
+  p.catch(Function.prototype as any);
+}`,
+      findings: [
+        { line: 5, message: '.catch(noop) swallows the rejection' },
+        { line: 6, message: '.catch(_.noop) swallows the rejection' },
+        { line: 7, message: '.catch(noop2) swallows the rejection' },
+        { line: 8, message: 'swallows the rejection' },
+      ],
+      output: `import { noop } from 'lodash';
+import noop2 from 'lodash/noop';
+const _ = require('lodash');
+export function fire(p: Promise<void>) {
+  p.catch((err) => console.error(err));
+  p.catch(_.noop);
+  p.catch(noop2);
+  p.catch(Function.prototype as any);
+}`,
+    },
+    {
+      name: '.catch with a local empty function',
+      code: `function ignoreIt() {}
+const quiet = () => null;
+export function fire(p: Promise<void>) {
+  p.catch(ignoreIt);
+  p.catch(quiet);
+}`,
+      findings: [
+        { line: 4, message: '.catch(ignoreIt) swallows the rejection' },
+        { line: 5, message: '.catch(quiet) hides the failure' },
+      ],
+    },
+    {
+      name: 'catch that only returns a fallback value',
+      code: `export async function getRates(client: any) {
+  try {
+    return await client.fetchRates();
+  } catch (error) {
+    return DEFAULT_RATES;
+  }
+}
+const DEFAULT_RATES = { usd: 1 };`,
+      findings: [{ line: 4, column: 5, message: FALLBACK }],
+    },
+    {
+      name: 'catch that assigns a fallback or skips to the next item',
+      code: `async function loadAll(ids, load) {
+  let settings;
+  try { settings = await load('settings'); } catch (e) { settings = {}; }
+  for (const id of ids) {
+    try { await load(id); } catch { continue; }
+  }
+  return settings;
+}`,
+      filename: 'load.js',
+      findings: [
+        { line: 3, message: FALLBACK },
+        { line: 5, message: FALLBACK },
+      ],
+    },
+    {
+      name: 'catch that answers 500 without recording the error (decision: flagged)',
+      code: `import express from 'express';
+const app = express();
+app.post('/orders', async (req, res) => {
+  try {
+    const order = await orders.create(req.body);
+    res.status(201).json(order);
+  } catch (err) {
+    res.status(500).json({ error: 'Internal error' });
+  }
+});
+declare const orders: any;`,
+      findings: [{ line: 7, column: 5, message: OTHER_WORK }],
+    },
+    {
+      name: 'catch that sets UI state without recording the error (decision: flagged)',
+      code: `export function useUser(setError: (m: string) => void, api: any) {
+  return async () => {
+    try {
+      return await api.me();
+    } catch {
+      setError('Could not load your profile');
+    }
+  };
+}`,
+      findings: [{ line: 5, message: OTHER_WORK }],
+    },
+    {
+      name: 'a probe next to real work is not a probe: the catch turns a database failure into a 400',
+      code: `import { z } from 'zod';
+const Input = z.object({ name: z.string() });
+export async function create(req: any, res: any, db: any) {
+  try {
+    const input = Input.parse(req.body);
+    const row = await db.user.create({ data: input });
+    return res.json(row);
+  } catch {
+    return res.status(400).json({ error: 'invalid input' });
+  }
+}`,
+      findings: [{ line: 8, message: OTHER_WORK }],
+    },
+    {
+      name: '.then(onFulfilled, () => null) and .catch(() => res.sendStatus(500))',
+      code: `function route(req, res, service) {
+  service.load().then((v) => res.json(v), () => null);
+  service.load().then((v) => res.json(v)).catch(() => res.sendStatus(500));
+}`,
+      filename: 'route.js',
+      findings: [
+        { line: 2, column: 43, message: '.then(…, () => null) hides the failure' },
+        { line: 3, message: 'handles the failure without logging' },
+      ],
+    },
+    {
+      name: 'a logger is imported but the catch does not use it',
+      code: `const logger = require('pino')();
+async function send(queue, msg) {
+  try {
+    await queue.publish(msg);
+  } catch (_err) {
+    return false;
+  }
+  logger.info('sent');
+  return true;
+}`,
+      filename: 'send.js',
+      findings: [{ line: 5, message: FALLBACK }],
+    },
+    {
+      name: 'catch in a loop with no throw afterwards is not a retry policy',
+      code: `async function poll(ping: () => Promise<void>) {
+  while (true) {
+    try {
+      await ping();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}`,
+      findings: [{ line: 6, message: OTHER_WORK }],
+    },
+  ],
+});
