@@ -1,4 +1,19 @@
-import { createRule } from './rule';
+import { Node, SyntaxKind, type CallExpression, type ExpressionStatement } from 'ts-morph';
+import type { Fix } from '../engine/finding';
+import {
+  cannotReject,
+  hasCatchMethod,
+  hasThenableType,
+  ignoredCallbackOf,
+  isRejectionHandled,
+  localFunctionOf,
+  returnsThenable,
+  skipParentheses,
+  type IgnoredCallback,
+} from '../facts/promises';
+import { createRule, type RuleContext } from './rule';
+
+const CONSEQUENCE = 'a rejection becomes an unhandledRejection and crashes the process (Node ≥15).';
 
 export const floatingPromise = createRule({
   meta: {
@@ -6,11 +21,215 @@ export const floatingPromise = createRule({
     title: 'Promise rejection is never handled',
     category: 'error-handling',
     defaultSeverity: 'warning',
-    explanation: 'TODO',
-    fix: 'TODO',
-    examples: [],
+    usesTypes: true,
+    explanation: [
+      'A promise that nobody awaits, returns or gives a rejection handler is a failure with nowhere to go.',
+      'Since Node 15 an unhandled rejection terminates the process: one flaky call to the mail provider inside',
+      '`sendWelcomeEmail(user);` takes down the whole server, and every request in flight on it, at 3 a.m.',
+      'Where the process survives (older Node, `--unhandled-rejections=warn`, the browser), the error is printed once to stderr',
+      'with no request context and the caller carries on as if the work had succeeded.',
+      '',
+      'The same happens when a callback returns a promise to code that ignores return values:',
+      '`items.forEach(async (item) => ...)`, `setTimeout(async () => ...)`, `setInterval(...)` and event-emitter listeners',
+      '(`emitter.on("data", async (chunk) => ...)`, `process.on("message", ...)`). `forEach` also does not wait, so the',
+      'function returns, and may answer the request, before the work is done.',
+    ].join('\n'),
+    fix: [
+      '- Inside an async function, `await` the promise, so its failure reaches your own `try`/`catch` or the caller.',
+      '- For deliberate fire-and-forget work, attach a handler that records the failure: `sendEmail(user).catch((err) => logger.error({ err }, "welcome email failed"))`.',
+      '  `void promise` only silences linters: the rejection still crashes the process.',
+      '- Replace `forEach(async ...)` with `for (const x of xs) { await ... }` (one at a time) or `await Promise.all(xs.map(async ...))` (all at once, bounded if the list can be large).',
+      '- In timer and event callbacks, catch inside the callback: `setInterval(async () => { try { await sync(); } catch (err) { logger.error({ err }, "sync failed"); } }, 60_000)`.',
+    ].join('\n'),
+    notFlagged: [
+      'Promises that are awaited, returned, assigned to a variable, passed as an argument, or `void`-ed (an explicit decision, though `void` alone does not handle the rejection).',
+      'Chains ending in `.catch(handler)`, `.then(onFulfilled, onRejected)`, or `.finally(...)` after one of these (`Promise.all([...]).catch(...)`).',
+      'Calls whose type is not a Promise or thenable, including untyped (`any`) values: the rule uses the type checker, not names.',
+      'Calls to an async function, and async callbacks, whose whole body is `try { ... } catch { ... }` with a catch that does not rethrow: they cannot reject.',
+      'Async callbacks passed to `.map` and other callees that use the returned promises, and route handlers (`app.get("/", async (req, res) => ...)`): whether the framework handles their rejection is a framework question.',
+      '`.on(...)` of objects from libraries that await their listeners (Telegraf, grammY), and callees whose parameter type declares a promise-returning callback.',
+    ],
+    examples: [
+      {
+        bad: ['app.post("/signup", async (req, res) => {', '  const user = await users.create(req.body);', '  sendWelcomeEmail(user);', '  res.status(201).json(user);', '});'].join('\n'),
+        good: [
+          'app.post("/signup", async (req, res) => {',
+          '  const user = await users.create(req.body);',
+          '  sendWelcomeEmail(user).catch((err) => logger.error({ err, userId: user.id }, "welcome email failed"));',
+          '  res.status(201).json(user);',
+          '});',
+        ].join('\n'),
+      },
+      {
+        bad: ['async function notifyAll(users: User[]) {', '  users.forEach(async (user) => {', '    await mailer.send(user.email, digest(user));', '  });', '}'].join('\n'),
+        good: ['async function notifyAll(users: User[]) {', '  for (const user of users) {', '    await mailer.send(user.email, digest(user));', '  }', '}'].join('\n'),
+      },
+    ],
   },
-  check() {
-    // TODO: implement to rules.md
+  check(context) {
+    context.sourceFile.forEachDescendant((node) => {
+      if (Node.isExpressionStatement(node)) checkStatement(node, context);
+      else if (Node.isCallExpression(node)) checkCallback(node, context);
+    });
   },
 });
+
+function checkStatement(statement: ExpressionStatement, context: RuleContext): void {
+  const expression = skipParentheses(statement.getExpression());
+  const floating = floatingPart(expression);
+  if (!floating) return;
+  const label = promiseLabel(floating);
+  const callee = Node.isCallExpression(floating) ? skipParentheses(floating.getExpression()) : undefined;
+  const isChain = callee !== undefined && Node.isPropertyAccessExpression(callee) && ['then', 'finally'].includes(callee.getName());
+  context.report({
+    node: floating,
+    message: isChain
+      ? `Promise returned by ${label} has no rejection handler: ${CONSEQUENCE}`
+      : `Promise returned by ${label} is not awaited: ${CONSEQUENCE}`,
+    fixes: floating === expression ? statementFixes(floating) : undefined,
+  });
+}
+
+/** The part of an expression statement that leaves a promise unhandled, if any. */
+function floatingPart(expression: Node): Node | undefined {
+  const node = skipParentheses(expression);
+  if (Node.isBinaryExpression(node)) {
+    const operator = node.getOperatorToken().getKind();
+    if (operator === SyntaxKind.CommaToken) return floatingPart(node.getLeft()) ?? floatingPart(node.getRight());
+    if (operator === SyntaxKind.AmpersandAmpersandToken || operator === SyntaxKind.BarBarToken || operator === SyntaxKind.QuestionQuestionToken) {
+      return floatingPart(node.getRight());
+    }
+    return undefined;
+  }
+  if (Node.isConditionalExpression(node)) return floatingPart(node.getWhenTrue()) ?? floatingPart(node.getWhenFalse());
+  if (!Node.isCallExpression(node) && !Node.isNewExpression(node)) return undefined;
+  if (isRejectionHandled(node) || !hasThenableType(node)) return undefined;
+  const fn = localFunctionOf(node.getExpression());
+  if (fn && Node.isCallExpression(node) && cannotReject(fn)) return undefined;
+  return node;
+}
+
+function promiseLabel(node: Node): string {
+  if (Node.isNewExpression(node)) return `new ${node.getExpression().getText()}()`;
+  const callee = skipParentheses((node as CallExpression).getExpression());
+  const text = callee.getText();
+  if (text.length <= 40 && !/[\n(]/.test(text)) return `${text}()`;
+  if (Node.isPropertyAccessExpression(callee)) return `.${callee.getName()}()`;
+  return 'this call';
+}
+
+/** `await` inside an async function; otherwise (or as well) a `.catch` that logs. Never `void`: it does not handle the rejection. */
+function statementFixes(promise: Node): Fix[] | undefined {
+  const fixes: Fix[] = [];
+  if (isInAsyncFunction(promise)) {
+    fixes.push({ title: 'Await the promise', edits: [{ start: promise.getStart(), end: promise.getStart(), newText: 'await ' }] });
+  }
+  const canChain = Node.isCallExpression(promise) || (Node.isNewExpression(promise) && promise.getText().endsWith(')'));
+  if (canChain && hasCatchMethod(promise)) {
+    fixes.push({
+      title: 'Log the rejection (.catch)',
+      edits: [{ start: promise.getEnd(), end: promise.getEnd(), newText: '.catch((err) => console.error(err))' }],
+    });
+  }
+  return fixes.length > 0 ? fixes : undefined;
+}
+
+function checkCallback(call: CallExpression, context: RuleContext): void {
+  const ignored = ignoredCallbackOf(call, context.facts);
+  if (!ignored) return;
+  const callback = skipParentheses(ignored.callback);
+  if (!returnsThenable(callback)) return;
+  const fn = localFunctionOf(callback);
+  if (fn && cannotReject(fn)) return;
+  const isForEach = ignored.entry.label === 'forEach';
+  const message = isForEach
+    ? `${ignored.label} does not wait for the promise returned by this callback: ${CONSEQUENCE.replace(/\.$/, '')}, and the work may finish after the caller has moved on.`
+    : `${ignored.label} ignores the promise returned by this callback: ${CONSEQUENCE}`;
+  context.report({ node: ignored.callback, message, fixes: callbackFixes(call, ignored) });
+}
+
+function callbackFixes(call: CallExpression, ignored: IgnoredCallback): Fix[] | undefined {
+  const fixes: Fix[] = [];
+  if (ignored.entry.label === 'forEach') {
+    const promiseAll = promiseAllFix(call);
+    if (promiseAll) fixes.push(promiseAll);
+  }
+  const wrap = catchInsideFix(skipParentheses(ignored.callback));
+  if (wrap) fixes.push(wrap);
+  return fixes.length > 0 ? fixes : undefined;
+}
+
+/** `xs.forEach(cb);` in an async function → `await Promise.all(xs.map(cb));`, for arrays. */
+function promiseAllFix(call: CallExpression): Fix | undefined {
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || callee.hasQuestionDotToken()) return undefined;
+  if (!Node.isExpressionStatement(call.getParent()) || !isInAsyncFunction(call)) return undefined;
+  const receiverType = callee.getExpression().getType();
+  if (!receiverType.isArray() && !receiverType.isReadonlyArray() && !receiverType.isTuple()) return undefined;
+  if (callee.getExpression().getFirstDescendant((n) => Node.isQuestionDotTokenable(n) && n.hasQuestionDotToken()) !== undefined) return undefined;
+  const name = callee.getNameNode();
+  return {
+    title: 'Wait for every callback (await Promise.all(... .map(...)))',
+    edits: [
+      { start: call.getStart(), end: call.getStart(), newText: 'await Promise.all(' },
+      { start: name.getStart(), end: name.getEnd(), newText: 'map' },
+      { start: call.getEnd(), end: call.getEnd(), newText: ')' },
+    ],
+  };
+}
+
+/** Wraps an inline callback's body in `try { ... } catch (err) { console.error(err); }`, so it cannot reject. */
+function catchInsideFix(callback: Node): Fix | undefined {
+  if (!Node.isArrowFunction(callback) && !Node.isFunctionExpression(callback)) return undefined;
+  const body = callback.getBody();
+  if (!Node.isBlock(body) || body.getStatements().length === 0) return undefined;
+  const spansLinesInsideTemplate = body
+    .getDescendants()
+    .some((n) => (Node.isNoSubstitutionTemplateLiteral(n) || Node.isTemplateExpression(n)) && n.getText().includes('\n'));
+  if (spansLinesInsideTemplate) return undefined;
+  const text = body.getSourceFile().getFullText();
+  const inner = text.slice(body.getStart() + 1, body.getEnd() - 1);
+  const base = lineIndentation(text, body.getEnd() - 1);
+  const unit = base.includes('\t') ? '\t' : '  ';
+  const lines = dedent(inner);
+  const bodyLines = lines.map((line) => (line.length > 0 ? base + unit + unit + line : line));
+  const newText = [
+    '{',
+    `${base}${unit}try {`,
+    ...bodyLines,
+    `${base}${unit}} catch (err) {`,
+    `${base}${unit}${unit}console.error(err);`,
+    `${base}${unit}}`,
+    `${base}}`,
+  ].join('\n');
+  return { title: 'Catch and log errors inside the callback', edits: [{ start: body.getStart(), end: body.getEnd(), newText }] };
+}
+
+function dedent(text: string): string[] {
+  const lines = text.split('\n').map((line) => line.replace(/\s+$/, ''));
+  while (lines.length > 0 && lines[0]!.trim() === '') lines.shift();
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+  const indents = lines.filter((line) => line.trim() !== '').map((line) => /^[ \t]*/.exec(line)![0].length);
+  const common = indents.length > 0 ? Math.min(...indents) : 0;
+  return lines.map((line) => (line.trim() === '' ? '' : line.slice(common)));
+}
+
+function lineIndentation(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart))![0];
+}
+
+function isInAsyncFunction(node: Node): boolean {
+  const fn = node.getFirstAncestor(
+    (a) =>
+      Node.isArrowFunction(a) ||
+      Node.isFunctionExpression(a) ||
+      Node.isFunctionDeclaration(a) ||
+      Node.isMethodDeclaration(a) ||
+      Node.isConstructorDeclaration(a) ||
+      Node.isGetAccessorDeclaration(a) ||
+      Node.isSetAccessorDeclaration(a) ||
+      Node.isClassStaticBlockDeclaration(a),
+  );
+  return fn !== undefined && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) && fn.isAsync();
+}

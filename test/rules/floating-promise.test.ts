@@ -1,0 +1,357 @@
+import { floatingPromise } from 'preflight-server/out/rules/floating-promise';
+import { testRule } from '../support/rule-tester';
+
+const NOT_AWAITED = 'is not awaited: a rejection becomes an unhandledRejection and crashes the process (Node ≥15).';
+const NO_HANDLER = 'has no rejection handler';
+
+/** Declarations the TypeScript cases share: the rule needs real types. */
+const DECLARATIONS = `declare function sendEmail(to: string): Promise<void>;
+declare function count(): number;
+declare const users: { id: string; email: string }[];
+`;
+
+testRule(floatingPromise, {
+  valid: [
+    {
+      name: 'awaited, returned, void-ed, assigned and passed as an argument',
+      code: `${DECLARATIONS}declare function track(p: Promise<void>): void;
+async function a() { await sendEmail('a'); }
+function b() { return sendEmail('b'); }
+function c() { void sendEmail('c'); }
+function d() { const pending = sendEmail('d'); return pending; }
+let later: Promise<void>;
+function e() { later = sendEmail('e'); }
+function f() { track(sendEmail('f')); }
+const g = () => sendEmail('g');`,
+    },
+    {
+      name: 'chains with a rejection handler: .catch, .then(a, b), Promise.all(...).catch, .catch().finally()',
+      code: `${DECLARATIONS}function go() {
+  sendEmail('a').catch((err) => console.error(err));
+  sendEmail('b').then(() => undefined, (err) => console.error(err));
+  Promise.all([sendEmail('c'), sendEmail('d')]).catch((err) => console.error(err));
+  sendEmail('e').then(() => count()).catch(() => undefined).finally(() => count());
+}`,
+    },
+    {
+      name: 'a call that does not return a promise, and a local function named like an async one that returns a number',
+      code: `${DECLARATIONS}function fetchUser(id: string) { return id.length; }
+function go() {
+  count();
+  fetchUser('x');
+  users.push({ id: '1', email: 'a' });
+}`,
+    },
+    {
+      name: 'untyped calls in JS (unknown module, any): the rule judges by type, not by name',
+      code: `const db = require('./db');
+function save(row) {
+  db.insert(row);
+  row.saveAsync();
+}`,
+      filename: 'save.js',
+    },
+    {
+      name: 'async callbacks passed to .map (the promises are used)',
+      code: `${DECLARATIONS}async function notifyAll() {
+  await Promise.all(users.map(async (u) => sendEmail(u.email)));
+  const pending = users.map((u) => sendEmail(u.email));
+  await Promise.allSettled(pending);
+}`,
+    },
+    {
+      name: 'async callbacks whose whole body is try/catch with a catch that does not rethrow cannot reject',
+      code: `${DECLARATIONS}import { EventEmitter } from 'events';
+const bus = new EventEmitter();
+users.forEach(async (u) => {
+  try {
+    await sendEmail(u.email);
+  } catch (err) {
+    console.error('email failed', err);
+  }
+});
+setInterval(async () => {
+  try { await sendEmail('ops'); } catch (err) { console.error(err); }
+}, 60_000);
+bus.on('signup', async (email: string) => {
+  const to = email;
+  try { await sendEmail(to); } catch (err) { console.error(err); } finally { count(); }
+});`,
+    },
+    {
+      name: 'a top-level call to an async main() that catches everything',
+      code: `async function main() {
+  try {
+    await start();
+  } catch (err) {
+    console.error(err);
+    process.exitCode = 1;
+  }
+}
+async function start() { return 1; }
+main();
+(async () => {
+  try { await start(); } catch (err) { console.error(err); }
+})();`,
+      filename: 'main.js',
+    },
+    {
+      name: 'route handlers are not in the catalog: app.get("/", async (req, res) => ...)',
+      code: `const express = require('express');
+const app = express();
+app.get('/', async (req, res) => {
+  res.json(await load());
+});
+async function load() { return []; }`,
+      filename: 'app.js',
+    },
+    {
+      name: 'callbacks that handle their own rejection, and non-async callbacks',
+      code: `${DECLARATIONS}setTimeout(() => sendEmail('a').catch((err) => console.error(err)), 1000);
+setTimeout(() => { void count(); }, 10);
+users.forEach((u) => console.log(u.id));
+process.nextTick(() => count());`,
+    },
+    {
+      name: 'emitters from libraries that await their listeners (Telegraf), and callees typed to take a promise-returning callback',
+      code: `${DECLARATIONS}import { Telegraf } from 'telegraf';
+const bot = new Telegraf('token');
+bot.on('text', async (ctx: any) => { await sendEmail(ctx.from); });
+declare const hooks: { on(event: string, handler: () => Promise<void>): void };
+hooks.on('ready', async () => { await sendEmail('ready'); });`,
+    },
+    {
+      name: 'void for an explicit fire-and-forget of an async IIFE',
+      code: `void (async () => {
+  await fetch('https://example.com/ping');
+})();`,
+      filename: 'ping.mjs',
+    },
+    {
+      name: 'a promise in a condition or on the left of && is used, not dropped',
+      code: `${DECLARATIONS}async function go(flag: boolean) {
+  if (flag) await sendEmail('a');
+  flag && count();
+  const x = flag ? await sendEmail('b') : undefined;
+  return x;
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'a call in an async function: the fix awaits it',
+      code: `${DECLARATIONS}async function signup(email: string) {
+  sendEmail(email);
+  return { ok: true };
+}`,
+      findings: [{ line: 5, column: 3, message: `Promise returned by sendEmail() ${NOT_AWAITED}` }],
+      output: `${DECLARATIONS}async function signup(email: string) {
+  await sendEmail(email);
+  return { ok: true };
+}`,
+    },
+    {
+      name: 'a call outside an async function: the fix logs the rejection with .catch',
+      code: `${DECLARATIONS}function onSignup(email: string) {
+  sendEmail(email);
+}`,
+      findings: [{ line: 5, message: `Promise returned by sendEmail() ${NOT_AWAITED}` }],
+      output: `${DECLARATIONS}function onSignup(email: string) {
+  sendEmail(email).catch((err) => console.error(err));
+}`,
+    },
+    {
+      name: '.then(a) alone and .finally() alone have no rejection handler',
+      code: `${DECLARATIONS}function go() {
+  sendEmail('a').then(() => count());
+  sendEmail('b').finally(() => count());
+  sendEmail('c').catch();
+}`,
+      findings: [
+        { line: 5, message: NO_HANDLER },
+        { line: 6, message: NO_HANDLER },
+        { line: 7, message: NOT_AWAITED },
+      ],
+      output: `${DECLARATIONS}function go() {
+  sendEmail('a').then(() => count()).catch((err) => console.error(err));
+  sendEmail('b').finally(() => count());
+  sendEmail('c').catch();
+}`,
+    },
+    {
+      name: 'JS: allowJs infers the Promise returned by a local async function',
+      code: `async function sendWelcome(user) {
+  await fetch('https://mail.example.com/send', { method: 'POST', body: JSON.stringify(user) });
+}
+function register(user) {
+  sendWelcome(user);
+  fetch('https://audit.example.com').then((r) => r.json());
+}`,
+      filename: 'register.js',
+      findings: [
+        { line: 5, message: `Promise returned by sendWelcome() ${NOT_AWAITED}` },
+        { line: 6, message: NO_HANDLER },
+      ],
+    },
+    {
+      name: 'methods, optional calls and custom thenables',
+      code: `class Repo { async save(x: unknown) { return x; } }
+interface Job { then(onOk: (v: number) => void): void }
+declare function schedule(): Job;
+declare const maybe: { flush?: () => Promise<void> };
+class Service {
+  constructor(private repo: Repo) {}
+  store(x: unknown) {
+    this.repo.save(x);
+    maybe.flush?.();
+    schedule();
+  }
+}`,
+      findings: [
+        { line: 8, message: `Promise returned by this.repo.save() ${NOT_AWAITED}` },
+        { line: 9, message: NOT_AWAITED },
+        { line: 10, message: `Promise returned by schedule() ${NOT_AWAITED}` },
+      ],
+    },
+    {
+      name: 'a promise in a conditional or after && is dropped',
+      code: `${DECLARATIONS}function go(flag: boolean) {
+  flag ? sendEmail('a') : count();
+  flag && sendEmail('b');
+}`,
+      findings: [
+        { line: 5, column: 10, message: NOT_AWAITED },
+        { line: 6, column: 11, message: NOT_AWAITED },
+      ],
+    },
+    {
+      name: 'an async IIFE without a handler',
+      code: `(async () => {
+  await fetch('https://example.com');
+})();`,
+      filename: 'boot.js',
+      findings: [{ line: 1, message: NOT_AWAITED }],
+      output: `(async () => {
+  await fetch('https://example.com');
+})().catch((err) => console.error(err));`,
+    },
+    {
+      name: 'arr.forEach(async ...) in an async function: the fix awaits Promise.all over map',
+      code: `${DECLARATIONS}async function notifyAll() {
+  users.forEach(async (u) => {
+    await sendEmail(u.email);
+  });
+}`,
+      findings: [{ line: 5, column: 17, message: 'users.forEach() does not wait for the promise returned by this callback' }],
+      output: `${DECLARATIONS}async function notifyAll() {
+  await Promise.all(users.map(async (u) => {
+    await sendEmail(u.email);
+  }));
+}`,
+    },
+    {
+      name: 'forEach with an async function passed by name, in TS and JS',
+      code: `${DECLARATIONS}async function notify(u: { email: string }) { await sendEmail(u.email); }
+function notifyAll() {
+  users.forEach(notify);
+}`,
+      findings: [{ line: 6, column: 17, message: 'users.forEach() does not wait' }],
+    },
+    {
+      name: 'forEach(async ...) over an untyped array in JS, outside an async function: the fix catches inside',
+      code: `const { rows } = require('./data');
+function run() {
+  rows.forEach(async (row) => {
+    await save(row);
+  });
+}
+async function save(row) { return row; }`,
+      filename: 'run.js',
+      findings: [{ line: 3, column: 16, message: 'rows.forEach() does not wait' }],
+      output: `const { rows } = require('./data');
+function run() {
+  rows.forEach(async (row) => {
+    try {
+      await save(row);
+    } catch (err) {
+      console.error(err);
+    }
+  });
+}
+async function save(row) { return row; }`,
+    },
+    {
+      name: 'async callbacks passed to setTimeout, setInterval and the timers module',
+      code: `${DECLARATIONS}import { setImmediate as later } from 'timers';
+setTimeout(async () => {
+  await sendEmail('a');
+}, 1000);
+setInterval(async () => { await sendEmail('b'); }, 60_000);
+later(async () => { await sendEmail('c'); });
+window.setTimeout(() => sendEmail('d'), 5);`,
+      findings: [
+        { line: 5, column: 12, message: 'setTimeout() ignores the promise returned by this callback: a rejection becomes an unhandledRejection' },
+        { line: 8, column: 13, message: 'setInterval() ignores the promise' },
+        { line: 9, message: 'later() ignores the promise' },
+        { line: 10, message: 'window.setTimeout() ignores the promise' },
+      ],
+      output: `${DECLARATIONS}import { setImmediate as later } from 'timers';
+setTimeout(async () => {
+  try {
+    await sendEmail('a');
+  } catch (err) {
+    console.error(err);
+  }
+}, 1000);
+setInterval(async () => { await sendEmail('b'); }, 60_000);
+later(async () => { await sendEmail('c'); });
+window.setTimeout(() => sendEmail('d'), 5);`,
+    },
+    {
+      name: 'async listeners on event emitters: emitter.on, once, process.on',
+      code: `const { EventEmitter } = require('events');
+const emitter = new EventEmitter();
+emitter.on('data', async (x) => {
+  await store(x);
+});
+emitter.once('end', store);
+process.on('message', async (msg) => { await store(msg); });
+async function store(x) { return x; }`,
+      filename: 'worker.js',
+      findings: [
+        { line: 3, column: 20, message: 'emitter.on() ignores the promise returned by this callback' },
+        { line: 6, message: 'emitter.once() ignores the promise' },
+        { line: 7, message: 'process.on() ignores the promise' },
+      ],
+    },
+    {
+      name: 'an async callback whose catch rethrows can still reject',
+      code: `${DECLARATIONS}setTimeout(async () => {
+  try {
+    await sendEmail('a');
+  } catch (err) {
+    console.error(err);
+    throw err;
+  }
+}, 10);`,
+      findings: [{ line: 4, message: 'setTimeout() ignores the promise' }],
+    },
+    {
+      name: 'a top-level call to an async main() that can reject',
+      code: `async function main() {
+  await start();
+  console.log('started');
+}
+async function start() { return 1; }
+main();`,
+      filename: 'index.mjs',
+      findings: [{ line: 6, message: `Promise returned by main() ${NOT_AWAITED}` }],
+      output: `async function main() {
+  await start();
+  console.log('started');
+}
+async function start() { return 1; }
+main().catch((err) => console.error(err));`,
+    },
+  ],
+});
