@@ -323,6 +323,14 @@ describe('rule missing-timeout fixes', () => {
     assert.equal(applyFix(code, finding.fixes[0]), `import axios from 'axios';\naxios.request({ timeout: 10_000 });\n`);
   });
 
+  it('an explicit undefined options argument is replaced, not followed', () => {
+    const code = `import axios from 'axios';\nexport const api = axios.create(undefined);\nfetch('/a', undefined);\n`;
+    const findings = findingsOf(missingTimeout, code);
+    assert.equal(findings.length, 2);
+    const fixed = findings.reduceRight((text, finding) => applyFix(text, finding.fixes[0]!), code);
+    assert.equal(fixed, `import axios from 'axios';\nexport const api = axios.create({ timeout: 10_000 });\nfetch('/a', { signal: AbortSignal.timeout(10_000) });\n`);
+  });
+
   it('a trailing comment on the last property stays on its line', () => {
     const code = `const r = fetch('/a', {\n  method: 'GET' // read only\n});\n`;
     const [finding] = findingsOf(missingTimeout, code);

@@ -42,13 +42,14 @@ export interface TimeoutJudgement {
  * - `inline`: an object literal written in the call;
  * - `reference`: an argument that resolves to an object literal elsewhere in the file (a const);
  * - `absent`: no options argument; one goes at `index`, after `padding` `undefined`s
- *   (axios `post(url)` needs `undefined` as data), before the callback `before` if there is one;
+ *   (axios `post(url)` needs `undefined` as data), before the callback `before` if there is one,
+ *   or in place of `replace` (an explicit `undefined`/`null` options argument);
  * - `fixed`: options we cannot edit safely, or a call with no place for options.
  */
 export type OptionsSlot =
   | { kind: 'inline'; literal: ObjectLiteralExpression }
   | { kind: 'reference'; argument: Node; literal: ObjectLiteralExpression }
-  | { kind: 'absent'; index: number; padding: number; before?: Node }
+  | { kind: 'absent'; index: number; padding: number; before?: Node; replace?: Node }
   | { kind: 'fixed' };
 
 export interface HttpClientInstance {
@@ -387,6 +388,8 @@ function readArguments(
 }
 
 function absentSlot(args: Node[], index: number, before?: Node): OptionsSlot {
+  const present = args[index];
+  if (present && !before && isNothing(present)) return { kind: 'absent', index, padding: 0, replace: present };
   return { kind: 'absent', index, padding: Math.max(0, index - args.length), before };
 }
 
@@ -552,10 +555,7 @@ function judgeLiteral(facts: FileFacts, literal: ObjectLiteralExpression, keys: 
 
 /** `init.signal = …` or `Object.assign(init, …)` on a const options object. */
 function propertyWrites(facts: FileFacts, name: Identifier, keys: readonly string[]): TimeoutJudgement | undefined {
-  const symbol = name.getSymbol()?.compilerSymbol;
-  if (!symbol) return undefined;
-  for (const reference of identifiersNamed(facts, name.getText())) {
-    if (reference.getSymbol()?.compilerSymbol !== symbol) continue;
+  for (const reference of referencesTo(facts, name)) {
     const parent = reference.getParent();
     if (Node.isPropertyAccessExpression(parent) && parent.getExpression() === reference && keys.includes(parent.getName())) {
       const assignment = parent.getParent();
@@ -727,17 +727,24 @@ function unwrapExpression(node: Node): Node {
   }
 }
 
-function identifiersNamed(facts: FileFacts, name: string): Identifier[] {
-  const index = facts.memo('http:identifiers', () => {
-    const byName = new Map<string, Identifier[]>();
-    for (const identifier of facts.sourceFile.getDescendantsOfKind(SyntaxKind.Identifier)) {
-      const list = byName.get(identifier.getText()) ?? [];
-      list.push(identifier);
-      byName.set(identifier.getText(), list);
-    }
-    return byName;
-  });
-  return index.get(name) ?? [];
+/**
+ * The identifiers that refer to the same variable as `name` (including its
+ * declaration), searched only in the function (or file) that declares it.
+ */
+function referencesTo(facts: FileFacts, name: Identifier): Identifier[] {
+  const symbol = name.getSymbol();
+  const declaration = symbol?.getDeclarations().find((d) => d.getSourceFile() === name.getSourceFile());
+  if (!symbol || !declaration) return [];
+  const cache = facts.memo('http:references', () => new Map<Node, Identifier[]>());
+  const cached = cache.get(declaration);
+  if (cached) return cached;
+  const scope = declaration.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a)) ?? declaration.getSourceFile();
+  const text = name.getText();
+  const references = scope
+    .getDescendantsOfKind(SyntaxKind.Identifier)
+    .filter((identifier) => identifier.getText() === text && identifier.getSymbol()?.compilerSymbol === symbol.compilerSymbol);
+  cache.set(declaration, references);
+  return references;
 }
 
 // ---------------------------------------------------------------------------
@@ -852,11 +859,9 @@ function judgeVariable(
   stopAt: readonly string[],
   thenable: boolean,
 ): TimeoutJudgement {
-  const symbol = name.getSymbol()?.compilerSymbol;
   let escape: Node | undefined;
-  for (const reference of identifiersNamed(facts, name.getText())) {
-    if (reference === name || reference.getSymbol()?.compilerSymbol !== symbol || symbol === undefined) continue;
-    if (isWriteTarget(reference)) continue;
+  for (const reference of referencesTo(facts, name)) {
+    if (reference === name || isWriteTarget(reference)) continue;
     const chain = followChain(reference, methods, stopAt);
     if (chain.setBy) return { state: 'set', source: 'chain', evidence: chain.setBy };
     if (chain.settled) continue;
@@ -904,6 +909,7 @@ function defaultsWrites(scanner: HttpScanner, library: HttpClientLibrary): Defau
   if (!path || path.length === 0) return [];
   return scanner.facts.memo(`http:defaults:${library.id}`, () => {
     const writes: DefaultsWrite[] = [];
+    if (!scanner.facts.sourceFile.getFullText().includes(path[0]!)) return writes;
     for (const binary of scanner.facts.sourceFile.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
       if (!isAssignment(binary) || disablesTimeout(binary.getRight())) continue;
       const target = stripMemberPath(binary.getLeft(), path);
@@ -990,8 +996,7 @@ function interceptorTimeout(scanner: HttpScanner, library: HttpClientLibrary, ta
   const path = library.timeout.interceptorPath;
   if (!path || path.length === 0) return MISSING;
   const registrations = scanner.facts.memo(`http:interceptors:${library.id}`, () =>
-    scanner.facts.sourceFile
-      .getDescendantsOfKind(SyntaxKind.CallExpression)
+    (scanner.facts.sourceFile.getFullText().includes(path[0]!) ? scanner.facts.sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression) : [])
       .map((call) => ({ call, target: stripMemberPath(call.getExpression(), path) }))
       .filter((r): r is { call: CallExpression; target: Node } => r.target !== undefined),
   );

@@ -163,6 +163,7 @@ function optionEdits(call: CallExpression, slot: OptionsSlot, property: string, 
 
 function insertOptionsArgument(call: CallExpression, slot: Extract<OptionsSlot, { kind: 'absent' }>, options: string): TextEdit[] | undefined {
   const padding = 'undefined, '.repeat(slot.padding);
+  if (slot.replace) return [{ start: slot.replace.getStart(), end: slot.replace.getEnd(), newText: options }];
   if (slot.before) {
     return [{ start: slot.before.getStart(), end: slot.before.getStart(), newText: `${padding}${options}, ` }];
   }
