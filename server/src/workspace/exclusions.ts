@@ -35,6 +35,7 @@ export function defaultExclusionReason(relativePath: string): string | undefined
     const reason = excludedDirectoryReason(folder);
     if (reason) return reason;
   }
+  if (/\.d\.[cm]?ts$/.test(fileName)) return 'type declaration file';
   if (!isAnalysablePath(fileName)) return 'not a JavaScript or TypeScript source file';
   if (isTestFileName(fileName)) return 'test file';
   return undefined;

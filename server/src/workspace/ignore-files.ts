@@ -9,7 +9,26 @@ export interface IgnoreLayer {
 }
 
 export function ignoreLayer(base: string, patterns: readonly string[]): IgnoreLayer {
-  return { base, matcher: ignore().add([...patterns]) };
+  return { base, matcher: ignore().add(patterns.flatMap(expandBraces)) };
+}
+
+/** `**\/*.{test,spec}.ts` → one pattern per alternative (glob braces; .gitignore syntax has none). */
+export function expandBraces(pattern: string): string[] {
+  const match = /\{([^{}]*,[^{}]*)\}/.exec(pattern);
+  if (!match) return [pattern];
+  const before = pattern.slice(0, match.index);
+  const after = pattern.slice(match.index + match[0].length);
+  return match[1]!.split(',').flatMap((alternative) => expandBraces(`${before}${alternative}${after}`));
+}
+
+/**
+ * Whether the config's `ignore` patterns exclude `file` (a file, or a folder when
+ * `isDirectory`). Patterns are relative to `root` (the folder of
+ * preflight.config.json), in .gitignore syntax plus `{a,b}` alternatives.
+ */
+export function isIgnoredByConfig(file: string, root: string, patterns: readonly string[], isDirectory = false): boolean {
+  if (patterns.length === 0) return false;
+  return isIgnoredByLayers([ignoreLayer(root, patterns)], file, isDirectory);
 }
 
 /** Reads a .gitignore-style file into a layer; undefined when it does not exist or cannot be read. */

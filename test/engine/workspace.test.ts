@@ -1,0 +1,41 @@
+import * as assert from 'node:assert/strict';
+import { defaultExclusionReason, expandBraces, isIgnoredByConfig, looksMinified, formatBytes } from 'preflight-server/out/workspace';
+
+describe('workspace: which files are analysed', () => {
+  it('config ignore patterns: .gitignore syntax relative to the config folder, plus {a,b}', () => {
+    const root = '/repo';
+    assert.equal(isIgnoredByConfig('/repo/scripts/seed/run.ts', root, ['scripts/**']), true);
+    assert.equal(isIgnoredByConfig('/repo/src/scripts/run.ts', root, ['scripts/**']), false, 'a pattern with a slash is anchored');
+    assert.equal(isIgnoredByConfig('/repo/src/api/client.generated.ts', root, ['**/*.generated.ts']), true);
+    assert.equal(isIgnoredByConfig('/repo/src/a.generated.ts', root, ['*.generated.ts']), true, 'a pattern without a slash matches at any depth');
+    assert.equal(isIgnoredByConfig('/repo/legacy/old/x.ts', root, ['legacy']), true, 'a folder pattern ignores what is inside');
+    assert.equal(isIgnoredByConfig('/repo/src/a.stories.tsx', root, ['**/*.{stories,fixture}.tsx']), true);
+    assert.equal(isIgnoredByConfig('/repo/src/a.tsx', root, ['**/*.{stories,fixture}.tsx']), false);
+    assert.equal(isIgnoredByConfig('/elsewhere/scripts/x.ts', root, ['scripts/**']), false, 'files outside the root are not matched');
+    assert.equal(isIgnoredByConfig('/repo/gen/keep.ts', root, ['gen/*', '!gen/keep.ts']), false, 'negation re-includes');
+    assert.deepEqual(expandBraces('a/{b,c}/{d,e}.ts'), ['a/b/d.ts', 'a/b/e.ts', 'a/c/d.ts', 'a/c/e.ts']);
+  });
+
+  it('default exclusions, judged below the checked folder', () => {
+    assert.equal(defaultExclusionReason('src/app.ts'), undefined);
+    assert.equal(defaultExclusionReason('src/app.test.ts'), 'test file');
+    assert.equal(defaultExclusionReason('src/app.spec.mjs'), 'test file');
+    assert.equal(defaultExclusionReason('src/__tests__/app.ts'), 'test folder');
+    assert.equal(defaultExclusionReason('tests/app.ts'), 'test folder');
+    assert.equal(defaultExclusionReason('node_modules/x/index.js'), 'dependencies or generated output');
+    assert.equal(defaultExclusionReason('dist/index.js'), 'dependencies or generated output');
+    assert.equal(defaultExclusionReason('.next/server.js'), 'hidden folder');
+    assert.equal(defaultExclusionReason('src/types.d.ts'), 'type declaration file');
+    assert.equal(defaultExclusionReason('README.md'), 'not a JavaScript or TypeScript source file');
+    assert.equal(defaultExclusionReason('src/testing.ts'), undefined, 'only whole test-folder names count');
+  });
+
+  it('minified bundles: by name, or by long lines in a file of some size', () => {
+    assert.equal(looksMinified('vendor.min.js', 'a'), true);
+    assert.equal(looksMinified('app.js', 'x'.repeat(5000)), true);
+    assert.equal(looksMinified('app.js', 'x'.repeat(2000)), false, 'small files are analysed');
+    assert.equal(looksMinified('app.js', 'const a = 1;\n'.repeat(1000)), false);
+    assert.equal(formatBytes(5_100_000), '5.1 MB');
+    assert.equal(formatBytes(200_000), '200 KB');
+  });
+});
