@@ -4,12 +4,12 @@ import {
   ChecklistRequestMethods,
   type ChecklistParams,
   type ChecklistReport,
-  type InsertIntoPrTemplateResult,
   type MarkdownResult,
   type TickParams,
   type TickResult,
 } from 'preflight-server/out/checklist/types';
 import type { HostMessage, ScanScope, WebviewMessage } from './messages';
+import { writePrTemplateSection } from './pr-template';
 import { buildViewModel, withManualItems, type BuiltViewModel, type ReportLocation } from './view-model';
 
 /** Where a webview message came from, so that replies and opened files go to the right place. */
@@ -43,6 +43,8 @@ export class ChecklistController implements vscode.Disposable {
   private busy = false;
   private error: string | null = null;
   private scope: ScanScope = 'changed';
+  /** The folder the checklist is about when it is not the first workspace folder (set by the e2e tests). */
+  private folderOverride: vscode.Uri | undefined;
   private inFlight: vscode.CancellationTokenSource | undefined;
   /** A diagnostics change arrived during a scan: scan once more when it ends. */
   private rescanAfterCurrent = false;
@@ -181,7 +183,8 @@ export class ChecklistController implements vscode.Disposable {
   }
 
   private inspect(click: string | undefined): Promise<WebviewSnapshot> {
-    const surface = [...this.surfaces].find((candidate) => candidate.isVisible());
+    // The most recently opened visible one: the editor tab when it is open beside the view.
+    const surface = [...this.surfaces].reverse().find((candidate) => candidate.isVisible());
     if (!surface) return Promise.reject(new Error('No checklist view is visible.'));
     const requestId = `snapshot-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     return new Promise<WebviewSnapshot>((resolve, reject) => {
@@ -224,8 +227,21 @@ export class ChecklistController implements vscode.Disposable {
     this.onDidChangeReportEmitter.fire(report);
   }
 
+  /** Points the checklist at another folder (undefined: back to the first workspace folder) and drops the old report. */
+  useFolder(folder: vscode.Uri | undefined): void {
+    this.folderOverride = folder;
+    this.report = undefined;
+    this.built = undefined;
+    this.broadcastState();
+  }
+
+  /** The folder the checklist is about: the one the report covers, else the first workspace folder. */
+  private folder(): vscode.Uri | undefined {
+    return this.folderOverride ?? (this.report ? vscode.Uri.file(this.report.root) : vscode.workspace.workspaceFolders?.[0]?.uri);
+  }
+
   private params<T extends object>(extra: T): T & { workspaceFolder?: string } {
-    const folder = this.report ? vscode.Uri.file(this.report.root) : vscode.workspace.workspaceFolders?.[0]?.uri;
+    const folder = this.folder();
     return folder ? { ...extra, workspaceFolder: folder.toString() } : extra;
   }
 
@@ -284,14 +300,14 @@ export class ChecklistController implements vscode.Disposable {
 
   private async insertIntoPrTemplate(): Promise<void> {
     try {
+      const folder = this.folder();
+      if (!folder) throw new Error('no folder is open.');
       const params: ChecklistParams = this.params({ scope: this.report?.scope.kind ?? this.scope });
-      const result = await this.client.sendRequest<InsertIntoPrTemplateResult>(
-        ChecklistRequestMethods.insertIntoPrTemplate,
-        params,
-      );
-      const verb = result.created ? 'Created' : result.replaced ? 'Updated the checklist in' : 'Added the checklist to';
-      await vscode.window.showTextDocument(vscode.Uri.file(result.file), { preview: true });
-      void vscode.window.showInformationMessage(`Preflight: ${verb} ${vscode.workspace.asRelativePath(result.file)}.`);
+      const { markdown } = await this.client.sendRequest<MarkdownResult>(ChecklistRequestMethods.markdown, params);
+      const update = await writePrTemplateSection(folder, markdown);
+      await vscode.window.showTextDocument(update.uri, { preview: true });
+      const verb = update.created ? 'created' : update.replaced ? 'updated the checklist in' : 'added the checklist to';
+      void vscode.window.showInformationMessage(`Preflight ${verb} ${vscode.workspace.asRelativePath(update.uri)}.`);
     } catch (error) {
       void vscode.window.showErrorMessage(`Preflight could not write the PR template: ${describe(error)}`);
     }

@@ -1,0 +1,277 @@
+// The readiness-checklist panel in the real extension host: the webview view opens, renders the
+// server's report for a fixture git repository, opens findings, persists ticks, escapes hostile
+// names and messages, and is photographed in the dark and light themes.
+//
+// The host opens one workspace folder, so the fixture (test/e2e/fixtures/checklist-workspace) is
+// copied into a subfolder of it, made a git repository with a feature branch, and the panel is
+// pointed at it with a test-only command. The panel registers `preflight.test.*` commands only when
+// the extension runs under tests (ExtensionMode.Test); they reach the real webview through its
+// message channel:
+//  - checklistClick(dataKey): the webview calls `.click()` on its own element with that data-key,
+//    which runs the same listener a mouse click runs, then answers with its rendered DOM;
+//  - checklistSnapshot(): the webview answers with its root's innerText and innerHTML.
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { EXTENSION_ID, delay, screenshot, waitFor, workspaceRoot } from './helpers';
+
+const FIXTURE = path.resolve(__dirname, '..', '..', 'fixtures', 'checklist-workspace');
+const HOSTILE_FILE = 'src/<img src=x onerror=alert(1)>.ts';
+const HOSTILE_CALLEE = "handlers['<img src=x onerror=alert`1`>']()";
+const CONFIG_ITEM_TITLE = '<b>Load-tested</b> the checkout endpoint';
+const BRANCH = 'feature/checkout';
+
+const TestCommands = {
+  snapshot: 'preflight.test.checklistSnapshot',
+  model: 'preflight.test.checklistModel',
+  click: 'preflight.test.checklistClick',
+  scan: 'preflight.test.checklistScan',
+  useFolder: 'preflight.test.checklistUseFolder',
+} as const;
+
+interface Snapshot {
+  clicked: boolean;
+  text: string;
+  html: string;
+}
+
+interface FindingView {
+  locationId: string;
+  severity: string;
+  message: string;
+  ruleId: string;
+  where: string;
+}
+
+interface StateMessage {
+  model: {
+    summary: { text: string; blocking: number; warnings: number; manualTicked: number; manualTotal: number };
+    scope: { text: string; warning?: string };
+    sections: { id: string; title: string; status: string; countsText: string; findings: FindingView[] }[];
+    manualItems: { id: string; title: string; ticked: boolean }[];
+  } | null;
+  busy: boolean;
+  error: string | null;
+}
+
+let repo: string;
+
+function git(...args: string[]): string {
+  return execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
+}
+
+/** The fixture as a git repository: a base on main, then the feature branch's changes. */
+function createFixtureRepository(): void {
+  repo = path.join(workspaceRoot(), 'checklist-workspace');
+  fs.rmSync(repo, { recursive: true, force: true });
+  fs.cpSync(FIXTURE, repo, { recursive: true });
+  fs.renameSync(path.join(repo, 'src', 'hostile-name.ts'), path.join(repo, ...HOSTILE_FILE.split('/')));
+  git('init', '--quiet', '--initial-branch=main');
+  git('config', 'user.name', 'Preflight E2E');
+  git('config', 'user.email', 'e2e@preflight.invalid');
+  git('config', 'commit.gpgsign', 'false');
+  git('add', 'package.json', 'preflight.config.json', 'README.md', 'src/prices.ts');
+  git('commit', '--quiet', '-m', 'base');
+  git('checkout', '--quiet', '-b', BRANCH);
+  fs.appendFileSync(path.join(repo, 'src', 'prices.ts'), '\nexport const FREE_SHIPPING_CENTS = 5000;\n');
+}
+
+/** 0-based line of the first line of `file` (relative to the fixture repo) containing `text`. */
+function lineOf(file: string, text: string): number {
+  const line = fs.readFileSync(path.join(repo, file), 'utf8').split('\n').findIndex((candidate) => candidate.includes(text));
+  assert.ok(line >= 0, `${text} not found in ${file}`);
+  return line;
+}
+
+async function state(): Promise<StateMessage> {
+  return (await vscode.commands.executeCommand(TestCommands.model)) as StateMessage;
+}
+
+async function snapshot(): Promise<Snapshot> {
+  return (await vscode.commands.executeCommand(TestCommands.snapshot)) as Snapshot;
+}
+
+async function clickInWebview(dataKey: string): Promise<Snapshot> {
+  const result = (await vscode.commands.executeCommand(TestCommands.click, dataKey)) as Snapshot;
+  assert.ok(result.clicked, `the webview has no element with data-key ${dataKey}`);
+  return result;
+}
+
+async function waitForRendered(what: string, accept: (snapshot: Snapshot) => boolean, timeoutMs = 30_000): Promise<Snapshot> {
+  const deadline = Date.now() + timeoutMs;
+  let last: Snapshot | undefined;
+  for (;;) {
+    last = await snapshot();
+    if (accept(last)) return last;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the panel to show ${what}; it shows:\n${last.text}`);
+    await delay(250);
+  }
+}
+
+function findingIn(current: StateMessage, ruleId: string, where: string): { sectionId: string; index: number; finding: FindingView } {
+  for (const section of current.model?.sections ?? []) {
+    const index = section.findings.findIndex((finding) => finding.ruleId === ruleId && finding.where === where);
+    if (index >= 0) return { sectionId: section.id, index, finding: section.findings[index]! };
+  }
+  throw new Error(`no ${ruleId} finding at ${where} in the panel's model`);
+}
+
+async function setTheme(theme: string): Promise<void> {
+  await vscode.workspace.getConfiguration('workbench').update('colorTheme', theme, vscode.ConfigurationTarget.Global);
+  // The webview receives the new theme variables after the workbench repaints.
+  await delay(1500);
+}
+
+describe('readiness checklist panel', function () {
+  this.timeout(120_000);
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not loaded in this host`);
+    await extension.activate();
+    const commands = await vscode.commands.getCommands(true);
+    const missing = Object.values(TestCommands).filter((command) => !commands.includes(command));
+    assert.deepEqual(
+      missing,
+      [],
+      'the checklist test commands are not registered: the extension must run in ExtensionMode.Test with a trusted workspace',
+    );
+    createFixtureRepository();
+    await vscode.commands.executeCommand(TestCommands.useFolder, repo);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand(TestCommands.useFolder, undefined);
+    if (repo) fs.rmSync(repo, { recursive: true, force: true });
+  });
+
+  it('opens in its activity-bar container and shows the counts of the branch', async () => {
+    await vscode.commands.executeCommand('preflight.checklist.focus');
+    await vscode.commands.executeCommand(TestCommands.scan, 'changed');
+    const current = await state();
+    assert.equal(current.error, null, `the panel shows an error: ${current.error}`);
+    assert.ok(current.model, 'the panel has no report');
+
+    // Three error-severity findings (the config raises missing-timeout and swallowed-error to error):
+    // axios.post without a timeout and the empty catch in src/checkout.ts, fetch without a timeout in
+    // the hostile-named file. Five built-in manual items plus the config's own, none ticked.
+    const rendered = await waitForRendered('the fixture branch', (shown) => shown.text.includes(BRANCH));
+    assert.match(rendered.text, /3 blocking, \d+ warnings?, 0\/6 manual items/);
+    assert.equal(current.model.summary.blocking, 3);
+    assert.ok(rendered.text.includes(`3 changed files since main`), rendered.text);
+
+    const resilience = current.model.sections.find((section) => section.id === 'resilience')!;
+    assert.equal(resilience.status, 'fail');
+    assert.equal(resilience.countsText, '2 errors');
+    const errorHandling = current.model.sections.find((section) => section.id === 'error-handling')!;
+    assert.equal(errorHandling.countsText, '1 error, 1 warning');
+    // The panel renders every section with its counts.
+    for (const section of current.model.sections) {
+      assert.ok(rendered.text.includes(section.title), `section ${section.title} is not shown`);
+      assert.ok(rendered.text.includes(section.countsText), `the counts of ${section.title} are not shown`);
+    }
+  });
+
+  it('shows a hostile file name, finding message and config title as text, never as markup', async () => {
+    const shown = await snapshot();
+    assert.ok(shown.text.includes(`${HOSTILE_FILE}:`), 'the hostile file name is not shown');
+    assert.ok(shown.text.includes(HOSTILE_CALLEE), 'the finding message with HTML in it is not shown');
+    assert.ok(shown.text.includes(CONFIG_ITEM_TITLE), 'the config item title is not shown literally');
+    assert.doesNotMatch(shown.html, /<img|<b>/i, 'markup from the workspace became elements');
+    assert.ok(shown.html.includes('&lt;img src=x onerror=alert(1)&gt;.ts'), 'the file name is not escaped in the DOM');
+    assert.ok(shown.html.includes('&lt;b&gt;Load-tested&lt;/b&gt;'), 'the config title is not escaped in the DOM');
+  });
+
+  it('opens the file at the line of a clicked finding', async () => {
+    const { sectionId, index } = findingIn(await state(), 'missing-timeout', `src/checkout.ts:${lineOf('src/checkout.ts', 'axios.post(') + 1}`);
+    await clickInWebview(`finding-${sectionId}-${index}`);
+    const expectedLine = lineOf('src/checkout.ts', 'axios.post(');
+    const editor = await waitFor('src/checkout.ts to open at the finding', () => {
+      const active = vscode.window.activeTextEditor;
+      return active && active.document.uri.fsPath === path.join(repo, 'src', 'checkout.ts') && active;
+    });
+    assert.equal(editor.selection.start.line, expectedLine);
+    assert.ok(editor.document.getText(editor.selection).includes('axios.post'), `selected: ${editor.document.getText(editor.selection)}`);
+  });
+
+  it('persists a ticked manual item in .preflight/checklist.json under the branch', async () => {
+    await vscode.commands.executeCommand('preflight.checklist.focus');
+    const ticksFile = path.join(repo, '.preflight', 'checklist.json');
+    assert.equal(fs.existsSync(ticksFile), false);
+    await clickInWebview('manual-rollback-plan');
+    await waitFor('.preflight/checklist.json', () => fs.existsSync(ticksFile), 15_000);
+    const stored = fs.readFileSync(ticksFile, 'utf8');
+    assert.ok(stored.includes(BRANCH), `the tick is not stored under ${BRANCH}: ${stored}`);
+    assert.ok(stored.includes('rollback-plan'), stored);
+    await waitForRendered('1/6 manual items', (shown) => shown.text.includes('1/6 manual items'));
+    const current = await state();
+    assert.equal(current.model?.manualItems.find((item) => item.id === 'rollback-plan')?.ticked, true);
+  });
+
+  it('copies the PR checklist as Markdown to the clipboard', async () => {
+    await vscode.commands.executeCommand('preflight.checklist.focus');
+    await vscode.env.clipboard.writeText('');
+    await clickInWebview('copy-markdown');
+    let markdown = '';
+    const deadline = Date.now() + 15_000;
+    while (!markdown.includes('Rollback plan') && Date.now() < deadline) {
+      await delay(200);
+      markdown = await vscode.env.clipboard.readText();
+    }
+    assert.match(markdown, /- \[x\] Rollback plan written/);
+    assert.match(markdown, /- \[ \] Runbook updated/);
+  });
+
+  it('writes the checklist into the marked section of the PR template, undoably', async () => {
+    const template = path.join(repo, '.github', 'pull_request_template.md');
+    fs.mkdirSync(path.dirname(template), { recursive: true });
+    fs.writeFileSync(template, '## Summary\n\nWhat and why.\n');
+    await vscode.commands.executeCommand('preflight.checklist.focus');
+    await clickInWebview('insert-template');
+    const written = await waitFor('the checklist section in the PR template', () => {
+      const text = fs.readFileSync(template, 'utf8');
+      return text.includes('<!-- preflight:checklist:start -->') && text;
+    });
+    assert.ok(written.startsWith('## Summary\n\nWhat and why.\n'), written);
+    assert.match(written, /- \[x\] Rollback plan written/);
+    const editor = await waitFor('the PR template in an editor', () => {
+      const active = vscode.window.activeTextEditor;
+      return active?.document.uri.fsPath === template && active;
+    });
+    await vscode.commands.executeCommand('undo');
+    assert.equal(editor.document.getText(), '## Summary\n\nWhat and why.\n');
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  });
+
+  it('follows diagnostics: a new finding in a changed file shows up without a manual scan', async () => {
+    const before = (await state()).model!.summary.blocking;
+    const file = vscode.Uri.file(path.join(repo, 'src', 'checkout.ts'));
+    const document = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(document);
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(file, new vscode.Position(document.lineCount, 0), "\nexport const pingLedger = () => fetch('https://ledger.example.com/ping');\n");
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    assert.ok(await document.save());
+    await vscode.commands.executeCommand('preflight.checklist.focus');
+    await waitForRendered(`${before + 1} blocking`, (shown) => shown.text.includes(`${before + 1} blocking`), 45_000);
+  });
+
+  it('is photographed in the dark and light themes', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('preflight.checklist.focus');
+    await setTheme('Default Dark Modern');
+    await waitForRendered('the report', (shown) => shown.text.includes(BRANCH));
+    await screenshot('checklist-panel-dark');
+    await setTheme('Default Light Modern');
+    await screenshot('checklist-panel-light');
+    await setTheme('Default High Contrast');
+    await vscode.commands.executeCommand('preflight.openChecklist');
+    await delay(1000);
+    await waitForRendered('the report in the editor tab', (shown) => shown.text.includes(BRANCH));
+    await screenshot('checklist-editor-high-contrast');
+  });
+});
