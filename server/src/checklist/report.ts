@@ -58,6 +58,8 @@ export interface BuildChecklistOptions {
   readText?: (file: string) => string | undefined;
   /** The project to analyse in; reused across builds by the language server. Default: a new one. */
   project?: AnalysisProject;
+  /** Remove from `project` the workspace files this build did not read (deleted or out of scope), so a reused project does not grow. */
+  pruneProject?: boolean;
   /** Treat every manual item as required (`--require-manual`). */
   requireManual?: boolean;
   /** False in an untrusted workspace: git is not run (the scope falls back to the workspace). */
@@ -142,6 +144,8 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
   const ticks = readTicksReportingProblems(root, problems);
   const items = manualItems(options.config.checklist.items, ticksForBranch(ticks, scope.branchKey), { requireAll: options.requireManual });
 
+  if (options.pruneProject) loader.pruneOthers();
+
   const { sections, outside } = buildSections(findings, root);
   for (const finding of outside) problems.push({ file: finding.file, line: finding.line, message: `${finding.ruleId}: ${finding.message}` });
   progress.phase('Done', 1, 1, 100, 100);
@@ -200,6 +204,16 @@ class SourceLoader {
     return result;
   }
 
+  /** Removes the project's files under the root that this build did not load (library declaration files stay). */
+  pruneOthers(): void {
+    for (const sourceFile of this.project.project.getSourceFiles()) {
+      const file = sourceFile.getFilePath();
+      if (this.loaded.has(file) || sourceFile.isInNodeModules() || sourceFile.isDeclarationFile()) continue;
+      const relative = path.relative(this.root, file);
+      if (!relative.startsWith('..') && !path.isAbsolute(relative)) this.project.remove(file);
+    }
+  }
+
   private async load(file: string): Promise<import('ts-morph').SourceFile | undefined> {
     if (this.loaded.has(file)) return this.loaded.get(file) ?? undefined;
     let text = this.readText?.(file);
@@ -214,6 +228,7 @@ class SourceLoader {
     }
     const sourceFile = this.project.upsert(file, text);
     this.loaded.set(file, sourceFile);
+    this.loaded.set(sourceFile.getFilePath(), sourceFile);
     return sourceFile;
   }
 }

@@ -167,7 +167,7 @@ export function isConventionalReceiver(expression: Node, facts: FileFacts, names
 export function routeRegistrations(facts: FileFacts): RouteRegistration[] {
   return facts.memo('routes.registrations', () => {
     const registrations = [...callRegistrations(facts), ...nestRegistrations(facts), ...nextRegistrations(facts)];
-    return registrations.sort((a, b) => a.node.getStart() - b.node.getStart());
+    return registrations.sort((a, b) => a.node.getStart() - b.node.getStart() || a.node.getEnd() - b.node.getEnd());
   });
 }
 
