@@ -168,8 +168,10 @@ describe('facts/http outboundHttpCalls', () => {
     it('axios(config) with config from a parameter is unknown', () => {
       assert.deepEqual(timeouts(`import axios from 'axios';\nexport function f(config: object) { return axios(config); }`), ['axios():unknown']);
     });
-    it('timeout: 0 disables the timeout', () => {
+    it('timeout: 0 disables the timeout, also through a shorthand of a const 0', () => {
       assert.deepEqual(timeouts(`import axios from 'axios';\naxios.get('/a', { timeout: 0 });`), ['axios.get():missing']);
+      assert.deepEqual(timeouts(`import axios from 'axios';\nconst timeout = 0;\naxios.get('/a', { timeout });`), ['axios.get():missing']);
+      assert.deepEqual(timeouts(`import axios from 'axios';\nconst timeout = 5000;\naxios.get('/a', { timeout });`), ['axios.get():set']);
     });
     it('axios.defaults.timeout in the module covers calls on axios', () => {
       const call = only(`import axios from 'axios';\naxios.defaults.timeout = 5000;\naxios.get('/a');`);
@@ -296,6 +298,16 @@ describe('facts/http outboundHttpCalls', () => {
     });
     it('a request returned from an async function is still reachable by the caller: unknown', () => {
       assert.deepEqual(timeouts(`import http from 'http';\nexport async function open() { return http.request({ host: 'a' }); }`), ['http.request():unknown']);
+    });
+    it('an agent created with a timeout counts; one without does not', () => {
+      const code = [
+        `import https from 'https';`,
+        `const agent = new https.Agent({ keepAlive: true, timeout: 5000 });`,
+        `const plain = new https.Agent({ keepAlive: true });`,
+        `https.get('https://a', { agent }, () => {});`,
+        `https.get('https://b', { agent: plain }, () => {});`,
+      ].join('\n');
+      assert.deepEqual(timeouts(code), ['https.get():set', 'https.get():missing']);
     });
     it('signal option counts for http', () => {
       assert.deepEqual(timeouts(`import https from 'https';\nhttps.get('https://a', { signal: AbortSignal.timeout(1) }, () => {});`), ['https.get():set']);

@@ -134,6 +134,20 @@ describe('facts/origin resolveOrigin', () => {
     });
   });
 
+  describe('shorthand properties', () => {
+    it('a shorthand property value resolves to the variable, not the property', () => {
+      const code = `import axios from 'axios';\nconst client = axios;\nexport const o = { client };`;
+      fileCounter += 1;
+      const sourceFile = project.upsert(`/origin/${fileCounter}/shorthand.ts`, code);
+      try {
+        const shorthand = sourceFile.getDescendantsOfKind(SyntaxKind.ShorthandPropertyAssignment)[0]!;
+        assertModule(new FileFacts(sourceFile).origin(shorthand.getNameNode()), 'axios', []);
+      } finally {
+        project.remove(sourceFile.getFilePath());
+      }
+    });
+  });
+
   describe('locals', () => {
     it('a local function named fetch is local', () => {
       assert.equal(probe(`function fetch(url: string) { return url; }\nprobe(fetch);`).kind, 'local');

@@ -1,9 +1,10 @@
 import { Node, SyntaxKind, type CallExpression, type Identifier, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
 import type { FileFacts } from './index';
-import { isReassigned, samePath, type Origin } from './origin';
+import { isReassigned, samePath, valueSymbol, type Origin } from './origin';
 import {
   HTTP_CLIENT_LIBRARIES,
   HTTP_METHODS,
+  type AgentOption,
   type ArgumentLayout,
   type CallShape,
   type ClientEntry,
@@ -341,6 +342,35 @@ function readArguments(
   library: HttpClientLibrary,
   scanner?: HttpScanner,
 ): ReadArguments {
+  const read = readArgumentsByLayout(facts, call, layout, library, scanner);
+  const agent = library.timeout.agentOption;
+  if (!agent || !read.literal || read.timeout.state !== 'missing') return read;
+  const agentTimeout = judgeAgent(facts, read.literal, agent);
+  return agentTimeout ? { ...read, timeout: agentTimeout } : read;
+}
+
+/** `agent: new https.Agent({ timeout: 5000 })`, inline or through a same-file const. */
+function judgeAgent(facts: FileFacts, options: ObjectLiteralExpression, agent: AgentOption): TimeoutJudgement | undefined {
+  const value = propertyValue(options, agent.key);
+  let expression = value ? unwrapExpression(value) : undefined;
+  for (let depth = 0; expression && Node.isIdentifier(expression) && depth < MAX_DEPTH; depth += 1) {
+    const initializer = constInitializer(expression);
+    expression = initializer ? unwrapExpression(initializer) : undefined;
+  }
+  if (!expression || !Node.isNewExpression(expression) || !/Agent$/.test(expression.getExpression().getText())) return undefined;
+  const [config] = expression.getArguments();
+  if (!config) return undefined;
+  const judged = judgeOptions(facts, config, agent.optionKeys, 0);
+  return judged.state === 'set' ? judged : undefined;
+}
+
+function readArgumentsByLayout(
+  facts: FileFacts,
+  call: CallExpression,
+  layout: ArgumentLayout,
+  library: HttpClientLibrary,
+  scanner?: HttpScanner,
+): ReadArguments {
   const args = call.getArguments();
   const keys = library.timeout.optionKeys;
   if (args.some((arg) => Node.isSpreadElement(arg))) {
@@ -636,7 +666,7 @@ function objectLiteralOf(facts: FileFacts, node: Node, depth = 0): ObjectLiteral
  * this file and never reassigned (a `const`, or a `let`/`var` written once).
  */
 function constInitializer(identifier: Identifier): Node | undefined {
-  const symbol = identifier.getSymbol();
+  const symbol = valueSymbol(identifier);
   const declaration = symbol?.getDeclarations().find((d) => d.getSourceFile() === identifier.getSourceFile());
   if (!declaration || !Node.isVariableDeclaration(declaration)) return undefined;
   const initializer = declaration.getInitializer();

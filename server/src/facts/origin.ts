@@ -1,4 +1,4 @@
-import { Node, SyntaxKind, type Expression, type Identifier, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, type Expression, type Identifier, type SourceFile, type Symbol as TsMorphSymbol } from 'ts-morph';
 
 /**
  * Where a value comes from, as far as the file shows:
@@ -100,9 +100,21 @@ export function resolveOrigin(expression: Node, depth = 0): Origin {
 /** Names that stand for the global object itself when the file does not declare them. */
 const GLOBAL_OBJECT_NAMES = new Set(['globalThis', 'window', 'self', 'global']);
 
+/**
+ * The symbol of the value an identifier reads. In a shorthand property (`{ agent }`)
+ * the name's own symbol is the property; the value is the variable of that name.
+ */
+export function valueSymbol(identifier: Identifier): TsMorphSymbol | undefined {
+  const parent = identifier.getParent();
+  if (Node.isShorthandPropertyAssignment(parent) && parent.getNameNode() === identifier) {
+    return identifier.getProject().getTypeChecker().getShorthandAssignmentValueSymbol(parent);
+  }
+  return identifier.getSymbol();
+}
+
 function resolveIdentifier(identifier: Identifier, depth: number): Origin {
   const name = identifier.getText();
-  const symbol = identifier.getSymbol();
+  const symbol = valueSymbol(identifier);
   const declarations = symbol?.getDeclarations() ?? [];
   const sourceFile = identifier.getSourceFile();
   const declaration = declarations.find((d) => d.getSourceFile() === sourceFile);

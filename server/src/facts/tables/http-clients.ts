@@ -53,6 +53,11 @@ export type TimeoutFixSpec =
   | { kind: 'option'; key: string; value: string; title: string }
   | { kind: 'chain'; text: string; title: string };
 
+export interface AgentOption {
+  key: string;
+  optionKeys: readonly string[];
+}
+
 export interface TimeoutSpec {
   /** Option keys that bound the request: `signal` for fetch, `timeout` for axios. */
   optionKeys: readonly string[];
@@ -62,6 +67,8 @@ export interface TimeoutSpec {
   defaultsPath?: readonly string[];
   /** Registering a request interceptor here lets a callback set the timeout per request. */
   interceptorPath?: readonly string[];
+  /** An option holding a connection agent whose own options can bound the socket: http's `agent: new Agent({ timeout })`. */
+  agentOption?: AgentOption;
   /** What the message adds about the missing timeout, e.g. `axios waits forever by default`. */
   missing?: string;
   /**
@@ -241,6 +248,7 @@ export const HTTP_CLIENT_LIBRARIES: readonly HttpClientLibrary[] = [
     timeout: {
       optionKeys: ['timeout', 'signal'],
       chainMethods: ['setTimeout'],
+      agentOption: { key: 'agent', optionKeys: ['timeout'] },
       missing: 'no timeout option and no req.setTimeout()',
       fix: { kind: 'option', key: 'timeout', value: '10_000', title: 'Add a 10s timeout (timeout: 10_000)' },
     },
