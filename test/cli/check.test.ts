@@ -231,7 +231,7 @@ describe('preflight check (real CLI process)', () => {
     });
 
     it('entries that cannot be read never crash the run (a folder without permission is a warning line)', async () => {
-      const dir = project({ 'src/app.ts': FETCH_WITHOUT_TIMEOUT, 'locked/x.ts': FETCH_WITHOUT_TIMEOUT });
+      const dir = project({ 'src/app.ts': FETCH_WITHOUT_TIMEOUT, 'locked/x.ts': FETCH_WITHOUT_TIMEOUT, 'src/.gitignore/oops.txt': 'not a file' });
       fs.symlinkSync(path.join(dir, 'nowhere.ts'), path.join(dir, 'src', 'dangling.ts'));
       execFileSync('mkfifo', [path.join(dir, 'src', 'pipe.ts')]);
       fs.chmodSync(path.join(dir, 'locked'), 0o000);
@@ -240,8 +240,10 @@ describe('preflight check (real CLI process)', () => {
         const result = await runCli(['check', '--format', 'json'], dir);
         assert.equal(result.code, 0, result.stderr);
         assert.deepEqual(locations(parseJsonReport(result)), isRoot ? ['locked/x.ts:2:10 missing-timeout', 'src/app.ts:2:10 missing-timeout'] : ['src/app.ts:2:10 missing-timeout']);
+        const gitignoreWarning = 'preflight: skipped src/.gitignore: cannot be read (EISDIR); its patterns are not applied';
         // root reads any folder, so the permission warning only shows for other users
-        if (!isRoot) assert.deepEqual(stderrLines(result), ['preflight: skipped locked: cannot read folder (EACCES)']);
+        const permissionWarning = isRoot ? [] : ['preflight: skipped locked: cannot read folder (EACCES)'];
+        assert.deepEqual(stderrLines(result).sort(), [...permissionWarning, gitignoreWarning].sort());
       } finally {
         fs.chmodSync(path.join(dir, 'locked'), 0o755);
       }

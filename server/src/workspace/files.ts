@@ -41,6 +41,10 @@ class FileCollector {
     this.configLayer = ignoreLayer(path.resolve(options.root), options.ignore ?? []);
   }
 
+  private readonly reportIgnoreFile = (file: string, reason: string): void => {
+    this.skipped.push({ path: file, reason });
+  };
+
   private get useGitignore(): boolean {
     return this.options.gitignore ?? true;
   }
@@ -61,7 +65,7 @@ class FileCollector {
   }
 
   async walkFolder(folder: string): Promise<void> {
-    const layers = this.useGitignore ? ancestorGitignoreLayers(folder) : [];
+    const layers = this.useGitignore ? ancestorGitignoreLayers(folder, this.reportIgnoreFile) : [];
     await this.walk(folder, layers);
   }
 
@@ -73,7 +77,7 @@ class FileCollector {
       this.skipped.push({ path: folder, reason: `cannot read folder (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
       return;
     }
-    const own = this.useGitignore && entries.some((e) => e.name === '.gitignore') ? readIgnoreFile(path.join(folder, '.gitignore')) : undefined;
+    const own = this.useGitignore && entries.some((e) => e.name === '.gitignore') ? readIgnoreFile(path.join(folder, '.gitignore'), folder, this.reportIgnoreFile) : undefined;
     const layers = own ? [...inherited, own] : inherited;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {

@@ -31,12 +31,20 @@ export function isIgnoredByConfig(file: string, root: string, patterns: readonly
   return isIgnoredByLayers([ignoreLayer(root, patterns)], file, isDirectory);
 }
 
-/** Reads a .gitignore-style file into a layer; undefined when it does not exist or cannot be read. */
-export function readIgnoreFile(file: string, base = path.dirname(file)): IgnoreLayer | undefined {
+/** Called when an ignore file exists but cannot be read: its patterns are not applied. */
+export type IgnoreFileErrorHandler = (file: string, reason: string) => void;
+
+/**
+ * Reads a .gitignore-style file into a layer; undefined when there is none.
+ * A file that exists but cannot be read is passed to `onError` (and also gives undefined).
+ */
+export function readIgnoreFile(file: string, base = path.dirname(file), onError?: IgnoreFileErrorHandler): IgnoreLayer | undefined {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
-  } catch {
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') onError?.(file, `cannot be read (${code ?? String(error)}); its patterns are not applied`);
     return undefined;
   }
   return { base, matcher: ignore().add(text) };
@@ -89,16 +97,16 @@ export function findGitRoot(start: string): string | undefined {
  * The ignore layers that apply above `folder` (exclusive): `.git/info/exclude`
  * and every .gitignore from the repository root down to `folder`'s parent.
  */
-export function ancestorGitignoreLayers(folder: string): IgnoreLayer[] {
+export function ancestorGitignoreLayers(folder: string, onError?: IgnoreFileErrorHandler): IgnoreLayer[] {
   const root = findGitRoot(folder);
   if (!root) return [];
   const layers: IgnoreLayer[] = [];
-  const exclude = readIgnoreFile(path.join(root, '.git', 'info', 'exclude'), root);
+  const exclude = readIgnoreFile(path.join(root, '.git', 'info', 'exclude'), root, onError);
   if (exclude) layers.push(exclude);
   const chain: string[] = [];
   for (let dir = path.resolve(folder); dir !== root; dir = path.dirname(dir)) chain.unshift(path.dirname(dir));
   for (const dir of chain) {
-    const layer = readIgnoreFile(path.join(dir, '.gitignore'));
+    const layer = readIgnoreFile(path.join(dir, '.gitignore'), dir, onError);
     if (layer) layers.push(layer);
   }
   return layers;
