@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type * as sarif from 'sarif';
 import { pathToFileURL } from 'node:url';
 import type { Severity } from '../engine/finding';
 import type { Rule } from '../rules/rule';
@@ -10,9 +11,7 @@ const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const FINGERPRINT_KEY = 'preflightFindingHash/v1';
 const SOURCE_ROOT = '%SRCROOT%';
 
-type SarifLevel = 'error' | 'warning' | 'note';
-
-export function sarifLevel(severity: Severity): SarifLevel {
+export function sarifLevel(severity: Severity): sarif.ReportingConfiguration.level {
   return severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note';
 }
 
@@ -25,12 +24,13 @@ function plainText(markdown: string): string {
   return markdown.replace(/`/g, '').replace(/\*\*/g, '');
 }
 
-function sarifRule(rule: Rule): Record<string, unknown> {
+function sarifRule(rule: Rule): sarif.ReportingDescriptor {
   const { meta } = rule;
   const help = renderRuleHelp(rule);
-  const properties: Record<string, unknown> = { tags: [meta.category, 'production-readiness'], precision: 'high' };
+  const tags = [meta.category, 'production-readiness'];
+  const properties: sarif.PropertyBag = { tags, precision: 'high' };
   if (meta.category === 'security') {
-    (properties.tags as string[]).push('security');
+    tags.push('security');
     properties['security-severity'] = securitySeverity(meta.defaultSeverity);
   }
   return {
@@ -77,7 +77,7 @@ function artifactUri(file: string): string {
 export function formatSarif(report: CheckReport, options: { version: string; rules: readonly Rule[]; cwd: string }): string {
   const ruleIndex = new Map(options.rules.map((rule, i) => [rule.meta.id, i]));
   const prints = fingerprints(report.findings, report.sources);
-  const results = report.findings.map((finding, i) => ({
+  const results = report.findings.map((finding, i): sarif.Result => ({
     ruleId: finding.ruleId,
     ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),
     level: sarifLevel(finding.severity),
@@ -94,7 +94,7 @@ export function formatSarif(report: CheckReport, options: { version: string; rul
     properties: { category: finding.category, severity: finding.severity, fixes: finding.fixes.map((f) => f.title) },
   }));
   const baseUri = pathToFileURL(options.cwd).href;
-  const log = {
+  const log: sarif.Log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
     runs: [
