@@ -1,0 +1,188 @@
+// Preflight in a real VS Code extension host: the real `vscode` API, language client and server.
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { findRule } from 'preflight-server';
+import { EXPECTED_FINDINGS, describeFinding, sortedFindings } from '../expected-findings';
+import {
+  DIAGNOSTIC_SOURCE,
+  delay,
+  describeDiagnostics,
+  hasFinding,
+  openInEditor,
+  preflightDiagnostics,
+  ruleIdOf,
+  screenshot,
+  waitForDiagnostics,
+} from './helpers';
+
+const ORDERS = 'src/orders.ts';
+const PROFILE = 'src/profile.js';
+
+function expectedLines(file: string): string[] {
+  return sortedFindings(EXPECTED_FINDINGS[file]).map(describeFinding);
+}
+
+function expectedFinding(file: string, ruleId: string) {
+  const finding = EXPECTED_FINDINGS[file].find((candidate) => candidate.ruleId === ruleId);
+  assert.ok(finding, `test/e2e/expected-findings.ts has no ${ruleId} in ${file}`);
+  return finding;
+}
+
+/** Opens a fixture and waits until Preflight has reported on it. */
+async function openAndWaitForFindings(file: string): Promise<{ editor: vscode.TextEditor; diagnostics: vscode.Diagnostic[] }> {
+  const editor = await openInEditor(file);
+  const count = EXPECTED_FINDINGS[file].length;
+  const diagnostics = await waitForDiagnostics(editor.document.uri, `Preflight's findings on ${file}`, (found) => found.length >= count);
+  return { editor, diagnostics };
+}
+
+async function revert(editor: vscode.TextEditor): Promise<void> {
+  await vscode.window.showTextDocument(editor.document);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  assert.equal(editor.document.isDirty, false);
+}
+
+describe('Preflight in the extension host', () => {
+  for (const file of [ORDERS, PROFILE]) {
+    it(`reports the wave-1 findings of ${file} with source, code and ranges`, async () => {
+      const { editor, diagnostics } = await openAndWaitForFindings(file);
+      await delay(500); // a late second publication would show up as an extra finding
+      const final = preflightDiagnostics(editor.document.uri);
+      assert.deepEqual(describeDiagnostics(editor.document, final), expectedLines(file));
+      for (const diagnostic of diagnostics) {
+        const ruleId = ruleIdOf(diagnostic)!;
+        assert.equal(diagnostic.source, DIAGNOSTIC_SOURCE);
+        assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Warning, `${ruleId} defaults to warning`);
+        // With codeDescription, VS Code gives the code as { value, target }: the rule id and its documentation.
+        assert.ok(typeof diagnostic.code === 'object', `code of ${ruleId} should carry its docs link`);
+        assert.equal(diagnostic.code.value, ruleId);
+        assert.match(diagnostic.code.target.toString(), new RegExp(`docs/rules/${ruleId}\\.md$`));
+        assert.ok(diagnostic.message.length > 0);
+      }
+    });
+  }
+
+  it('shows a finding as a squiggle and in the Problems panel', async () => {
+    const { editor } = await openAndWaitForFindings(ORDERS);
+    const finding = expectedFinding(ORDERS, 'missing-timeout');
+    editor.revealRange(new vscode.Range(finding.line, 0, finding.line, 0), vscode.TextEditorRevealType.InCenter);
+    await vscode.commands.executeCommand('workbench.actions.view.problems');
+    await delay(1000); // let the workbench paint the panel
+    await screenshot('diagnostics');
+  });
+
+  it('explains a finding on hover', async () => {
+    const { editor, diagnostics } = await openAndWaitForFindings(ORDERS);
+    const diagnostic = diagnostics.find((candidate) => ruleIdOf(candidate) === 'missing-timeout')!;
+    const position = diagnostic.range.start.translate(0, 2);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, position);
+    const text = hovers
+      .flatMap((hover) => hover.contents)
+      .map((content) => (typeof content === 'string' ? content : content.value))
+      .join('\n');
+    const rule = findRule('missing-timeout');
+    assert.ok(rule, 'missing-timeout is not in the rule registry');
+    assert.ok(text.includes(rule.meta.explanation), `the hover does not hold missing-timeout's explanation:\n${text}`);
+    assert.ok(text.includes('`missing-timeout`'), 'the hover names the rule');
+
+    editor.selection = new vscode.Selection(position, position);
+    await vscode.commands.executeCommand('editor.action.showHover');
+    await delay(1500); // the hover widget renders after the providers answer
+    await screenshot('hover');
+    await vscode.commands.executeCommand('editor.action.hideHover');
+  });
+
+  it('applies the missing-timeout quick fix through VS Code and the finding goes away', async () => {
+    const { editor, diagnostics } = await openAndWaitForFindings(ORDERS);
+    try {
+      const finding = expectedFinding(ORDERS, 'missing-timeout');
+      const diagnostic = diagnostics.find((candidate) => ruleIdOf(candidate) === 'missing-timeout')!;
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        editor.document.uri,
+        diagnostic.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
+      // The command's results do not carry `diagnostics`: the fix is the preferred action with an edit.
+      const fix = actions.find((action) => action.isPreferred && action.edit);
+      assert.ok(fix?.edit, `no preferred fix with an edit among: ${actions.map((action) => action.title).join(' | ')}`);
+      assert.match(fix.title, /timeout/i);
+      const lineBefore = editor.document.lineAt(finding.line).text;
+
+      assert.equal(await vscode.workspace.applyEdit(fix.edit), true, 'VS Code refused the fix');
+      assert.equal(
+        editor.document.lineAt(finding.line).text,
+        lineBefore.replace('fetch(url)', 'fetch(url, { signal: AbortSignal.timeout(10_000) })'),
+      );
+      const after = await waitForDiagnostics(editor.document.uri, 'the missing-timeout finding to go away', (found) =>
+        !hasFinding(found, 'missing-timeout'),
+      );
+      assert.deepEqual(
+        after.map((d) => ruleIdOf(d)).sort(),
+        ['floating-promise', 'swallowed-error'],
+        'the other findings stay',
+      );
+    } finally {
+      await revert(editor);
+    }
+  });
+
+  it('updates the findings as the document is edited', async () => {
+    const { editor } = await openAndWaitForFindings(PROFILE);
+    const document = editor.document;
+    try {
+      const appended = await editor.edit((edit) =>
+        edit.insert(document.lineAt(document.lineCount - 1).range.end, "\nfunction ping() {\n  return fetch('https://health.example/ping');\n}\n"),
+      );
+      assert.ok(appended);
+      const pingLine = document.lineCount - 3;
+      assert.match(document.lineAt(pingLine).text, /fetch\('https:\/\/health/);
+      await waitForDiagnostics(document.uri, 'a missing-timeout finding on the added fetch', (found) =>
+        hasFinding(found, 'missing-timeout', pingLine),
+      );
+
+      const swallowed = expectedFinding(PROFILE, 'swallowed-error');
+      const catchLine = document.lineAt(swallowed.line);
+      const handled = await editor.edit((edit) =>
+        edit.replace(catchLine.range, catchLine.text.replace('catch {}', 'catch (err) {\n    console.error(err);\n  }')),
+      );
+      assert.ok(handled);
+      const found = await waitForDiagnostics(document.uri, 'the swallowed-error finding to go away', (current) =>
+        !hasFinding(current, 'swallowed-error'),
+      );
+      assert.ok(hasFinding(found, 'floating-promise'), 'the floating promise is still reported');
+    } finally {
+      await revert(editor);
+    }
+  });
+
+  describe('preflight.rules setting', () => {
+    afterEach(async () => {
+      await vscode.workspace.getConfiguration('preflight').update('rules', undefined, vscode.ConfigurationTarget.Workspace);
+    });
+
+    it('turning missing-timeout off removes its findings without a restart, turning it back brings them back', async () => {
+      const { editor } = await openAndWaitForFindings(ORDERS);
+      const uri = editor.document.uri;
+      const config = vscode.workspace.getConfiguration('preflight');
+
+      await config.update('rules', { 'missing-timeout': 'off' }, vscode.ConfigurationTarget.Workspace);
+      const withoutRule = await waitForDiagnostics(uri, 'missing-timeout findings to go away', (found) => !hasFinding(found, 'missing-timeout'));
+      assert.deepEqual(withoutRule.map((d) => ruleIdOf(d)).sort(), ['floating-promise', 'swallowed-error']);
+
+      await config.update('rules', undefined, vscode.ConfigurationTarget.Workspace);
+      await waitForDiagnostics(uri, 'missing-timeout findings to come back', (found) => hasFinding(found, 'missing-timeout'));
+    });
+
+    it('a severity set in preflight.rules reaches the diagnostics', async () => {
+      const { editor } = await openAndWaitForFindings(ORDERS);
+      await vscode.workspace
+        .getConfiguration('preflight')
+        .update('rules', { 'swallowed-error': 'error' }, vscode.ConfigurationTarget.Workspace);
+      const found = await waitForDiagnostics(editor.document.uri, 'swallowed-error to become an error', (current) =>
+        current.some((d) => ruleIdOf(d) === 'swallowed-error' && d.severity === vscode.DiagnosticSeverity.Error),
+      );
+      assert.equal(found.find((d) => ruleIdOf(d) === 'missing-timeout')?.severity, vscode.DiagnosticSeverity.Warning);
+    });
+  });
+});

@@ -1,0 +1,93 @@
+// Helpers for tests that run inside the VS Code extension host, against the real `vscode` API.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { describeFinding, sortedFindings, type ExpectedFinding } from '../expected-findings';
+import { E2E_ENV, screenshotMarker } from '../shared';
+
+export const EXTENSION_ID = 'preflight.preflight';
+export const DIAGNOSTIC_SOURCE = 'preflight';
+
+/** Polls `probe` until it returns something other than undefined/false, or fails naming `what`. */
+export async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+    await delay(100);
+  }
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The one folder of the run: a fresh copy of test/e2e/fixtures/workspace. */
+export function workspaceRoot(): string {
+  const folders = vscode.workspace.workspaceFolders;
+  if (!folders || folders.length !== 1) throw new Error('the e2e host must open exactly one workspace folder');
+  return folders[0].uri.fsPath;
+}
+
+export function workspaceUri(relativePath: string): vscode.Uri {
+  return vscode.Uri.file(path.join(workspaceRoot(), relativePath));
+}
+
+export async function openInEditor(relativePath: string): Promise<vscode.TextEditor> {
+  const document = await vscode.workspace.openTextDocument(workspaceUri(relativePath));
+  return vscode.window.showTextDocument(document, { preview: false });
+}
+
+export function preflightDiagnostics(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE);
+}
+
+/** The rule id of a diagnostic: VS Code gives `{ value, target }` when the server sent `codeDescription`. */
+export function ruleIdOf(diagnostic: vscode.Diagnostic): string | undefined {
+  const { code } = diagnostic;
+  if (code === undefined || typeof code === 'string' || typeof code === 'number') return code?.toString();
+  return code.value.toString();
+}
+
+/** Waits until the Preflight diagnostics of `uri` satisfy `accept`, and returns them. */
+export function waitForDiagnostics(
+  uri: vscode.Uri,
+  what: string,
+  accept: (diagnostics: vscode.Diagnostic[]) => boolean,
+): Promise<vscode.Diagnostic[]> {
+  return waitFor(what, () => {
+    const diagnostics = preflightDiagnostics(uri);
+    return accept(diagnostics) && diagnostics;
+  });
+}
+
+/** The diagnostics as expected-finding lines, to compare with test/e2e/expected-findings.ts. */
+export function describeDiagnostics(document: vscode.TextDocument, diagnostics: readonly vscode.Diagnostic[]): string[] {
+  const findings: ExpectedFinding[] = diagnostics.map((diagnostic) => ({
+    ruleId: ruleIdOf(diagnostic) ?? '(no code)',
+    line: diagnostic.range.start.line,
+    text: document.getText(diagnostic.range),
+  }));
+  return sortedFindings(findings).map(describeFinding);
+}
+
+export function hasFinding(diagnostics: readonly vscode.Diagnostic[], ruleId: string, line?: number): boolean {
+  return diagnostics.some((d) => ruleIdOf(d) === ruleId && (line === undefined || d.range.start.line === line));
+}
+
+/**
+ * Asks the host for a screenshot of the workbench as it is now, and waits until it is written.
+ * Only the offline code-server host takes screenshots; a desktop VS Code run skips them.
+ */
+export async function screenshot(name: string): Promise<void> {
+  const dir = process.env[E2E_ENV.artifactsDir];
+  if (process.env[E2E_ENV.screenshots] !== '1' || !dir) {
+    console.log(`(screenshot ${name} skipped: this host does not take screenshots)`);
+    return;
+  }
+  const file = path.join(dir, `${name}.png`);
+  const asked = Date.now();
+  console.log(screenshotMarker(name));
+  await waitFor(`screenshot ${file}`, () => fs.existsSync(file) && fs.statSync(file).mtimeMs >= asked - 1000, 20_000);
+}
