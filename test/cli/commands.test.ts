@@ -61,12 +61,12 @@ describe('preflight rules, --help, --version (real CLI process)', () => {
 });
 
 describe('preflight check with a rule that throws (in process, real files)', () => {
-  it('prints one warning line for the failing rule and still reports the other findings', async () => {
-    const dir = makeProject({ 'src/a.ts': FETCH_WITHOUT_TIMEOUT, 'src/b.ts': FETCH_WITHOUT_TIMEOUT });
+  it('prints one warning line per failing rule, naming the files, and still reports the other findings', async () => {
+    const dir = makeProject({ 'src/a.ts': FETCH_WITHOUT_TIMEOUT, 'src/b.ts': FETCH_WITHOUT_TIMEOUT, 'src/c.ts': FETCH_WITHOUT_TIMEOUT });
     const throwing: Rule = {
       meta: { id: 'explodes-on-b', title: 't', category: 'resilience', defaultSeverity: 'warning', explanation: '', fix: '', examples: [] },
       check({ sourceFile }) {
-        if (sourceFile.getBaseName() === 'b.ts') throw new Error('boom\n    at somewhere');
+        if (sourceFile.getBaseName() !== 'a.ts') throw new Error('boom\n    at somewhere');
       },
     };
     const out: string[] = [];
@@ -75,9 +75,9 @@ describe('preflight check with a rule that throws (in process, real files)', () 
     try {
       const code = await runCheck({ paths: [], format: 'json' }, io, { rules: [throwing, ...allRules] });
       assert.equal(code, 0);
-      assert.deepEqual(stderrLines({ code, stdout: '', stderr: err.join('') }), ['preflight: rule explodes-on-b failed on src/b.ts, its findings there are missing: Error: boom']);
+      assert.deepEqual(stderrLines({ code, stdout: '', stderr: err.join('') }), ['preflight: rule explodes-on-b failed on src/b.ts (and 1 more file); its findings there are missing: Error: boom']);
       const report = JSON.parse(out.join('')) as { findings: { file: string; ruleId: string }[] };
-      assert.deepEqual(report.findings.map((f) => `${f.file} ${f.ruleId}`), ['src/a.ts missing-timeout', 'src/b.ts missing-timeout']);
+      assert.deepEqual(report.findings.map((f) => `${f.file} ${f.ruleId}`), ['src/a.ts missing-timeout', 'src/b.ts missing-timeout', 'src/c.ts missing-timeout']);
     } finally {
       cleanUp(dir);
     }

@@ -149,6 +149,7 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   const findings: ReportedFinding[] = [];
   const sources = new Map<string, string>();
   let analysed = 0;
+  const ruleFailures = new Map<string, { files: string[]; error: string }>();
   for (const { sourceFile, text } of sourceFiles) {
     const shown = displayPath(sourceFile.getFilePath(), io.cwd);
     const parseProblem = firstParseProblem(sourceFile);
@@ -160,13 +161,21 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
       config: runConfig.config,
       rules,
       today: extras.today,
-      onRuleFailure: (failure) => warn(`rule ${failure.ruleId} failed on ${shown}, its findings there are missing: ${firstLine(failure.error)}`),
+      onRuleFailure: (failure) => {
+        const failed = ruleFailures.get(failure.ruleId) ?? { files: [], error: firstLine(failure.error) };
+        failed.files.push(shown);
+        ruleFailures.set(failure.ruleId, failed);
+      },
     });
     analysed += 1;
     if (result.findings.length > 0) sources.set(shown, text);
     findings.push(...result.findings.map((finding) => toReported(finding, io.cwd)));
   }
   findings.sort(compareReported);
+  for (const [ruleId, { files: failedFiles, error }] of ruleFailures) {
+    const more = failedFiles.length > 1 ? ` (and ${failedFiles.length - 1} more file${failedFiles.length > 2 ? 's' : ''})` : '';
+    warn(`rule ${ruleId} failed on ${failedFiles[0]}${more}; its findings there are missing: ${error}`);
+  }
   const report: CheckReport = { files: analysed, findings, sources };
 
   const version = toolVersion();
