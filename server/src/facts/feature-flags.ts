@@ -6,9 +6,8 @@ import { FEATURE_FLAG_METHODS, FEATURE_FLAG_NAME } from './tables/libraries';
 
 /**
  * Calls that evaluate a feature flag: `ldClient.variation('new-checkout', ...)`,
- * `unleash.isEnabled('x')`, `flags.isEnabled('x')`. A flag method counts when
- * called on something from a feature-flag SDK, when the file imports one, or
- * when the receiver or function is named like a flag client.
+ * `unleash.isEnabled('x')`, `flags.isEnabled('x')` (see FEATURE_FLAG_METHODS
+ * for when a method counts), or a project helper named like one (`isFeatureEnabled('x')`).
  */
 export function featureFlagChecks(facts: FileFacts): CallExpression[] {
   return facts.memo('featureFlags.checks', () => {
@@ -20,9 +19,14 @@ export function featureFlagChecks(facts: FileFacts): CallExpression[] {
 function isFlagCheck(call: CallExpression, facts: FileFacts, fileUsesSdk: boolean): boolean {
   const callee = call.getExpression();
   if (Node.isPropertyAccessExpression(callee)) {
-    if (!FEATURE_FLAG_METHODS.includes(callee.getName())) return false;
+    const method = callee.getName();
+    if (FEATURE_FLAG_METHODS.distinctive.includes(method)) return true;
+    if (!FEATURE_FLAG_METHODS.generic.includes(method)) return false;
     if (fileUsesSdk) return true;
-    return FEATURE_FLAG_NAME.test(callee.getExpression().getText());
+    const receiver = callee.getExpression();
+    if (FEATURE_FLAG_NAME.test(receiver.getText())) return true;
+    const origin = facts.origin(receiver);
+    return origin.kind === 'module' && FEATURE_FLAG_NAME.test(origin.module);
   }
   // A helper of the project: `isFeatureEnabled('x')`, `useFlag('x')`.
   return Node.isIdentifier(callee) && FEATURE_FLAG_NAME.test(callee.getText()) && /^(?:is|has|get|use|check|eval)/.test(callee.getText());

@@ -121,37 +121,31 @@ export const HEALTH_CHECK_OPTIONS: readonly { module: string; option: string }[]
 
 /**
  * Methods that evaluate a feature flag on an SDK client (LaunchDarkly,
- * Unleash, Flagsmith, GrowthBook, OpenFeature, ConfigCat, Split). A call of
- * one of these counts as a flag guard when the file imports a feature-flag
- * SDK or the receiver is named like a flag client (`flags`, `featureClient`).
+ * Unleash, Flagsmith, GrowthBook, OpenFeature, ConfigCat, Split).
+ * `distinctive` ones are flag evaluations wherever they are called;
+ * `generic` ones (`isEnabled`, `getValue`) count only when the file imports a
+ * feature-flag SDK, or the receiver is named like a flag client or comes from
+ * a module named like one (`import { flags } from './feature-flags'`).
  */
-export const FEATURE_FLAG_METHODS: readonly string[] = [
-  'variation',
-  'boolVariation',
-  'stringVariation',
-  'numberVariation',
-  'jsonVariation',
-  'variationDetail',
-  'isEnabled',
-  'isFeatureEnabled',
-  'getVariant',
-  'hasFeature',
-  'getValue',
-  'getValueAsync',
-  'getBooleanValue',
-  'getBooleanDetails',
-  'getStringValue',
-  'getNumberValue',
-  'getObjectValue',
-  'isOn',
-  'isOff',
-  'getFeatureValue',
-  'evalFeature',
-  'getTreatment',
-  'getTreatments',
-  'getFlag',
-  'isFlagEnabled',
-];
+export const FEATURE_FLAG_METHODS: { distinctive: readonly string[]; generic: readonly string[] } = {
+  distinctive: [
+    'variation',
+    'boolVariation',
+    'stringVariation',
+    'numberVariation',
+    'jsonVariation',
+    'variationDetail',
+    'isFeatureEnabled',
+    'getFeatureValue',
+    'evalFeature',
+    'getTreatment',
+    'getTreatments',
+    'getBooleanValue',
+    'getBooleanDetails',
+    'isFlagEnabled',
+  ],
+  generic: ['isEnabled', 'getVariant', 'hasFeature', 'getValue', 'getValueAsync', 'getStringValue', 'getNumberValue', 'getObjectValue', 'isOn', 'isOff', 'getFlag'],
+};
 
-/** Receiver or function names that read as a feature-flag client or helper. */
+/** Receiver, function or module names that read as a feature-flag client or helper. */
 export const FEATURE_FLAG_NAME = /flag|feature|unleash|launchdarkly|ldclient|growthbook|openfeature|configcat|splitio|toggle/i;
