@@ -310,6 +310,22 @@ describe('rule missing-timeout fixes', () => {
     assert.equal(titleOf(`import sa from 'superagent';\nsa.get('/a').end();`), 'Add a 10s timeout (.timeout(10_000))');
   });
 
+  it('an instance finding lists the calls through it that have no timeout of their own as related locations', () => {
+    const code = lines(
+      `import axios from 'axios';`,
+      `const api = axios.create({ baseURL: '/x' });`,
+      `export const a = () => api.get('/a');`,
+      `export const b = () => api.get('/b', { timeout: 1000 });`,
+      `export const c = () => api.post('/c', {});`,
+    );
+    const findings = findingsOf(missingTimeout, code);
+    assert.equal(findings.length, 1);
+    assert.deepEqual(findings[0]!.related.map((r) => [r.range.start.line + 1, r.message]), [
+      [3, 'api.get() goes through this client and has no timeout of its own'],
+      [5, 'api.post() goes through this client and has no timeout of its own'],
+    ]);
+  });
+
   it('no fix is offered for a superagent call that was sent with a callback', () => {
     const [finding] = findingsOf(missingTimeout, `import sa from 'superagent';\nsa.get('/a', (err, res) => {});\n`);
     assert.ok(finding, 'the call is still flagged');

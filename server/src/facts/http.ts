@@ -1,4 +1,4 @@
-import { Node, SyntaxKind, type CallExpression, type Identifier, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type Identifier, type ObjectLiteralExpression } from 'ts-morph';
 import type { FileFacts } from './index';
 import { isReassigned, samePath, valueSymbol, type Origin } from './origin';
 import {
@@ -1091,4 +1091,3 @@ function targetsCreation(facts: FileFacts, target: Node, creation: CallExpressio
   return binding !== undefined && target.getText() === binding;
 }
 
-export type { SourceFile };

@@ -12,6 +12,8 @@ import type { TimeoutFixSpec } from '../facts/tables/http-clients';
 import { createRule } from './rule';
 
 const CONSEQUENCE = 'a slow upstream holds this request open forever.';
+/** Calls through a flagged client listed as related locations, so the finding stays readable. */
+const MAX_RELATED_CALLS = 5;
 
 export const missingTimeout = createRule({
   meta: {
@@ -84,7 +86,8 @@ export const missingTimeout = createRule({
     ],
   },
   check({ facts, report }) {
-    for (const call of outboundHttpCalls(facts)) {
+    const calls = outboundHttpCalls(facts);
+    for (const call of calls) {
       if (call.instance?.reportAt === 'creation') continue;
       if (call.timeout.state !== 'missing') continue;
       const fix = fixForCall(call);
@@ -95,7 +98,11 @@ export const missingTimeout = createRule({
       // An instance extending one that is already flagged is fixed by fixing that one.
       if (instance.parent && instance.parent.timeout.state === 'missing') continue;
       const fix = fixForOptions(instance.creation, instance.optionsSlot, instance.library.timeout.fix, instance.timeout);
-      report({ node: instance.creation, message: instanceMessage(instance), fixes: fix ? [fix] : [] });
+      const related = calls
+        .filter((call) => call.instance === instance && call.timeout.state === 'missing')
+        .slice(0, MAX_RELATED_CALLS)
+        .map((call) => ({ node: call.call, message: `${call.label} goes through this client and has no timeout of its own` }));
+      report({ node: instance.creation, message: instanceMessage(instance), fixes: fix ? [fix] : [], related });
     }
   },
 });
