@@ -20,8 +20,19 @@ function securitySeverity(severity: Severity): string {
   return severity === 'error' ? '8.0' : severity === 'warning' ? '5.0' : '2.0';
 }
 
+/** Markdown made readable as plain text: no bold markers or inline-code ticks; code blocks kept as they are. */
 function plainText(markdown: string): string {
-  return markdown.replace(/`/g, '').replace(/\*\*/g, '');
+  let inFence = false;
+  return markdown
+    .split('\n')
+    .map((line) => {
+      if (/^\s*(```|~~~)/.test(line)) {
+        inFence = !inFence;
+        return line;
+      }
+      return inFence ? line : line.replace(/\*\*/g, '').replace(/`([^`]+)`/g, '$1');
+    })
+    .join('\n');
 }
 
 function sarifRule(rule: Rule): sarif.ReportingDescriptor {
