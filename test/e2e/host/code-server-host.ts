@@ -90,7 +90,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const scratch = scratchDir('preflight-code-server-');
   const server = await startCodeServer(entry, args, scratch);
   try {
-    return await runTestsInWorkbench(server, args, browserExecutable);
+    return await runTestsInWorkbench(server, args, browserExecutable, scratch);
   } catch (error) {
     printLogTail(server.logFile);
     throw error;
@@ -136,6 +136,8 @@ async function startCodeServer(entry: string, args: HostArguments, scratch: stri
         XDG_CONFIG_HOME: xdg('config'),
         XDG_DATA_HOME: xdg('data'),
         XDG_CACHE_HOME: xdg('cache'),
+        // No extension gallery: nothing to fetch from the internet, and no errors about it in the output.
+        EXTENSIONS_GALLERY: '{}',
         [E2E_ENV.screenshots]: '1',
       },
     },
@@ -160,8 +162,19 @@ function writeUserSettings(userDataDir: string): void {
   fs.writeFileSync(settingsFile, JSON.stringify(USER_SETTINGS, null, 2));
 }
 
-async function runTestsInWorkbench(server: RunningCodeServer, args: HostArguments, executablePath: string): Promise<number> {
-  const browser = await chromium.launch({ executablePath, headless: true, args: CHROMIUM_FLAGS });
+async function runTestsInWorkbench(
+  server: RunningCodeServer,
+  args: HostArguments,
+  executablePath: string,
+  scratch: string,
+): Promise<number> {
+  // Chromium keeps its crash reports and caches under XDG folders: the run's own, not the home directory.
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    env: { ...process.env, XDG_CONFIG_HOME: path.join(scratch, 'config'), XDG_CACHE_HOME: path.join(scratch, 'cache') },
+  });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
     const screenshots = new ScreenshotTaker(page, process.env[E2E_ENV.artifactsDir] ?? ARTIFACTS_DIR);
