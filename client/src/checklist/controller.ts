@@ -43,8 +43,6 @@ export class ChecklistController implements vscode.Disposable {
   private busy = false;
   private error: string | null = null;
   private scope: ScanScope = 'changed';
-  /** The folder the checklist is about when it is not the first workspace folder (set by the e2e tests). */
-  private folderOverride: vscode.Uri | undefined;
   private inFlight: vscode.CancellationTokenSource | undefined;
   /** A diagnostics change arrived during a scan: scan once more when it ends. */
   private rescanAfterCurrent = false;
@@ -227,17 +225,9 @@ export class ChecklistController implements vscode.Disposable {
     this.onDidChangeReportEmitter.fire(report);
   }
 
-  /** Points the checklist at another folder (undefined: back to the first workspace folder) and drops the old report. */
-  useFolder(folder: vscode.Uri | undefined): void {
-    this.folderOverride = folder;
-    this.report = undefined;
-    this.built = undefined;
-    this.broadcastState();
-  }
-
   /** The folder the checklist is about: the one the report covers, else the first workspace folder. */
   private folder(): vscode.Uri | undefined {
-    return this.folderOverride ?? (this.report ? vscode.Uri.file(this.report.root) : vscode.workspace.workspaceFolders?.[0]?.uri);
+    return this.report ? vscode.Uri.file(this.report.root) : vscode.workspace.workspaceFolders?.[0]?.uri;
   }
 
   private params<T extends object>(extra: T): T & { workspaceFolder?: string } {

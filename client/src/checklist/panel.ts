@@ -22,7 +22,6 @@ export const ChecklistTestCommands = {
   model: 'preflight.test.checklistModel',
   click: 'preflight.test.checklistClick',
   scan: 'preflight.test.checklistScan',
-  useFolder: 'preflight.test.checklistUseFolder',
 } as const;
 
 const CODICONS_DIR = ['dist', 'codicons'];
@@ -130,8 +129,6 @@ class EditorTab implements vscode.Disposable {
  * Hooks for the e2e suite (test/e2e/suite/checklist.test.ts). They reach the
  * real webview: `click` makes the webview click its own element (running the
  * same listener a mouse click runs), `snapshot` returns the rendered DOM.
- * `useFolder` points the checklist at a fixture folder inside the run's one
- * workspace folder.
  */
 function registerTestCommands(context: vscode.ExtensionContext, controller: ChecklistController): void {
   context.subscriptions.push(
@@ -142,8 +139,5 @@ function registerTestCommands(context: vscode.ExtensionContext, controller: Chec
       await controller.scan(scope);
       return controller.currentReport;
     }),
-    vscode.commands.registerCommand(ChecklistTestCommands.useFolder, (folder: string | undefined) =>
-      controller.useFolder(folder === undefined ? undefined : vscode.Uri.file(folder)),
-    ),
   );
 }

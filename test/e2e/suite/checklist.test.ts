@@ -2,9 +2,11 @@
 // server's report for a fixture git repository, opens findings, persists ticks, escapes hostile
 // names and messages, and is photographed in the dark and light themes.
 //
-// The host opens one workspace folder, so the fixture (test/e2e/fixtures/checklist-workspace) is
-// copied into a subfolder of it, made a git repository with a feature branch, and the panel is
-// pointed at it with a test-only command. The panel registers `preflight.test.*` commands only when
+// The checklist covers a workspace folder, and the host opens one (a fresh copy of the shared fixture
+// workspace): this suite runs after the others, makes that folder a git repository whose `main` holds
+// it as it is plus the base files of test/e2e/fixtures/checklist-workspace, then switches to a feature
+// branch with the fixture's changes. `after` takes all of it away again.
+// The panel registers `preflight.test.*` commands only when
 // the extension runs under tests (ExtensionMode.Test); they reach the real webview through its
 // message channel:
 //  - checklistClick(dataKey): the webview calls `.click()` on its own element with that data-key,
@@ -18,7 +20,10 @@ import * as vscode from 'vscode';
 import { EXTENSION_ID, delay, screenshot, waitFor, workspaceRoot } from './helpers';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', 'fixtures', 'checklist-workspace');
-const HOSTILE_FILE = 'src/<img src=x onerror=alert(1)>.ts';
+const HOSTILE_FILE = 'checkout/<img src=x onerror=alert(1)>.ts';
+const SERVICE_FILE = 'checkout/service.ts';
+/** What the suite adds to the workspace, removed again in `after`. */
+const ADDED = ['.git', '.preflight', '.github', 'preflight.config.json', 'checkout'];
 const HOSTILE_CALLEE = "handlers['<img src=x onerror=alert`1`>']()";
 const CONFIG_ITEM_TITLE = '<b>Load-tested</b> the checkout endpoint';
 const BRANCH = 'feature/checkout';
@@ -28,7 +33,6 @@ const TestCommands = {
   model: 'preflight.test.checklistModel',
   click: 'preflight.test.checklistClick',
   scan: 'preflight.test.checklistScan',
-  useFolder: 'preflight.test.checklistUseFolder',
 } as const;
 
 interface Snapshot {
@@ -62,20 +66,25 @@ function git(...args: string[]): string {
   return execFileSync('git', args, { cwd: repo, encoding: 'utf8' });
 }
 
-/** The fixture as a git repository: a base on main, then the feature branch's changes. */
+/** The workspace as a git repository: its files and the fixture's base on main, then the feature branch's changes. */
 function createFixtureRepository(): void {
-  repo = path.join(workspaceRoot(), 'checklist-workspace');
-  fs.rmSync(repo, { recursive: true, force: true });
-  fs.cpSync(FIXTURE, repo, { recursive: true });
-  fs.renameSync(path.join(repo, 'src', 'hostile-name.ts'), path.join(repo, ...HOSTILE_FILE.split('/')));
+  repo = workspaceRoot();
+  for (const entry of ADDED) assert.equal(fs.existsSync(path.join(repo, entry)), false, `the workspace already has ${entry}`);
+  const fixture = (relative: string) => path.join(FIXTURE, ...relative.split('/'));
+  const workspace = (relative: string) => path.join(repo, ...relative.split('/'));
+  fs.mkdirSync(workspace('checkout'));
+  fs.copyFileSync(fixture('preflight.config.json'), workspace('preflight.config.json'));
+  fs.copyFileSync(fixture('checkout/prices.ts'), workspace('checkout/prices.ts'));
   git('init', '--quiet', '--initial-branch=main');
   git('config', 'user.name', 'Preflight E2E');
   git('config', 'user.email', 'e2e@preflight.invalid');
   git('config', 'commit.gpgsign', 'false');
-  git('add', 'package.json', 'preflight.config.json', 'README.md', 'src/prices.ts');
+  git('add', '--all');
   git('commit', '--quiet', '-m', 'base');
   git('checkout', '--quiet', '-b', BRANCH);
-  fs.appendFileSync(path.join(repo, 'src', 'prices.ts'), '\nexport const FREE_SHIPPING_CENTS = 5000;\n');
+  fs.appendFileSync(workspace('checkout/prices.ts'), '\nexport const FREE_SHIPPING_CENTS = 5000;\n');
+  fs.copyFileSync(fixture('checkout/service.ts'), workspace(SERVICE_FILE));
+  fs.copyFileSync(fixture('checkout/hostile-name.ts'), workspace(HOSTILE_FILE));
 }
 
 /** 0-based line of the first line of `file` (relative to the fixture repo) containing `text`. */
@@ -139,30 +148,41 @@ describe('readiness checklist panel', function () {
       'the checklist test commands are not registered: the extension must run in ExtensionMode.Test with a trusted workspace',
     );
     createFixtureRepository();
-    await vscode.commands.executeCommand(TestCommands.useFolder, repo);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand(TestCommands.useFolder, undefined);
-    if (repo) fs.rmSync(repo, { recursive: true, force: true });
+    if (repo) for (const entry of ADDED) fs.rmSync(path.join(repo, entry), { recursive: true, force: true });
   });
 
   it('opens in its activity-bar container and shows the counts of the branch', async () => {
     await vscode.commands.executeCommand('preflight.checklist.focus');
-    await vscode.commands.executeCommand(TestCommands.scan, 'changed');
+    // Three error-severity findings in the changed files (the config raises missing-timeout and
+    // swallowed-error to error): axios.post without a timeout and the empty catch in
+    // checkout/service.ts, fetch without a timeout in the hostile-named file; no project check fails
+    // (no server is started anywhere). Warnings: the floating promise in checkout/service.ts plus the
+    // project checks that warn, which look at the whole workspace (the shared fixture too). Five
+    // built-in manual items plus the config's own, none ticked.
+    const report = (await vscode.commands.executeCommand(TestCommands.scan, 'changed')) as {
+      projectChecks: { id: string; status: string }[];
+    };
     const current = await state();
     assert.equal(current.error, null, `the panel shows an error: ${current.error}`);
     assert.ok(current.model, 'the panel has no report');
-
-    // Three error-severity findings (the config raises missing-timeout and swallowed-error to error):
-    // axios.post without a timeout and the empty catch in src/checkout.ts, fetch without a timeout in
-    // the hostile-named file. Five built-in manual items plus the config's own, none ticked.
+    const warningChecks = report.projectChecks.filter((check) => check.status === 'warn').length;
+    assert.equal(report.projectChecks.filter((check) => check.status === 'fail').length, 0);
+    assert.ok(
+      report.projectChecks.some((check) => check.id === 'tests-for-changes' && check.status === 'warn'),
+      'the changed files have no tests: tests-for-changes must warn',
+    );
     const rendered = await waitForRendered('the fixture branch', (shown) => shown.text.includes(BRANCH));
-    assert.match(rendered.text, /3 blocking, \d+ warnings?, 0\/6 manual items/);
-    assert.equal(current.model.summary.blocking, 3);
-    assert.ok(rendered.text.includes(`3 changed files since main`), rendered.text);
+    const warnings = 1 + warningChecks;
+    assert.ok(
+      rendered.text.includes(`3 blocking, ${warnings} warning${warnings === 1 ? '' : 's'}, 0/6 manual items`),
+      rendered.text,
+    );
+    assert.ok(rendered.text.includes('3 changed files since main'), rendered.text);
 
     const resilience = current.model.sections.find((section) => section.id === 'resilience')!;
     assert.equal(resilience.status, 'fail');
@@ -187,12 +207,12 @@ describe('readiness checklist panel', function () {
   });
 
   it('opens the file at the line of a clicked finding', async () => {
-    const { sectionId, index } = findingIn(await state(), 'missing-timeout', `src/checkout.ts:${lineOf('src/checkout.ts', 'axios.post(') + 1}`);
+    const expectedLine = lineOf(SERVICE_FILE, 'axios.post(');
+    const { sectionId, index } = findingIn(await state(), 'missing-timeout', `${SERVICE_FILE}:${expectedLine + 1}`);
     await clickInWebview(`finding-${sectionId}-${index}`);
-    const expectedLine = lineOf('src/checkout.ts', 'axios.post(');
-    const editor = await waitFor('src/checkout.ts to open at the finding', () => {
+    const editor = await waitFor(`${SERVICE_FILE} to open at the finding`, () => {
       const active = vscode.window.activeTextEditor;
-      return active && active.document.uri.fsPath === path.join(repo, 'src', 'checkout.ts') && active;
+      return active && active.document.uri.fsPath === path.join(repo, ...SERVICE_FILE.split('/')) && active;
     });
     assert.equal(editor.selection.start.line, expectedLine);
     assert.ok(editor.document.getText(editor.selection).includes('axios.post'), `selected: ${editor.document.getText(editor.selection)}`);
@@ -241,6 +261,9 @@ describe('readiness checklist panel', function () {
     const editor = await waitFor('the PR template in an editor', () => {
       const active = vscode.window.activeTextEditor;
       return active?.document.uri.fsPath === template && active;
+    }).catch((error: Error) => {
+      const open = vscode.window.visibleTextEditors.map((visible) => visible.document.uri.fsPath).join(', ');
+      throw new Error(`${error.message} (active: ${vscode.window.activeTextEditor?.document.uri.fsPath}; visible: ${open})`);
     });
     await vscode.commands.executeCommand('undo');
     assert.equal(editor.document.getText(), '## Summary\n\nWhat and why.\n');
@@ -249,7 +272,7 @@ describe('readiness checklist panel', function () {
 
   it('follows diagnostics: a new finding in a changed file shows up without a manual scan', async () => {
     const before = (await state()).model!.summary.blocking;
-    const file = vscode.Uri.file(path.join(repo, 'src', 'checkout.ts'));
+    const file = vscode.Uri.file(path.join(repo, ...SERVICE_FILE.split('/')));
     const document = await vscode.workspace.openTextDocument(file);
     await vscode.window.showTextDocument(document);
     const edit = new vscode.WorkspaceEdit();
