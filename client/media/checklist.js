@@ -170,7 +170,7 @@
 
   /** A row that opens a location. */
   function locationButton(key, locationId, label, children) {
-    const button = h('button', { type: 'button', class: 'row link-row', 'data-key': key, 'aria-label': label }, children);
+    const button = h('button', { type: 'button', class: 'row link-row', 'data-key': key, 'aria-label': label, title: label }, children);
     button.addEventListener('click', () => post({ type: 'open', locationId }));
     return button;
   }
@@ -213,35 +213,37 @@
   }
 
   function renderProjectCheck(check) {
-    const evidence =
-      check.evidence.length > 0
-        ? h(
-            'ul',
-            { class: 'rows evidence', 'aria-label': `Evidence for ${check.title}` },
-            check.evidence.map((item, index) =>
-              h('li', {}, [
-                locationButton(`evidence-${check.id}-${index}`, item.locationId, `${item.text} at ${item.where}`, [
-                  icon('go-to-file', 'muted'),
-                  h('span', { class: 'row-text' }, [
-                    h('span', { class: 'message code' }, [item.text]),
-                    h('span', { class: 'meta' }, [h('span', { class: 'where' }, [item.where])]),
+    const body = () =>
+      h('div', { class: 'check-body' }, [
+        h('p', { class: 'detail' }, [check.message]),
+        check.evidence.length > 0
+          ? h(
+              'ul',
+              { class: 'rows evidence', 'aria-label': `Evidence for ${check.title}` },
+              check.evidence.map((item, index) =>
+                h('li', {}, [
+                  locationButton(`evidence-${check.id}-${index}`, item.locationId, `${item.text} at ${item.where}`, [
+                    icon('go-to-file', 'muted'),
+                    h('span', { class: 'row-text' }, [
+                      h('span', { class: 'message code' }, [item.text]),
+                      h('span', { class: 'meta' }, [h('span', { class: 'where' }, [item.where])]),
+                    ]),
                   ]),
                 ]),
-              ]),
-            ),
-          )
-        : null;
+              ),
+            )
+          : h('p', { class: 'detail looked-for' }, [`Looked for: ${check.lookedFor}`]),
+      ]);
     return h('li', { class: `check check-${check.status === 'n/a' ? 'na' : check.status}` }, [
-      h('div', { class: 'check-head' }, [
-        icon(CHECK_ICON[check.status] || 'circle-outline', `status status-${CHECK_ICON[check.status]}`),
-        h('span', { class: 'visually-hidden' }, [`${CHECK_LABEL[check.status] || check.status}: `]),
-        h('span', { class: 'row-text' }, [
-          h('span', { class: 'title' }, [check.title]),
-          h('span', { class: 'detail' }, [check.message]),
-          evidence ? null : h('span', { class: 'detail looked-for' }, [`Looked for: ${check.lookedFor}`]),
-        ]),
-      ]),
-      evidence,
+      collapsible({
+        key: `check-${check.id}`,
+        level: 'item',
+        title: check.title,
+        statusIcon: CHECK_ICON[check.status] || 'circle-outline',
+        statusLabel: CHECK_LABEL[check.status] || check.status,
+        expandedByDefault: check.status === 'fail' || check.status === 'warn',
+        body,
+      }),
     ]);
   }
 
@@ -262,8 +264,10 @@
       checkbox,
       h('label', { for: inputId, class: 'checkbox-label' }, [
         h('span', { class: 'checkbox-box', 'aria-hidden': 'true' }, [icon('check', 'checkbox-mark')]),
-        h('span', { class: 'title' }, [item.title]),
-        item.required ? h('span', { class: 'required' }, ['required']) : null,
+        h('span', { class: 'label-text' }, [
+          h('span', { class: 'title' }, [item.title]),
+          item.required ? h('span', { class: 'required' }, ['required']) : null,
+        ]),
       ]),
       item.detail ? h('span', { class: 'detail', id: `${inputId}-detail` }, [item.detail]) : null,
     ]);

@@ -283,18 +283,28 @@ describe('readiness checklist panel', function () {
     await waitForRendered(`${before + 1} blocking`, (shown) => shown.text.includes(`${before + 1} blocking`), 45_000);
   });
 
-  it('is photographed in the dark and light themes', async () => {
+  it('is photographed in the dark, light and high-contrast themes', async () => {
+    // Dark: the view beside the file a clicked finding opened; light: the editor tab; high contrast:
+    // the editor tab with its automated and project groups collapsed, showing the manual items.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('preflight.checklist.focus');
     await setTheme('Default Dark Modern');
-    await waitForRendered('the report', (shown) => shown.text.includes(BRANCH));
+    const { sectionId, index } = findingIn(await state(), 'missing-timeout', `${SERVICE_FILE}:${lineOf(SERVICE_FILE, 'axios.post(') + 1}`);
+    await clickInWebview(`finding-${sectionId}-${index}`);
+    await waitFor(`${SERVICE_FILE} in the editor`, () => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('service.ts'));
     await screenshot('checklist-panel-dark');
+
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await setTheme('Default Light Modern');
-    await screenshot('checklist-panel-light');
-    await setTheme('Default High Contrast');
     await vscode.commands.executeCommand('preflight.openChecklist');
-    await delay(1000);
     await waitForRendered('the report in the editor tab', (shown) => shown.text.includes(BRANCH));
+    await screenshot('checklist-panel-light');
+
+    await setTheme('Default High Contrast');
+    await clickInWebview('group-automated');
+    const collapsed = await clickInWebview('group-project');
+    assert.ok(collapsed.text.includes('Rollback plan written'), collapsed.text);
     await screenshot('checklist-editor-high-contrast');
   });
 });
