@@ -240,7 +240,7 @@ testRule(missingTimeout, {
       name: 'http.get with a callback and no timeout: options go before the callback',
       code: lines(`import http from 'node:http';`, `export function ping(url: string) {`, `  http.get(url, (res) => res.resume()).on('error', () => {});`, `}`),
       findings: [{ line: 3, message: 'http.get() has no timeout (no timeout option and no req.setTimeout())' }],
-      output: lines(`import http from 'node:http';`, `export function ping(url: string) {`, `  http.get(url, { timeout: 10_000 }, (res) => res.resume()).on('error', () => {});`, `}`),
+      output: lines(`import http from 'node:http';`, `export function ping(url: string) {`, `  http.get(url, { signal: AbortSignal.timeout(10_000) }, (res) => res.resume()).on('error', () => {});`, `}`),
     },
     {
       name: 'aliased https.request with an options object, request kept in a variable',
@@ -259,7 +259,7 @@ testRule(missingTimeout, {
         `import { request as httpsRequest } from 'https';`,
         `export function post(body: string) {`,
         `  return new Promise((resolve, reject) => {`,
-        `    const req = httpsRequest({ host: 'a.example', method: 'POST', timeout: 10_000 }, resolve);`,
+        `    const req = httpsRequest({ host: 'a.example', method: 'POST', signal: AbortSignal.timeout(10_000) }, resolve);`,
         `    req.on('error', reject);`,
         `    req.end(body);`,
         `  });`,
@@ -306,7 +306,7 @@ describe('rule missing-timeout fixes', () => {
     assert.equal(titleOf(`fetch('/a');`), 'Add a 10s timeout (AbortSignal.timeout)');
     assert.equal(titleOf(`import axios from 'axios';\naxios.get('/a');`), 'Add a 10s timeout (timeout: 10_000)');
     assert.equal(titleOf(`import got from 'got';\ngot('/a');`), 'Add a 10s timeout (timeout: { request: 10_000 })');
-    assert.equal(titleOf(`import https from 'https';\nhttps.get('https://a');`), 'Add a 10s timeout (timeout: 10_000)');
+    assert.equal(titleOf(`import https from 'https';\nhttps.get('https://a');`), 'Add a 10s timeout (AbortSignal.timeout)');
     assert.equal(titleOf(`import sa from 'superagent';\nsa.get('/a').end();`), 'Add a 10s timeout (.timeout(10_000))');
   });
 

@@ -250,7 +250,8 @@ export const HTTP_CLIENT_LIBRARIES: readonly HttpClientLibrary[] = [
       chainMethods: ['setTimeout'],
       agentOption: { key: 'agent', optionKeys: ['timeout'] },
       missing: 'no timeout option and no req.setTimeout()',
-      fix: { kind: 'option', key: 'timeout', value: '10_000', title: 'Add a 10s timeout (timeout: 10_000)' },
+      // `timeout` only emits an event; a signal actually aborts the request.
+      fix: { kind: 'option', key: 'signal', value: 'AbortSignal.timeout(10_000)', title: 'Add a 10s timeout (AbortSignal.timeout)' },
     },
   },
   {
