@@ -96,10 +96,13 @@ describe('preflight/checklist over LSP (real server over stdio)', function () {
   });
 
   it('cancelling the server-created progress stops the build too', async () => {
-    let cancelledToken: string | number | undefined;
+    const createdBefore = createdTokens.length;
+    let cancelled = false;
     const listener = client.connection.onNotification('$/progress', (params: ProgressParams) => {
-      if ((params.value as ProgressValue).kind === 'begin' && cancelledToken === undefined && params.token !== 'checklist-1') {
-        cancelledToken = params.token;
+      // Only the progress created for this request (late notifications of earlier requests may still arrive).
+      const isOurs = createdTokens.indexOf(params.token) >= createdBefore;
+      if (isOurs && !cancelled && (params.value as ProgressValue).kind === 'begin') {
+        cancelled = true;
         void client.connection.sendNotification('window/workDoneProgress/cancel', { token: params.token });
       }
     });
@@ -109,6 +112,7 @@ describe('preflight/checklist over LSP (real server over stdio)', function () {
         assert.equal(error.code, -32800);
         return true;
       });
+      assert.ok(cancelled);
     } finally {
       listener.dispose();
     }
