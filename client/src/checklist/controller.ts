@@ -64,11 +64,14 @@ export class ChecklistController implements vscode.Disposable {
         if (event.uris.some(isWorkspaceFile)) this.scheduleRescan();
       }),
     );
-    const ticks = vscode.workspace.createFileSystemWatcher('**/.preflight/checklist.json');
+    // Ticks written elsewhere (the CLI, another window) and config changes (severities, the config's
+    // own manual items) change the report even when no diagnostics change.
+    for (const glob of ['**/.preflight/checklist.json', '**/preflight.config.json']) {
+      const watcher = vscode.workspace.createFileSystemWatcher(glob);
+      const rescan = (): void => this.scheduleRescan();
+      this.disposables.push(watcher, watcher.onDidChange(rescan), watcher.onDidCreate(rescan), watcher.onDidDelete(rescan));
+    }
     this.disposables.push(
-      ticks,
-      ticks.onDidChange(() => this.scheduleRescan()),
-      ticks.onDidCreate(() => this.scheduleRescan()),
       // After a server restart the last report may be stale.
       client.onDidChangeState(({ newState }) => {
         if (newState === State.Running && this.report) this.scheduleRescan();

@@ -164,6 +164,10 @@ describe('readiness checklist panel', function () {
     // (no server is started anywhere). Warnings: the floating promise in checkout/service.ts plus the
     // project checks that warn, which look at the whole workspace (the shared fixture too). Five
     // built-in manual items plus the config's own, none ticked.
+    // The server may still be loading preflight.config.json (the suite has just written it): the panel
+    // rescans by itself when the config file changes, so wait for it to show the configured severities.
+    await vscode.commands.executeCommand(TestCommands.scan, 'changed');
+    await waitForRendered('3 blocking on the fixture branch', (shown) => shown.text.includes('3 blocking') && shown.text.includes(BRANCH));
     const report = (await vscode.commands.executeCommand(TestCommands.scan, 'changed')) as {
       projectChecks: { id: string; status: string }[];
     };
