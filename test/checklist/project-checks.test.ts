@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import { DEFAULT_CONFIG } from 'preflight-server';
-import { buildChecklistReport } from 'preflight-server/out/checklist/report';
+import { buildChecklistReport, type FactsCache } from 'preflight-server/out/checklist/report';
 import type { ChecklistReport, ProjectCheck, ProjectCheckId } from 'preflight-server/out/checklist/types';
 import { GitRepo, requireGit, tempDir, writeFiles } from './git-fixture';
 
@@ -257,6 +257,23 @@ describe('checklist project checks', function () {
       assert.equal(check.status, 'n/a', id);
       assert.match(check.message, /changed files only/);
     }
+  });
+
+  it('a facts cache is reused for unchanged files and refreshed for changed ones', async () => {
+    const dir = tempDir();
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    writeFiles(dir, { 'src/server.ts': SERVER_NO_SHUTDOWN, 'src/other.ts': `export const x = 1;\n` });
+    const factsCache: FactsCache = new Map();
+    const first = await buildChecklistReport({ root: dir, scope: 'workspace', config: DEFAULT_CONFIG, factsCache });
+    assert.equal(first.projectChecks.find((c) => c.id === 'graceful-shutdown')!.status, 'fail');
+    const otherFacts = factsCache.get(`${dir}/src/other.ts`)!.facts;
+    writeFiles(dir, { 'src/server.ts': SERVER_NO_SHUTDOWN + `process.on('SIGTERM', () => process.exit(0));\n` });
+    const second = await buildChecklistReport({ root: dir, scope: 'workspace', config: DEFAULT_CONFIG, factsCache });
+    assert.equal(second.projectChecks.find((c) => c.id === 'graceful-shutdown')!.status, 'pass');
+    assert.equal(factsCache.get(`${dir}/src/other.ts`)!.facts, otherFacts, 'unchanged file: cached facts reused');
+    fs.rmSync(`${dir}/src/other.ts`);
+    await buildChecklistReport({ root: dir, scope: 'workspace', config: DEFAULT_CONFIG, factsCache });
+    assert.deepEqual([...factsCache.keys()], [`${dir}/src/server.ts`]);
   });
 
   it('failed checks count as blocking and make the report not ready', async () => {

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { AnalysisCancelled, analyzeSourceFileAsync } from '../engine/analyze';
 import type { Finding } from '../engine/finding';
 import type { ResolvedConfig } from '../config/types';
+import type { SourceFile } from 'ts-morph';
 import { AnalysisProject, firstParseProblem } from '../parse/project';
 import type { Rule } from '../rules/rule';
 import { collectSourceFiles, readSourceText } from '../workspace/files';
@@ -44,6 +45,8 @@ export interface ChecklistProgress {
   percentage: number;
 }
 
+export type FactsCache = Map<string, { text: string; facts: FileReadinessFacts }>;
+
 export interface BuildChecklistOptions {
   /** The workspace root (where preflight.config.json and .preflight/ live). */
   root: string;
@@ -60,6 +63,11 @@ export interface BuildChecklistOptions {
   project?: AnalysisProject;
   /** Remove from `project` the workspace files this build did not read (deleted or out of scope), so a reused project does not grow. */
   pruneProject?: boolean;
+  /**
+   * Project facts per file from earlier builds, reused while a file's text is unchanged
+   * (the facts of a file depend on its text alone). The language server keeps one per folder.
+   */
+  factsCache?: FactsCache;
   /** Treat every manual item as required (`--require-manual`). */
   requireManual?: boolean;
   /** False in an untrusted workspace: git is not run (the scope falls back to the workspace). */
@@ -121,17 +129,32 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
 
   // 2. Facts for the project checks, over the whole workspace.
   const workspaceFiles = scope.scope.kind === 'workspace' ? scope.sourceFiles : (await collectSourceFiles(['.'], root, { root, ignore: options.config.ignore })).files;
-  const factFiles = await loader.loadAll(workspaceFiles);
   const facts: FileReadinessFacts[] = [];
-  for (const [index, sourceFile] of factFiles.entries()) {
+  const cache = options.factsCache;
+  for (const [index, file] of workspaceFiles.entries()) {
     cancelled();
-    progress.phase('Reading project facts', index, factFiles.length, 70, 95);
+    progress.phase('Reading project facts', index, workspaceFiles.length, 70, 95);
+    const text = await loader.text(file);
+    if (text === undefined) continue;
+    const cached = cache?.get(file);
+    if (cached && cached.text === text) {
+      facts.push(cached.facts);
+      continue;
+    }
+    const sourceFile = await loader.load(file);
+    if (!sourceFile) continue;
     try {
-      facts.push(summariseFile(sourceFile, root));
+      const summary = summariseFile(sourceFile, root);
+      facts.push(summary);
+      cache?.set(file, { text, facts: summary });
     } catch (error) {
-      problems.push({ file: relativePath(root, sourceFile.getFilePath()), message: `project facts could not be read: ${error instanceof Error ? error.message : String(error)}` });
+      problems.push({ file: relativePath(root, file), message: `project facts could not be read: ${error instanceof Error ? error.message : String(error)}` });
     }
     if (index % 20 === 19) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  if (cache) {
+    const current = new Set(workspaceFiles);
+    for (const file of [...cache.keys()]) if (!current.has(file)) cache.delete(file);
   }
   const { manifests, problems: manifestProblems } = findManifests(root, workspaceFiles);
   problems.push(...manifestProblems);
@@ -186,7 +209,8 @@ function readTicksReportingProblems(root: string, problems: ChecklistProblem[]):
 
 /** Reads files into the project once, from the editor's text when it has one, reporting what it skips. */
 class SourceLoader {
-  private readonly loaded = new Map<string, import('ts-morph').SourceFile | null>();
+  private readonly texts = new Map<string, string | null>();
+  private readonly loaded = new Set<string>();
 
   constructor(
     private readonly project: AnalysisProject,
@@ -195,8 +219,35 @@ class SourceLoader {
     private readonly problems: ChecklistProblem[],
   ) {}
 
-  async loadAll(files: readonly string[]): Promise<import('ts-morph').SourceFile[]> {
-    const result: import('ts-morph').SourceFile[] = [];
+  /** The file's text (editor text first, else disk), or undefined when it is skipped (reported once). */
+  async text(file: string): Promise<string | undefined> {
+    const known = this.texts.get(file);
+    if (known !== undefined) return known ?? undefined;
+    let text = this.readText?.(file);
+    if (text === undefined) {
+      const source = await readSourceText(file);
+      if (source.kind === 'skipped') {
+        this.problems.push({ file: relativePath(this.root, file), message: `skipped: ${source.reason}` });
+        this.texts.set(file, null);
+        return undefined;
+      }
+      text = source.text;
+    }
+    this.texts.set(file, text);
+    return text;
+  }
+
+  async load(file: string): Promise<SourceFile | undefined> {
+    const text = await this.text(file);
+    if (text === undefined) return undefined;
+    const sourceFile = this.project.upsert(file, text);
+    this.loaded.add(file);
+    this.loaded.add(sourceFile.getFilePath());
+    return sourceFile;
+  }
+
+  async loadAll(files: readonly string[]): Promise<SourceFile[]> {
+    const result: SourceFile[] = [];
     for (const file of files) {
       const sourceFile = await this.load(file);
       if (sourceFile) result.push(sourceFile);
@@ -212,24 +263,6 @@ class SourceLoader {
       const relative = path.relative(this.root, file);
       if (!relative.startsWith('..') && !path.isAbsolute(relative)) this.project.remove(file);
     }
-  }
-
-  private async load(file: string): Promise<import('ts-morph').SourceFile | undefined> {
-    if (this.loaded.has(file)) return this.loaded.get(file) ?? undefined;
-    let text = this.readText?.(file);
-    if (text === undefined) {
-      const source = await readSourceText(file);
-      if (source.kind === 'skipped') {
-        this.problems.push({ file: relativePath(this.root, file), message: `skipped: ${source.reason}` });
-        this.loaded.set(file, null);
-        return undefined;
-      }
-      text = source.text;
-    }
-    const sourceFile = this.project.upsert(file, text);
-    this.loaded.set(file, sourceFile);
-    this.loaded.set(sourceFile.getFilePath(), sourceFile);
-    return sourceFile;
   }
 }
 
