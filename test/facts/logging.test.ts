@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import { AnalysisProject, FileFacts } from 'preflight-server';
 import { logCallInfo, logOrReportCallsWithin, type LogCall } from 'preflight-server/out/facts/logging';
-import { isProbeBlock, isProbeCall } from 'preflight-server/out/facts/error-probes';
+import { isProbeBlock, isProbeCall, probeBlockKind } from 'preflight-server/out/facts/error-probes';
 
 const project = new AnalysisProject({ inMemory: true });
 let fileCounter = 0;
@@ -172,15 +172,20 @@ describe('facts/error-probes', () => {
     assert.ok(!probeOf(`import axios from 'axios';\naxios.get('x');`));
   });
 
-  it('isProbeBlock: only probes, pure helpers, reads of the probe result and answers to the client', () => {
-    const judge = (body: string): boolean =>
-      withFile(`import fs from 'fs';\ndeclare const res: any, db: any, s: string;\nasync function f() {\n  try {${body}} catch {}\n}`, 'b.ts', (facts) => {
+  it('probeBlockKind: probes, pure helpers, log lines, reads of the probe result and answers to the client', () => {
+    const judge = (body: string): string | undefined =>
+      withFile(`import fs from 'fs';\ndeclare const res: any, db: any, logger: any, s: string;\nasync function f() {\n  try {${body}} catch {}\n}`, 'b.ts', (facts) => {
         const block = facts.sourceFile.getFirstDescendantByKindOrThrow(SyntaxKind.TryStatement).getTryBlock();
-        return isProbeBlock(block, facts);
+        assert.equal(isProbeBlock(block, facts), probeBlockKind(block, facts) !== undefined);
+        return probeBlockKind(block, facts);
       });
-    assert.ok(judge(`const data = JSON.parse(s.trim()); return res.json(data);`));
-    assert.ok(judge(`const st = fs.statSync(s); return st.isDirectory();`));
-    assert.ok(!judge(`const data = JSON.parse(s); await db.save(data);`));
-    assert.ok(!judge(`return s.length;`));
+    assert.equal(judge(`const data = JSON.parse(s.trim()); logger.debug('parsed'); return res.json(data);`), 'validity');
+    assert.equal(judge(`const st = fs.statSync(s); return st.isDirectory();`), 'existence');
+    assert.equal(judge(`const u = new URL(s); return u.pathname.split('/').filter(Boolean);`), 'validity');
+    assert.equal(judge(`fs.accessSync(s); return JSON.parse(s);`), 'validity');
+    // Nothing in it can fail in production: only a bug could throw.
+    assert.equal(judge(`return s.length > 3 && s.startsWith('x');`), 'validity');
+    assert.equal(judge(`const data = JSON.parse(s); await db.save(data);`), undefined);
+    assert.equal(judge(`return fs.readFileSync(s, 'utf8');`), undefined);
   });
 });

@@ -262,6 +262,124 @@ async function f(g: () => Promise<void>) {
   try { await g(); } catch { reportError(new Error('g failed')); }
 }`,
     },
+    {
+      name: 'a fallback that only decorates an error thrown right after',
+      code: `export async function call(url: string) {
+  const response = await fetch(url);
+  if (!response.ok) {
+    const details = await response.text().catch(() => '<unreadable body>');
+    throw new Error(\`\${url} answered \${response.status}: \${details}\`);
+  }
+  let body: unknown;
+  try {
+    body = await response.clone().json();
+  } catch {
+    body = undefined;
+  }
+  throw new Error(String(body));
+}`,
+    },
+    {
+      name: 'a promise whose rejection is observed elsewhere: the .catch only silences this branch',
+      code: `export async function prefetch(load: () => Promise<string>) {
+  const pending = load();
+  pending.catch(() => {});
+  await new Promise((r) => setTimeout(r, 10));
+  return pending;
+}
+class Connection {
+  ready: Promise<void>;
+  constructor(open: () => Promise<void>) {
+    this.ready = open();
+    this.ready.catch(() => undefined);
+  }
+  async query() {
+    await this.ready;
+  }
+}`,
+    },
+    {
+      name: 'a comment above the try that explains the expected failure',
+      code: `declare function getLuminance(color: string): number;
+export function luminances(colors: string[]) {
+  const out: number[] = [];
+  for (const color of colors) {
+    // getLuminance throws for anything that is not a real colour: skip those.
+    try {
+      out.push(getLuminance(color));
+    } catch {
+      continue;
+    }
+  }
+  return out;
+}`,
+    },
+    {
+      name: 'a catch that does other work with a comment explaining it',
+      code: `export async function replies(req: any, res: any, next: () => void, collections: any) {
+  let page;
+  try {
+    page = await collections.generate(req.params.pid);
+  } catch (e) {
+    return next(); // an invalid page number: fall through to the 404 handler
+  }
+  res.json(page);
+}`,
+    },
+    {
+      name: 'existence checks with an empty catch: in a loop over candidates, or alone',
+      code: `const fs = require('fs');
+const path = require('path');
+function packageManager(root) {
+  for (const [name, lockfile] of Object.entries({ npm: 'package-lock.json', yarn: 'yarn.lock' })) {
+    try {
+      fs.accessSync(path.join(root, lockfile));
+      return name;
+    } catch (e) {}
+  }
+  return 'npm';
+}
+let sharp = null;
+try { sharp = require('sharp'); } catch {}`,
+      filename: 'pm.js',
+    },
+    {
+      name: 'a project logging helper on any receiver: helpers.log, this.logError',
+      code: `export async function followers(activitypub: any, actor: any) {
+  try {
+    actor.count = (await activitypub.get(actor.followers)).totalItems;
+  } catch (e) {
+    activitypub.helpers.log('Unable to retrieve follower counts');
+  }
+}`,
+    },
+    {
+      name: 'a try block that calls nothing that can fail in production (pure string work)',
+      code: `export function isConnectionString(url: string, protocols: string[]) {
+  try {
+    const match = url.match(/^(\w+):\/\//);
+    if (!match || !protocols.includes(match[1]!)) return false;
+    const rest = url.substring(url.indexOf('://') + 3);
+    return rest.split('/')[0]!.length > 0;
+  } catch {
+    return false;
+  }
+}`,
+    },
+    {
+      name: 'a helper named like a token verifier, answering 403',
+      code: `async function unsubscribe(req, res, jwtVerifyAsync) {
+  let payload;
+  try {
+    payload = await jwtVerifyAsync(req.params.token);
+    if (!payload) return res.sendStatus(404);
+  } catch (err) {
+    return res.sendStatus(403);
+  }
+  return payload;
+}`,
+      filename: 'unsubscribe.js',
+    },
   ],
   invalid: [
     {
@@ -500,6 +618,31 @@ async function send(queue, msg) {
   return true;
 }`,
       filename: 'send.js',
+      findings: [{ line: 5, message: FALLBACK }],
+    },
+    {
+      name: 'a comment above the try that does not talk about the failure is not an explanation',
+      code: `export async function saveUser(db: any, user: unknown) {
+  // Save the user
+  try {
+    await db.users.insert(user);
+  } catch {
+    return false;
+  }
+  return true;
+}`,
+      findings: [{ line: 5, message: FALLBACK }],
+    },
+    {
+      name: 'a parse of a file that is read in the same try is not a probe: read errors are hidden too',
+      code: `import fs from 'fs';
+export function loadConfig(file: string) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+}`,
       findings: [{ line: 5, message: FALLBACK }],
     },
     {

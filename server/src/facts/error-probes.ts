@@ -1,8 +1,17 @@
 import { Node, SyntaxKind, type CallExpression, type NewExpression } from 'ts-morph';
 import type { FileFacts } from './index';
+import { isLogOrReportCall } from './logging';
 import { samePath, type Origin } from './origin';
 import {
+  BODY_PARSE_METHODS,
   GLOBAL_PROBES,
+  JWT_PROBE_FUNCTION_NAME,
+  PREDICATE_NAME,
+  PROBE_FUNCTION_NAME,
+  PURE_GLOBAL_OBJECTS,
+  PURE_MODULES,
+  RESPONSE_ARGUMENT_NAMES,
+  type ProbeKind,
   JWT_PROBE_METHODS,
   JWT_RECEIVER,
   MODULE_PROBES,
@@ -16,63 +25,105 @@ import {
 } from './tables/error-probes';
 
 export type CallLike = CallExpression | NewExpression;
+export type { ProbeKind };
 
 /**
- * True for a call that throws on bad input by design and whose failure is the
- * answer: `JSON.parse(s)`, `new URL(s)`, `jwt.verify(t, k)`, `schema.parse(x)`,
- * `fs.statSync(p)`, `await fs.promises.access(p)`, `require('optional')`, `import('optional')`.
+ * What a call that throws on bad input by design asks, if it is one:
+ * `validity` for `JSON.parse(s)`, `new URL(s)`, `jwt.verify(t, k)`,
+ * `schema.parse(x)`, `await res.json()`; `existence` for `fs.statSync(p)`,
+ * `await fs.promises.access(p)`, `require.resolve(m)`, `require('optional')`, `import('optional')`.
  */
-export function isProbeCall(call: CallLike, facts: FileFacts): boolean {
+export function probeKind(call: CallLike, facts: FileFacts): ProbeKind | undefined {
   const callee = call.getExpression();
-  if (callee.getKind() === SyntaxKind.ImportKeyword) return true;
+  if (callee.getKind() === SyntaxKind.ImportKeyword) return 'existence';
   const origin = facts.origin(callee);
-  if (origin.kind === 'global' && GLOBAL_PROBES.some((path) => samePath(origin.path, path))) return true;
+  if (origin.kind === 'global') {
+    const probe = GLOBAL_PROBES.find((p) => samePath(origin.path, p.path));
+    if (probe) return probe.kind;
+  }
   if (origin.kind === 'module') {
-    const probe = MODULE_PROBES.find((p) => p.modules.includes(origin.module));
-    if (probe && (probe.paths === 'any' || probe.paths.some((path) => samePath(origin.path, path)))) return true;
+    const probe = MODULE_PROBES.find(
+      (p) => p.modules.includes(origin.module) && (p.paths === 'any' || p.paths.some((path) => samePath(origin.path, path))),
+    );
+    if (probe) return probe.kind;
   }
   const name = calleeName(callee, origin);
-  if (name !== undefined && PROBE_METHODS.includes(name)) return true;
-  if (Node.isPropertyAccessExpression(callee) && JWT_PROBE_METHODS.includes(callee.getName())) {
-    return JWT_RECEIVER.test(receiverRootName(callee.getExpression()) ?? '') || JWT_RECEIVER.test(lastName(callee.getExpression()) ?? '');
+  if (name === undefined) return undefined;
+  if (PROBE_METHODS.includes(name) || PROBE_FUNCTION_NAME.test(name) || JWT_PROBE_FUNCTION_NAME.test(name)) return 'validity';
+  if (BODY_PARSE_METHODS.includes(name) && Node.isPropertyAccessExpression(callee) && call.getArguments().length === 0) return 'validity';
+  if (Node.isPropertyAccessExpression(callee) && JWT_PROBE_METHODS.includes(name)) {
+    const receiver = callee.getExpression();
+    if (JWT_RECEIVER.test(receiverRootName(receiver) ?? '') || JWT_RECEIVER.test(lastName(receiver) ?? '')) return 'validity';
   }
-  return false;
+  return undefined;
 }
 
-/** True for conversions and string helpers that may sit beside a probe: `String(x)`, `raw.trim()`, `new Error(...)`. */
+export function isProbeCall(call: CallLike, facts: FileFacts): boolean {
+  return probeKind(call, facts) !== undefined;
+}
+
+/**
+ * True for calls that cannot fail in a way worth logging and may sit beside a
+ * probe in the same try block: conversions, string and regexp helpers,
+ * `Math`/`Object`/`Date` statics, `path.*`, predicates (`isUrl(s)`), `new Error(...)`.
+ */
 export function isPureCall(call: CallLike, facts: FileFacts): boolean {
   const callee = call.getExpression();
   const origin = facts.origin(callee);
-  if (origin.kind === 'global' && PURE_GLOBAL_CALLS.some((path) => samePath(origin.path, path))) return true;
-  if (origin.kind === 'global' && origin.path.length === 1 && /Error$/.test(origin.path[0]!)) return true;
+  if (origin.kind === 'global') {
+    if (PURE_GLOBAL_CALLS.some((path) => samePath(origin.path, path))) return true;
+    if (origin.path.length === 2 && PURE_GLOBAL_OBJECTS.includes(origin.path[0]!)) return true;
+    if (origin.path.length === 1 && /Error$/.test(origin.path[0]!)) return true;
+  }
+  if (origin.kind === 'module' && PURE_MODULES.includes(origin.module)) return true;
+  const name = calleeName(callee, origin);
+  if (name !== undefined && PREDICATE_NAME.test(name)) return true;
   return Node.isPropertyAccessExpression(callee) && PURE_METHODS.includes(callee.getName());
 }
 
-/** True for a call that answers an HTTP client: `res.status(401).end()`, `reply.code(400).send()`, `NextResponse.json(...)`. */
+/**
+ * True for a call that answers an HTTP client: `res.status(401).end()`,
+ * `reply.code(400).send()`, `NextResponse.json(...)`, `helpers.formatApiResponse(400, res)`.
+ */
 export function isResponseCall(call: CallLike, facts: FileFacts): boolean {
   const callee = call.getExpression();
   const origin = facts.origin(callee);
   if (origin.kind === 'global' && RESPONSE_GLOBALS.some((path) => samePath(origin.path, path))) return true;
   if (origin.kind === 'module' && RESPONSE_MODULE_PATHS.some((r) => r.module === origin.module && samePath(r.path, origin.path))) return true;
+  const handsOverResponse = (call.getArguments() ?? []).some((arg) => Node.isIdentifier(arg) && RESPONSE_ARGUMENT_NAMES.includes(arg.getText()));
+  if (handsOverResponse) return true;
   if (!Node.isPropertyAccessExpression(callee) || !RESPONSE_METHODS.includes(callee.getName())) return false;
   const root = receiverRootName(callee.getExpression());
   return root !== undefined && RESPONSE_RECEIVER_NAMES.includes(root);
 }
 
 /**
- * True when `block` (a try block) only asks whether some input is valid: it
- * makes at least one probe call, and every other call in it is pure or answers
- * the client. `try { return JSON.parse(s) } catch { return null }`.
+ * What a try block asks, when it only asks whether some input is valid or
+ * something exists: every call in it is a probe, pure, a log line, a read of
+ * a probe's result, or an answer to the client. `existence` when every probe
+ * is an existence check; otherwise `validity` (including blocks that call
+ * nothing that can fail in production at all: `try { return a.b.c } catch { return null }`).
  */
-export function isProbeBlock(block: Node, facts: FileFacts): boolean {
-  let probes = 0;
+export function probeBlockKind(block: Node, facts: FileFacts): ProbeKind | undefined {
+  const kinds = new Set<ProbeKind>();
   let others = 0;
   block.forEachDescendant((node) => {
     if (!Node.isCallExpression(node) && !Node.isNewExpression(node)) return;
-    if (isProbeCall(node, facts)) probes += 1;
-    else if (!isPureCall(node, facts) && !isResponseCall(node, facts) && !readsProbeResult(node, facts)) others += 1;
+    const kind = probeKind(node, facts);
+    if (kind) kinds.add(kind);
+    else if (!isPureCall(node, facts) && !isResponseCall(node, facts) && !readsProbeResult(node, facts) && !isLoggingCall(node, facts)) others += 1;
   });
-  return probes > 0 && others === 0;
+  if (others > 0) return undefined;
+  return kinds.size === 1 && kinds.has('existence') ? 'existence' : 'validity';
+}
+
+function isLoggingCall(node: CallLike, facts: FileFacts): boolean {
+  return Node.isCallExpression(node) && isLogOrReportCall(node, facts);
+}
+
+/** `try { return JSON.parse(s) } catch { return null }`: see probeBlockKind. */
+export function isProbeBlock(block: Node, facts: FileFacts): boolean {
+  return probeBlockKind(block, facts) !== undefined;
 }
 
 /**
@@ -84,15 +135,24 @@ function readsProbeResult(call: CallLike, facts: FileFacts): boolean {
   if (!Node.isPropertyAccessExpression(callee)) return false;
   let receiver: Node = callee.getExpression();
   for (;;) {
-    if (Node.isPropertyAccessExpression(receiver) || Node.isParenthesizedExpression(receiver) || Node.isNonNullExpression(receiver)) {
+    if (
+      Node.isPropertyAccessExpression(receiver) ||
+      Node.isElementAccessExpression(receiver) ||
+      Node.isParenthesizedExpression(receiver) ||
+      Node.isNonNullExpression(receiver) ||
+      Node.isAwaitExpression(receiver)
+    ) {
       receiver = receiver.getExpression();
-    } else if (Node.isAwaitExpression(receiver)) {
-      receiver = receiver.getExpression();
+    } else if (Node.isCallExpression(receiver) || Node.isNewExpression(receiver)) {
+      if (isProbeCall(receiver, facts)) return true;
+      // A chain of helpers on the result: `url.pathname.split('/').filter(Boolean)`.
+      const inner = receiver.getExpression();
+      if (!Node.isPropertyAccessExpression(inner)) return false;
+      receiver = inner.getExpression();
     } else {
       break;
     }
   }
-  if (Node.isCallExpression(receiver) || Node.isNewExpression(receiver)) return isProbeCall(receiver, facts);
   if (!Node.isIdentifier(receiver)) return false;
   const declaration = receiver.getSymbol()?.getValueDeclaration();
   if (!declaration || !Node.isVariableDeclaration(declaration)) return false;

@@ -10,6 +10,7 @@ import {
   LOGGER_RECEIVER_NAMES,
   LOGGER_RECEIVER_SUFFIXES,
   LOGGING_FUNCTION_NAME,
+  NON_LOGGING_RECEIVERS,
   REPORTER_METHODS_ON_ANY_RECEIVER,
   type ErrorReporter,
   type LoggerModule,
@@ -114,6 +115,10 @@ function byName(callee: Node): LogCall | undefined {
     if (reporter) return { kind: 'report', library: reporter.library, method, via: 'name' };
   }
   if (REPORTER_METHODS_ON_ANY_RECEIVER.includes(method)) return { kind: 'report', library: method, method, via: 'name' };
+  // A project's logging helper: `helpers.log(msg)`, `this.logError(err)`; but `Math.log(x)` computes.
+  if (LOGGING_FUNCTION_NAME.test(method) && !(Node.isIdentifier(receiver) && NON_LOGGING_RECEIVERS.includes(receiver.getText()))) {
+    return { kind: /^log/.test(method) ? 'log' : 'report', library: method, method, via: 'name' };
+  }
   return undefined;
 }
 

@@ -2,7 +2,7 @@ import { Node, SyntaxKind, ts, type CallExpression, type CatchClause, type Ident
 import type { Fix } from '../engine/finding';
 import type { FileFacts } from '../facts';
 import { forwardsFailure, isKnownNoop, setsFailingExitCode } from '../facts/error-handlers';
-import { isProbeBlock, isProbeCall, isPureCall, type CallLike } from '../facts/error-probes';
+import { isProbeCall, isPureCall, probeBlockKind, type CallLike } from '../facts/error-probes';
 import { logOrReportCallsWithin } from '../facts/logging';
 import { localFunctionOf, skipParentheses } from '../facts/promises';
 import { createRule, type RuleContext } from './rule';
@@ -100,8 +100,11 @@ function checkCatchClause(clause: CatchClause, context: RuleContext): void {
   const verdict = judge(handler, facts);
   if (verdict === 'handled') return;
   const tryStatement = clause.getParentIfKindOrThrow(SyntaxKind.TryStatement);
-  if (verdict !== 'empty' && isProbeBlock(tryStatement.getTryBlock(), facts)) return;
-  if (verdict !== 'other-work' && hasExplanatoryComment(clause)) return;
+  const probe = probeBlockKind(tryStatement.getTryBlock(), facts);
+  // An empty catch after an existence check, or one that moves on to the next candidate, is the answer "no".
+  if (probe && (verdict !== 'empty' || probe === 'existence' || isInLoopBody(tryStatement))) return;
+  if (hasExplanatoryComment(clause) || hasFailureComment(tryStatement)) return;
+  if (verdict !== 'other-work' && isFollowedByThrow(tryStatement)) return;
   if (isRetryAttempt(clause)) return;
   const keyword = clause.getFirstChildByKindOrThrow(SyntaxKind.CatchKeyword);
   context.report({
@@ -149,7 +152,11 @@ function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
   if (verdict === 'handled') return;
   const root = chainRoot(callee.getExpression());
   if (verdict !== 'empty' && root && isProbeCall(root, facts)) return;
-  if (verdict !== 'other-work' && hasExplanatoryComment(call, callee.getExpression())) return;
+  if (hasExplanatoryComment(call, callee.getExpression())) return;
+  const statement = call.getFirstAncestor((a) => Node.isStatement(a));
+  if (statement && hasFailureComment(statement)) return;
+  if (verdict !== 'other-work' && statement && isFollowedByThrow(statement)) return;
+  if (isObservedElsewhere(callee.getExpression())) return;
 
   const shown = handlerArgument.getText();
   const display = shown.length <= 30 && !shown.includes('\n') ? shown : '…';
@@ -315,6 +322,74 @@ function commentTexts(node: Node, skip?: Node): string[] {
   const statement = node.getFirstAncestor((a) => Node.isStatement(a));
   if (statement && statement.getEndLineNumber() === node.getEndLineNumber()) add(ts.getTrailingCommentRanges(text, statement.getEnd()));
   return [...found.values()];
+}
+
+/**
+ * A comment just above the statement that talks about the failure:
+ * `// getLuminance throws for anything that isn't a colour` above the try.
+ */
+function hasFailureComment(statement: Node): boolean {
+  return statement.getLeadingCommentRanges().some((range) => FAILURE_WORDS.test(range.getText()));
+}
+
+const FAILURE_WORDS =
+  /\b(throws?|thrown|fails?|failed|failures?|errors?|invalid|ignor(e|ed|es|ing)|optional|best[- ]effort|expected|missing|not found|(does|do|may|might)(n't| not) (exist|work)|unavailable|unsupported|swallow\w*|silently|fall ?back)\b/i;
+
+/**
+ * The statement is followed, in the same block, by a `throw`: the fallback
+ * only decorates an error that is thrown anyway, as in
+ * `const body = await res.text().catch(() => ''); throw new Error(body)`.
+ */
+function isFollowedByThrow(statement: Node): boolean {
+  const parent = statement.getParent();
+  if (!parent || !(Node.isBlock(parent) || Node.isSourceFile(parent) || Node.isCaseClause(parent) || Node.isDefaultClause(parent))) return false;
+  const statements: Node[] = parent.getStatements();
+  return statements.slice(statements.indexOf(statement) + 1).some((s) => Node.isThrowStatement(s));
+}
+
+/**
+ * `p.catch(() => {})` where `p` is awaited, returned or passed on elsewhere:
+ * the handler only stops this branch from being reported as unhandled while
+ * the failure still reaches whoever uses `p`.
+ */
+function isObservedElsewhere(receiver: Node): boolean {
+  const target = skipParentheses(receiver);
+  let candidates: Node[];
+  if (Node.isIdentifier(target)) {
+    const symbol = target.getSymbol()?.compilerSymbol;
+    if (!symbol) return false;
+    candidates = target
+      .getSourceFile()
+      .getDescendantsOfKind(SyntaxKind.Identifier)
+      .filter((other) => other.getText() === target.getText() && other.getSymbol()?.compilerSymbol === symbol);
+  } else if (Node.isPropertyAccessExpression(target) && target.getExpression().getKind() === SyntaxKind.ThisKeyword) {
+    // `this.ready`: the same member anywhere in the class.
+    const scope = target.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a)) ?? target.getSourceFile();
+    candidates = scope.getDescendantsOfKind(SyntaxKind.PropertyAccessExpression).filter((other) => other.getText() === target.getText());
+  } else {
+    return false;
+  }
+  return candidates.some((other) => {
+    if (other === target) return false;
+    const parent = other.getParent();
+    const isDeclaration = Node.isVariableDeclaration(parent) || Node.isParameterDeclaration(parent) || Node.isBindingElement(parent);
+    if (parent && isDeclaration && parent.getNameNode() === other) return false;
+    if (parent && Node.isBinaryExpression(parent) && parent.getLeft() === other && parent.getOperatorToken().getKind() === SyntaxKind.EqualsToken) return false;
+    return !(parent && Node.isPropertyAccessExpression(parent) && parent.getExpression() === other && isSwallowingHandlerCall(parent.getParent()));
+  });
+}
+
+function isSwallowingHandlerCall(node: Node | undefined): boolean {
+  if (!node || !Node.isCallExpression(node)) return false;
+  const callee = node.getExpression();
+  return Node.isPropertyAccessExpression(callee) && (callee.getName() === 'catch' || (callee.getName() === 'then' && node.getArguments().length >= 2));
+}
+
+function isInLoopBody(statement: Node): boolean {
+  for (let current = statement.getParent(); current && !isFunctionBoundary(current); current = current.getParent()) {
+    if (isLoop(current)) return true;
+  }
+  return false;
 }
 
 /**

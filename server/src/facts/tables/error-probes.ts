@@ -6,24 +6,46 @@
  * Adding a parser or validator is a change to this table only.
  */
 
-/** Member paths on the global scope: `JSON.parse(s)`, `new URL(s)`, `require.resolve(m)`. */
-export const GLOBAL_PROBES: readonly (readonly string[])[] = [
-  ['JSON', 'parse'],
-  ['URL'],
-  ['RegExp'],
-  ['decodeURIComponent'],
-  ['decodeURI'],
-  ['BigInt'],
-  ['atob'],
-  ['require', 'resolve'],
+/**
+ * What a probe asks: `existence` (is the file, module or dependency there?),
+ * where an empty catch already says "no"; or `validity` (does this input
+ * parse, verify, validate?), where the catch should produce the answer.
+ */
+export type ProbeKind = 'existence' | 'validity';
+
+export interface GlobalProbe {
+  /** Member path on the global scope: `JSON.parse(s)`, `new URL(s)`, `require.resolve(m)`. */
+  path: readonly string[];
+  kind: ProbeKind;
+}
+
+export const GLOBAL_PROBES: readonly GlobalProbe[] = [
+  { path: ['JSON', 'parse'], kind: 'validity' },
+  { path: ['URL'], kind: 'validity' },
+  { path: ['RegExp'], kind: 'validity' },
+  { path: ['decodeURIComponent'], kind: 'validity' },
+  { path: ['decodeURI'], kind: 'validity' },
+  { path: ['BigInt'], kind: 'validity' },
+  { path: ['atob'], kind: 'validity' },
+  // Locales and time zones from user settings: `new Intl.DateTimeFormat(undefined, { timeZone })`.
+  { path: ['Intl', 'DateTimeFormat'], kind: 'validity' },
+  { path: ['Intl', 'NumberFormat'], kind: 'validity' },
+  { path: ['Intl', 'Collator'], kind: 'validity' },
+  { path: ['Intl', 'PluralRules'], kind: 'validity' },
+  { path: ['Intl', 'RelativeTimeFormat'], kind: 'validity' },
+  { path: ['Intl', 'ListFormat'], kind: 'validity' },
+  { path: ['Intl', 'DisplayNames'], kind: 'validity' },
+  { path: ['Intl', 'Locale'], kind: 'validity' },
+  { path: ['require', 'resolve'], kind: 'existence' },
   // `try { sharp = require('sharp') } catch { sharp = null }`: an optional dependency.
-  ['require'],
+  { path: ['require'], kind: 'existence' },
 ];
 
 export interface ModuleProbe {
   modules: readonly string[];
   /** Member paths below the module root; `'any'` for every export (`assert`, `assert.equal`, ...). */
   paths: readonly (readonly string[])[] | 'any';
+  kind: ProbeKind;
 }
 
 export const MODULE_PROBES: readonly ModuleProbe[] = [
@@ -38,19 +60,21 @@ export const MODULE_PROBES: readonly ModuleProbe[] = [
       ['promises', 'lstat'],
       ['promises', 'access'],
     ],
+    kind: 'existence',
   },
-  { modules: ['fs/promises'], paths: [['stat'], ['lstat'], ['access']] },
-  { modules: ['fs-extra'], paths: [['statSync'], ['lstatSync'], ['accessSync'], ['stat'], ['lstat'], ['access'], ['readJson'], ['readJsonSync']] },
-  { modules: ['url'], paths: [['URL'], ['fileURLToPath']] },
-  { modules: ['jsonwebtoken'], paths: [['verify'], ['decode']] },
-  { modules: ['jose'], paths: [['jwtVerify'], ['compactVerify'], ['jwtDecrypt'], ['decodeJwt'], ['decodeProtectedHeader']] },
-  { modules: ['js-yaml'], paths: [['load'], ['safeLoad'], ['loadAll']] },
-  { modules: ['yaml'], paths: [['parse'], ['parseDocument']] },
-  { modules: ['json5'], paths: [['parse']] },
-  { modules: ['toml', '@iarna/toml', 'smol-toml'], paths: [['parse']] },
-  { modules: ['crypto'], paths: [['timingSafeEqual']] },
-  { modules: ['util'], paths: [['parseArgs']] },
-  { modules: ['assert', 'assert/strict'], paths: 'any' },
+  { modules: ['fs/promises'], paths: [['stat'], ['lstat'], ['access']], kind: 'existence' },
+  { modules: ['fs-extra'], paths: [['statSync'], ['lstatSync'], ['accessSync'], ['stat'], ['lstat'], ['access'], ['pathExists']], kind: 'existence' },
+  { modules: ['fs-extra'], paths: [['readJson'], ['readJsonSync']], kind: 'validity' },
+  { modules: ['url'], paths: [['URL'], ['fileURLToPath']], kind: 'validity' },
+  { modules: ['jsonwebtoken'], paths: [['verify'], ['decode']], kind: 'validity' },
+  { modules: ['jose'], paths: [['jwtVerify'], ['compactVerify'], ['jwtDecrypt'], ['decodeJwt'], ['decodeProtectedHeader']], kind: 'validity' },
+  { modules: ['js-yaml'], paths: [['load'], ['safeLoad'], ['loadAll']], kind: 'validity' },
+  { modules: ['yaml'], paths: [['parse'], ['parseDocument']], kind: 'validity' },
+  { modules: ['json5'], paths: [['parse']], kind: 'validity' },
+  { modules: ['toml', '@iarna/toml', 'smol-toml'], paths: [['parse']], kind: 'validity' },
+  { modules: ['crypto'], paths: [['timingSafeEqual']], kind: 'validity' },
+  { modules: ['util'], paths: [['parseArgs']], kind: 'validity' },
+  { modules: ['assert', 'assert/strict'], paths: 'any', kind: 'validity' },
 ];
 
 /**
@@ -59,7 +83,25 @@ export const MODULE_PROBES: readonly ModuleProbe[] = [
  * `schema.validate`/`validateSync`, joi `validateAsync`, superstruct `assert`,
  * valibot `parse(schema, x)`.
  */
-export const PROBE_METHODS: readonly string[] = ['parse', 'parseAsync', 'validate', 'validateSync', 'validateAsync', 'assert', 'cast'];
+export const PROBE_METHODS: readonly string[] = [
+  'parse',
+  'parseAsync',
+  'safeParse',
+  'safeParseAsync',
+  'validate',
+  'validateSync',
+  'validateAsync',
+  'assert',
+  'cast',
+];
+
+/** Project helpers named like a parser or validator: `parseState(s)`, `verifyOAuthState(s)`, `decodeToken(t)`. */
+export const PROBE_FUNCTION_NAME = /^(parse|validate|verify|decode|assert)[A-Z0-9_]/;
+/** Token verification helpers: `jwtVerifyAsync(token)`, `verifyJwt(token)`. */
+export const JWT_PROBE_FUNCTION_NAME = /(jwt|token).*(verify|decode)|(verify|decode).*(jwt|token)/i;
+
+/** Reading a fetch Response body as JSON: `await res.json()` (no arguments) throws on a body that is not JSON. */
+export const BODY_PARSE_METHODS: readonly string[] = ['json'];
 
 /** Methods that verify a token when the receiver's name mentions JWT: `this.jwtService.verify(token)`. */
 export const JWT_RECEIVER = /jwt/i;
@@ -76,18 +118,22 @@ export const PURE_GLOBAL_CALLS: readonly (readonly string[])[] = [
   ['parseInt'],
   ['parseFloat'],
   ['isNaN'],
-  ['Number', 'isInteger'],
-  ['Number', 'isFinite'],
-  ['Number', 'isNaN'],
-  ['Number', 'parseInt'],
-  ['Number', 'parseFloat'],
-  ['Array', 'isArray'],
-  ['Object', 'keys'],
-  ['Object', 'values'],
-  ['Object', 'entries'],
+  ['isFinite'],
+  ['encodeURIComponent'],
+  ['encodeURI'],
   ['Buffer', 'from'],
   ['Buffer', 'isBuffer'],
+  ['Buffer', 'byteLength'],
 ];
+
+/** Every static method of these globals is pure: `Math.max`, `Object.keys`, `Array.isArray`, `Date.now`. */
+export const PURE_GLOBAL_OBJECTS: readonly string[] = ['Math', 'Number', 'Object', 'Array', 'String', 'Date'];
+
+/** Every export of these packages is pure: `path.join`, `path.resolve`. */
+export const PURE_MODULES: readonly string[] = ['path', 'path/posix', 'path/win32'];
+
+/** Predicates are pure: `isUrl(s)`, `validator.isEmail(s)`, `user.hasRole(r)`. */
+export const PREDICATE_NAME = /^(is|has)[A-Z]/;
 
 export const PURE_METHODS: readonly string[] = [
   'toString',
@@ -109,6 +155,26 @@ export const PURE_METHODS: readonly string[] = [
   'normalize',
   'getTime',
   'toISOString',
+  'toFixed',
+  'valueOf',
+  'test',
+  'match',
+  'matchAll',
+  'indexOf',
+  'lastIndexOf',
+  'charAt',
+  'charCodeAt',
+  'codePointAt',
+  'at',
+  'join',
+  'concat',
+  'hasOwnProperty',
+  'search',
+  'substr',
+  'repeat',
+  'localeCompare',
+  'toLocaleLowerCase',
+  'toLocaleUpperCase',
 ];
 
 /**
@@ -116,6 +182,8 @@ export const PURE_METHODS: readonly string[] = [
  * `reply.code(400).send(...)`, `c.json(...)`, `NextResponse.json(...)`.
  */
 export const RESPONSE_RECEIVER_NAMES: readonly string[] = ['res', 'response', 'reply', 'ctx', 'c', 'h'];
+/** A helper that is handed the response object answers the client too: `helpers.formatApiResponse(400, res)`. */
+export const RESPONSE_ARGUMENT_NAMES: readonly string[] = ['res', 'reply', 'ctx'];
 export const RESPONSE_METHODS: readonly string[] = [
   'status',
   'code',

@@ -75,11 +75,14 @@ export const LOGGER_MODULES: readonly LoggerModule[] = [
 ];
 
 /**
- * Plain function calls whose name says they log or report an error:
- * a project's own `logError(err)` or `reportError(err)` helper, the DOM's
- * global `reportError`.
+ * Functions and methods whose name says they log or report an error: a
+ * project's own `logError(err)`, `helpers.log(msg)` or `reportError(err)`
+ * helper, the DOM's global `reportError`.
  */
 export const LOGGING_FUNCTION_NAME = /^(log|logger)$|^(log|report|capture|track|notify|record)(Error|Errors|Exception|Exceptions|Failure|Warning|Warn|Err)$/;
+
+/** Receivers whose method named like a logging function computes instead: `Math.log(x)`. */
+export const NON_LOGGING_RECEIVERS: readonly string[] = ['Math'];
 
 export interface ErrorReporter {
   /** Shown in docs and messages. */
