@@ -80,7 +80,11 @@ const env = app.get('env');
 const cache = new Map<string, string>();
 cache.get('/login');
 axios.post('/login', { user: 'a' });
-export async function save(client: { post(path: string, body: unknown): void }) { client.post('/register', {}); }`),
+export async function save(client: { post(path: string, body: unknown): void }) { client.post('/register', {}); }
+export async function signIn(app: { post(path: string, body: unknown): void }, payload: unknown) { app.post('/login', payload); }
+import api from './api';
+const body = {};
+api.post('/login', body);`),
       [],
     );
   });

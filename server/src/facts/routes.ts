@@ -156,8 +156,15 @@ export function isConventionalReceiver(expression: Node, facts: FileFacts, names
   if (!Node.isIdentifier(expression) || !names.test(expression.getText())) return false;
   const origin = facts.origin(expression);
   if (origin.kind === 'module') return isRelativeModule(origin.module) || origin.module.startsWith('@/') || origin.module.startsWith('~/');
-  if (origin.kind === 'local') return Node.isParameterDeclaration(origin.declaration);
+  // A typed parameter whose type is not a framework's (those are recognised by type) is something else: `(app: AppConfig)`.
+  if (origin.kind === 'local') return Node.isParameterDeclaration(origin.declaration) && isUntyped(origin.declaration);
   return false;
+}
+
+function isUntyped(parameter: Node): boolean {
+  if (!Node.isParameterDeclaration(parameter)) return false;
+  const typeNode = parameter.getTypeNode();
+  return typeNode === undefined || typeNode.getKind() === SyntaxKind.AnyKeyword;
 }
 
 // ---------------------------------------------------------------------------

@@ -203,7 +203,8 @@ export const AUTH_PATH_PAIRS: readonly (readonly [RegExp, RegExp])[] = [[/^passw
 /**
  * Receiver names that read as an app or router when it comes from elsewhere
  * (a parameter, another file): `module.exports = (app) => { app.get('/x', h) }`.
- * Used only together with a literal `/path` argument and a handler, or for `listen`.
+ * Used only together with a literal `/path` argument and a handler, or for `listen`;
+ * `api` is left out on purpose: it usually names an HTTP client (`api.post('/login', body)`).
  */
-export const CONVENTIONAL_ROUTER_NAMES = /^(?:app|application|router|server|api|fastify|[a-z][A-Za-z]*Router)$/;
-export const CONVENTIONAL_SERVER_NAMES = /^(?:app|application|server|httpServer|httpsServer|api|fastify)$/;
+export const CONVENTIONAL_ROUTER_NAMES = /^(?:app|application|router|server|fastify|[a-z][A-Za-z]*Router)$/;
+export const CONVENTIONAL_SERVER_NAMES = /^(?:app|application|server|httpServer|httpsServer|fastify)$/;
