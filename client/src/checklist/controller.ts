@@ -29,6 +29,8 @@ export interface WebviewSnapshot {
 }
 
 const DIAGNOSTICS_DEBOUNCE_MS = 500;
+/** The `source` of the server's diagnostics (contracts: "Diagnostics in the editor"). */
+const DIAGNOSTIC_SOURCE = 'preflight';
 const SNAPSHOT_TIMEOUT_MS = 5000;
 const SERVER_START_TIMEOUT_MS = 60_000;
 
@@ -49,7 +51,9 @@ export class ChecklistController implements vscode.Disposable {
   private debounce: NodeJS.Timeout | undefined;
   private readonly surfaces = new Set<ChecklistSurface>();
   private readonly pendingSnapshots = new Map<string, (snapshot: WebviewSnapshot) => void>();
-  private readonly onDidChangeReportEmitter = new vscode.EventEmitter<ChecklistReport | undefined>();
+  /** uri → a signature of its Preflight diagnostics, to tell their changes from other sources' (e.g. TypeScript's, on every keystroke). */
+  private readonly preflightDiagnostics = new Map<string, string>();
+  private readonly onDidChangeReportEmitter = new vscode.EventEmitter<ChecklistReport>();
   private readonly disposables: vscode.Disposable[] = [this.onDidChangeReportEmitter];
 
   /** Fires when a new report (or tick result) arrives. */
@@ -61,7 +65,11 @@ export class ChecklistController implements vscode.Disposable {
   ) {
     this.disposables.push(
       vscode.languages.onDidChangeDiagnostics((event) => {
-        if (event.uris.some(isWorkspaceFile)) this.scheduleRescan();
+        if (this.preflightDiagnosticsChanged(event.uris)) this.scheduleRescan();
+      }),
+      // Project checks (a SIGTERM handler, a health route) can change without any finding changing.
+      vscode.workspace.onDidSaveTextDocument((document) => {
+        if (isWorkspaceFile(document.uri)) this.scheduleRescan();
       }),
     );
     // Ticks written elsewhere (the CLI, another window) and config changes (severities, the config's
@@ -81,10 +89,6 @@ export class ChecklistController implements vscode.Disposable {
 
   get currentReport(): ChecklistReport | undefined {
     return this.report;
-  }
-
-  get isBusy(): boolean {
-    return this.busy;
   }
 
   attach(surface: ChecklistSurface): vscode.Disposable {
@@ -203,6 +207,24 @@ export class ChecklistController implements vscode.Disposable {
 
   stateMessage(): HostMessage {
     return { type: 'state', model: this.built?.model ?? null, busy: this.busy, error: this.error };
+  }
+
+  private preflightDiagnosticsChanged(uris: readonly vscode.Uri[]): boolean {
+    let changed = false;
+    for (const uri of uris) {
+      if (!isWorkspaceFile(uri)) continue;
+      const key = uri.toString();
+      const signature = vscode.languages
+        .getDiagnostics(uri)
+        .filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE)
+        .map((diagnostic) => `${diagnostic.range.start.line}:${diagnostic.range.start.character}:${diagnostic.severity}:${diagnostic.message}`)
+        .join('\n');
+      if ((this.preflightDiagnostics.get(key) ?? '') === signature) continue;
+      changed = true;
+      if (signature) this.preflightDiagnostics.set(key, signature);
+      else this.preflightDiagnostics.delete(key);
+    }
+    return changed;
   }
 
   /** Resolves once the language client runs (it is started after the panel registers). */

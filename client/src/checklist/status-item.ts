@@ -12,11 +12,8 @@ export class ChecklistStatusItem implements vscode.Disposable {
     this.item.command = { title: 'Show the readiness checklist', command: revealCommand };
   }
 
-  update(report: ChecklistReport | undefined): void {
-    if (!report) {
-      this.item.hide();
-      return;
-    }
+  /** Shown from the first report on. */
+  update(report: ChecklistReport): void {
     const branch = report.scope.branch ? ` on ${report.scope.branch}` : '';
     this.item.text = statusBarText(report.summary);
     this.item.tooltip = `Preflight readiness${branch}: ${summaryText(report.summary)}. Click to open the checklist.`;

@@ -148,11 +148,14 @@ describe('readiness checklist panel', function () {
       'the checklist test commands are not registered: the extension must run in ExtensionMode.Test with a trusted workspace',
     );
     createFixtureRepository();
+    // The live-update test leaves an edit unsaved: no auto save behind its back.
+    await vscode.workspace.getConfiguration('files').update('autoSave', 'off', vscode.ConfigurationTarget.Global);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.workspace.getConfiguration('workbench').update('colorTheme', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace.getConfiguration('files').update('autoSave', undefined, vscode.ConfigurationTarget.Global);
     if (repo) for (const entry of ADDED) fs.rmSync(path.join(repo, entry), { recursive: true, force: true });
   });
 
@@ -274,17 +277,21 @@ describe('readiness checklist panel', function () {
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 
-  it('follows diagnostics: a new finding in a changed file shows up without a manual scan', async () => {
+  it('follows diagnostics: a new finding typed into a changed file shows up without a manual scan', async () => {
     const before = (await state()).model!.summary.blocking;
     const file = vscode.Uri.file(path.join(repo, ...SERVICE_FILE.split('/')));
     const document = await vscode.workspace.openTextDocument(file);
     await vscode.window.showTextDocument(document);
     const edit = new vscode.WorkspaceEdit();
     edit.insert(file, new vscode.Position(document.lineCount, 0), "\nexport const pingLedger = () => fetch('https://ledger.example.com/ping');\n");
+    // Not saved: the server analyses the open document, and its new diagnostics alone trigger the rescan.
     assert.ok(await vscode.workspace.applyEdit(edit));
-    assert.ok(await document.save());
     await vscode.commands.executeCommand('preflight.checklist.focus');
     await waitForRendered(`${before + 1} blocking`, (shown) => shown.text.includes(`${before + 1} blocking`), 45_000);
+    assert.ok(document.isDirty, 'the edit was saved: this test is about unsaved text');
+    await vscode.window.showTextDocument(document);
+    await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+    await waitForRendered(`${before} blocking again after the edit is reverted`, (shown) => shown.text.includes(`${before} blocking`), 45_000);
   });
 
   it('is photographed in the dark, light and high-contrast themes', async () => {
