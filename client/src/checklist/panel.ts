@@ -107,7 +107,11 @@ class EditorTab implements vscode.Disposable {
       vscode.ViewColumn.Active,
       { enableFindWidget: true },
     );
-    panel.iconPath = vscode.Uri.joinPath(this.extensionUri, ...MEDIA_DIR, 'preflight.svg');
+    // A tab icon is drawn as an image (not a mask like the activity bar's): one colour per theme kind.
+    panel.iconPath = {
+      light: vscode.Uri.joinPath(this.extensionUri, ...MEDIA_DIR, 'preflight-tab-light.svg'),
+      dark: vscode.Uri.joinPath(this.extensionUri, ...MEDIA_DIR, 'preflight-tab-dark.svg'),
+    };
     setUpWebview(panel.webview, this.extensionUri);
     const connection = connect(
       { webview: panel.webview, openColumn: () => vscode.ViewColumn.Beside, isVisible: () => panel.visible },
