@@ -79,6 +79,23 @@ bus.on('signup', async (email: string) => {
 });`,
     },
     {
+      name: 'an async listener that guards with an if and does its work inside try/catch',
+      code: `const os = require('os');
+const { EventEmitter } = require('events');
+const pubsub = new EventEmitter();
+pubsub.on('plugins:upgrade', async (data) => {
+  if (data.hostname !== os.hostname()) {
+    try {
+      await upgrade(data.id);
+    } catch (err) {
+      console.error(err.stack);
+    }
+  }
+});
+async function upgrade(id) { return id; }`,
+      filename: 'plugins.js',
+    },
+    {
       name: 'a top-level call to an async main() that catches everything',
       code: `async function main() {
   try {
@@ -335,6 +352,21 @@ async function store(x) { return x; }`,
   }
 }, 10);`,
       findings: [{ line: 4, message: 'setTimeout() ignores the promise' }],
+    },
+    {
+      name: 'an await in the guard, or work before the try, can still reject',
+      code: `${DECLARATIONS}setTimeout(async () => {
+  if ((await Promise.resolve(users.length)) === 0) return;
+  try { await sendEmail('a'); } catch (err) { console.error(err); }
+}, 10);
+setTimeout(async () => {
+  const to = users[0]!.email.trim();
+  try { await sendEmail(to); } catch (err) { console.error(err); }
+}, 10);`,
+      findings: [
+        { line: 4, message: 'setTimeout() ignores the promise' },
+        { line: 8, message: 'setTimeout() ignores the promise' },
+      ],
     },
     {
       name: 'a top-level call to an async main() that can reject',

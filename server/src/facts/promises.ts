@@ -85,24 +85,52 @@ export function localFunctionOf(node: Node): FunctionLike | undefined {
 }
 
 /**
- * True when the promise a function returns cannot reject: its body is one
- * `try { ... } catch { ... }` whose catch (and finally) do not rethrow,
- * optionally after declarations that call nothing; or, for an arrow with an
- * expression body, the expression's chain ends in a rejection handler.
+ * True when the promise a function returns cannot reject: its body does all
+ * its work inside `try { ... } catch { ... }` whose catch (and finally) do
+ * not rethrow. Around the try there may only be statements that cannot
+ * throw in practice: declarations and `return`s that call nothing, and `if`
+ * guards (without `await`) whose branches follow the same rule. For an arrow
+ * with an expression body: the expression's chain ends in a rejection handler.
  */
 export function cannotReject(fn: FunctionLike): boolean {
   const body = fn.getBody();
   if (!body) return false;
   if (!Node.isBlock(body)) return isRejectionHandled(body) || !hasThenableTypeSafe(body, fn);
-  const statements = body.getStatements();
-  const last = statements[statements.length - 1];
-  if (!last || !Node.isTryStatement(last)) return false;
-  const leadingAreInert = statements.slice(0, -1).every((s) => Node.isVariableStatement(s) && !containsCallOrAwait(s));
-  if (!leadingAreInert) return false;
-  const catchClause = last.getCatchClause();
-  if (!catchClause) return false;
-  const finallyBlock = last.getFinallyBlock();
-  return !mayRethrow(catchClause.getBlock()) && (!finallyBlock || !mayRethrow(finallyBlock));
+  return statementsCannotReject(body.getStatements()) === 'guarded';
+}
+
+/** `guarded`: every statement is inert or a non-rethrowing try, and at least one try holds the work; `inert`: nothing can throw; `unsafe` otherwise. */
+function statementsCannotReject(statements: Node[]): 'guarded' | 'inert' | 'unsafe' {
+  let guarded = false;
+  for (const statement of statements) {
+    const verdict = statementCannotReject(statement);
+    if (verdict === 'unsafe') return 'unsafe';
+    if (verdict === 'guarded') guarded = true;
+  }
+  return guarded ? 'guarded' : 'inert';
+}
+
+function statementCannotReject(statement: Node): 'guarded' | 'inert' | 'unsafe' {
+  if (Node.isTryStatement(statement)) {
+    const catchClause = statement.getCatchClause();
+    const finallyBlock = statement.getFinallyBlock();
+    if (!catchClause || mayRethrow(catchClause.getBlock()) || (finallyBlock && mayRethrow(finallyBlock))) return 'unsafe';
+    return 'guarded';
+  }
+  if (Node.isBlock(statement)) return statementsCannotReject(statement.getStatements());
+  if (Node.isIfStatement(statement)) {
+    if (containsAwait(statement.getExpression())) return 'unsafe';
+    const branches = [statement.getThenStatement(), statement.getElseStatement()].filter((b): b is NonNullable<typeof b> => b !== undefined);
+    return statementsCannotReject(branches);
+  }
+  if (Node.isVariableStatement(statement) || Node.isReturnStatement(statement) || Node.isEmptyStatement(statement)) {
+    return containsCallOrAwait(statement) ? 'unsafe' : 'inert';
+  }
+  return 'unsafe';
+}
+
+function containsAwait(node: Node): boolean {
+  return Node.isAwaitExpression(node) || node.getFirstDescendant((d) => Node.isAwaitExpression(d)) !== undefined;
 }
 
 /** For an async arrow `async () => expr`, the expression's own promise is awaited by the arrow: only the arrow's result matters. */
