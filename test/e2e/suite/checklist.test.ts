@@ -102,29 +102,42 @@ async function snapshot(): Promise<Snapshot> {
   return (await vscode.commands.executeCommand(TestCommands.snapshot)) as Snapshot;
 }
 
+/** Clicks the webview's element with this data-key once it is rendered. */
 async function clickInWebview(dataKey: string): Promise<Snapshot> {
+  await waitForRendered(`an element with data-key ${dataKey}`, (shown) => shown.html.includes(`data-key="${dataKey}"`));
   const result = (await vscode.commands.executeCommand(TestCommands.click, dataKey)) as Snapshot;
   assert.ok(result.clicked, `the webview has no element with data-key ${dataKey}`);
   return result;
 }
 
+/** Polls the rendered webview (which may still be resolving) until `accept` holds. */
 async function waitForRendered(what: string, accept: (snapshot: Snapshot) => boolean, timeoutMs = 30_000): Promise<Snapshot> {
   const deadline = Date.now() + timeoutMs;
-  let last: Snapshot | undefined;
+  let last = 'nothing: no checklist webview answered';
   for (;;) {
-    last = await snapshot();
-    if (accept(last)) return last;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the panel to show ${what}; it shows:\n${last.text}`);
+    try {
+      const shown = await snapshot();
+      if (accept(shown)) return shown;
+      last = shown.text;
+    } catch (error) {
+      last = `nothing: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the panel to show ${what}; it shows ${last}`);
     await delay(250);
   }
 }
 
-function findingIn(current: StateMessage, ruleId: string, where: string): { sectionId: string; index: number; finding: FindingView } {
-  for (const section of current.model?.sections ?? []) {
-    const index = section.findings.findIndex((finding) => finding.ruleId === ruleId && finding.where === where);
-    if (index >= 0) return { sectionId: section.id, index, finding: section.findings[index]! };
+/** The section and index of a finding in the panel's model, once the model has it. */
+async function findingIn(ruleId: string, where: string): Promise<{ sectionId: string; index: number }> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    for (const section of (await state()).model?.sections ?? []) {
+      const index = section.findings.findIndex((finding) => finding.ruleId === ruleId && finding.where === where);
+      if (index >= 0) return { sectionId: section.id, index };
+    }
+    if (Date.now() > deadline) throw new Error(`no ${ruleId} finding at ${where} in the panel's model`);
+    await delay(250);
   }
-  throw new Error(`no ${ruleId} finding at ${where} in the panel's model`);
 }
 
 async function setTheme(theme: string): Promise<void> {
@@ -215,7 +228,7 @@ describe('readiness checklist panel', function () {
 
   it('opens the file at the line of a clicked finding', async () => {
     const expectedLine = lineOf(SERVICE_FILE, 'axios.post(');
-    const { sectionId, index } = findingIn(await state(), 'missing-timeout', `${SERVICE_FILE}:${expectedLine + 1}`);
+    const { sectionId, index } = await findingIn('missing-timeout', `${SERVICE_FILE}:${expectedLine + 1}`);
     await clickInWebview(`finding-${sectionId}-${index}`);
     const editor = await waitFor(`${SERVICE_FILE} to open at the finding`, () => {
       const active = vscode.window.activeTextEditor;
@@ -301,7 +314,7 @@ describe('readiness checklist panel', function () {
     await vscode.commands.executeCommand('notifications.clearAll');
     await vscode.commands.executeCommand('preflight.checklist.focus');
     await setTheme('Default Dark Modern');
-    const { sectionId, index } = findingIn(await state(), 'missing-timeout', `${SERVICE_FILE}:${lineOf(SERVICE_FILE, 'axios.post(') + 1}`);
+    const { sectionId, index } = await findingIn('missing-timeout', `${SERVICE_FILE}:${lineOf(SERVICE_FILE, 'axios.post(') + 1}`);
     await clickInWebview(`finding-${sectionId}-${index}`);
     await waitFor(`${SERVICE_FILE} in the editor`, () => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith('service.ts'));
     await screenshot('checklist-panel-dark');
