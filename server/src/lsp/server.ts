@@ -29,7 +29,7 @@ import { configProblemDiagnostics, toDiagnostics } from './diagnostics';
 import { hoverAt } from './hover';
 import { SHOW_RULE_DOCS_COMMAND, codeActionsFor } from './code-actions';
 import { analysisPathFor, fileUriToPath, pathToFileUri } from './paths';
-import { isIgnored } from './ignore';
+import { isIgnoredByConfig } from '../workspace/ignore-files';
 import { registerChecklistRequests } from './checklist';
 import type { Disposable, DocumentFindings, PreflightServices, WorkspaceFolderInfo } from './services';
 
@@ -273,7 +273,9 @@ export class PreflightServer {
 
   private configForAnalysis(filePath: string) {
     const config = this.config.configForFile(filePath);
-    return isIgnored(filePath, this.config.folderOf(filePath)?.path, config.ignore) ? undefined : config;
+    const folder = this.config.folderOf(filePath)?.path;
+    // The same .gitignore-syntax matching as `preflight check`, so the editor and CI agree.
+    return folder && isIgnoredByConfig(filePath, folder, config.ignore) ? undefined : config;
   }
 
   private publish(result: AnalysedDocument): void {
