@@ -312,6 +312,7 @@ describe('readiness checklist panel', function () {
     // the editor tab with its automated and project groups collapsed, showing the manual items.
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     await vscode.commands.executeCommand('notifications.clearAll');
+    await vscode.commands.executeCommand('workbench.action.closePanel');
     await vscode.commands.executeCommand('preflight.checklist.focus');
     await setTheme('Default Dark Modern');
     const { sectionId, index } = await findingIn('missing-timeout', `${SERVICE_FILE}:${lineOf(SERVICE_FILE, 'axios.post(') + 1}`);
