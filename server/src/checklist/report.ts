@@ -1,3 +1,4 @@
+import { PREFLIGHT_VERSION } from '../version';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AnalysisCancelled, analyzeSourceFileAsync } from '../engine/analyze';
@@ -174,7 +175,7 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
   progress.phase('Done', 1, 1, 100, 100);
   return {
     tool: 'preflight',
-    version: checklistToolVersion(),
+    version: PREFLIGHT_VERSION,
     root,
     scope: scope.scope,
     analysedFiles: analysed,
@@ -387,23 +388,3 @@ function progressReporter(onProgress: BuildChecklistOptions['onProgress']) {
   };
 }
 
-let version: string | undefined;
-
-/** The preflight-server package version. */
-export function checklistToolVersion(): string {
-  if (version === undefined) {
-    version = '0.0.0';
-    for (let dir = __dirname, i = 0; i < 5; i++, dir = path.dirname(dir)) {
-      try {
-        const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-        if (manifest.version && (manifest.name === 'preflight-server' || manifest.name === 'preflight')) {
-          version = manifest.version;
-          break;
-        }
-      } catch {
-        // keep looking upwards
-      }
-    }
-  }
-  return version;
-}

@@ -1,3 +1,4 @@
+import { PREFLIGHT_VERSION } from '../version';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AnalysisProject, firstParseProblem } from '../parse/project';
@@ -9,7 +10,7 @@ import { DEFAULT_CONFIG } from '../config/types';
 import { CONFIG_FILE_NAME, formatConfigProblem, loadConfigFile } from '../config/load';
 import { changedFilesSince, collectSourceFiles, GitError, PathNotFoundError, readSourceText } from '../workspace';
 import { parseArgs, parseCount } from './args';
-import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, toolVersion, UsageError, type CliIO } from './io';
+import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from './io';
 import { compareReported, countSeverities, displayPath, toReported, type CheckReport, type ReportedFinding } from './report';
 import { formatText } from './format-text';
 import { formatJson } from './format-json';
@@ -178,7 +179,7 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   }
   const report: CheckReport = { files: analysed, findings, sources };
 
-  const version = toolVersion();
+  const version = PREFLIGHT_VERSION;
   if (options.format === 'json') io.stdout(formatJson(report, version));
   else if (options.format === 'sarif') io.stdout(formatSarif(report, { version, rules, cwd: io.cwd }));
   else io.stdout(formatText(report, { color: io.color }));

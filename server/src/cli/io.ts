@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
 /** Where a command reads and writes; the real process by default, so tests can run commands in-process too. */
 export interface CliIO {
@@ -22,16 +20,6 @@ export function processIO(): CliIO {
 /** A mistake in how the command was called: printed as one line, exit code 2. */
 export class UsageError extends Error {}
 
-let cachedVersion: string | undefined;
-
-/** The version of the preflight-server package. */
-export function toolVersion(): string {
-  if (cachedVersion === undefined) {
-    const manifest = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
-    cachedVersion = manifest.version;
-  }
-  return cachedVersion;
-}
 
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;

@@ -1,7 +1,8 @@
+import { PREFLIGHT_VERSION } from '../version';
 import { checkCommand } from './check';
 import { rulesCommand } from './rules-command';
 import { runChecklistCommand } from './checklist-command';
-import { EXIT_OK, EXIT_USAGE, processIO, toolVersion, UsageError, type CliIO } from './io';
+import { EXIT_OK, EXIT_USAGE, processIO, UsageError, type CliIO } from './io';
 
 /** A `preflight <name>` subcommand: takes the arguments after its name, returns the exit code. */
 export interface CliCommand {
@@ -47,7 +48,7 @@ export async function main(argv: string[], io: CliIO = processIO()): Promise<num
       return EXIT_OK;
     }
     if (first === '--version' || first === '-v') {
-      io.stdout(`${toolVersion()}\n`);
+      io.stdout(`${PREFLIGHT_VERSION}\n`);
       return EXIT_OK;
     }
     const command = commands.get(first);

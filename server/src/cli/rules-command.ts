@@ -1,8 +1,9 @@
+import { PREFLIGHT_VERSION } from '../version';
 import { allRules } from '../rules';
 import type { Rule } from '../rules/rule';
 import { ruleDocUrl } from '../docs/links';
 import { parseArgs } from './args';
-import { EXIT_OK, toolVersion, UsageError, type CliIO } from './io';
+import { EXIT_OK, UsageError, type CliIO } from './io';
 
 export const RULES_USAGE = `Usage: preflight rules [--format text|json|markdown]
 
@@ -26,7 +27,7 @@ function markdownTable(rules: readonly Rule[]): string {
 function jsonList(rules: readonly Rule[]): string {
   const document = {
     tool: 'preflight',
-    version: toolVersion(),
+    version: PREFLIGHT_VERSION,
     rules: rules.map((r) => ({
       id: r.meta.id,
       title: r.meta.title,

@@ -1,3 +1,4 @@
+import { PREFLIGHT_VERSION } from '../version';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
@@ -204,7 +205,7 @@ export class PreflightServer {
     } catch (error) {
       this.log.error('Reading the initial configuration failed; using defaults', error);
     }
-    return { capabilities: this.capabilities(), serverInfo: { name: 'preflight', version: serverVersion() } };
+    return { capabilities: this.capabilities(), serverInfo: { name: 'preflight', version: PREFLIGHT_VERSION } };
   }
 
   private capabilities(): ServerCapabilities {
@@ -423,14 +424,6 @@ export class PreflightServer {
   }
 }
 
-function serverVersion(): string {
-  try {
-    const manifest = path.resolve(__dirname, '..', '..', 'package.json');
-    return (JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version?: string }).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
 
 export function startServer(connection: Connection): PreflightServer {
   const server = new PreflightServer(connection);
