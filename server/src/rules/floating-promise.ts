@@ -112,6 +112,7 @@ function floatingPart(expression: Node): Node | undefined {
 function promiseLabel(node: Node): string {
   if (Node.isNewExpression(node)) return `new ${node.getExpression().getText()}()`;
   const callee = skipParentheses((node as CallExpression).getExpression());
+  if (Node.isArrowFunction(callee) || Node.isFunctionExpression(callee)) return 'this immediately invoked function';
   const text = callee.getText();
   if (text.length <= 40 && !/[\n(]/.test(text)) return `${text}()`;
   if (Node.isPropertyAccessExpression(callee)) return `.${callee.getName()}()`;

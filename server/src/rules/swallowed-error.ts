@@ -307,7 +307,11 @@ function commentTexts(node: Node, skip?: Node): string[] {
     for (const range of ranges ?? []) found.set(range.pos, text.slice(range.pos, range.end));
   };
   const visit = (current: ts.Node): void => {
-    if (skip && current === skip.compilerNode) return;
+    if (skip && current === skip.compilerNode) {
+      // `load() // best effort` followed by `.catch(...)` on the next line.
+      add(ts.getTrailingCommentRanges(text, current.end));
+      return;
+    }
     const children = current.getChildren(sourceFile);
     if (children.length === 0) {
       // A comment on the same line as the token before it counts as that token's trailing comment.
@@ -333,7 +337,7 @@ function hasFailureComment(statement: Node): boolean {
 }
 
 const FAILURE_WORDS =
-  /\b(throws?|thrown|fails?|failed|failures?|errors?|invalid|ignor(e|ed|es|ing)|optional|best[- ]effort|expected|missing|not found|(does|do|may|might)(n't| not) (exist|work)|unavailable|unsupported|swallow\w*|silently|fall ?back)\b/i;
+  /\b(throws?|thrown|fails?|failed|failures?|invalid|ignor(e|ed|es|ing)|optional|best[- ]effort|expected|missing|not found|(does|do|may|might)(n't| not) (exist|work)|unavailable|unsupported|swallow\w*|silently|fall ?back)\b/i;
 
 /**
  * The statement is followed, in the same block, by a `throw`: the fallback
