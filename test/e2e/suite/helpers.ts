@@ -62,6 +62,36 @@ export function waitForDiagnostics(
   });
 }
 
+/**
+ * Waits for Preflight's report on a freshly opened document: until it has at least `expectedCount`
+ * diagnostics, or it has reported something that then stays unchanged for a few seconds (so that a
+ * missing finding fails the caller's assertions quickly, naming what was reported instead).
+ */
+export async function waitForReport(uri: vscode.Uri, expectedCount: number, settleMs = 4000): Promise<vscode.Diagnostic[]> {
+  let last = '';
+  let since = Date.now();
+  return waitFor(`Preflight's diagnostics on ${vscode.workspace.asRelativePath(uri)}`, () => {
+    const diagnostics = preflightDiagnostics(uri);
+    const signature = JSON.stringify(diagnostics.map((d) => [ruleIdOf(d), d.range.start.line, d.range.start.character]));
+    if (signature !== last) {
+      last = signature;
+      since = Date.now();
+    }
+    const settled = diagnostics.length > 0 && Date.now() - since >= settleMs;
+    return (diagnostics.length >= expectedCount || settled) && diagnostics;
+  });
+}
+
+/** The diagnostic of `ruleId` (on `line`, if given), or a failure that lists what was reported. */
+export function findingOf(diagnostics: readonly vscode.Diagnostic[], ruleId: string, line?: number): vscode.Diagnostic {
+  const found = diagnostics.find((d) => ruleIdOf(d) === ruleId && (line === undefined || d.range.start.line === line));
+  if (!found) {
+    const reported = diagnostics.map((d) => `${d.range.start.line}:${ruleIdOf(d)}`).join(', ') || 'nothing';
+    throw new Error(`no ${ruleId} diagnostic${line === undefined ? '' : ` on line ${line}`}; Preflight reported ${reported}`);
+  }
+  return found;
+}
+
 /** The diagnostics as expected-finding lines, to compare with test/e2e/expected-findings.ts. */
 export function describeDiagnostics(document: vscode.TextDocument, diagnostics: readonly vscode.Diagnostic[]): string[] {
   const findings: ExpectedFinding[] = diagnostics.map((diagnostic) => ({

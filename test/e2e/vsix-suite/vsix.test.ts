@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { EXPECTED_FINDINGS, describeFinding, sortedFindings } from '../expected-findings';
 import { E2E_ENV } from '../shared';
-import { EXTENSION_ID, describeDiagnostics, openInEditor, waitFor, waitForDiagnostics } from '../suite/helpers';
+import { EXTENSION_ID, describeDiagnostics, openInEditor, waitFor, waitForReport } from '../suite/helpers';
 
 const FILE = 'src/orders.ts';
 
@@ -42,7 +42,7 @@ describe('Preflight installed from the .vsix', () => {
     await extension.activate();
 
     const expected = EXPECTED_FINDINGS[FILE];
-    const diagnostics = await waitForDiagnostics(editor.document.uri, `Preflight's findings on ${FILE}`, (found) => found.length >= expected.length);
+    const diagnostics = await waitForReport(editor.document.uri, expected.length);
     assert.deepEqual(describeDiagnostics(editor.document, diagnostics), sortedFindings(expected).map(describeFinding));
     for (const diagnostic of diagnostics) {
       assert.ok(typeof diagnostic.code === 'object', 'the code carries the rule docs link');
