@@ -13,15 +13,15 @@ import {
 
 /**
  * True when `expression` names a function known to do nothing: lodash
- * `noop`, `Function.prototype`, `$.noop`, or an unseen function called `noop`.
- * (A local function's body is the caller's to judge.)
+ * `noop`, `Function.prototype`, `$.noop`, or a function called `noop` whose
+ * body can't be seen (a local function's body is the caller's to judge).
  */
 export function isKnownNoop(expression: Node, facts: FileFacts): boolean {
   const origin = facts.origin(expression);
   if (origin.kind === 'module' && NOOP_MODULE_EXPORTS.some((n) => n.module === origin.module && samePath(n.path, origin.path))) return true;
   if (origin.kind === 'global' && NOOP_GLOBALS.some((path) => samePath(origin.path, path))) return true;
   const name = Node.isIdentifier(expression) ? expression.getText() : Node.isPropertyAccessExpression(expression) ? expression.getName() : undefined;
-  return name !== undefined && NOOP_NAMES.includes(name) && origin.kind !== 'local';
+  return name !== undefined && NOOP_NAMES.includes(name);
 }
 
 /**

@@ -13,6 +13,8 @@ export const NOOP_MODULE_EXPORTS: readonly { module: string; path: readonly stri
   { module: 'lodash-es/noop', path: [] },
   { module: 'underscore', path: ['noop'] },
   { module: 'es-toolkit', path: ['noop'] },
+  { module: 'jquery', path: ['noop'] },
+  { module: 'angular', path: ['noop'] },
   { module: 'ramda', path: ['F'] },
   { module: 'ramda', path: ['T'] },
 ];
