@@ -123,6 +123,21 @@ export async function readOptional(path: string) {
 }`,
     },
     {
+      name: 'the error returned in a result object (shorthand property) or collected',
+      code: `export async function attempt(jobs: (() => Promise<void>)[]) {
+  const failures: unknown[] = [];
+  for (const job of jobs) {
+    try { await job(); } catch (e) { failures.push(e); }
+  }
+  try {
+    await jobs[0]!();
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}`,
+    },
+    {
       name: 'destructured error binding that is read',
       code: `async function f(job: () => Promise<void>) {
   try { await job(); } catch ({ message }) { return { failed: message }; }
