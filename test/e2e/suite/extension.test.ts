@@ -130,8 +130,10 @@ describe('Preflight in the extension host', () => {
   });
 
   it('updates the findings as the document is edited', async () => {
-    const { editor } = await openAndWaitForFindings(PROFILE);
+    const { editor, diagnostics } = await openAndWaitForFindings(PROFILE);
     const document = editor.document;
+    const swallowed = expectedFinding(PROFILE, 'swallowed-error');
+    findingOf(diagnostics, 'swallowed-error', swallowed.line);
     try {
       const appended = await editor.edit((edit) =>
         edit.insert(document.lineAt(document.lineCount - 1).range.end, "\nfunction ping() {\n  return fetch('https://health.example/ping');\n}\n"),
@@ -143,7 +145,6 @@ describe('Preflight in the extension host', () => {
         hasFinding(found, 'missing-timeout', pingLine),
       );
 
-      const swallowed = expectedFinding(PROFILE, 'swallowed-error');
       const catchLine = document.lineAt(swallowed.line);
       const handled = await editor.edit((edit) =>
         edit.replace(catchLine.range, catchLine.text.replace('catch {}', 'catch (err) {\n    console.error(err);\n  }')),

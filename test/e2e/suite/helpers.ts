@@ -51,15 +51,23 @@ export function ruleIdOf(diagnostic: vscode.Diagnostic): string | undefined {
 }
 
 /** Waits until the Preflight diagnostics of `uri` satisfy `accept`, and returns them. */
-export function waitForDiagnostics(
+export async function waitForDiagnostics(
   uri: vscode.Uri,
   what: string,
   accept: (diagnostics: vscode.Diagnostic[]) => boolean,
 ): Promise<vscode.Diagnostic[]> {
-  return waitFor(what, () => {
-    const diagnostics = preflightDiagnostics(uri);
-    return accept(diagnostics) && diagnostics;
-  });
+  try {
+    return await waitFor(what, () => {
+      const diagnostics = preflightDiagnostics(uri);
+      return accept(diagnostics) && diagnostics;
+    });
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; Preflight reported ${listed(preflightDiagnostics(uri))}`);
+  }
+}
+
+function listed(diagnostics: readonly vscode.Diagnostic[]): string {
+  return diagnostics.map((d) => `${d.range.start.line}:${ruleIdOf(d)} (${vscode.DiagnosticSeverity[d.severity]})`).join(', ') || 'nothing';
 }
 
 /**
@@ -86,8 +94,7 @@ export async function waitForReport(uri: vscode.Uri, expectedCount: number, sett
 export function findingOf(diagnostics: readonly vscode.Diagnostic[], ruleId: string, line?: number): vscode.Diagnostic {
   const found = diagnostics.find((d) => ruleIdOf(d) === ruleId && (line === undefined || d.range.start.line === line));
   if (!found) {
-    const reported = diagnostics.map((d) => `${d.range.start.line}:${ruleIdOf(d)}`).join(', ') || 'nothing';
-    throw new Error(`no ${ruleId} diagnostic${line === undefined ? '' : ` on line ${line}`}; Preflight reported ${reported}`);
+    throw new Error(`no ${ruleId} diagnostic${line === undefined ? '' : ` on line ${line}`}; Preflight reported ${listed(diagnostics)}`);
   }
   return found;
 }
