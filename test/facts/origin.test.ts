@@ -39,6 +39,18 @@ function assertModule(origin: Origin, module: string, path: string[]): void {
 }
 
 describe('facts/origin resolveOrigin', () => {
+  describe('script files (no import or export)', () => {
+    it('a top-level const named like a global is the local binding, not the global', () => {
+      assertModule(probe(`const fetch = require('node-fetch');\nprobe(fetch);`), 'node-fetch', []);
+    });
+    it('a top-level function named fetch is local', () => {
+      assert.equal(probe(`function fetch(url: string) { return url; }\nprobe(fetch);`).kind, 'local');
+    });
+    it('an undeclared fetch is still the global', () => {
+      assert.equal(describeOrigin(probe(`probe(fetch);`)), 'fetch');
+    });
+  });
+
   describe('imports', () => {
     it('default import is the module root', () => {
       assertModule(probe(`import axios from 'axios';\nprobe(axios.get);`), 'axios', ['get']);

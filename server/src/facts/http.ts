@@ -12,6 +12,7 @@ import {
   type HttpMethod,
   type InstanceFactory,
 } from './tables/http-clients';
+import { isTransparentWrapper, unwrapExpression } from './syntax';
 
 export type { HttpClientLibrary, HttpMethod, ClientEntry, CallShape, InstanceFactory } from './tables/http-clients';
 export { HTTP_CLIENT_LIBRARIES } from './tables/http-clients';
@@ -740,22 +741,6 @@ function argumentKind(facts: FileFacts, node: Node, depth = 0): ArgumentKind {
   return 'unknown';
 }
 
-function unwrapExpression(node: Node): Node {
-  let current = node;
-  for (;;) {
-    if (
-      Node.isParenthesizedExpression(current) ||
-      Node.isAsExpression(current) ||
-      Node.isNonNullExpression(current) ||
-      Node.isTypeAssertion(current) ||
-      Node.isSatisfiesExpression(current)
-    ) {
-      current = current.getExpression();
-    } else {
-      return current;
-    }
-  }
-}
 
 /**
  * The identifiers that refer to the same variable as `name` (including its
@@ -908,15 +893,6 @@ function isWriteTarget(identifier: Identifier): boolean {
   return Node.isBinaryExpression(parent) && isAssignment(parent) && unwrapExpression(parent.getLeft()) === identifier;
 }
 
-function isTransparentWrapper(node: Node): boolean {
-  return (
-    Node.isParenthesizedExpression(node) ||
-    Node.isAsExpression(node) ||
-    Node.isNonNullExpression(node) ||
-    Node.isTypeAssertion(node) ||
-    Node.isSatisfiesExpression(node)
-  );
-}
 
 function parentSkippingWrappers(node: Node): Node | undefined {
   let parent = node.getParent();

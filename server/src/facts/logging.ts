@@ -15,6 +15,7 @@ import {
   type ErrorReporter,
   type LoggerModule,
 } from './tables/logging';
+import { unwrapExpression } from './syntax';
 
 export type LogCallKind = 'log' | 'report';
 
@@ -68,7 +69,7 @@ export function logOrReportCallsWithin(node: Node, facts: FileFacts): CallExpres
 }
 
 function recognise(call: CallExpression, facts: FileFacts): LogCall | undefined {
-  const callee = skipParentheses(call.getExpression());
+  const callee = unwrapExpression(call.getExpression());
   return byOrigin(callee, facts) ?? byName(callee);
 }
 
@@ -170,20 +171,13 @@ function memberAccess(callee: Node): { method: string; receiver: Node } | undefi
  * `request.log`'s `log`; for `logger.child({...})` the name of the parent logger.
  */
 function loggerReceiverName(receiver: Node): string | undefined {
-  const node = skipParentheses(receiver);
+  const node = unwrapExpression(receiver);
   if (Node.isIdentifier(node)) return node.getText();
   if (Node.isPropertyAccessExpression(node)) return node.getName();
   if (Node.isCallExpression(node)) {
-    const member = memberAccess(skipParentheses(node.getExpression()));
+    const member = memberAccess(unwrapExpression(node.getExpression()));
     if (member && CHILD_LOGGER_METHODS.includes(member.method)) return loggerReceiverName(member.receiver);
   }
   return undefined;
 }
 
-function skipParentheses(node: Node): Node {
-  let current = node;
-  while (Node.isParenthesizedExpression(current) || Node.isNonNullExpression(current) || Node.isAsExpression(current)) {
-    current = current.getExpression();
-  }
-  return current;
-}

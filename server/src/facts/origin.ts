@@ -1,4 +1,5 @@
 import { Node, SyntaxKind, type Expression, type Identifier, type SourceFile, type Symbol as TsMorphSymbol } from 'ts-morph';
+import { unwrapExpression } from './syntax';
 
 /**
  * Where a value comes from, as far as the file shows:
@@ -53,27 +54,11 @@ export function requiredModule(expression: Node): string | undefined {
   return first && Node.isStringLiteral(first) ? first.getLiteralValue() : undefined;
 }
 
-function unwrap(node: Node): Node {
-  let current = node;
-  for (;;) {
-    if (
-      Node.isParenthesizedExpression(current) ||
-      Node.isAsExpression(current) ||
-      Node.isNonNullExpression(current) ||
-      Node.isTypeAssertion(current) ||
-      Node.isSatisfiesExpression(current)
-    ) {
-      current = current.getExpression();
-    } else {
-      return current;
-    }
-  }
-}
 
 /** Resolves an expression to its origin. */
 export function resolveOrigin(expression: Node, depth = 0): Origin {
   if (depth > MAX_DEPTH) return { kind: 'unknown' };
-  const node = unwrap(expression);
+  const node = unwrapExpression(expression);
 
   const required = requiredModule(node);
   if (required !== undefined) return modulePath(required, []);
@@ -119,9 +104,17 @@ function resolveIdentifier(identifier: Identifier, depth: number): Origin {
   const sourceFile = identifier.getSourceFile();
   const declaration = declarations.find((d) => d.getSourceFile() === sourceFile);
   if (declaration) return resolveDeclaration(declaration, depth);
+  // In a script (a .ts file with no import/export) a top-level `const fetch = require('node-fetch')`
+  // merges with the lib's global, and the symbol shows only the lib's declaration.
+  const scriptLevel = topLevelDeclaration(sourceFile, name);
+  if (scriptLevel) return resolveDeclaration(scriptLevel, depth);
   // Not declared in this file: the standard library or an ambient global.
   if (GLOBAL_OBJECT_NAMES.has(name)) return { kind: 'global', path: [] };
   return { kind: 'global', path: [name] };
+}
+
+function topLevelDeclaration(sourceFile: SourceFile, name: string): Node | undefined {
+  return sourceFile.getVariableDeclaration(name) ?? sourceFile.getFunction(name) ?? sourceFile.getClass(name);
 }
 
 function resolveDeclaration(declaration: Node, depth: number): Origin {
@@ -209,10 +202,10 @@ function assignmentTargets(sourceFile: SourceFile): AssignmentTargets {
   sourceFile.forEachDescendant((node) => {
     if (Node.isBinaryExpression(node)) {
       const operator = node.getOperatorToken().getKind();
-      if (operator >= SyntaxKind.FirstAssignment && operator <= SyntaxKind.LastAssignment) add(unwrap(node.getLeft()));
+      if (operator >= SyntaxKind.FirstAssignment && operator <= SyntaxKind.LastAssignment) add(unwrapExpression(node.getLeft()));
     } else if (Node.isPrefixUnaryExpression(node) || Node.isPostfixUnaryExpression(node)) {
       const operator = node.getOperatorToken();
-      if (operator === SyntaxKind.PlusPlusToken || operator === SyntaxKind.MinusMinusToken) add(unwrap(node.getOperand()));
+      if (operator === SyntaxKind.PlusPlusToken || operator === SyntaxKind.MinusMinusToken) add(unwrapExpression(node.getOperand()));
     }
   });
   assignmentTargetsByFile.set(key, targets);

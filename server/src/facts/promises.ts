@@ -8,6 +8,7 @@ import {
   PROMISE_IGNORING_CALLEES,
   type PromiseIgnoringCallee,
 } from './tables/async-callbacks';
+import { unwrapExpression } from './syntax';
 
 /**
  * True when a value of `type` may be a Promise or other thenable: the type,
@@ -47,9 +48,9 @@ export function hasCatchMethod(expression: Node): boolean {
  * `.then(onFulfilled, onRejected)`, or `.finally(f)` on a chain that has one.
  */
 export function isRejectionHandled(expression: Node): boolean {
-  const call = skipParentheses(expression);
+  const call = unwrapExpression(expression);
   if (!Node.isCallExpression(call)) return false;
-  const callee = skipParentheses(call.getExpression());
+  const callee = unwrapExpression(call.getExpression());
   if (!Node.isPropertyAccessExpression(callee)) return false;
   const args = call.getArguments();
   switch (callee.getName()) {
@@ -68,7 +69,7 @@ export type FunctionLike = Node & { getBody(): Node | undefined; isAsync?(): boo
 
 /** The function a callee or callback names, when it is written in this file: `function f() {}`, `const f = async () => {}`, a method. */
 export function localFunctionOf(node: Node): FunctionLike | undefined {
-  const target = skipParentheses(node);
+  const target = unwrapExpression(node);
   if (isFunctionLike(target)) return target;
   if (!Node.isIdentifier(target) && !Node.isPropertyAccessExpression(target)) return undefined;
   const sourceFile = target.getSourceFile();
@@ -78,7 +79,7 @@ export function localFunctionOf(node: Node): FunctionLike | undefined {
     if (isFunctionLike(declaration)) return declaration;
     if (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) || Node.isPropertyAssignment(declaration)) {
       const initializer = declaration.getInitializer();
-      if (initializer && isFunctionLike(skipParentheses(initializer))) return skipParentheses(initializer) as FunctionLike;
+      if (initializer && isFunctionLike(unwrapExpression(initializer))) return unwrapExpression(initializer) as FunctionLike;
     }
   }
   return undefined;
@@ -141,7 +142,7 @@ function hasThenableTypeSafe(body: Node, fn: FunctionLike): boolean {
 
 /** True when a function (or a callable expression) returns a Promise or thenable: `async` functions, or by the type checker. */
 export function returnsThenable(node: Node): boolean {
-  const target = skipParentheses(node);
+  const target = unwrapExpression(node);
   if (isFunctionLike(target) && target.isAsync?.()) return true;
   const type = target.getType();
   return type.getCallSignatures().some((signature) => isThenableType(signature.getReturnType(), target));
@@ -162,7 +163,7 @@ export interface IgnoredCallback {
  * callees whose declared parameter type accepts a promise-returning function.
  */
 export function ignoredCallbackOf(call: CallExpression, facts: FileFacts): IgnoredCallback | undefined {
-  const callee = skipParentheses(call.getExpression());
+  const callee = unwrapExpression(call.getExpression());
   const entry = matchingEntry(callee, facts);
   if (!entry) return undefined;
   const args = call.getArguments();
@@ -247,20 +248,7 @@ function containsCallOrAwait(node: Node): boolean {
 }
 
 function isNullish(node: Node): boolean {
-  const inner = skipParentheses(node);
+  const inner = unwrapExpression(node);
   return inner.getKind() === SyntaxKind.NullKeyword || (Node.isIdentifier(inner) && inner.getText() === 'undefined');
 }
 
-export function skipParentheses(node: Node): Node {
-  let current = node;
-  while (
-    Node.isParenthesizedExpression(current) ||
-    Node.isNonNullExpression(current) ||
-    Node.isAsExpression(current) ||
-    Node.isSatisfiesExpression(current) ||
-    Node.isTypeAssertion(current)
-  ) {
-    current = current.getExpression();
-  }
-  return current;
-}

@@ -8,10 +8,10 @@ import {
   isRejectionHandled,
   localFunctionOf,
   returnsThenable,
-  skipParentheses,
   type IgnoredCallback,
 } from '../facts/promises';
 import { createRule, type RuleContext } from './rule';
+import { unwrapExpression } from '../facts/syntax';
 
 const CONSEQUENCE = 'a rejection becomes an unhandledRejection and crashes the process (Node ≥15).';
 
@@ -75,11 +75,11 @@ export const floatingPromise = createRule({
 });
 
 function checkStatement(statement: ExpressionStatement, context: RuleContext): void {
-  const expression = skipParentheses(statement.getExpression());
+  const expression = unwrapExpression(statement.getExpression());
   const floating = floatingPart(expression);
   if (!floating) return;
   const label = promiseLabel(floating);
-  const callee = Node.isCallExpression(floating) ? skipParentheses(floating.getExpression()) : undefined;
+  const callee = Node.isCallExpression(floating) ? unwrapExpression(floating.getExpression()) : undefined;
   const isChain = callee !== undefined && Node.isPropertyAccessExpression(callee) && ['then', 'finally'].includes(callee.getName());
   context.report({
     node: floating,
@@ -92,7 +92,7 @@ function checkStatement(statement: ExpressionStatement, context: RuleContext): v
 
 /** The part of an expression statement that leaves a promise unhandled, if any. */
 function floatingPart(expression: Node): Node | undefined {
-  const node = skipParentheses(expression);
+  const node = unwrapExpression(expression);
   if (Node.isBinaryExpression(node)) {
     const operator = node.getOperatorToken().getKind();
     if (operator === SyntaxKind.CommaToken) return floatingPart(node.getLeft()) ?? floatingPart(node.getRight());
@@ -111,7 +111,7 @@ function floatingPart(expression: Node): Node | undefined {
 
 function promiseLabel(node: Node): string {
   if (Node.isNewExpression(node)) return `new ${node.getExpression().getText()}()`;
-  const callee = skipParentheses((node as CallExpression).getExpression());
+  const callee = unwrapExpression((node as CallExpression).getExpression());
   if (Node.isArrowFunction(callee) || Node.isFunctionExpression(callee)) return 'this immediately invoked function';
   const text = callee.getText();
   if (text.length <= 40 && !/[\n(]/.test(text)) return `${text}()`;
@@ -138,7 +138,7 @@ function statementFixes(promise: Node): Fix[] | undefined {
 function checkCallback(call: CallExpression, context: RuleContext): void {
   const ignored = ignoredCallbackOf(call, context.facts);
   if (!ignored) return;
-  const callback = skipParentheses(ignored.callback);
+  const callback = unwrapExpression(ignored.callback);
   if (!returnsThenable(callback)) return;
   const fn = localFunctionOf(callback);
   if (fn && cannotReject(fn)) return;
@@ -155,7 +155,7 @@ function callbackFixes(call: CallExpression, ignored: IgnoredCallback): Fix[] | 
     const promiseAll = promiseAllFix(call);
     if (promiseAll) fixes.push(promiseAll);
   }
-  const wrap = catchInsideFix(skipParentheses(ignored.callback));
+  const wrap = catchInsideFix(unwrapExpression(ignored.callback));
   if (wrap) fixes.push(wrap);
   return fixes.length > 0 ? fixes : undefined;
 }

@@ -4,8 +4,9 @@ import type { FileFacts } from '../facts';
 import { forwardsFailure, isKnownNoop, setsFailingExitCode } from '../facts/error-handlers';
 import { isProbeCall, isPureCall, probeBlockKind, type CallLike } from '../facts/error-probes';
 import { logOrReportCallsWithin } from '../facts/logging';
-import { localFunctionOf, skipParentheses } from '../facts/promises';
+import { localFunctionOf } from '../facts/promises';
 import { createRule, type RuleContext } from './rule';
+import { unwrapExpression } from '../facts/syntax';
 
 /**
  * What a catch does with the error it caught.
@@ -124,13 +125,13 @@ const CATCH_CLAUSE_MESSAGES: Record<Exclude<Verdict, 'handled'>, string> = {
 /** `.catch(handler)` and the rejection handler of `.then(onFulfilled, onRejected)`. */
 function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
   const { facts } = context;
-  const callee = skipParentheses(call.getExpression());
+  const callee = unwrapExpression(call.getExpression());
   if (!Node.isPropertyAccessExpression(callee)) return;
   const method = callee.getName();
   const args = call.getArguments();
   const handlerArgument = method === 'catch' && args.length >= 1 ? args[0] : method === 'then' && args.length >= 2 ? args[1] : undefined;
   if (!handlerArgument) return;
-  const handlerNode = skipParentheses(handlerArgument);
+  const handlerNode = unwrapExpression(handlerArgument);
 
   let verdict: Verdict;
   let isNoop = false;
@@ -176,14 +177,14 @@ function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
 
 /** The call a promise chain starts from: `fs.promises.access(p)` in `fs.promises.access(p).then(...).catch(...)`. */
 function chainRoot(receiver: Node): CallLike | undefined {
-  let current = skipParentheses(receiver);
+  let current = unwrapExpression(receiver);
   for (;;) {
-    if (Node.isAwaitExpression(current)) current = skipParentheses(current.getExpression());
+    if (Node.isAwaitExpression(current)) current = unwrapExpression(current.getExpression());
     if (Node.isNewExpression(current)) return current;
     if (!Node.isCallExpression(current)) return undefined;
-    const callee = skipParentheses(current.getExpression());
+    const callee = unwrapExpression(current.getExpression());
     if (!Node.isPropertyAccessExpression(callee) || !['then', 'catch', 'finally'].includes(callee.getName())) return current;
-    current = skipParentheses(callee.getExpression());
+    current = unwrapExpression(callee.getExpression());
   }
 }
 
@@ -243,7 +244,7 @@ function producesOnlyAFallback(body: Node, facts: FileFacts): boolean {
     }
     if (Node.isContinueStatement(statement) || Node.isBreakStatement(statement) || Node.isEmptyStatement(statement)) return true;
     if (Node.isExpressionStatement(statement)) {
-      const expression = skipParentheses(statement.getExpression());
+      const expression = unwrapExpression(statement.getExpression());
       return (
         Node.isBinaryExpression(expression) &&
         expression.getOperatorToken().getKind() === SyntaxKind.EqualsToken &&
@@ -357,7 +358,7 @@ function isFollowedByThrow(statement: Node): boolean {
  * the failure still reaches whoever uses `p`.
  */
 function isObservedElsewhere(receiver: Node): boolean {
-  const target = skipParentheses(receiver);
+  const target = unwrapExpression(receiver);
   let candidates: Node[];
   if (Node.isIdentifier(target)) {
     const symbol = target.getSymbol()?.compilerSymbol;
