@@ -49,24 +49,21 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.env[E2E_ENV.artifactsDir] = ARTIFACTS_DIR;
 
   const errors = new Map<string, string>();
-  try {
-    const target = parts.some((part) => part !== 'neovim') ? await vscodeTarget() : undefined;
-    for (const part of parts) {
-      const partStarted = Date.now();
-      console.log(`\n[e2e] ${part}${part === 'neovim' || !target ? '' : ` (${target.description})`}`);
-      try {
-        await runPart(part, target, scratch);
-      } catch (error) {
-        errors.set(part, error instanceof Error ? error.message : String(error));
-      }
-      console.log(`[e2e] ${part} took ${seconds(Date.now() - partStarted)}`);
+  let target: Promise<VSCodeTarget> | undefined;
+  const vscode = (): Promise<VSCodeTarget> => (target ??= vscodeTarget());
+  for (const part of parts) {
+    const partStarted = Date.now();
+    console.log(`\n[e2e] ${part}`);
+    try {
+      await runPart(part, vscode, scratch);
+    } catch (error) {
+      errors.set(part, error instanceof Error ? error.message : String(error));
     }
-  } catch (error) {
-    errors.set('setup', error instanceof Error ? error.message : String(error));
+    console.log(`[e2e] ${part} took ${seconds(Date.now() - partStarted)}`);
   }
   const results = readResults(resultsFile);
   fs.rmSync(scratch, { recursive: true, force: true });
-  return report(results, errors, Date.now() - started);
+  return report(parts, results, errors, Date.now() - started);
 }
 
 function selectedParts(argv: readonly string[]): Part[] {
@@ -77,12 +74,13 @@ function selectedParts(argv: readonly string[]): Part[] {
   return PARTS.filter((part) => argv.includes(part));
 }
 
-async function runPart(part: Part, target: VSCodeTarget | undefined, scratch: string): Promise<void> {
+async function runPart(part: Part, vscode: () => Promise<VSCodeTarget>, scratch: string): Promise<void> {
   if (part === 'neovim') {
     await runMochaSuite('neovim', path.join(E2E_OUT_DIR, 'neovim'));
     return;
   }
-  if (!target) throw new Error('no VS Code to run in');
+  const target = await vscode();
+  console.log(`[e2e] in ${target.description}`);
   if (part === 'host') await runDevelopmentSuite(target, scratch);
   else await runPackagedSuite(target, scratch);
 }
@@ -114,7 +112,12 @@ function offlineTarget(): VSCodeTarget {
 /** A desktop VS Code downloaded by @vscode/test-electron (needs the internet, and a display: xvfb-run on Linux). */
 async function desktopTarget(): Promise<VSCodeTarget> {
   const version = process.env.PREFLIGHT_E2E_VSCODE_VERSION ?? 'stable';
-  const executable = await downloadAndUnzipVSCode(version);
+  let executable: string;
+  try {
+    executable = await downloadAndUnzipVSCode(version);
+  } catch (error) {
+    throw new Error(`could not download desktop VS Code ${version} (${String(error)}); without the internet, use the offline route (unset PREFLIGHT_E2E_VSCODE)`);
+  }
   return {
     description: `desktop VS Code ${version}`,
     executable,
@@ -196,11 +199,11 @@ function readResults(file: string): SuiteResult[] {
     .map((line) => JSON.parse(line) as SuiteResult);
 }
 
-function report(results: readonly SuiteResult[], errors: ReadonlyMap<string, string>, elapsedMs: number): number {
+function report(parts: readonly Part[], results: readonly SuiteResult[], errors: ReadonlyMap<string, string>, elapsedMs: number): number {
   console.log('\n[e2e] summary');
   let passed = 0;
   let failed = 0;
-  for (const part of new Set([...results.map((result) => result.suite), ...errors.keys()])) {
+  for (const part of parts) {
     const result = results.find((candidate) => candidate.suite === part);
     const error = errors.get(part);
     // A part that broke down without a failing test (no host, no .vsix, a crash) counts as one failure.
