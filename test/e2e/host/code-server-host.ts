@@ -89,6 +89,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const browserExecutable = chromiumExecutable();
   const scratch = scratchDir('preflight-code-server-');
   const server = await startCodeServer(entry, args, scratch);
+  // runTests() stops its executable with SIGINT on Ctrl+C: code-server runs in its own group, so end it too.
+  const stopOnSignal = (signal: NodeJS.Signals): void => {
+    killGroup(server.process, 'SIGKILL');
+    fs.rmSync(scratch, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
   try {
     return await runTestsInWorkbench(server, args, browserExecutable, scratch);
   } catch (error) {
@@ -287,23 +295,25 @@ function answers(url: string): Promise<boolean> {
   });
 }
 
+/** Signals the process group `child` leads; false when the group is gone. */
+function killGroup(child: ChildProcess, signal: NodeJS.Signals | 0): boolean {
+  if (child.pid === undefined) return false;
+  try {
+    process.kill(-child.pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Ends code-server and every extension host it forked (a browser session can leave one behind). */
 async function stopProcessGroup(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined) return;
-  const signalGroup = (signal: NodeJS.Signals | 0): boolean => {
-    try {
-      process.kill(-child.pid!, signal);
-      return true;
-    } catch {
-      return false; // the group is gone
-    }
-  };
-  if (!signalGroup('SIGTERM')) return;
+  if (!killGroup(child, 'SIGTERM')) return;
   const deadline = Date.now() + 5000;
-  while (Date.now() < deadline && signalGroup(0)) {
+  while (Date.now() < deadline && killGroup(child, 0)) {
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  signalGroup('SIGKILL');
+  killGroup(child, 'SIGKILL');
 }
 
 function printLogTail(logFile: string): void {
