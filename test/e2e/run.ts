@@ -135,7 +135,6 @@ async function runDevelopmentSuite(target: VSCodeTarget, scratch: string): Promi
     extensionDevelopmentPath: REPO_ROOT,
     extensionTestsPath: path.join(E2E_OUT_DIR, 'suite', 'index'),
     launchArgs: [run.workspace, `--user-data-dir=${run.userDataDir}`, `--extensions-dir=${run.extensionsDir}`],
-    extensionTestsEnv: { [E2E_ENV.workspace]: run.workspace },
   });
 }
 
@@ -149,7 +148,7 @@ async function runPackagedSuite(target: VSCodeTarget, scratch: string): Promise<
     extensionDevelopmentPath: path.join(E2E_DIR, 'vsix-harness'),
     extensionTestsPath: path.join(E2E_OUT_DIR, 'vsix-suite', 'index'),
     launchArgs: [run.workspace, `--user-data-dir=${run.userDataDir}`, `--extensions-dir=${run.extensionsDir}`],
-    extensionTestsEnv: { [E2E_ENV.workspace]: run.workspace, [E2E_ENV.extensionsDir]: run.extensionsDir },
+    extensionTestsEnv: { [E2E_ENV.extensionsDir]: run.extensionsDir },
   });
 }
 

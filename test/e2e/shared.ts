@@ -11,8 +11,6 @@ export const E2E_ENV = {
   resultsFile: 'PREFLIGHT_E2E_RESULTS',
   /** The extensions folder the packaged .vsix was installed into. */
   extensionsDir: 'PREFLIGHT_E2E_EXTENSIONS_DIR',
-  /** The fixture workspace copy the run works in. */
-  workspace: 'PREFLIGHT_E2E_WORKSPACE',
 } as const;
 
 const SCREENSHOT_MARKER = /\[\[screenshot:([A-Za-z0-9_-]+)\]\]/;
