@@ -3,21 +3,16 @@
  * (`preflight/checklist`), `preflight checklist --format json`, the Markdown
  * export and the VS Code panel.
  *
- * This file is self-contained (no imports) so that the client can copy or
- * mirror it. Every field is plain JSON. Changing a field is a contract change.
+ * Only type imports, so the client can import it without the engine. Every
+ * field is plain JSON. Changing a field is a contract change.
  */
 
-/** The automated sections, in the order they are shown. */
-export type ChecklistCategory =
-  | 'resilience'
-  | 'error-handling'
-  | 'data-integrity'
-  | 'security'
-  | 'performance'
-  | 'operability'
-  | 'migrations';
+import type { Category, Severity } from '../engine/finding';
 
-export type ChecklistSeverity = 'error' | 'warning' | 'info' | 'hint';
+/** The automated sections: every rule category but Preflight's own (suppression findings). */
+export type ChecklistCategory = Exclude<Category, 'preflight'>;
+
+export type ChecklistSeverity = Severity;
 
 export interface ChecklistScope {
   /** What was analysed: the changed files, or the whole workspace (asked for, or fallen back to). */
