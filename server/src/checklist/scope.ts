@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
-import { changedFilesSince, currentBranch, defaultBaseRef, GitError, gitTopLevel, mergeBase, revisionExists } from '../workspace/git';
+import { changedFilesSince, currentBranch, defaultBaseRef, GitError, gitLines, gitTopLevel, mergeBase, revisionExists } from '../workspace/git';
 import { collectSourceFiles, isAnalysedByDefault } from '../workspace/files';
 import { ignoreLayer, isIgnoredByLayers } from '../workspace/ignore-files';
 import type { ChecklistScope } from './types';
@@ -196,16 +195,6 @@ async function git<T>(run: () => Promise<T>): Promise<T> {
 async function shallowHint(root: string): Promise<string> {
   const out = await gitLines(root, ['rev-parse', '--is-shallow-repository']).catch(() => []);
   return out[0] === 'true' ? ' (shallow clone: fetch the base branch with its history, e.g. fetch-depth: 0)' : '';
-}
-
-/** Runs git and splits its output on NUL or newline; rejects when git fails. */
-function gitLines(cwd: string, args: readonly string[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    execFile('git', [...args], { cwd, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout) => {
-      if (error) reject(new GitError(`git ${args[0]} failed: ${error.message.split('\n')[0]}`));
-      else resolve(stdout.split(/[\0\n]/).filter((line) => line !== ''));
-    });
-  });
 }
 
 const WHOLE_FILE: LineRange = [1, Number.MAX_SAFE_INTEGER];

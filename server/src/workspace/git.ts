@@ -24,6 +24,13 @@ function runGit(args: readonly string[], cwd: string): Promise<GitResult> {
   });
 }
 
+/** Runs git and splits its output on NUL or newline; rejects with a GitError when git fails. */
+export async function gitLines(cwd: string, args: readonly string[]): Promise<string[]> {
+  const result = await runGit(args, cwd);
+  if (result.code !== 0) throw new GitError(`git ${args[0]} failed: ${firstLine(result.stderr)}`);
+  return result.stdout.split(/[\0\n]/).filter((line) => line !== '');
+}
+
 function firstLine(text: string): string {
   return text.trim().split('\n')[0] ?? '';
 }
