@@ -385,5 +385,25 @@ main();`,
 async function start() { return 1; }
 main().catch((err) => console.error(err));`,
     },
+    {
+      name: 'in browser code (a React component) the message says the failure is lost, not that a process crashes',
+      code: `import { useEffect } from 'react';
+async function loadScript(): Promise<void> {}
+export function Checkout() {
+  useEffect(() => {
+    loadScript();
+  }, []);
+  return null;
+}`,
+      filename: 'Checkout.tsx',
+      findings: [{ line: 5, message: 'Promise returned by loadScript() is not awaited: a rejection goes unhandled: the user sees nothing' }],
+    },
+    {
+      name: 'code that uses the global navigator is browser code',
+      code: `export function register() {
+  navigator.serviceWorker.ready.then((registration) => registration.update());
+}`,
+      findings: [{ line: 2, message: 'has no rejection handler: a rejection goes unhandled' }],
+    },
   ],
 });

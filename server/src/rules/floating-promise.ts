@@ -12,8 +12,12 @@ import {
 } from '../facts/promises';
 import { createRule, type RuleContext } from './rule';
 import { unwrapExpression } from '../facts/syntax';
+import { fileRuntime, type Runtime } from '../facts/runtime';
 
-const CONSEQUENCE = 'a rejection becomes an unhandledRejection and crashes the process (Node ≥15).';
+const CONSEQUENCE: Record<Runtime, string> = {
+  node: 'a rejection becomes an unhandledRejection and crashes the process (Node ≥15).',
+  browser: 'a rejection goes unhandled: the user sees nothing and the failure only reaches the console.',
+};
 
 export const floatingPromise = createRule({
   meta: {
@@ -81,11 +85,12 @@ function checkStatement(statement: ExpressionStatement, context: RuleContext): v
   const label = promiseLabel(floating);
   const callee = Node.isCallExpression(floating) ? unwrapExpression(floating.getExpression()) : undefined;
   const isChain = callee !== undefined && Node.isPropertyAccessExpression(callee) && ['then', 'finally'].includes(callee.getName());
+  const consequence = CONSEQUENCE[fileRuntime(context.facts)];
   context.report({
     node: floating,
     message: isChain
-      ? `Promise returned by ${label} has no rejection handler: ${CONSEQUENCE}`
-      : `Promise returned by ${label} is not awaited: ${CONSEQUENCE}`,
+      ? `Promise returned by ${label} has no rejection handler: ${consequence}`
+      : `Promise returned by ${label} is not awaited: ${consequence}`,
     fixes: floating === expression ? statementFixes(floating) : undefined,
   });
 }
@@ -143,9 +148,10 @@ function checkCallback(call: CallExpression, context: RuleContext): void {
   const fn = localFunctionOf(callback);
   if (fn && cannotReject(fn)) return;
   const isForEach = ignored.entry.label === 'forEach';
+  const consequence = CONSEQUENCE[fileRuntime(context.facts)];
   const message = isForEach
-    ? `${ignored.label} does not wait for the promise returned by this callback: ${CONSEQUENCE.replace(/\.$/, '')}, and the work may finish after the caller has moved on.`
-    : `${ignored.label} ignores the promise returned by this callback: ${CONSEQUENCE}`;
+    ? `${ignored.label} does not wait for the promise returned by this callback: ${consequence.replace(/\.$/, '')}, and the work may finish after the caller has moved on.`
+    : `${ignored.label} ignores the promise returned by this callback: ${consequence}`;
   context.report({ node: ignored.callback, message, fixes: callbackFixes(call, ignored) });
 }
 

@@ -1,0 +1,42 @@
+import { builtinModules } from 'node:module';
+import { Node, SyntaxKind } from 'ts-morph';
+import type { FileFacts } from './index';
+import { moduleImports } from './imports';
+import { libraryMatches } from './tables/libraries';
+import { BROWSER_GLOBALS, BROWSER_UI_MODULES, CLIENT_DIRECTIVE } from './tables/runtimes';
+
+export type Runtime = 'browser' | 'node';
+
+const NODE_BUILTINS: ReadonlySet<string> = new Set(builtinModules);
+
+/**
+ * Where the file's code runs, as far as the file shows, in this order: `browser`
+ * when it is marked `'use client'`; `node` when it imports a Node built-in
+ * module; `browser` when it imports a UI framework or uses a browser-only
+ * global; `node` otherwise (Preflight's default audience is server code).
+ */
+export function fileRuntime(facts: FileFacts): Runtime {
+  return facts.memo('runtime', () => (looksLikeBrowserCode(facts) ? 'browser' : 'node'));
+}
+
+function looksLikeBrowserCode(facts: FileFacts): boolean {
+  const [first] = facts.sourceFile.getStatements();
+  if (first && Node.isExpressionStatement(first)) {
+    const expression = first.getExpression();
+    if (Node.isStringLiteral(expression) && expression.getLiteralValue() === CLIENT_DIRECTIVE) return true;
+  }
+  const imports = moduleImports(facts);
+  if (imports.some((imported) => NODE_BUILTINS.has(imported.module))) return false;
+  if (imports.some((imported) => BROWSER_UI_MODULES.some((entry) => libraryMatches(entry, imported.module)))) return true;
+  return facts.sourceFile
+    .getDescendantsOfKind(SyntaxKind.Identifier)
+    .some((identifier) => BROWSER_GLOBALS.has(identifier.getText()) && isGlobalReference(identifier, facts));
+}
+
+function isGlobalReference(identifier: Node, facts: FileFacts): boolean {
+  const parent = identifier.getParent();
+  // `x.window` or `{ window: 1 }` name a property, not the global.
+  if (parent && Node.isPropertyAccessExpression(parent) && parent.getNameNode() === identifier) return false;
+  if (parent && Node.isPropertyAssignment(parent) && parent.getNameNode() === identifier) return false;
+  return facts.origin(identifier).kind === 'global';
+}

@@ -1,0 +1,30 @@
+import type { LibraryEntry } from './libraries';
+
+/**
+ * What shows that a file runs in the browser rather than in Node: an import of
+ * a UI framework, or a browser-only global. Messages that describe what a
+ * failure does (a crash of the process, or a lost error in a tab) depend on it.
+ */
+export const BROWSER_UI_MODULES: readonly LibraryEntry[] = [
+  { module: 'react' },
+  { module: 'react-dom' },
+  { module: 'react-router-dom' },
+  { module: 'react-redux' },
+  { module: 'vue' },
+  { module: 'vue-router' },
+  { module: '@angular/core' },
+  { module: 'svelte' },
+  { module: 'preact' },
+  { module: 'solid-js' },
+  { module: 'lit' },
+  { module: 'jquery' },
+  { module: 'next/router' },
+  { module: 'next/navigation' },
+  { module: 'next/link' },
+];
+
+/** Globals that only exist in a browser (or a browser-like worker). */
+export const BROWSER_GLOBALS: ReadonlySet<string> = new Set(['window', 'document', 'navigator', 'localStorage', 'sessionStorage']);
+
+/** A directive that marks a module as client code (React Server Components). */
+export const CLIENT_DIRECTIVE = 'use client';
