@@ -1,3 +1,5 @@
+import * as assert from 'node:assert/strict';
+import { AnalysisProject, analyzeSourceFile } from 'preflight-server';
 import { floatingPromise } from 'preflight-server/out/rules/floating-promise';
 import { testRule } from '../support/rule-tester';
 
@@ -406,4 +408,36 @@ export function Checkout() {
       findings: [{ line: 2, message: 'has no rejection handler: a rejection goes unhandled' }],
     },
   ],
+});
+
+describe('rule floating-promise across files', () => {
+  const project = new AnalysisProject({ inMemory: true });
+  const DB_THAT_EXITS = `export default async function connectDB(): Promise<void> {
+  try {
+    await connect();
+  } catch (error) {
+    console.error(error);
+    process.exit(1);
+  }
+}
+declare function connect(): Promise<void>;
+declare const process: { exit(code: number): never };`;
+  const DB_THAT_REJECTS = `export default async function connectDB(): Promise<void> {
+  await connect();
+}
+declare function connect(): Promise<void>;`;
+
+  function findingsFor(db: string, folder: string): string[] {
+    project.upsert(`/${folder}/db.ts`, db);
+    const server = project.upsert(`/${folder}/server.ts`, `import connectDB from './db';\nconnectDB();\n`);
+    return analyzeSourceFile(server, { rules: [floatingPromise] }).findings.map((f) => `${f.range.start.line + 1}:${f.ruleId}`);
+  }
+
+  it('an imported function whose body cannot reject is not flagged', () => {
+    assert.deepEqual(findingsFor(DB_THAT_EXITS, 'exits'), []);
+  });
+
+  it('an imported async function that can reject is flagged', () => {
+    assert.deepEqual(findingsFor(DB_THAT_REJECTS, 'rejects'), ['2:floating-promise']);
+  });
 });

@@ -67,22 +67,36 @@ export function isRejectionHandled(expression: Node): boolean {
 
 export type FunctionLike = Node & { getBody(): Node | undefined; isAsync?(): boolean };
 
-/** The function a callee or callback names, when it is written in this file: `function f() {}`, `const f = async () => {}`, a method. */
-export function localFunctionOf(node: Node): FunctionLike | undefined {
+/**
+ * The function a callee or callback names, when its source is in the project:
+ * `function f() {}`, `const f = async () => {}`, a method, in this file or
+ * imported from another of the project's files (not from a package's types).
+ */
+export function localFunctionOf(node: Node, depth = 0): FunctionLike | undefined {
   const target = unwrapExpression(node);
   if (isFunctionLike(target)) return target;
   if (!Node.isIdentifier(target) && !Node.isPropertyAccessExpression(target)) return undefined;
-  const sourceFile = target.getSourceFile();
-  const declarations = target.getSymbol()?.getDeclarations() ?? [];
-  for (const declaration of declarations) {
-    if (declaration.getSourceFile() !== sourceFile) continue;
+  const symbol = target.getSymbol();
+  const resolved = symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol;
+  for (const declaration of resolved?.getDeclarations() ?? []) {
+    if (!isProjectSource(declaration)) continue;
     if (isFunctionLike(declaration)) return declaration;
     if (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) || Node.isPropertyAssignment(declaration)) {
       const initializer = declaration.getInitializer();
       if (initializer && isFunctionLike(unwrapExpression(initializer))) return unwrapExpression(initializer) as FunctionLike;
     }
+    if (Node.isExportAssignment(declaration)) {
+      const exported = unwrapExpression(declaration.getExpression());
+      if (isFunctionLike(exported)) return exported;
+      if (depth < 4) return localFunctionOf(exported, depth + 1);
+    }
   }
   return undefined;
+}
+
+function isProjectSource(declaration: Node): boolean {
+  const sourceFile = declaration.getSourceFile();
+  return !sourceFile.isDeclarationFile() && !sourceFile.isInNodeModules();
 }
 
 /**
