@@ -14,14 +14,6 @@ export function isTransparentWrapper(node: Node): boolean {
 /** The expression inside any transparent wrappers: `(x as T)!` → `x`. */
 export function unwrapExpression(node: Node): Node {
   let current = node;
-  while (
-    Node.isParenthesizedExpression(current) ||
-    Node.isAsExpression(current) ||
-    Node.isNonNullExpression(current) ||
-    Node.isTypeAssertion(current) ||
-    Node.isSatisfiesExpression(current)
-  ) {
-    current = current.getExpression();
-  }
+  while (isTransparentWrapper(current)) current = (current as Node & { getExpression(): Node }).getExpression();
   return current;
 }

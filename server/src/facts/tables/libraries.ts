@@ -1,3 +1,5 @@
+import { LOGGER_MODULES } from './logging';
+
 /**
  * Libraries whose presence answers a readiness question: is there rate
  * limiting, input validation, a structured logger, a feature-flag SDK,
@@ -59,18 +61,12 @@ export const LIBRARIES: Readonly<Record<LibraryKind, readonly LibraryEntry[]>> =
     { module: '@hono/zod-validator' },
   ],
   'structured-logger': [
-    { module: 'pino' },
+    ...LOGGER_MODULES.filter((logger) => logger.structured).map(({ module, member }) => ({ module, member })),
+    // Framework integrations of those loggers: importing one means the app logs through it.
     { module: 'pino-http' },
     { module: 'nestjs-pino' },
-    { module: 'winston' },
     { module: 'nest-winston' },
     { module: 'express-winston' },
-    { module: 'bunyan' },
-    { module: 'roarr' },
-    { module: 'tslog' },
-    { module: '@aws-lambda-powertools/logger' },
-    { module: '@nestjs/common', member: 'Logger' },
-    { module: '@nestjs/common', member: 'ConsoleLogger' },
   ],
   'feature-flags': [
     { module: '@launchdarkly/', prefix: true },

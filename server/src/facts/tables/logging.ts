@@ -54,23 +54,25 @@ export interface LoggerModule {
   member?: string;
   /** The logger itself is a function: `const debug = require('debug')('app'); debug(err)`. */
   callableInstance?: boolean;
+  /** Writes structured records (levels, fields) that a log pipeline can search: the checklist's "structured logger". */
+  structured?: boolean;
 }
 
 export const LOGGER_MODULES: readonly LoggerModule[] = [
-  { module: 'pino' },
-  { module: 'winston' },
-  { module: 'bunyan' },
+  { module: 'pino', structured: true },
+  { module: 'winston', structured: true },
+  { module: 'bunyan', structured: true },
   { module: 'log4js' },
   { module: 'loglevel' },
   { module: 'signale' },
   { module: 'consola' },
   { module: 'npmlog' },
-  { module: 'roarr' },
-  { module: 'tslog' },
+  { module: 'roarr', structured: true },
+  { module: 'tslog', structured: true },
   { module: 'electron-log' },
-  { module: '@aws-lambda-powertools/logger' },
-  { module: '@nestjs/common', member: 'Logger' },
-  { module: '@nestjs/common', member: 'ConsoleLogger' },
+  { module: '@aws-lambda-powertools/logger', structured: true },
+  { module: '@nestjs/common', member: 'Logger', structured: true },
+  { module: '@nestjs/common', member: 'ConsoleLogger', structured: true },
   { module: 'debug', callableInstance: true },
 ];
 
