@@ -65,8 +65,12 @@ describe('preflight check with a rule that throws (in process, real files)', () 
     const dir = makeProject({ 'src/a.ts': FETCH_WITHOUT_TIMEOUT, 'src/b.ts': FETCH_WITHOUT_TIMEOUT, 'src/c.ts': FETCH_WITHOUT_TIMEOUT });
     const throwing: Rule = {
       meta: { id: 'explodes-on-b', title: 't', category: 'resilience', defaultSeverity: 'warning', explanation: '', fix: '', examples: [] },
-      check({ sourceFile }) {
-        if (sourceFile.getBaseName() !== 'a.ts') throw new Error('boom\n    at somewhere');
+      create({ sourceFile }) {
+        return {
+          onFileEnd() {
+            if (sourceFile.getBaseName() !== 'a.ts') throw new Error('boom\n    at somewhere');
+          },
+        };
       },
     };
     const out: string[] = [];

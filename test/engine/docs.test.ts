@@ -41,7 +41,7 @@ describe('generated rule docs and config schema', () => {
         examples: [{ bad: 'bad();', good: 'good();' }],
         usesTypes: true,
       },
-      check() {},
+      create: () => ({}),
     });
     for (const expected of [
       '# A sample rule',

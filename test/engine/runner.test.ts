@@ -1,19 +1,18 @@
 import * as assert from 'node:assert/strict';
+import { SyntaxKind } from 'ts-morph';
 import { AnalysisProject, analyzeSourceFile, type Rule } from 'preflight-server';
 
 const throwingRule: Rule = {
   meta: { id: 'always-throws', title: 't', category: 'resilience', defaultSeverity: 'warning', explanation: '', fix: '', examples: [] },
-  check() {
+  create() {
     throw new Error('boom');
   },
 };
 
 const reportingRule: Rule = {
   meta: { id: 'reports-calls', title: 't', category: 'resilience', defaultSeverity: 'info', explanation: '', fix: '', examples: [] },
-  check({ sourceFile, report }) {
-    for (const call of sourceFile.getDescendants().filter((n) => n.getKindName() === 'CallExpression')) {
-      report({ node: call, message: 'a call' });
-    }
+  create({ report }) {
+    return { [SyntaxKind.CallExpression]: (call) => report({ node: call, message: 'a call' }) };
   },
 };
 
@@ -38,5 +37,49 @@ describe('engine runner', () => {
     assert.equal(asError.findings[0]?.severity, 'error');
     const off = analyzeSourceFile(file, { rules: [reportingRule], config: { rules: { 'reports-calls': { severity: 'off' } }, ignore: [], checklist: { items: [] } } });
     assert.equal(off.findings.length, 0);
+  });
+
+  it('a rule whose listener throws mid-walk loses its findings for the file; the others still hear every node', () => {
+    const project = new AnalysisProject({ inMemory: true });
+    const file = project.upsert('/y.ts', 'one();\ntwo();\nthree();\n');
+    let heardAfterFailure = 0;
+    let failed = false;
+    const failsOnSecond: Rule = {
+      meta: { ...reportingRule.meta, id: 'fails-on-second' },
+      create({ report }) {
+        return {
+          [SyntaxKind.CallExpression]: (call) => {
+            if (failed) heardAfterFailure += 1;
+            report({ node: call, message: 'heard' });
+            if (call.getText() === 'two()') {
+              failed = true;
+              throw new Error('boom');
+            }
+          },
+        };
+      },
+    };
+    const result = analyzeSourceFile(file, { rules: [failsOnSecond, reportingRule] });
+    assert.equal(heardAfterFailure, 0);
+    assert.deepEqual(result.ruleFailures.map((f) => f.ruleId), ['fails-on-second']);
+    assert.deepEqual(result.findings.map((f) => `${f.ruleId}:${f.range.start.line}`), ['reports-calls:0', 'reports-calls:1', 'reports-calls:2']);
+  });
+
+  it('dispatches the nodes each rule listens to in document order, outer nodes first', () => {
+    const project = new AnalysisProject({ inMemory: true });
+    const file = project.upsert('/z.ts', 'try { a(b()); } catch (e) { c(); }\nd();\n');
+    const heard: string[] = [];
+    const recorder: Rule = {
+      meta: { ...reportingRule.meta, id: 'records' },
+      create() {
+        return {
+          [SyntaxKind.CallExpression]: (call) => heard.push(call.getExpression().getText()),
+          [SyntaxKind.CatchClause]: () => heard.push('catch'),
+          onFileEnd: () => heard.push('end'),
+        };
+      },
+    };
+    analyzeSourceFile(file, { rules: [recorder] });
+    assert.deepEqual(heard, ['a', 'b', 'catch', 'c', 'd', 'end']);
   });
 });

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { SyntaxKind } from 'ts-morph';
 import { AnalysisProject, analyzeSourceFile, allRules, type Finding, type ResolvedConfig, type Rule } from 'preflight-server';
 import { suppressionMetaRules } from 'preflight-server/out/rules/suppression-meta';
 import { findSuppressionComments } from 'preflight-server/out/engine/suppression';
@@ -6,20 +7,24 @@ import { findSuppressionComments } from 'preflight-server/out/engine/suppression
 /** Flags every call to a function named `flagMe`. */
 const flagCalls: Rule = {
   meta: { id: 'flag-calls', title: 't', category: 'resilience', defaultSeverity: 'warning', explanation: '', fix: '', examples: [] },
-  check({ sourceFile, report }) {
-    for (const call of sourceFile.getDescendants()) {
-      if (call.getKindName() === 'CallExpression' && call.getText().startsWith('flagMe(')) report({ node: call, message: 'flagged' });
-    }
+  create({ report }) {
+    return {
+      [SyntaxKind.CallExpression]: (call) => {
+        if (call.getText().startsWith('flagMe(')) report({ node: call, message: 'flagged' });
+      },
+    };
   },
 };
 
 /** Flags every call to a function named `otherMe`. */
 const otherCalls: Rule = {
   meta: { id: 'other-calls', title: 't', category: 'resilience', defaultSeverity: 'warning', explanation: '', fix: '', examples: [] },
-  check({ sourceFile, report }) {
-    for (const call of sourceFile.getDescendants()) {
-      if (call.getKindName() === 'CallExpression' && call.getText().startsWith('otherMe(')) report({ node: call, message: 'other' });
-    }
+  create({ report }) {
+    return {
+      [SyntaxKind.CallExpression]: (call) => {
+        if (call.getText().startsWith('otherMe(')) report({ node: call, message: 'other' });
+      },
+    };
   },
 };
 

@@ -1,3 +1,4 @@
+import { SyntaxKind } from 'ts-morph';
 import * as assert from 'node:assert/strict';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Connection } from 'vscode-languageserver/node';
@@ -11,16 +12,14 @@ import { ServerLog } from 'preflight-server/out/lsp/log';
 
 const callsRule: Rule = {
   meta: { id: 'reports-calls', title: 't', category: 'resilience', defaultSeverity: 'warning', explanation: '', fix: '', examples: [] },
-  check({ sourceFile, report }) {
-    for (const call of sourceFile.getDescendants().filter((n) => n.getKindName() === 'CallExpression')) {
-      report({ node: call, message: 'a call' });
-    }
+  create({ report }) {
+    return { [SyntaxKind.CallExpression]: (call) => report({ node: call, message: 'a call' }) };
   },
 };
 
 const throwingRule: Rule = {
   meta: { id: 'always-throws', title: 't', category: 'resilience', defaultSeverity: 'warning', explanation: '', fix: '', examples: [] },
-  check() {
+  create() {
     throw new Error('boom');
   },
 };
@@ -81,11 +80,15 @@ describe('analysis scheduler', () => {
     const typingRule: Rule = {
       ...callsRule,
       meta: { ...callsRule.meta, id: 'types-meanwhile' },
-      check() {
-        if (typedDuringAnalysis) return;
-        typedDuringAnalysis = true;
-        document = edit(document, 'one();\ntwo();\n');
-        scheduler.change(document);
+      create() {
+        return {
+          onFileEnd() {
+            if (typedDuringAnalysis) return;
+            typedDuringAnalysis = true;
+            document = edit(document, 'one();\ntwo();\n');
+            scheduler.change(document);
+          },
+        };
       },
     };
     const setUp = setup([typingRule, callsRule]);

@@ -1,6 +1,6 @@
-import type { Node, SourceFile } from 'ts-morph';
+import type { Node, SourceFile, SyntaxKind } from 'ts-morph';
 import { FileFacts } from '../facts';
-import type { Rule, FindingReport } from '../rules/rule';
+import { listenedKinds, type Rule, type FindingReport, type RuleListeners } from '../rules/rule';
 import { allRules } from '../rules';
 import type { ResolvedConfig } from '../config/types';
 import { DEFAULT_CONFIG } from '../config/types';
@@ -51,24 +51,45 @@ export function rangeOf(node: Node): { range: Range; startOffset: number; endOff
   return { range: { start, end }, startOffset, endOffset };
 }
 
+/** How many listener calls run between two chances for an asynchronous caller to give way. */
+const LISTENER_CALLS_PER_SLICE = 2_000;
+
+interface ActiveRule {
+  rule: Rule;
+  listeners: RuleListeners;
+  found: Finding[];
+  failed: boolean;
+}
+
 /**
- * Runs the rules over one file, one rule at a time, yielding between rules so
- * that an asynchronous caller can give way to newer work or cancel.
+ * Runs the rules over one file: each enabled rule says which node kinds it
+ * listens to, the file is walked once (facts/NodeIndex), and every listened-to
+ * node goes to its rules in document order. Yields now and then so that an
+ * asynchronous caller can give way to newer work or cancel. A rule that throws
+ * loses its findings for the file and hears nothing more; the others go on.
  */
 function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<void, FileAnalysis> {
   const config = options.config ?? DEFAULT_CONFIG;
   const rules = options.rules ?? allRules;
   const facts = new FileFacts(sourceFile);
   const file = sourceFile.getFilePath();
-  const findings: Finding[] = [];
   const ruleFailures: RuleFailure[] = [];
+  const active: ActiveRule[] = [];
+
+  const fail = (entry: ActiveRule, error: unknown): void => {
+    entry.failed = true;
+    entry.found.length = 0;
+    const failure = { ruleId: entry.rule.meta.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    ruleFailures.push(failure);
+    options.onRuleFailure?.(failure, file);
+  };
 
   for (const rule of rules) {
     const severity = effectiveSeverity(rule, config);
     if (!severity) continue;
-    const found: Finding[] = [];
+    const entry: ActiveRule = { rule, listeners: {}, found: [], failed: false };
     const report = (r: FindingReport): void => {
-      found.push({
+      entry.found.push({
         ruleId: rule.meta.id,
         severity,
         category: rule.meta.category,
@@ -79,17 +100,47 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
         related: (r.related ?? []).map((rel) => ({ range: rangeOf(rel.node).range, message: rel.message })),
       });
     };
+    active.push(entry);
     try {
-      rule.check({ sourceFile, facts, options: config.rules[rule.meta.id]?.options, report });
-      findings.push(...found);
+      entry.listeners = rule.create({ sourceFile, facts, options: config.rules[rule.meta.id]?.options, report });
     } catch (error) {
-      const failure = { ruleId: rule.meta.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
-      ruleFailures.push(failure);
-      options.onRuleFailure?.(failure, file);
+      fail(entry, error);
+    }
+  }
+
+  const subscribers = new Map<SyntaxKind, ActiveRule[]>();
+  for (const entry of active) {
+    if (entry.failed) continue;
+    for (const kind of listenedKinds(entry.listeners)) {
+      const list = subscribers.get(kind);
+      if (list) list.push(entry);
+      else subscribers.set(kind, [entry]);
+    }
+  }
+
+  let calls = 0;
+  for (const { kind, node } of facts.nodes.inDocumentOrder(subscribers.keys())) {
+    for (const entry of subscribers.get(kind)!) {
+      if (entry.failed) continue;
+      try {
+        (entry.listeners[kind as keyof RuleListeners] as (node: Node) => void)(node);
+      } catch (error) {
+        fail(entry, error);
+      }
+      if (++calls % LISTENER_CALLS_PER_SLICE === 0) yield;
+    }
+  }
+  for (const entry of active) {
+    if (entry.failed || !entry.listeners.onFileEnd) continue;
+    try {
+      entry.listeners.onFileEnd();
+    } catch (error) {
+      fail(entry, error);
     }
     yield;
   }
 
+  const findings = active.flatMap((entry) => entry.found);
   const knownRuleIds = new Set([...allRules, ...rules].map((r) => r.meta.id));
   const metaSeverity = (ruleId: string): Severity | undefined => {
     const rule = rules.find((r) => r.meta.id === ruleId);

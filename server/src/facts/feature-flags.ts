@@ -12,7 +12,7 @@ import { FEATURE_FLAG_METHODS, FEATURE_FLAG_NAME } from './tables/libraries';
 export function featureFlagChecks(facts: FileFacts): CallExpression[] {
   return facts.memo('featureFlags.checks', () => {
     const fileUsesSdk = libraryImports(facts, 'feature-flags').length > 0;
-    return facts.sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => isFlagCheck(call, facts, fileUsesSdk));
+    return facts.nodes.ofKind(SyntaxKind.CallExpression).filter((call) => isFlagCheck(call, facts, fileUsesSdk));
   });
 }
 

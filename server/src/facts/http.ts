@@ -186,8 +186,7 @@ class HttpScanner {
   run(): Scan {
     const calls: OutboundHttpCall[] = [];
     if (!this.hasCandidates) return { calls, instances: [] };
-    const sourceFile = this.facts.sourceFile;
-    for (const call of sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    for (const call of this.facts.nodes.ofKind(SyntaxKind.CallExpression)) {
       const matched = this.match(this.facts.origin(call.getExpression()));
       if (!matched) continue;
       const shapes = matched.instance ? matched.library.instances?.calls ?? [] : matched.library.calls;
@@ -755,9 +754,8 @@ function referencesTo(facts: FileFacts, name: Identifier): Identifier[] {
   if (cached) return cached;
   const scope = declaration.getFirstAncestor((a) => Node.isFunctionLikeDeclaration(a)) ?? declaration.getSourceFile();
   const text = name.getText();
-  const references = scope
-    .getDescendantsOfKind(SyntaxKind.Identifier)
-    .filter((identifier) => identifier.getText() === text && identifier.getSymbol()?.compilerSymbol === symbol.compilerSymbol);
+  const identifiers = Node.isSourceFile(scope) ? facts.nodes.ofKind(SyntaxKind.Identifier) : scope.getDescendantsOfKind(SyntaxKind.Identifier);
+  const references = identifiers.filter((identifier) => identifier.getText() === text && identifier.getSymbol()?.compilerSymbol === symbol.compilerSymbol);
   cache.set(declaration, references);
   return references;
 }
@@ -916,7 +914,7 @@ function defaultsWrites(scanner: HttpScanner, library: HttpClientLibrary): Defau
   return scanner.facts.memo(`http:defaults:${library.id}`, () => {
     const writes: DefaultsWrite[] = [];
     if (!scanner.facts.sourceFile.getFullText().includes(path[0]!)) return writes;
-    for (const binary of scanner.facts.sourceFile.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+    for (const binary of scanner.facts.nodes.ofKind(SyntaxKind.BinaryExpression)) {
       if (!isAssignment(binary) || disablesTimeout(binary.getRight())) continue;
       const target = stripMemberPath(binary.getLeft(), path);
       if (target) writes.push({ target, assignment: binary });
@@ -924,7 +922,7 @@ function defaultsWrites(scanner: HttpScanner, library: HttpClientLibrary): Defau
     // Object.assign(axios.defaults, { timeout: 5000 })
     const container = path.slice(0, -1);
     const key = path.slice(-1);
-    for (const call of scanner.facts.sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    for (const call of scanner.facts.nodes.ofKind(SyntaxKind.CallExpression)) {
       const [first, ...sources] = call.getArguments();
       if (!first || call.getExpression().getText() !== 'Object.assign') continue;
       const target = stripMemberPath(first, container);
@@ -1002,7 +1000,7 @@ function interceptorTimeout(scanner: HttpScanner, library: HttpClientLibrary, ta
   const path = library.timeout.interceptorPath;
   if (!path || path.length === 0) return MISSING;
   const registrations = scanner.facts.memo(`http:interceptors:${library.id}`, () =>
-    (scanner.facts.sourceFile.getFullText().includes(path[0]!) ? scanner.facts.sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression) : [])
+    (scanner.facts.sourceFile.getFullText().includes(path[0]!) ? scanner.facts.nodes.ofKind(SyntaxKind.CallExpression) : [])
       .map((call) => ({ call, target: stripMemberPath(call.getExpression(), path) }))
       .filter((r): r is { call: CallExpression; target: Node } => r.target !== undefined),
   );

@@ -36,14 +36,13 @@ function collectImports(facts: FileFacts): ModuleImport[] {
     const names = declaration.getNamedExports().map((exported) => exported.getName());
     imports.push({ module: normaliseModuleName(specifier), names, node: declaration, kind: 're-export' });
   }
-  sourceFile.forEachDescendant((node) => {
-    if (!Node.isCallExpression(node)) return;
+  for (const node of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
     const specifier = requiredModule(node);
-    if (specifier === undefined) return;
+    if (specifier === undefined) continue;
     const isDynamic = node.getExpression().getKind() === SyntaxKind.ImportKeyword;
     imports.push({ module: normaliseModuleName(specifier), names: destructuredNames(node), node, kind: isDynamic ? 'dynamic-import' : 'require' });
-  });
-  for (const declaration of sourceFile.getDescendantsOfKind(SyntaxKind.ImportEqualsDeclaration)) {
+  }
+  for (const declaration of facts.nodes.ofKind(SyntaxKind.ImportEqualsDeclaration)) {
     const reference = declaration.getModuleReference();
     if (!Node.isExternalModuleReference(reference)) continue;
     const expression = reference.getExpression();

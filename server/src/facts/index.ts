@@ -1,5 +1,6 @@
 import type { Node, SourceFile, TypeChecker } from 'ts-morph';
 import { resolveOrigin, type Origin } from './origin';
+import { nodeIndexOf, type NodeIndex } from '../parse/node-index';
 
 /**
  * What the engine knows about one file, computed lazily and at most once per
@@ -11,6 +12,11 @@ export class FileFacts {
   private readonly origins = new Map<Node, Origin>();
 
   constructor(readonly sourceFile: SourceFile) {}
+
+  /** The file's nodes by kind, from the one walk over the file that the engine and every facts module share. */
+  get nodes(): NodeIndex {
+    return nodeIndexOf(this.sourceFile);
+  }
 
   memo<T>(key: string, compute: () => T): T {
     if (this.memos.has(key)) return this.memos.get(key) as T;

@@ -13,7 +13,7 @@ const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug']);
  */
 export function jsonLogWrites(facts: FileFacts): CallExpression[] {
   return facts.memo('jsonLogging.writes', () =>
-    facts.sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression).filter((call) => isOutputCall(call, facts) && writesJsonRecord(call, facts)),
+    facts.nodes.ofKind(SyntaxKind.CallExpression).filter((call) => isOutputCall(call, facts) && writesJsonRecord(call, facts)),
   );
 }
 

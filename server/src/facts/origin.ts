@@ -1,5 +1,6 @@
 import { Node, SyntaxKind, type Expression, type Identifier, type SourceFile, type Symbol as TsMorphSymbol } from 'ts-morph';
 import { unwrapExpression } from './syntax';
+import { nodeIndexOf } from '../parse/node-index';
 
 /**
  * Where a value comes from, as far as the file shows:
@@ -199,15 +200,15 @@ function assignmentTargets(sourceFile: SourceFile): AssignmentTargets {
       for (const identifier of node.getDescendantsOfKind(SyntaxKind.Identifier)) targets.destructured.add(identifier.getText());
     }
   };
-  sourceFile.forEachDescendant((node) => {
-    if (Node.isBinaryExpression(node)) {
-      const operator = node.getOperatorToken().getKind();
-      if (operator >= SyntaxKind.FirstAssignment && operator <= SyntaxKind.LastAssignment) add(unwrapExpression(node.getLeft()));
-    } else if (Node.isPrefixUnaryExpression(node) || Node.isPostfixUnaryExpression(node)) {
-      const operator = node.getOperatorToken();
-      if (operator === SyntaxKind.PlusPlusToken || operator === SyntaxKind.MinusMinusToken) add(unwrapExpression(node.getOperand()));
-    }
-  });
+  const index = nodeIndexOf(sourceFile);
+  for (const node of index.ofKind(SyntaxKind.BinaryExpression)) {
+    const operator = node.getOperatorToken().getKind();
+    if (operator >= SyntaxKind.FirstAssignment && operator <= SyntaxKind.LastAssignment) add(unwrapExpression(node.getLeft()));
+  }
+  for (const node of [...index.ofKind(SyntaxKind.PrefixUnaryExpression), ...index.ofKind(SyntaxKind.PostfixUnaryExpression)]) {
+    const operator = node.getOperatorToken();
+    if (operator === SyntaxKind.PlusPlusToken || operator === SyntaxKind.MinusMinusToken) add(unwrapExpression(node.getOperand()));
+  }
   assignmentTargetsByFile.set(key, targets);
   return targets;
 }

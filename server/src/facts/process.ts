@@ -18,7 +18,7 @@ export interface ListenCall {
 export function listenCalls(facts: FileFacts): ListenCall[] {
   return facts.memo('process.listenCalls', () => {
     const calls: ListenCall[] = [];
-    for (const call of facts.sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
       const listen = listenCallOf(call, facts);
       if (listen) calls.push(listen);
     }
@@ -58,7 +58,7 @@ const PROCESS_LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependL
 export function signalHandlers(facts: FileFacts): SignalHandler[] {
   return facts.memo('process.signalHandlers', () => {
     const handlers: SignalHandler[] = [];
-    for (const call of facts.sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
       const callee = call.getExpression();
       if (!Node.isPropertyAccessExpression(callee) || !PROCESS_LISTENER_METHODS.has(callee.getName())) continue;
       if (!isProcess(callee.getExpression(), facts)) continue;
@@ -92,7 +92,7 @@ export function shutdownHandling(facts: FileFacts): ShutdownHandling[] {
     for (const use of libraryImports(facts, 'graceful-shutdown')) {
       found.push({ node: firstCallOfModule(facts, use.module) ?? use.import.node, kind: 'library', module: use.module });
     }
-    for (const call of facts.sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
       const callee = call.getExpression();
       if (Node.isPropertyAccessExpression(callee) && NEST_ROUTES.shutdownHookMethods.includes(callee.getName())) {
         found.push({ node: call, kind: 'nest-shutdown-hooks' });
@@ -104,7 +104,7 @@ export function shutdownHandling(facts: FileFacts): ShutdownHandling[] {
 
 /** The first call of anything the module exports (`createTerminus(server, ...)`), as better evidence than the import. */
 function firstCallOfModule(facts: FileFacts, module: string): CallExpression | undefined {
-  return facts.sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression).find((call) => {
+  return facts.nodes.ofKind(SyntaxKind.CallExpression).find((call) => {
     const origin = facts.origin(call.getExpression());
     return origin.kind === 'module' && origin.module === module;
   });
@@ -119,7 +119,7 @@ export function libraryHealthPaths(facts: FileFacts): { node: Node; path: string
     const found: { node: Node; path: string; module: string }[] = [];
     for (const { module, option } of HEALTH_CHECK_OPTIONS) {
       if (!libraryImports(facts, 'graceful-shutdown').some((use) => use.module === module)) continue;
-      for (const call of facts.sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
         const origin = facts.origin(call.getExpression());
         if (origin.kind !== 'module' || origin.module !== module) continue;
         for (const arg of call.getArguments()) {

@@ -187,7 +187,7 @@ const CONVENTIONAL_ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'dele
 
 function callRegistrations(facts: FileFacts): RouteRegistration[] {
   const registrations: RouteRegistration[] = [];
-  for (const call of facts.sourceFile.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+  for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
     const callee = call.getExpression();
     if (!Node.isPropertyAccessExpression(callee)) continue;
     const method = callee.getName();
@@ -347,7 +347,7 @@ function hasOptionProperty(object: Node, option: string, name: string): boolean 
 
 function nestRegistrations(facts: FileFacts): RouteRegistration[] {
   const registrations: RouteRegistration[] = [];
-  for (const cls of facts.sourceFile.getDescendantsOfKind(SyntaxKind.ClassDeclaration)) {
+  for (const cls of facts.nodes.ofKind(SyntaxKind.ClassDeclaration)) {
     const controller = nestDecorator(cls, facts, NEST_ROUTES.controllerDecorator);
     if (!controller) continue;
     const prefixes = decoratorPaths(controller);

@@ -28,8 +28,8 @@ function looksLikeBrowserCode(facts: FileFacts): boolean {
   const imports = moduleImports(facts);
   if (imports.some((imported) => NODE_BUILTINS.has(imported.module))) return false;
   if (imports.some((imported) => BROWSER_UI_MODULES.some((entry) => libraryMatches(entry, imported.module)))) return true;
-  return facts.sourceFile
-    .getDescendantsOfKind(SyntaxKind.Identifier)
+  return facts.nodes
+    .ofKind(SyntaxKind.Identifier)
     .some((identifier) => BROWSER_GLOBALS.has(identifier.getText()) && isGlobalReference(identifier, facts));
 }
 

@@ -70,11 +70,11 @@ export const floatingPromise = createRule({
       },
     ],
   },
-  check(context) {
-    context.sourceFile.forEachDescendant((node) => {
-      if (Node.isExpressionStatement(node)) checkStatement(node, context);
-      else if (Node.isCallExpression(node)) checkCallback(node, context);
-    });
+  create(context) {
+    return {
+      [SyntaxKind.ExpressionStatement]: (statement) => checkStatement(statement, context),
+      [SyntaxKind.CallExpression]: (call) => checkCallback(call, context),
+    };
   },
 });
 

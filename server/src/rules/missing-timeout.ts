@@ -9,7 +9,8 @@ import {
   type TimeoutJudgement,
 } from '../facts/http';
 import type { TimeoutFixSpec } from '../facts/tables/http-clients';
-import { createRule } from './rule';
+import { createRule, type RuleContext } from './rule';
+import type { FileFacts } from '../facts';
 
 const CONSEQUENCE = 'a slow upstream holds this request open forever.';
 /** Calls through a flagged client listed as related locations, so the finding stays readable. */
@@ -85,27 +86,31 @@ export const missingTimeout = createRule({
       },
     ],
   },
-  check({ facts, report }) {
-    const calls = outboundHttpCalls(facts);
-    for (const call of calls) {
-      if (call.instance?.reportAt === 'creation') continue;
-      if (call.timeout.state !== 'missing') continue;
-      const fix = fixForCall(call);
-      report({ node: call.call, message: callMessage(call), fixes: fix ? [fix] : [] });
-    }
-    for (const instance of httpClientInstances(facts)) {
-      if (instance.reportAt !== 'creation' || instance.timeout.state !== 'missing') continue;
-      // An instance extending one that is already flagged is fixed by fixing that one.
-      if (instance.parent && instance.parent.timeout.state === 'missing') continue;
-      const fix = fixForOptions(instance.creation, instance.optionsSlot, instance.library.timeout.fix, instance.timeout);
-      const related = calls
-        .filter((call) => call.instance === instance && call.timeout.state === 'missing')
-        .slice(0, MAX_RELATED_CALLS)
-        .map((call) => ({ node: call.call, message: `${call.label} goes through this client and has no timeout of its own` }));
-      report({ node: instance.creation, message: instanceMessage(instance), fixes: fix ? [fix] : [], related });
-    }
+  create({ facts, report }) {
+    return { onFileEnd: () => reportFile(facts, report) };
   },
 });
+
+function reportFile(facts: FileFacts, report: RuleContext['report']): void {
+  const calls = outboundHttpCalls(facts);
+  for (const call of calls) {
+    if (call.instance?.reportAt === 'creation') continue;
+    if (call.timeout.state !== 'missing') continue;
+    const fix = fixForCall(call);
+    report({ node: call.call, message: callMessage(call), fixes: fix ? [fix] : [] });
+  }
+  for (const instance of httpClientInstances(facts)) {
+    if (instance.reportAt !== 'creation' || instance.timeout.state !== 'missing') continue;
+    // An instance extending one that is already flagged is fixed by fixing that one.
+    if (instance.parent && instance.parent.timeout.state === 'missing') continue;
+    const fix = fixForOptions(instance.creation, instance.optionsSlot, instance.library.timeout.fix, instance.timeout);
+    const related = calls
+      .filter((call) => call.instance === instance && call.timeout.state === 'missing')
+      .slice(0, MAX_RELATED_CALLS)
+      .map((call) => ({ node: call.call, message: `${call.label} goes through this client and has no timeout of its own` }));
+    report({ node: instance.creation, message: instanceMessage(instance), fixes: fix ? [fix] : [], related });
+  }
+}
 
 // ---------------------------------------------------------------------------
 // Messages

@@ -1,4 +1,4 @@
-import type { Node, SourceFile } from 'ts-morph';
+import type { KindToNodeMappings, Node, SourceFile, SyntaxKind } from 'ts-morph';
 import type { Category, Fix, Severity } from '../engine/finding';
 import type { FileFacts } from '../facts';
 
@@ -45,9 +45,27 @@ export interface RuleContext {
   report(finding: FindingReport): void;
 }
 
+/**
+ * What a rule listens to, as ESLint rule listeners: the engine walks each file
+ * once and calls, in document order, the listener of every node kind a rule
+ * subscribes to; `onFileEnd` runs after the walk (for rules that ask the facts
+ * layer for whole-file answers, such as every outbound HTTP call).
+ */
+export type RuleListeners = { [K in SyntaxKind]?: (node: K extends keyof KindToNodeMappings ? KindToNodeMappings[K] : Node) => void } & {
+  onFileEnd?: () => void;
+};
+
 export interface Rule {
   meta: RuleMeta;
-  check(context: RuleContext): void;
+  /** Called once per file; returns the listeners for that file. */
+  create(context: RuleContext): RuleListeners;
+}
+
+/** The node kinds a rule's listeners subscribe to. */
+export function listenedKinds(listeners: RuleListeners): SyntaxKind[] {
+  return Object.keys(listeners)
+    .filter((key) => key !== 'onFileEnd')
+    .map((key) => Number(key) as SyntaxKind);
 }
 
 export function createRule(rule: Rule): Rule {

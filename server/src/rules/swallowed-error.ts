@@ -86,12 +86,11 @@ export const swallowedError = createRule({
       },
     ],
   },
-  check(context) {
-    const { sourceFile } = context;
-    sourceFile.forEachDescendant((node) => {
-      if (Node.isCatchClause(node)) checkCatchClause(node, context);
-      else if (Node.isCallExpression(node)) checkPromiseHandler(node, context);
-    });
+  create(context) {
+    return {
+      [SyntaxKind.CatchClause]: (clause) => checkCatchClause(clause, context),
+      [SyntaxKind.CallExpression]: (call) => checkPromiseHandler(call, context),
+    };
   },
 });
 
