@@ -15,6 +15,49 @@ declare const users: { id: string; email: string }[];
 testRule(floatingPromise, {
   valid: [
     {
+      name: 'a top-level start-up call with no process-level handler: crashing on a failed start is the intended outcome',
+      code: `async function main() {
+  await start();
+}
+declare function start(): Promise<void>;
+main();
+if (process.env.RUN) main();`,
+      filename: 'main.ts',
+    },
+    {
+      name: 'listeners for shutdown signals: a failure while shutting down ends the process anyway',
+      code: `${DECLARATIONS}process.on('SIGTERM', async () => { await sendEmail('ops'); process.exit(0); });
+process.once('beforeExit', async () => { await sendEmail('bye'); });`,
+      filename: 'server.ts',
+    },
+    {
+      name: 'methods of injected services and wrappers that cannot reject (summaries follow this.x.method)',
+      code: `${DECLARATIONS}declare const log: (e: unknown) => void;
+class Mailer {
+  async safeSend(to: string) {
+    try { await sendEmail(to); } catch (err) { log(err); }
+  }
+}
+class Notifier {
+  async publish(topic: string) { this.topics.push(topic); }
+  private topics: string[] = [];
+}
+class Orders {
+  constructor(private readonly mailer: Mailer, private readonly notifier: Notifier) {}
+  place() {
+    this.mailer.safeSend('a');
+    this.notifier.publish('order');
+    Promise.allSettled([sendEmail('b')]);
+    new Promise<void>((resolve) => setTimeout(resolve, 10));
+  }
+}`,
+    },
+    {
+      name: 'a callee whose only failure is a library parser rejecting its input',
+      code: `async function parseLater(raw: string) { return JSON.parse(raw) as unknown; }
+function handle(raw: string) { parseLater(raw); }`,
+    },
+    {
       name: 'awaited, returned, void-ed, assigned and passed as an argument',
       code: `${DECLARATIONS}declare function track(p: Promise<void>): void;
 async function a() { await sendEmail('a'); }
@@ -214,10 +257,11 @@ function register(user) {
     },
     {
       name: 'methods, optional calls and custom thenables',
-      code: `class Repo { async save(x: unknown) { return x; } }
+      code: `class Repo { async save(x: unknown) { await db.write(x); } }
 interface Job { then(onOk: (v: number) => void): void }
 declare function schedule(): Job;
 declare const maybe: { flush?: () => Promise<void> };
+declare const db: { write(x: unknown): Promise<void> };
 class Service {
   constructor(private repo: Repo) {}
   store(x: unknown) {
@@ -227,9 +271,9 @@ class Service {
   }
 }`,
       findings: [
-        { line: 8, message: `Promise returned by this.repo.save() ${NOT_AWAITED}` },
-        { line: 9, message: NOT_AWAITED },
-        { line: 10, message: `Promise returned by schedule() ${NOT_AWAITED}` },
+        { line: 9, message: `Promise returned by this.repo.save() ${NOT_AWAITED}` },
+        { line: 10, message: NOT_AWAITED },
+        { line: 11, message: `Promise returned by schedule() ${NOT_AWAITED}` },
       ],
     },
     {
@@ -245,14 +289,18 @@ class Service {
     },
     {
       name: 'an async IIFE without a handler',
-      code: `(async () => {
-  await fetch('https://example.com');
-})();`,
+      code: `function boot() {
+  (async () => {
+    await fetch('https://example.com');
+  })();
+}`,
       filename: 'boot.js',
-      findings: [{ line: 1, message: NOT_AWAITED }],
-      output: `(async () => {
-  await fetch('https://example.com');
-})().catch((err) => console.error(err));`,
+      findings: [{ line: 2, message: NOT_AWAITED }],
+      output: `function boot() {
+  (async () => {
+    await fetch('https://example.com');
+  })().catch((err) => console.error(err));
+}`,
     },
     {
       name: 'arr.forEach(async ...) in an async function: the fix awaits Promise.all over map',
@@ -278,16 +326,16 @@ function notifyAll() {
     },
     {
       name: 'forEach(async ...) over an untyped array in JS, outside an async function: the fix catches inside',
-      code: `const { rows } = require('./data');
+      code: `const { rows, db } = require('./data');
 function run() {
   rows.forEach(async (row) => {
     await save(row);
   });
 }
-async function save(row) { return row; }`,
+async function save(row) { await db.insert(row); }`,
       filename: 'run.js',
       findings: [{ line: 3, column: 16, message: 'rows.forEach() does not wait' }],
-      output: `const { rows } = require('./data');
+      output: `const { rows, db } = require('./data');
 function run() {
   rows.forEach(async (row) => {
     try {
@@ -297,7 +345,7 @@ function run() {
     }
   });
 }
-async function save(row) { return row; }`,
+async function save(row) { await db.insert(row); }`,
     },
     {
       name: 'async callbacks passed to setTimeout, setInterval and the timers module',
@@ -329,18 +377,19 @@ window.setTimeout(() => sendEmail('d'), 5);`,
     {
       name: 'async listeners on event emitters: emitter.on, once, process.on',
       code: `const { EventEmitter } = require('events');
+const { db } = require('./db');
 const emitter = new EventEmitter();
 emitter.on('data', async (x) => {
   await store(x);
 });
 emitter.once('end', store);
 process.on('message', async (msg) => { await store(msg); });
-async function store(x) { return x; }`,
+async function store(x) { await db.put(x); }`,
       filename: 'worker.js',
       findings: [
-        { line: 3, column: 20, message: 'emitter.on() ignores the promise returned by this callback' },
-        { line: 6, message: 'emitter.once() ignores the promise' },
-        { line: 7, message: 'process.on() ignores the promise' },
+        { line: 4, column: 20, message: 'emitter.on() ignores the promise returned by this callback' },
+        { line: 7, message: 'emitter.once() ignores the promise' },
+        { line: 8, message: 'process.on() ignores the promise' },
       ],
     },
     {
@@ -357,40 +406,47 @@ async function store(x) { return x; }`,
     },
     {
       name: 'an await in the guard, or work before the try, can still reject',
-      code: `${DECLARATIONS}setTimeout(async () => {
-  if ((await Promise.resolve(users.length)) === 0) return;
+      code: `${DECLARATIONS}declare function countUsers(): Promise<number>;
+function pickRecipient(): string { if (users.length === 0) throw new Error('no users'); return users[0]!.email; }
+setTimeout(async () => {
+  if ((await countUsers()) === 0) return;
   try { await sendEmail('a'); } catch (err) { console.error(err); }
 }, 10);
 setTimeout(async () => {
-  const to = users[0]!.email.trim();
+  const to = pickRecipient();
   try { await sendEmail(to); } catch (err) { console.error(err); }
 }, 10);`,
       findings: [
-        { line: 4, message: 'setTimeout() ignores the promise' },
-        { line: 8, message: 'setTimeout() ignores the promise' },
+        { line: 6, message: 'setTimeout() ignores the promise' },
+        { line: 10, message: 'setTimeout() ignores the promise' },
       ],
     },
     {
-      name: 'a top-level call to an async main() that can reject',
-      code: `async function main() {
+      name: 'a top-level start-up call where an unhandledRejection handler only logs: the process would run on half-started',
+      code: `process.on('unhandledRejection', (reason) => console.error(reason));
+async function main() {
   await start();
   console.log('started');
 }
-async function start() { return 1; }
+declare function start(): Promise<number>;
 main();`,
-      filename: 'index.mjs',
-      findings: [{ line: 6, message: `Promise returned by main() ${NOT_AWAITED}` }],
-      output: `async function main() {
+      filename: 'index.mts',
+      findings: [{ line: 7, message: 'Start-up call main() is not awaited: if it fails, the unhandledRejection handler (index.mts:1) only logs it and the process keeps running without having started.' }],
+      output: `process.on('unhandledRejection', (reason) => console.error(reason));
+async function main() {
   await start();
   console.log('started');
 }
-async function start() { return 1; }
-main().catch((err) => console.error(err));`,
+declare function start(): Promise<number>;
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});`,
     },
     {
       name: 'in browser code (a React component) the message says the failure is lost, not that a process crashes',
       code: `import { useEffect } from 'react';
-async function loadScript(): Promise<void> {}
+declare function loadScript(): Promise<void>;
 export function Checkout() {
   useEffect(() => {
     loadScript();
@@ -429,7 +485,7 @@ declare function connect(): Promise<void>;`;
 
   function findingsFor(db: string, folder: string): string[] {
     project.upsert(`/${folder}/db.ts`, db);
-    const server = project.upsert(`/${folder}/server.ts`, `import connectDB from './db';\nconnectDB();\n`);
+    const server = project.upsert(`/${folder}/server.ts`, `import connectDB from './db';\nexport function start() {\n  connectDB();\n}\n`);
     return analyzeSourceFile(server, { rules: [floatingPromise] }).findings.map((f) => `${f.range.start.line + 1}:${f.ruleId}`);
   }
 
@@ -438,6 +494,6 @@ declare function connect(): Promise<void>;`;
   });
 
   it('an imported async function that can reject is flagged', () => {
-    assert.deepEqual(findingsFor(DB_THAT_REJECTS, 'rejects'), ['2:floating-promise']);
+    assert.deepEqual(findingsFor(DB_THAT_REJECTS, 'rejects'), ['3:floating-promise']);
   });
 });

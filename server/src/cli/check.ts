@@ -8,7 +8,9 @@ import type { Rule } from '../rules/rule';
 import type { ResolvedConfig } from '../config/types';
 import { DEFAULT_CONFIG } from '../config/types';
 import { CONFIG_FILE_NAME, formatConfigProblem, loadConfigFile } from '../config/load';
-import { changedFilesSince, collectSourceFiles, GitError, PathNotFoundError, readSourceText } from '../workspace';
+import { changedFilesSince, collectSourceFiles, GitError, PackageRoots, PathNotFoundError, readSourceText } from '../workspace';
+import { processFailureHandlersIn, type ProcessFailureHandler, type ProgramFacts } from '../facts/process-handlers';
+import type { SourceFile } from 'ts-morph';
 import { parseArgs, parseCount } from './args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from './io';
 import { compareReported, countSeverities, displayPath, toReported, type CheckReport, type ReportedFinding } from './report';
@@ -146,6 +148,7 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   // Add every file before analysing any, so the type checker is built once for all of them.
   const sourceFiles = loaded.map(({ file, text }) => ({ sourceFile: project.upsert(file, text), text }));
 
+  const programs = programFactsByPackage(sourceFiles.map(({ sourceFile }) => sourceFile));
   const rules = extras.rules ?? allRules;
   const findings: ReportedFinding[] = [];
   const sources = new Map<string, string>();
@@ -161,6 +164,7 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
     const result = analyzeSourceFile(sourceFile, {
       config: runConfig.config,
       rules,
+      program: programs(sourceFile.getFilePath()),
       today: extras.today,
       onRuleFailure: (failure) => {
         const failed = ruleFailures.get(failure.ruleId) ?? { files: [], error: firstLine(failure.error) };
@@ -193,6 +197,18 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
+}
+
+/** Per package (nearest package.json): the process-level failure handlers its files register. */
+function programFactsByPackage(sourceFiles: readonly SourceFile[]): (file: string) => ProgramFacts {
+  const roots = new PackageRoots();
+  const handlers = new Map<string, ProcessFailureHandler[]>();
+  for (const sourceFile of sourceFiles) {
+    const root = roots.of(sourceFile.getFilePath());
+    const found = processFailureHandlersIn(sourceFile);
+    handlers.set(root, [...(handlers.get(root) ?? []), ...found]);
+  }
+  return (file) => ({ failureHandlers: handlers.get(roots.of(file)) ?? [] });
 }
 
 export async function checkCommand(args: readonly string[], io: CliIO): Promise<number> {

@@ -1,5 +1,6 @@
 import type { Node, SourceFile, SyntaxKind } from 'ts-morph';
 import { FileFacts } from '../facts';
+import { processFailureHandlersIn, type ProgramFacts } from '../facts/process-handlers';
 import { listenedKinds, type Rule, type FindingReport, type RuleListeners } from '../rules/rule';
 import { allRules } from '../rules';
 import type { ResolvedConfig } from '../config/types';
@@ -26,6 +27,8 @@ export interface AnalyzeOptions {
   rules?: readonly Rule[];
   /** Called once per rule failure, for the log. */
   onRuleFailure?: (failure: RuleFailure, file: string) => void;
+  /** Facts about the program the file belongs to (its package's process-level failure handlers). */
+  program?: ProgramFacts;
   /** Today's date (YYYY-MM-DD) for suppression expiry; defaults to the real date. */
   today?: string;
 }
@@ -71,7 +74,7 @@ interface ActiveRule {
 function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<void, FileAnalysis> {
   const config = options.config ?? DEFAULT_CONFIG;
   const rules = options.rules ?? allRules;
-  const facts = new FileFacts(sourceFile);
+  const facts = FileFacts.of(sourceFile);
   const file = sourceFile.getFilePath();
   const ruleFailures: RuleFailure[] = [];
   const active: ActiveRule[] = [];
@@ -102,7 +105,7 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
     };
     active.push(entry);
     try {
-      entry.listeners = rule.create({ sourceFile, facts, options: config.rules[rule.meta.id]?.options, report });
+      entry.listeners = rule.create({ sourceFile, facts, program: options.program ?? { failureHandlers: processFailureHandlersIn(sourceFile) }, options: config.rules[rule.meta.id]?.options, report });
     } catch (error) {
       fail(entry, error);
     }

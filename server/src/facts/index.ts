@@ -13,6 +13,18 @@ export class FileFacts {
 
   constructor(readonly sourceFile: SourceFile) {}
 
+  private static readonly byFile = new WeakMap<object, FileFacts>();
+
+  /** The facts of a file's current text, shared by every rule and by summaries of functions in other files. */
+  static of(sourceFile: SourceFile): FileFacts {
+    let facts = FileFacts.byFile.get(sourceFile.compilerNode);
+    if (!facts) {
+      facts = new FileFacts(sourceFile);
+      FileFacts.byFile.set(sourceFile.compilerNode, facts);
+    }
+    return facts;
+  }
+
   /** The file's nodes by kind, from the one walk over the file that the engine and every facts module share. */
   get nodes(): NodeIndex {
     return nodeIndexOf(this.sourceFile);
@@ -23,6 +35,11 @@ export class FileFacts {
     const value = compute();
     this.memos.set(key, value);
     return value;
+  }
+
+  /** The facts of another file (a callee's, a base class's). */
+  forFile(sourceFile: SourceFile): FileFacts {
+    return sourceFile === this.sourceFile ? this : FileFacts.of(sourceFile);
   }
 
   /** Where an expression's value comes from (import, require, global, call result). */

@@ -9,6 +9,9 @@ import {
   type PromiseIgnoringCallee,
 } from './tables/async-callbacks';
 import { unwrapExpression } from './syntax';
+import { functionsOf, isFunctionLike, summarize, type FunctionLike } from './function-summary';
+
+export type { FunctionLike };
 
 /**
  * True when a value of `type` may be a Promise or other thenable: the type,
@@ -65,93 +68,23 @@ export function isRejectionHandled(expression: Node): boolean {
   }
 }
 
-export type FunctionLike = Node & { getBody(): Node | undefined; isAsync?(): boolean };
-
 /**
  * The function a callee or callback names, when its source is in the project:
  * `function f() {}`, `const f = async () => {}`, a method, in this file or
  * imported from another of the project's files (not from a package's types).
  */
-export function localFunctionOf(node: Node, depth = 0): FunctionLike | undefined {
-  const target = unwrapExpression(node);
-  if (isFunctionLike(target)) return target;
-  if (!Node.isIdentifier(target) && !Node.isPropertyAccessExpression(target)) return undefined;
-  const symbol = target.getSymbol();
-  const resolved = symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol;
-  for (const declaration of resolved?.getDeclarations() ?? []) {
-    if (!isProjectSource(declaration)) continue;
-    if (isFunctionLike(declaration)) return declaration;
-    if (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) || Node.isPropertyAssignment(declaration)) {
-      const initializer = declaration.getInitializer();
-      if (initializer && isFunctionLike(unwrapExpression(initializer))) return unwrapExpression(initializer) as FunctionLike;
-    }
-    if (Node.isExportAssignment(declaration)) {
-      const exported = unwrapExpression(declaration.getExpression());
-      if (isFunctionLike(exported)) return exported;
-      if (depth < 4) return localFunctionOf(exported, depth + 1);
-    }
-  }
-  return undefined;
-}
-
-function isProjectSource(declaration: Node): boolean {
-  const sourceFile = declaration.getSourceFile();
-  return !sourceFile.isDeclarationFile() && !sourceFile.isInNodeModules();
+export function localFunctionOf(node: Node): FunctionLike | undefined {
+  return functionsOf(node)?.[0];
 }
 
 /**
- * True when the promise a function returns cannot reject: its body does all
- * its work inside `try { ... } catch { ... }` whose catch (and finally) do
- * not rethrow. Around the try there may only be statements that cannot
- * throw in practice: declarations and `return`s that call nothing, and `if`
- * guards (without `await`) whose branches follow the same rule. For an arrow
- * with an expression body: the expression's chain ends in a rejection handler.
+ * True when the promise a function returns cannot reject and a call cannot
+ * throw: its body does its fallible work inside `try`/`catch` blocks that do
+ * not rethrow, or does nothing fallible at all (facts/function-summary.ts).
  */
 export function cannotReject(fn: FunctionLike): boolean {
-  const body = fn.getBody();
-  if (!body) return false;
-  if (!Node.isBlock(body)) return isRejectionHandled(body) || !hasThenableTypeSafe(body, fn);
-  return statementsCannotReject(body.getStatements()) === 'guarded';
-}
-
-/** `guarded`: every statement is inert or a non-rethrowing try, and at least one try holds the work; `inert`: nothing can throw; `unsafe` otherwise. */
-function statementsCannotReject(statements: Node[]): 'guarded' | 'inert' | 'unsafe' {
-  let guarded = false;
-  for (const statement of statements) {
-    const verdict = statementCannotReject(statement);
-    if (verdict === 'unsafe') return 'unsafe';
-    if (verdict === 'guarded') guarded = true;
-  }
-  return guarded ? 'guarded' : 'inert';
-}
-
-function statementCannotReject(statement: Node): 'guarded' | 'inert' | 'unsafe' {
-  if (Node.isTryStatement(statement)) {
-    const catchClause = statement.getCatchClause();
-    const finallyBlock = statement.getFinallyBlock();
-    if (!catchClause || mayRethrow(catchClause.getBlock()) || (finallyBlock && mayRethrow(finallyBlock))) return 'unsafe';
-    return 'guarded';
-  }
-  if (Node.isBlock(statement)) return statementsCannotReject(statement.getStatements());
-  if (Node.isIfStatement(statement)) {
-    if (containsAwait(statement.getExpression())) return 'unsafe';
-    const branches = [statement.getThenStatement(), statement.getElseStatement()].filter((b): b is NonNullable<typeof b> => b !== undefined);
-    return statementsCannotReject(branches);
-  }
-  if (Node.isVariableStatement(statement) || Node.isReturnStatement(statement) || Node.isEmptyStatement(statement)) {
-    return containsCallOrAwait(statement) ? 'unsafe' : 'inert';
-  }
-  return 'unsafe';
-}
-
-function containsAwait(node: Node): boolean {
-  return Node.isAwaitExpression(node) || node.getFirstDescendant((d) => Node.isAwaitExpression(d)) !== undefined;
-}
-
-/** For an async arrow `async () => expr`, the expression's own promise is awaited by the arrow: only the arrow's result matters. */
-function hasThenableTypeSafe(body: Node, fn: FunctionLike): boolean {
-  if (fn.isAsync?.()) return true;
-  return hasThenableType(body);
+  const summary = summarize(fn);
+  return summary.rejects.size === 0 && summary.throws.size === 0;
 }
 
 /** True when a function (or a callable expression) returns a Promise or thenable: `async` functions, or by the type checker. */
@@ -231,35 +164,8 @@ function calleeLabel(callee: Node): string {
   return 'this call';
 }
 
-function isFunctionLike(node: Node): node is FunctionLike {
-  return (
-    Node.isArrowFunction(node) ||
-    Node.isFunctionExpression(node) ||
-    Node.isFunctionDeclaration(node) ||
-    Node.isMethodDeclaration(node)
-  );
-}
 
-/** A `throw` (outside nested functions) or `return Promise.reject(...)`. */
-function mayRethrow(block: Node): boolean {
-  let found = false;
-  const visit = (node: Node): void => {
-    if (found || isFunctionLike(node) || Node.isClassDeclaration(node)) return;
-    if (Node.isThrowStatement(node)) found = true;
-    else if (Node.isCallExpression(node) && /^Promise\s*\.\s*reject$/.test(node.getExpression().getText())) found = true;
-    else node.forEachChild(visit);
-  };
-  block.forEachChild(visit);
-  return found;
-}
 
-function containsCallOrAwait(node: Node): boolean {
-  return (
-    node.getFirstDescendant(
-      (d) => Node.isCallExpression(d) || Node.isNewExpression(d) || Node.isAwaitExpression(d) || Node.isTaggedTemplateExpression(d),
-    ) !== undefined
-  );
-}
 
 function isNullish(node: Node): boolean {
   const inner = unwrapExpression(node);

@@ -10,6 +10,21 @@ export interface ParseProblem {
   character: number;
 }
 
+const generations = new WeakMap<Project, number>();
+
+/**
+ * A number that changes whenever a file of the project is added, changed or
+ * removed: facts that follow calls across files (function summaries) are only
+ * reused while it stays the same.
+ */
+export function projectGeneration(project: Project): number {
+  return generations.get(project) ?? 0;
+}
+
+function bumpGeneration(project: Project): void {
+  generations.set(project, projectGeneration(project) + 1);
+}
+
 /**
  * The ts-morph project that holds the files under analysis. One per CLI run or
  * language-server session: files are added or replaced, never re-created, so
@@ -46,9 +61,13 @@ export class AnalysisProject {
   upsert(filePath: string, text: string): SourceFile {
     const existing = this.project.getSourceFile(filePath);
     if (existing) {
-      if (existing.getFullText() !== text) existing.replaceWithText(text);
+      if (existing.getFullText() !== text) {
+        existing.replaceWithText(text);
+        bumpGeneration(this.project);
+      }
       return existing;
     }
+    bumpGeneration(this.project);
     return this.project.createSourceFile(filePath, text, { overwrite: true });
   }
 
@@ -58,7 +77,10 @@ export class AnalysisProject {
 
   remove(filePath: string): void {
     const file = this.project.getSourceFile(filePath);
-    if (file) this.project.removeSourceFile(file);
+    if (file) {
+      this.project.removeSourceFile(file);
+      bumpGeneration(this.project);
+    }
   }
 }
 

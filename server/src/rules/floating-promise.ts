@@ -1,23 +1,35 @@
 import { Node, SyntaxKind, type CallExpression, type ExpressionStatement } from 'ts-morph';
 import type { Fix } from '../engine/finding';
-import {
-  cannotReject,
-  hasCatchMethod,
-  hasThenableType,
-  ignoredCallbackOf,
-  isRejectionHandled,
-  localFunctionOf,
-  returnsThenable,
-  type IgnoredCallback,
-} from '../facts/promises';
+import { hasCatchMethod, hasThenableType, ignoredCallbackOf, isRejectionHandled, returnsThenable, type IgnoredCallback } from '../facts/promises';
+import { functionsOf, rejectionsOf, summarize, type Failures } from '../facts/function-summary';
 import { createRule, type RuleContext } from './rule';
 import { unwrapExpression } from '../facts/syntax';
-import { fileRuntime, type Runtime } from '../facts/runtime';
+import { fileRuntime } from '../facts/runtime';
+import { rejectionHandler } from '../facts/process-handlers';
+import { possibleStrings } from '../facts/literals';
+import * as path from 'node:path';
 
-const CONSEQUENCE: Record<Runtime, string> = {
-  node: 'a rejection becomes an unhandledRejection and crashes the process (Node ≥15).',
-  browser: 'a rejection goes unhandled: the user sees nothing and the failure only reaches the console.',
-};
+const BROWSER_CONSEQUENCE = 'a rejection goes unhandled: the user sees nothing and the failure only reaches the console.';
+const CRASH_CONSEQUENCE = 'a rejection becomes an unhandledRejection and crashes the process (Node ≥15).';
+
+/** What happens to a rejection nobody handles, in this program: a crash, or a log line from its process-level handler. */
+function rejectionConsequence(context: RuleContext): string {
+  if (fileRuntime(context.facts) === 'browser') return BROWSER_CONSEQUENCE;
+  const handler = rejectionHandler(context.program);
+  if (!handler) return CRASH_CONSEQUENCE;
+  const where = `${path.basename(handler.file)}:${handler.line}`;
+  if (handler.event === 'unhandledRejection') {
+    return handler.exits
+      ? `a rejection reaches the process's unhandledRejection handler (${where}), which logs it without this caller's context and ends the process.`
+      : `a rejection only reaches the process's unhandledRejection handler (${where}): it is logged without this caller's context and the caller carries on as if the work had succeeded.`;
+  }
+  return handler.exits
+    ? `a rejection is raised as an uncaught exception (Node ≥15); the uncaughtException handler (${where}) logs it without this caller's context and ends the process.`
+    : `a rejection is raised as an uncaught exception (Node ≥15); the uncaughtException handler (${where}) logs it without this caller's context and the process carries on.`;
+}
+
+/** Events whose listeners run while the process is going down anyway: a failure there ends it, as intended. */
+const SHUTDOWN_EVENT = /^(SIG[A-Z]+|exit|beforeExit)$/;
 
 export const floatingPromise = createRule({
   meta: {
@@ -30,8 +42,9 @@ export const floatingPromise = createRule({
       'A promise that nobody awaits, returns or gives a rejection handler is a failure with nowhere to go.',
       'Since Node 15 an unhandled rejection terminates the process: one flaky call to the mail provider inside',
       '`sendWelcomeEmail(user);` takes down the whole server, and every request in flight on it, at 3 a.m.',
-      'Where the process survives (older Node, `--unhandled-rejections=warn`, the browser), the error is printed once to stderr',
-      'with no request context and the caller carries on as if the work had succeeded.',
+      'Where the program registers `process.on("unhandledRejection")` (or `uncaughtException`), the handler logs the error without the',
+      'caller\'s context (which request, which user) and, unless it exits, the caller carries on as if the work had succeeded. The message',
+      'says which of these happens in your program: it looks for those handlers in every file of the package.',
       '',
       'The same happens when a callback returns a promise to code that ignores return values:',
       '`items.forEach(async (item) => ...)`, `setTimeout(async () => ...)`, `setInterval(...)` and event-emitter listeners',
@@ -49,7 +62,11 @@ export const floatingPromise = createRule({
       'Promises that are awaited, returned, assigned to a variable, passed as an argument, or `void`-ed (an explicit decision, though `void` alone does not handle the rejection).',
       'Chains ending in `.catch(handler)`, `.then(onFulfilled, onRejected)`, or `.finally(...)` after one of these (`Promise.all([...]).catch(...)`).',
       'Calls whose type is not a Promise or thenable, including untyped (`any`) values: the rule uses the type checker, not names.',
-      'Calls to an async function, and async callbacks, whose whole body is `try { ... } catch { ... }` with a catch that does not rethrow: they cannot reject.',
+      'Calls of the project\'s own functions and methods (in any file, `this.service.method()` included) that cannot reject: every `await` and `throw` sits in a `try` whose catch does not rethrow, they await only promises that never reject (`Promise.allSettled`, a wrapper that catches), or they do nothing fallible at all. Facts/function-summary answers this once per function.',
+      'Promises whose only possible rejection is a library parser refusing its input (`JSON.parse`, `BigInt`, `new URL`) deep in synchronous helpers; an async function\'s own `throw` (an async assertion) is still flagged.',
+      'Start-up calls at the top level of a module (`bootstrap();` in main.ts, `run();` at the end of a script): crashing with the error when start-up fails is the intended outcome. They are flagged only when a process-level handler that does not exit would swallow the failure and leave the process running half-started.',
+      'Async listeners of shutdown events (`process.on("SIGTERM", async () => ...)`, `SIGINT`, `beforeExit`): a failure while shutting down ends the process anyway.',
+      'Promises of library calls known never to reject (`Promise.allSettled`, `Promise.resolve`, await-to-js `to()`, framer-motion `animate()`, graphql-subscriptions `PubSub#publish`): the list is data in facts/tables/failures.ts.',
       'Async callbacks passed to `.map` and other callees that use the returned promises, and route handlers (`app.get("/", async (req, res) => ...)`): whether the framework handles their rejection is a framework question.',
       '`.on(...)` of objects from libraries that await their listeners (Telegraf, grammY), and callees whose parameter type declares a promise-returning callback.',
     ],
@@ -83,9 +100,13 @@ function checkStatement(statement: ExpressionStatement, context: RuleContext): v
   const floating = floatingPart(expression);
   if (!floating) return;
   const label = promiseLabel(floating);
+  if (isTopLevel(statement) && fileRuntime(context.facts) === 'node') {
+    reportStartUpCall(floating, label, context);
+    return;
+  }
   const callee = Node.isCallExpression(floating) ? unwrapExpression(floating.getExpression()) : undefined;
   const isChain = callee !== undefined && Node.isPropertyAccessExpression(callee) && ['then', 'finally'].includes(callee.getName());
-  const consequence = CONSEQUENCE[fileRuntime(context.facts)];
+  const consequence = rejectionConsequence(context);
   context.report({
     node: floating,
     message: isChain
@@ -93,6 +114,41 @@ function checkStatement(statement: ExpressionStatement, context: RuleContext): v
       : `Promise returned by ${label} is not awaited: ${consequence}`,
     fixes: floating === expression ? statementFixes(floating) : undefined,
   });
+}
+
+/**
+ * A call at the top level of a module (`bootstrap();` in main.ts, `run();` at
+ * the end of a script) is start-up code: when it fails, crashing with the
+ * error is the intended outcome, and it is not reported. Where the program
+ * has an unhandledRejection (or uncaughtException) handler that does not end
+ * the process, the failure is only logged and the process runs on half-started.
+ */
+function reportStartUpCall(floating: Node, label: string, context: RuleContext): void {
+  const handler = rejectionHandler(context.program);
+  if (!handler || handler.exits) return;
+  const where = `${path.basename(handler.file)}:${handler.line}`;
+  const canChain = Node.isCallExpression(floating) && hasCatchMethod(floating);
+  context.report({
+    node: floating,
+    message: `Start-up call ${label} is not awaited: if it fails, the ${handler.event} handler (${where}) only logs it and the process keeps running without having started.`,
+    fixes: canChain
+      ? [
+          {
+            title: 'Exit when start-up fails (.catch)',
+            edits: [{ start: floating.getEnd(), end: floating.getEnd(), newText: '.catch((err) => {\n  console.error(err);\n  process.exit(1);\n})' }],
+          },
+        ]
+      : undefined,
+  });
+}
+
+/** Directly in the module body, or inside top-level `if` blocks (`if (require.main === module) main();`). */
+function isTopLevel(statement: Node): boolean {
+  for (let current = statement.getParent(); current; current = current.getParent()) {
+    if (Node.isSourceFile(current)) return true;
+    if (!Node.isBlock(current) && !Node.isIfStatement(current)) return false;
+  }
+  return false;
 }
 
 /** The part of an expression statement that leaves a promise unhandled, if any. */
@@ -109,9 +165,18 @@ function floatingPart(expression: Node): Node | undefined {
   if (Node.isConditionalExpression(node)) return floatingPart(node.getWhenTrue()) ?? floatingPart(node.getWhenFalse());
   if (!Node.isCallExpression(node) && !Node.isNewExpression(node)) return undefined;
   if (isRejectionHandled(node) || !hasThenableType(node)) return undefined;
-  const fn = localFunctionOf(node.getExpression());
-  if (fn && Node.isCallExpression(node) && cannotReject(fn)) return undefined;
+  if (!canRejectUnexpectedly(rejectionsOf(node, { promiseOnly: true }))) return undefined;
   return node;
+}
+
+/**
+ * Whether a promise can reject with something its caller should handle. A
+ * function whose only failure is a library parser rejecting its input
+ * (`JSON.parse`, `BigInt(lsn)`) deep in synchronous helpers is not worth a
+ * finding; its own `throw` (an async assertion) is.
+ */
+function canRejectUnexpectedly(rejections: Failures): boolean {
+  return [...rejections].some((kind) => kind !== 'invalid-input');
 }
 
 function promiseLabel(node: Node): string {
@@ -145,14 +210,21 @@ function checkCallback(call: CallExpression, context: RuleContext): void {
   if (!ignored) return;
   const callback = unwrapExpression(ignored.callback);
   if (!returnsThenable(callback)) return;
-  const fn = localFunctionOf(callback);
-  if (fn && cannotReject(fn)) return;
+  const functions = functionsOf(callback);
+  if (functions && functions.every((fn) => !canRejectUnexpectedly(summarize(fn).rejects))) return;
+  if (ignored.entry.isEventListener && isShutdownEvent(call)) return;
   const isForEach = ignored.entry.label === 'forEach';
-  const consequence = CONSEQUENCE[fileRuntime(context.facts)];
+  const consequence = rejectionConsequence(context);
   const message = isForEach
     ? `${ignored.label} does not wait for the promise returned by this callback: ${consequence.replace(/\.$/, '')}, and the work may finish after the caller has moved on.`
     : `${ignored.label} ignores the promise returned by this callback: ${consequence}`;
   context.report({ node: ignored.callback, message, fixes: callbackFixes(call, ignored) });
+}
+
+/** `process.on('SIGTERM', async () => ...)`: the listener runs while the process is shutting down. */
+function isShutdownEvent(call: CallExpression): boolean {
+  const events = possibleStrings(call.getArguments()[0]);
+  return events !== undefined && events.length > 0 && events.every((event) => SHUTDOWN_EVENT.test(event));
 }
 
 function callbackFixes(call: CallExpression, ignored: IgnoredCallback): Fix[] | undefined {

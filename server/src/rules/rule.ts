@@ -1,6 +1,7 @@
 import type { KindToNodeMappings, Node, SourceFile, SyntaxKind } from 'ts-morph';
 import type { Category, Fix, Severity } from '../engine/finding';
 import type { FileFacts } from '../facts';
+import type { ProgramFacts } from '../facts/process-handlers';
 
 export interface RuleExample {
   /** Code that the rule flags. */
@@ -40,6 +41,8 @@ export interface FindingReport {
 export interface RuleContext {
   sourceFile: SourceFile;
   facts: FileFacts;
+  /** What the program the file belongs to does with failures nobody handled (process-level handlers). */
+  program: ProgramFacts;
   /** Rule options from config (`["error", { ... }]`), or undefined. */
   options: Record<string, unknown> | undefined;
   report(finding: FindingReport): void;

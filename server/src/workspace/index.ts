@@ -2,3 +2,4 @@ export * from './exclusions';
 export * from './ignore-files';
 export * from './files';
 export * from './git';
+export * from './package-root';

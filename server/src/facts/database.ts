@@ -1,0 +1,56 @@
+import { Node, type CallExpression } from 'ts-morph';
+import type { FileFacts } from './index';
+import { declaredInstanceOrigin } from './declared-types';
+import { unwrapExpression } from './syntax';
+import { DATABASE_CLIENTS, THROWING_LOOKUP_METHODS, type DatabaseClientLibrary } from './tables/databases';
+
+/** A call to a model method of a database client: `prisma.user.update({ where: { id } })`. */
+export interface DatabaseCall {
+  library: DatabaseClientLibrary;
+  model: string;
+  method: string;
+  /** How the client was recognised: its declared type or `new` (`type`), or only its conventional name (`name`). */
+  via: 'type' | 'name';
+}
+
+export function databaseCallOf(call: CallExpression, facts: FileFacts): DatabaseCall | undefined {
+  const callee = unwrapExpression(call.getExpression());
+  if (!Node.isPropertyAccessExpression(callee)) return undefined;
+  const method = callee.getName();
+  const modelAccess = unwrapExpression(callee.getExpression());
+  if (!Node.isPropertyAccessExpression(modelAccess)) return undefined;
+  const client = modelAccess.getExpression();
+  for (const library of DATABASE_CLIENTS) {
+    if (!library.modelMethods.includes(method)) continue;
+    const instance = declaredInstanceOrigin(client, facts);
+    if (instance && instance.module === library.module && library.clientClasses.includes(instance.className)) {
+      return { library, model: modelAccess.getName(), method, via: 'type' };
+    }
+    const name = lastName(client);
+    if (!instance && name !== undefined && library.receiverNames.test(name)) return { library, model: modelAccess.getName(), method, via: 'name' };
+  }
+  return undefined;
+}
+
+/**
+ * How a database call fails by design, if it does: `lookup` when it throws
+ * because no row matches (`findUniqueOrThrow`, TypeORM `findOneOrFail`),
+ * `keyed-write` for a single-row write that throws when its key matches
+ * nothing or collides with a unique one (Prisma `update`/`delete`/`create`).
+ */
+export function designedFailureOfDatabaseCall(call: CallExpression, facts: FileFacts): 'lookup' | 'keyed-write' | undefined {
+  const callee = unwrapExpression(call.getExpression());
+  if (Node.isPropertyAccessExpression(callee) && THROWING_LOOKUP_METHODS.includes(callee.getName())) return 'lookup';
+  const database = databaseCallOf(call, facts);
+  if (!database) return undefined;
+  if (database.library.throwingLookups.includes(database.method)) return 'lookup';
+  if (database.library.keyedWrites.includes(database.method)) return 'keyed-write';
+  return undefined;
+}
+
+function lastName(node: Node): string | undefined {
+  const inner = unwrapExpression(node);
+  if (Node.isIdentifier(inner)) return inner.getText();
+  if (Node.isPropertyAccessExpression(inner)) return inner.getName();
+  return undefined;
+}

@@ -1,0 +1,619 @@
+import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile, type ts } from 'ts-morph';
+import { FileFacts } from './index';
+import { samePath, type Origin } from './origin';
+import { unwrapExpression } from './syntax';
+import { isThenableType } from './promises';
+import { isLogOrReportCall } from './logging';
+import { probeKind } from './error-probes';
+import { designedFailureOfDatabaseCall } from './database';
+import { declaredInstanceOrigin } from './declared-types';
+import {
+  BY_DESIGN_ERROR_NAME,
+  NEVER_REJECTING_CALLS,
+  NEVER_REJECTING_GLOBALS,
+  NEVER_REJECTING_METHODS,
+  SYNC_IO_MODULES,
+  isByDesignStatus,
+} from './tables/failures';
+import { projectGeneration } from '../parse/project';
+
+/**
+ * What can escape from a piece of code when it fails:
+ * - `failure`: an unexpected failure (I/O, a bug, an unknown callee) that someone should hear about;
+ * - `by-design`: a failure that is the answer to a question: "not found", "not allowed",
+ *   "invalid" (`throw new NotFoundException()`, `JSON.parse`, `findUniqueOrThrow`);
+ * - `reported`: a failure the code it passes through has already logged or reported
+ *   (a callee whose catch logs, then rethrows);
+ * - `invalid-input`: a library parser or validator rejecting its input (`JSON.parse`,
+ *   `new URL`, `BigInt`, `jwt.verify`): designed too, but raised by a library call
+ *   rather than by the project's own `throw`.
+ */
+export type FailureKind = 'failure' | 'by-design' | 'reported' | 'invalid-input';
+
+export type Failures = ReadonlySet<FailureKind>;
+
+const NONE: Failures = new Set();
+const UNKNOWN: Failures = new Set<FailureKind>(['failure']);
+
+/**
+ * The three questions every rule asks about a function, answered once per
+ * function (and per version of the project) from its body, following the
+ * project's own callees across files (methods through the type checker).
+ */
+export interface FunctionSummary {
+  /** What its returned promise can reject with (async functions, and functions that return a promise). */
+  rejects: Failures;
+  /** What a call can throw synchronously (never anything for an async function). */
+  throws: Failures;
+  /** It does its work inside a `try` whose catch does not rethrow, and nothing fallible escapes. */
+  catchesEverything: boolean;
+  /** It logs or reports somewhere in its own body (a logging helper, a failure counter). */
+  reports: boolean;
+}
+
+export type FunctionLike = Node & { getBody(): Node | undefined; isAsync?(): boolean };
+
+const CONSERVATIVE: FunctionSummary = { rejects: UNKNOWN, throws: UNKNOWN, catchesEverything: false, reports: false };
+/** A recursive call adds nothing to what its function already does (the least fixed point). */
+const RECURSIVE: FunctionSummary = { rejects: NONE, throws: NONE, catchesEverything: false, reports: false };
+const MAX_DEPTH = 6;
+
+/** True when nothing unexpected can escape: no failure, or only designed or already-reported ones. */
+export function onlyExpected(failures: Failures): boolean {
+  return !failures.has('failure');
+}
+
+/** True when what can escape is only "not found / not allowed / invalid" by design (and something can). */
+export function isProbeOnly(failures: Failures): boolean {
+  return (failures.has('by-design') || failures.has('invalid-input')) && !failures.has('failure');
+}
+
+export function union(...sets: Failures[]): Failures {
+  const out = new Set<FailureKind>();
+  for (const set of sets) for (const kind of set) out.add(kind);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Summaries, memoised per function node and project version
+
+interface Memo {
+  generation: number;
+  summary: FunctionSummary;
+}
+
+const memo = new WeakMap<ts.Node, Memo>();
+const inProgress = new Set<ts.Node>();
+let depth = 0;
+
+export function summarize(fn: FunctionLike): FunctionSummary {
+  const key = fn.compilerNode;
+  const generation = projectGeneration(fn.getProject());
+  const cached = memo.get(key);
+  if (cached && cached.generation === generation) return cached.summary;
+  if (inProgress.has(key)) return RECURSIVE;
+  if (depth >= MAX_DEPTH) return CONSERVATIVE;
+  inProgress.add(key);
+  depth += 1;
+  try {
+    const summary = computeSummary(fn);
+    memo.set(key, { generation, summary });
+    return summary;
+  } finally {
+    depth -= 1;
+    inProgress.delete(key);
+  }
+}
+
+function computeSummary(fn: FunctionLike): FunctionSummary {
+  const body = fn.getBody();
+  if (!body) return CONSERVATIVE;
+  if (isGenerator(fn)) return CONSERVATIVE;
+  const isAsync = fn.isAsync?.() ?? false;
+  const scan = new FailureScan(facts(fn.getSourceFile()), isAsync);
+  if (Node.isBlock(body)) {
+    scan.visitStatements(body.getStatements(), GUARD_NONE);
+  } else {
+    scan.visitReturned(body, GUARD_NONE);
+  }
+  const escaping = union(scan.syncEscapes, scan.asyncEscapes);
+  return {
+    rejects: isAsync ? union(escaping, scan.returned) : scan.returned,
+    throws: isAsync ? NONE : scan.syncEscapes,
+    catchesEverything: scan.absorbedSomething && escaping.size === 0 && scan.returned.size === 0,
+    reports: scan.reports,
+  };
+}
+
+function isGenerator(fn: FunctionLike): boolean {
+  return (Node.isFunctionDeclaration(fn) || Node.isFunctionExpression(fn) || Node.isMethodDeclaration(fn)) && fn.isGenerator();
+}
+
+function facts(sourceFile: SourceFile): FileFacts {
+  return FileFacts.of(sourceFile);
+}
+
+// ---------------------------------------------------------------------------
+// What a block, a call, or a promise can fail with
+
+/**
+ * What can reach a `catch` from its try block: unexpected failures, designed
+ * ones (probes) and already-reported ones. Synchronous calls into libraries
+ * count as unable to fail unless they do I/O (`fs.writeFileSync`) or are
+ * probes (`JSON.parse`): a catch around in-memory work answers a question
+ * about its input.
+ */
+export function failuresReaching(tryBlock: Node, options: ScanOptions = {}): Failures {
+  const scan = new FailureScan(facts(tryBlock.getSourceFile()), isInAsyncFunction(tryBlock), options);
+  if (Node.isBlock(tryBlock)) scan.visitStatements(tryBlock.getStatements(), GUARD_NONE);
+  else scan.visit(tryBlock, GUARD_NONE);
+  return union(scan.syncEscapes, scan.asyncEscapes);
+}
+
+/** What the promise an expression evaluates to can reject with (`failure` when nothing is known). */
+export function rejectionsOf(expression: Node, options: ScanOptions = {}): Failures {
+  return new FailureScan(facts(expression.getSourceFile()), true, options).rejections(expression, 0);
+}
+
+/** The project functions a call runs, or undefined when any of them is not the project's own source. */
+export function calleeFunctions(call: CallExpression | NewExpression): FunctionLike[] | undefined {
+  return functionsOf(call.getExpression());
+}
+
+/** The summary of what a call runs: the union over its possible callees, or undefined when not known. */
+export function callSummary(call: CallExpression | NewExpression): FunctionSummary | undefined {
+  const functions = calleeFunctions(call);
+  if (!functions || functions.length === 0) return undefined;
+  const summaries = functions.map((fn) => summarize(fn));
+  return {
+    rejects: union(...summaries.map((s) => s.rejects)),
+    throws: union(...summaries.map((s) => s.throws)),
+    catchesEverything: summaries.every((s) => s.catchesEverything),
+    reports: summaries.some((s) => s.reports),
+  };
+}
+
+type Guard = 'none' | 'absorbed' | 'reported';
+
+export interface ScanOptions {
+  /**
+   * Count single-row writes that throw when their key matches nothing
+   * (Prisma `update`/`delete`/`create`) as failing by design: right for a
+   * catch that answers "not found" / "already exists", not for one that says "failed".
+   */
+  keyedWritesByDesign?: boolean;
+  /**
+   * Only what the promise rejects with, not what the call throws before it
+   * returns one (a floating promise's concern; a synchronous throw reaches the caller).
+   */
+  promiseOnly?: boolean;
+}
+const GUARD_NONE: Guard = 'none';
+
+class FailureScan {
+  syncEscapes = new Set<FailureKind>();
+  asyncEscapes = new Set<FailureKind>();
+  /** What returned promises (`return somePromise()`) can reject with. */
+  returned = new Set<FailureKind>();
+  absorbedSomething = false;
+  reports = false;
+  private readonly awaited = new Set<Node>();
+  /** Failures a `throw err` of the enclosing catch's binding rethrows. */
+  private readonly rethrown = new Map<string, Failures>();
+
+  constructor(
+    private readonly fileFacts: FileFacts,
+    private readonly isAsync: boolean,
+    private readonly options: ScanOptions = {},
+  ) {}
+
+  private escape(kinds: Failures, guard: Guard, async: boolean): void {
+    if (kinds.size === 0) return;
+    if (guard === 'absorbed') {
+      this.absorbedSomething = true;
+      return;
+    }
+    const target = async ? this.asyncEscapes : this.syncEscapes;
+    for (const kind of kinds) target.add(guard === 'reported' && kind === 'failure' ? 'reported' : kind);
+  }
+
+  visitStatements(statements: Node[], guard: Guard): void {
+    for (const statement of statements) this.visit(statement, guard);
+  }
+
+  visit(node: Node, guard: Guard): void {
+    if (isFunctionBoundary(node)) return;
+    if (Node.isTryStatement(node)) return this.visitTry(node, guard);
+    if (Node.isThrowStatement(node)) {
+      this.escape(this.thrownKinds(node.getExpression()), guard, false);
+      this.visit(node.getExpression(), guard);
+      return;
+    }
+    if (Node.isReturnStatement(node)) {
+      const value = node.getExpression();
+      if (value) this.visitReturned(value, guard);
+      return;
+    }
+    if (Node.isAwaitExpression(node)) {
+      const operand = unwrapExpression(node.getExpression());
+      this.awaited.add(operand);
+      this.escape(this.rejections(operand, 0), guard, true);
+      this.visitChildren(operand, guard);
+      return;
+    }
+    if (Node.isForOfStatement(node) && node.isAwaited()) this.escape(UNKNOWN, guard, true);
+    if (Node.isCallExpression(node) || Node.isNewExpression(node)) this.visitCall(node, guard);
+    this.visitChildren(node, guard);
+  }
+
+  private visitChildren(node: Node, guard: Guard): void {
+    node.forEachChild((child) => this.visit(child, guard));
+  }
+
+  /** A returned value: in an async function (or as a function's result) its promise is adopted, outside any try. */
+  visitReturned(value: Node, guard: Guard): void {
+    const inner = unwrapExpression(value);
+    if (Node.isAwaitExpression(inner)) {
+      this.visit(inner, guard);
+      return;
+    }
+    if (this.isAsync ? mayBePromise(inner) : returnsPromise(inner)) {
+      this.awaited.add(inner);
+      for (const kind of this.rejections(inner, 0)) this.returned.add(kind);
+      if (Node.isCallExpression(inner) || Node.isNewExpression(inner)) this.escape(this.syncThrows(inner), guard, false);
+      this.visitChildren(inner, guard);
+      return;
+    }
+    this.visit(inner, guard);
+  }
+
+  private visitTry(statement: Node & { getTryBlock(): Node; getCatchClause(): Node | undefined; getFinallyBlock(): Node | undefined }, guard: Guard): void {
+    const clause = statement.getCatchClause();
+    const finallyBlock = statement.getFinallyBlock();
+    if (!clause || !Node.isCatchClause(clause)) {
+      this.visit(statement.getTryBlock(), guard);
+      if (finallyBlock) this.visit(finallyBlock, guard);
+      return;
+    }
+    // What the try block can throw, as the catch sees it.
+    const inner = new FailureScan(this.fileFacts, this.isAsync, this.options);
+    for (const [name, kinds] of this.rethrown) inner.rethrown.set(name, kinds);
+    inner.visit(statement.getTryBlock(), GUARD_NONE);
+    const reaching = union(inner.syncEscapes, inner.asyncEscapes);
+    for (const kind of inner.returned) this.returned.add(kind);
+    if (inner.reports) this.reports = true;
+    if (reaching.size > 0 || inner.absorbedSomething) this.absorbedSomething = true;
+
+    const binding = clause.getVariableDeclaration()?.getNameNode();
+    const bindingName = binding && Node.isIdentifier(binding) ? binding.getText() : undefined;
+    const block = clause.getBlock();
+    const logs = this.blockLogs(block);
+    const previous = bindingName !== undefined ? this.rethrown.get(bindingName) : undefined;
+    if (bindingName !== undefined) {
+      const rethrows = logs ? new Set<FailureKind>([...reaching].map((k) => (k === 'failure' ? 'reported' : k))) : reaching;
+      this.rethrown.set(bindingName, rethrows);
+    }
+    this.visit(block, guard);
+    if (bindingName !== undefined) {
+      if (previous) this.rethrown.set(bindingName, previous);
+      else this.rethrown.delete(bindingName);
+    }
+    if (finallyBlock) this.visit(finallyBlock, guard);
+  }
+
+  private blockLogs(block: Node): boolean {
+    let found = false;
+    const visit = (node: Node): void => {
+      if (found || isFunctionBoundary(node)) return;
+      if (Node.isCallExpression(node) && (isLogOrReportCall(node, this.fileFacts) || callSummary(node)?.reports)) found = true;
+      else node.forEachChild(visit);
+    };
+    block.forEachChild(visit);
+    return found;
+  }
+
+  private visitCall(call: CallExpression | NewExpression, guard: Guard): void {
+    if (Node.isCallExpression(call) && isLogOrReportCall(call, this.fileFacts)) this.reports = true;
+    if (this.awaited.has(call)) return;
+    this.escape(this.syncThrows(call), guard, false);
+  }
+
+  /** What a call throws synchronously: a project function's own throws, a probe, or synchronous I/O. */
+  private syncThrows(call: CallExpression | NewExpression): Failures {
+    const callee = unwrapExpression(call.getExpression());
+    if (Node.isArrowFunction(callee) || Node.isFunctionExpression(callee)) {
+      const summary = summarize(callee as FunctionLike);
+      if (summary.reports) this.reports = true;
+      return summary.throws;
+    }
+    // The project's own function is judged by its body, not by its name (`assertX`, `parseY`).
+    const summary = callSummary(call);
+    if (summary) {
+      if (summary.reports) this.reports = true;
+      return summary.throws;
+    }
+    const probe = probeKind(call, this.fileFacts);
+    if (probe) return loadsOwnModule(call) ? NONE : INVALID_INPUT;
+    if (isSyncIo(this.fileFacts.origin(callee))) return UNKNOWN;
+    return NONE;
+  }
+
+  /** What the promise `expression` evaluates to can reject with. */
+  rejections(expression: Node, level: number): Failures {
+    if (level > MAX_DEPTH) return UNKNOWN;
+    const node = unwrapExpression(expression);
+    if (Node.isAwaitExpression(node)) return this.rejections(node.getExpression(), level + 1);
+    if (Node.isConditionalExpression(node)) return union(this.rejections(node.getWhenTrue(), level + 1), this.rejections(node.getWhenFalse(), level + 1));
+    if (Node.isBinaryExpression(node)) {
+      const operator = node.getOperatorToken().getKind();
+      if (operator === SyntaxKind.BarBarToken || operator === SyntaxKind.QuestionQuestionToken || operator === SyntaxKind.AmpersandAmpersandToken) {
+        return union(this.rejections(node.getLeft(), level + 1), this.rejections(node.getRight(), level + 1));
+      }
+    }
+    if (Node.isCallExpression(node)) return this.callRejections(node, level);
+    if (Node.isNewExpression(node)) return this.newRejections(node);
+    if (Node.isIdentifier(node)) {
+      const initializer = constInitializer(node);
+      if (initializer) return this.rejections(initializer, level + 1);
+    }
+    return knownNotPromise(node) ? NONE : UNKNOWN;
+  }
+
+  private callRejections(call: CallExpression, level: number): Failures {
+    const callee = unwrapExpression(call.getExpression());
+    const args = call.getArguments();
+    if (Node.isPropertyAccessExpression(callee)) {
+      const method = callee.getName();
+      const receiver = callee.getExpression();
+      if (method === 'catch' && args.length >= 1) return handlerFailures(args[0]!);
+      if (method === 'then' && args.length >= 2) return union(handlerFailures(args[0]!), handlerFailures(args[1]!));
+      if (method === 'then' && args.length === 1) return union(this.rejections(receiver, level + 1), handlerFailures(args[0]!));
+      if (method === 'finally') return union(this.rejections(receiver, level + 1), handlerFailures(args[0]));
+    }
+    if (Node.isArrowFunction(callee) || Node.isFunctionExpression(callee)) {
+      const summary = summarize(callee as FunctionLike);
+      return union(summary.rejects, summary.throws);
+    }
+    const origin = this.fileFacts.origin(callee);
+    if (origin.kind === 'global') {
+      if (NEVER_REJECTING_GLOBALS.some((path) => samePath(origin.path, path))) return NONE;
+      if (samePath(origin.path, ['Promise', 'all']) || samePath(origin.path, ['Promise', 'race']) || samePath(origin.path, ['Promise', 'any'])) {
+        return this.combinedRejections(args[0], level);
+      }
+    }
+    if (isNeverRejectingCall(origin) || this.isNeverRejectingMethod(callee)) return NONE;
+    const designed = designedFailureOfDatabaseCall(call, this.fileFacts);
+    if (designed === 'lookup' || (designed === 'keyed-write' && this.options.keyedWritesByDesign)) return BY_DESIGN;
+    const summary = callSummary(call);
+    if (summary) return this.options.promiseOnly ? summary.rejects : union(summary.rejects, summary.throws);
+    if (probeKind(call, this.fileFacts)) return INVALID_INPUT;
+    return knownNotPromise(call) ? NONE : UNKNOWN;
+  }
+
+  /** `Promise.all([a(), b()])`, `Promise.all(items.map(async (item) => ...))`. */
+  private combinedRejections(argument: Node | undefined, level: number): Failures {
+    if (!argument) return NONE;
+    const list = unwrapExpression(argument);
+    if (Node.isArrayLiteralExpression(list)) {
+      return union(...list.getElements().map((element) => (Node.isSpreadElement(element) ? UNKNOWN : this.rejections(element, level + 1))));
+    }
+    if (Node.isCallExpression(list)) {
+      const callee = unwrapExpression(list.getExpression());
+      if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'map' && list.getArguments()[0]) {
+        return handlerFailures(list.getArguments()[0]!);
+      }
+    }
+    return UNKNOWN;
+  }
+
+  private isNeverRejectingMethod(callee: Node): boolean {
+    if (!Node.isPropertyAccessExpression(callee)) return false;
+    const instance = declaredInstanceOrigin(callee.getExpression(), this.fileFacts);
+    if (!instance) return false;
+    return NEVER_REJECTING_METHODS.some(
+      (entry) => entry.module === instance.module && entry.className === instance.className && entry.methods.includes(callee.getName()),
+    );
+  }
+
+  /** `new Promise((resolve) => ...)` rejects only if its executor uses `reject` or throws. */
+  private newRejections(expression: NewExpression): Failures {
+    const origin = this.fileFacts.origin(expression.getExpression());
+    if (origin.kind === 'global' && samePath(origin.path, ['Promise'])) {
+      const executor = expression.getArguments()[0];
+      const fn = executor && unwrapExpression(executor);
+      if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) return UNKNOWN;
+      const reject = fn.getParameters()[1];
+      if (reject && reject.getNameNode().getText() !== '_' && referencedIn(fn, reject.getNameNode().getText())) return UNKNOWN;
+      return summarize(fn as FunctionLike).throws;
+    }
+    return knownNotPromise(expression) ? NONE : UNKNOWN;
+  }
+
+  /** Is the thrown value a designed "not found / not allowed / invalid", a rethrow, or a failure? */
+  private thrownKinds(expression: Node | undefined): Failures {
+    if (!expression) return UNKNOWN;
+    const node = unwrapExpression(expression);
+    if (Node.isIdentifier(node)) return this.rethrown.get(node.getText()) ?? UNKNOWN;
+    if (Node.isNewExpression(node) || Node.isCallExpression(node)) return isByDesignError(node) ? BY_DESIGN : UNKNOWN;
+    return UNKNOWN;
+  }
+}
+
+const BY_DESIGN: Failures = new Set<FailureKind>(['by-design']);
+const INVALID_INPUT: Failures = new Set<FailureKind>(['invalid-input']);
+
+/** What a `.catch`/`.then` handler can itself throw or reject with. */
+function handlerFailures(handler: Node | undefined): Failures {
+  if (!handler) return NONE;
+  const node = unwrapExpression(handler);
+  if (Node.isArrowFunction(node) || Node.isFunctionExpression(node)) {
+    const summary = summarize(node as FunctionLike);
+    return union(summary.rejects, summary.throws);
+  }
+  const functions = functionsOf(node);
+  if (functions && functions.length > 0) return union(...functions.map((fn) => summarize(fn)).map((s) => union(s.rejects, s.throws)));
+  // `.catch(next)`, `.catch(console.error)`, `.catch(reject)`: hands the error on.
+  return NONE;
+}
+
+/** `new NotFoundException()`, `new AppError(AppErrorCode.NOT_FOUND)`, `createError(404)`, `new HttpException('x', HttpStatus.FORBIDDEN)`. */
+export function isByDesignError(node: CallExpression | NewExpression): boolean {
+  const callee = unwrapExpression(node.getExpression());
+  const name = Node.isIdentifier(callee) ? callee.getText() : Node.isPropertyAccessExpression(callee) ? callee.getName() : '';
+  if (BY_DESIGN_ERROR_NAME.test(name)) return true;
+  for (const argument of node.getArguments()) {
+    const value = unwrapExpression(argument);
+    if (Node.isNumericLiteral(value) && isByDesignStatus(Number(value.getLiteralValue()))) return true;
+    if (Node.isPropertyAccessExpression(value) && BY_DESIGN_ERROR_NAME.test(value.getName())) return true;
+    if (Node.isIdentifier(value) && BY_DESIGN_ERROR_NAME.test(value.getText())) return true;
+    if (Node.isStringLiteral(value) && BY_DESIGN_ERROR_NAME.test(value.getLiteralValue()) && value.getLiteralValue().length <= 40) return true;
+    if (Node.isObjectLiteralExpression(value)) {
+      for (const property of value.getProperties()) {
+        const initializer = Node.isPropertyAssignment(property) ? property.getInitializer() : undefined;
+        if (initializer && Node.isNumericLiteral(initializer) && isByDesignStatus(Number(initializer.getLiteralValue()))) return true;
+        if (initializer && Node.isPropertyAccessExpression(initializer) && BY_DESIGN_ERROR_NAME.test(initializer.getName())) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/** `require('./request')`, `import('../x')`: loading one of the project's own modules is not a question whose answer may be "no". */
+function loadsOwnModule(call: CallExpression | NewExpression): boolean {
+  const callee = call.getExpression();
+  const isLoader = callee.getKind() === SyntaxKind.ImportKeyword || (Node.isIdentifier(callee) && callee.getText() === 'require');
+  const [first] = call.getArguments();
+  return isLoader && first !== undefined && Node.isStringLiteral(first) && /^\.{1,2}\//.test(first.getLiteralValue());
+}
+
+function isNeverRejectingCall(origin: Origin): boolean {
+  return origin.kind === 'module' && NEVER_REJECTING_CALLS.some((entry) => entry.module === origin.module && samePath(entry.path, origin.path));
+}
+
+function isSyncIo(origin: Origin): boolean {
+  if (origin.kind !== 'module' || origin.path.length === 0) return false;
+  const last = origin.path[origin.path.length - 1]!;
+  return SYNC_IO_MODULES.some((entry) => entry.module === origin.module && entry.pattern.test(last));
+}
+
+/** The value's type is known and is not a promise: `number`, `void`, a plain object. */
+function knownNotPromise(node: Node): boolean {
+  const type = node.getType();
+  if (type.isAny() || type.isUnknown() || (type.getText() === 'error')) return false;
+  return !isThenableType(type, node);
+}
+
+/** Whether an expression may hold a promise: calls and `new`s, or anything typed as a thenable. */
+function mayBePromise(node: Node): boolean {
+  if (Node.isCallExpression(node) || Node.isNewExpression(node)) return true;
+  const type = node.getType();
+  return !type.isAny() && isThenableType(type, node);
+}
+
+/**
+ * In a function that is not async, whether a returned value is a promise the
+ * caller receives: typed as a thenable, or a call to a project function that
+ * returns one. An untyped library call (`return logger.error(e)`) is not.
+ */
+function returnsPromise(node: Node): boolean {
+  const type = node.getType();
+  if (!type.isAny() && !type.isUnknown()) return isThenableType(type, node);
+  if (!Node.isCallExpression(node) && !Node.isNewExpression(node)) return false;
+  const summary = callSummary(node);
+  return summary !== undefined && summary.rejects.size > 0;
+}
+
+/** `const p = start(); ... await p`: the initializer of a const (or never reassigned) local. */
+function constInitializer(identifier: Node): Node | undefined {
+  const declaration = identifier.getSymbol()?.getValueDeclaration();
+  if (!declaration || !Node.isVariableDeclaration(declaration)) return undefined;
+  if (declaration.getVariableStatement()?.getDeclarationKind() !== 'const') return undefined;
+  return declaration.getInitializer();
+}
+
+function referencedIn(fn: Node, name: string): boolean {
+  return fn.getDescendantsOfKind(SyntaxKind.Identifier).some((identifier) => identifier.getText() === name);
+}
+
+function isFunctionBoundary(node: Node): boolean {
+  return (
+    Node.isArrowFunction(node) ||
+    Node.isFunctionExpression(node) ||
+    Node.isFunctionDeclaration(node) ||
+    Node.isMethodDeclaration(node) ||
+    Node.isClassDeclaration(node) ||
+    Node.isClassExpression(node) ||
+    Node.isGetAccessorDeclaration(node) ||
+    Node.isSetAccessorDeclaration(node) ||
+    Node.isConstructorDeclaration(node)
+  );
+}
+
+function isInAsyncFunction(node: Node): boolean {
+  const fn = node.getFirstAncestor((a) => isFunctionBoundary(a) && !Node.isClassDeclaration(a) && !Node.isClassExpression(a));
+  return fn !== undefined && (fn as FunctionLike).isAsync?.() === true;
+}
+
+// ---------------------------------------------------------------------------
+// From a callee to the project functions it runs
+
+export function isFunctionLike(node: Node): node is FunctionLike {
+  return Node.isArrowFunction(node) || Node.isFunctionExpression(node) || Node.isFunctionDeclaration(node) || Node.isMethodDeclaration(node);
+}
+
+/**
+ * The project functions an expression names: `f`, `obj.method`, `this.service.method`
+ * (through the type checker), an imported function, an arrow held by a const or a
+ * class property. Undefined when it names anything else (a package's function, a
+ * parameter, an interface method): nothing is known about those.
+ */
+export function functionsOf(expression: Node, level = 0): FunctionLike[] | undefined {
+  const target = unwrapExpression(expression);
+  if (isFunctionLike(target)) return [target];
+  // `this.onMessage.bind(this)` runs `this.onMessage`.
+  if (Node.isCallExpression(target) && level < 3) {
+    const callee = unwrapExpression(target.getExpression());
+    if (Node.isPropertyAccessExpression(callee) && callee.getName() === 'bind') return functionsOf(callee.getExpression(), level + 1);
+  }
+  if (!Node.isIdentifier(target) && !Node.isPropertyAccessExpression(target)) return undefined;
+  const symbol = target.getSymbol();
+  const resolved = symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol;
+  const declarations = resolved?.getDeclarations() ?? [];
+  if (declarations.length === 0) return sameClassMethod(target);
+  const found: FunctionLike[] = [];
+  for (const declaration of declarations) {
+    const sourceFile = declaration.getSourceFile();
+    if (sourceFile.isDeclarationFile() || sourceFile.isInNodeModules()) return undefined;
+    const fn = functionOfDeclaration(declaration, level);
+    if (fn === 'skip') continue;
+    if (!fn) return undefined;
+    found.push(...fn);
+  }
+  return found.length > 0 ? found : undefined;
+}
+
+function functionOfDeclaration(declaration: Node, level: number): FunctionLike[] | undefined | 'skip' {
+  if (Node.isFunctionDeclaration(declaration) || Node.isMethodDeclaration(declaration)) {
+    // Overload signatures have no body; the implementation is among the declarations too.
+    return declaration.getBody() ? [declaration] : 'skip';
+  }
+  if (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) || Node.isPropertyAssignment(declaration)) {
+    const initializer = declaration.getInitializer();
+    if (!initializer) return undefined;
+    const value = unwrapExpression(initializer);
+    if (isFunctionLike(value)) return [value];
+    if (level < 3 && (Node.isIdentifier(value) || Node.isPropertyAccessExpression(value))) return functionsOf(value, level + 1);
+    return undefined;
+  }
+  if (Node.isExportAssignment(declaration) && level < 3) return functionsOf(declaration.getExpression(), level + 1);
+  return undefined;
+}
+
+/** `this.method()` when the type checker has no symbol (an untyped JavaScript class): the enclosing class's method. */
+function sameClassMethod(target: Node): FunctionLike[] | undefined {
+  if (!Node.isPropertyAccessExpression(target) || target.getExpression().getKind() !== SyntaxKind.ThisKeyword) return undefined;
+  const cls = target.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
+  if (!cls || !(Node.isClassDeclaration(cls) || Node.isClassExpression(cls))) return undefined;
+  const method = cls.getMethods().find((m) => m.getName() === target.getName() && m.getBody());
+  return method ? [method] : undefined;
+}

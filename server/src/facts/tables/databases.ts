@@ -1,0 +1,61 @@
+/**
+ * Database clients and the calls of theirs that fail by design: a lookup that
+ * throws when the row is missing (`findUniqueOrThrow`), a single-row write
+ * that throws when its key matches nothing (Prisma `update`/`delete`, P2025)
+ * or collides with a unique key (`create`, P2002). Used by the function
+ * summaries and swallowed-error; later by missing-transaction and unbounded-query.
+ * Adding an ORM is a change to this table only.
+ */
+
+export interface DatabaseClientLibrary {
+  id: string;
+  /** The package whose client class is recognised through declared types and `new` expressions. */
+  module: string;
+  /** Client classes of the package: `new PrismaClient()`, `tx: Prisma.TransactionClient`. */
+  clientClasses: readonly string[];
+  /**
+   * Receiver names that conventionally hold the client when its type cannot be
+   * seen (an injected service in a file whose imports do not resolve), compared
+   * case-insensitively with the last name of the receiver: `this.prisma`, `tx`.
+   */
+  receiverNames: RegExp;
+  /** Model methods (`client.<model>.<method>(...)`) that read or write. */
+  modelMethods: readonly string[];
+  /** Model methods that throw when no row matches, by design. */
+  throwingLookups: readonly string[];
+  /** Single-row writes that throw when the key matches nothing or collides with a unique key. */
+  keyedWrites: readonly string[];
+}
+
+export const DATABASE_CLIENTS: readonly DatabaseClientLibrary[] = [
+  {
+    id: 'prisma',
+    module: '@prisma/client',
+    clientClasses: ['PrismaClient', 'TransactionClient'],
+    receiverNames: /prisma|^tx$|^db$|^client$|replica/i,
+    modelMethods: [
+      'findUnique',
+      'findUniqueOrThrow',
+      'findFirst',
+      'findFirstOrThrow',
+      'findMany',
+      'create',
+      'createMany',
+      'createManyAndReturn',
+      'update',
+      'updateMany',
+      'updateManyAndReturn',
+      'upsert',
+      'delete',
+      'deleteMany',
+      'count',
+      'aggregate',
+      'groupBy',
+    ],
+    throwingLookups: ['findUniqueOrThrow', 'findFirstOrThrow'],
+    keyedWrites: ['update', 'delete', 'create'],
+  },
+];
+
+/** Lookups that throw when nothing matches, on any receiver: TypeORM `findOneOrFail`, Mongoose `orFail`. */
+export const THROWING_LOOKUP_METHODS: readonly string[] = ['findOneOrFail', 'findOneByOrFail', 'findOrFail', 'orFail', 'firstOrFail'];

@@ -1,0 +1,63 @@
+/**
+ * Library knowledge about failure, for the function summaries (facts/function-summary.ts):
+ * which calls return promises that never reject, which errors are thrown by design to
+ * say "not found / not allowed / invalid", and which synchronous calls do I/O.
+ * Adding a library is a change to this table only.
+ */
+
+export interface ModuleMember {
+  module: string;
+  /** Member path below the module root; `[]` for the module itself (`to(promise)` from await-to-js). */
+  path: readonly string[];
+}
+
+/**
+ * Calls whose promise settles but never rejects: result-tuple wrappers
+ * (`const [err, data] = await to(promise)`), animation controls that resolve on
+ * cancel, and in-memory pub/sub whose publish only emits.
+ */
+export const NEVER_REJECTING_CALLS: readonly ModuleMember[] = [
+  { module: 'await-to-js', path: [] },
+  { module: 'await-to-js', path: ['to'] },
+  { module: 'p-settle', path: [] },
+  { module: 'p-reflect', path: [] },
+  { module: 'framer-motion', path: ['animate'] },
+  { module: 'motion', path: ['animate'] },
+  { module: 'motion/react', path: ['animate'] },
+];
+
+/**
+ * Methods whose promise never rejects when called on an instance of this
+ * class from this module (found through the receiver's declared type or its
+ * `new` expression): graphql-subscriptions' in-memory `PubSub#publish` emits synchronously.
+ */
+export const NEVER_REJECTING_METHODS: readonly { module: string; className: string; methods: readonly string[] }[] = [
+  { module: 'graphql-subscriptions', className: 'PubSub', methods: ['publish'] },
+];
+
+/** Global calls whose promise never rejects: `Promise.allSettled(...)`, `Promise.resolve(value)`. */
+export const NEVER_REJECTING_GLOBALS: readonly (readonly string[])[] = [
+  ['Promise', 'allSettled'],
+  ['Promise', 'resolve'],
+];
+
+/**
+ * Error class names (and error codes) that say a request cannot be served as
+ * asked rather than that something broke: `throw new NotFoundException()`,
+ * `new AppError(AppErrorCode.NOT_FOUND)`, `createError(404)`.
+ */
+export const BY_DESIGN_ERROR_NAME =
+  /not[-_ ]?found|no[-_ ]?such|does[-_ ]?not[-_ ]?exist|missing|forbidden|unauthori[sz]ed|unauthenticated|permission|access[-_ ]?denied|not[-_ ]?allowed|invalid|validation|bad[-_ ]?request|conflict|already[-_ ]?exists|duplicate|expired|precondition|unprocessable|not[-_ ]?(a[-_ ]?)?member|not[-_ ]?owner/i;
+
+/** HTTP statuses that answer "not found / not allowed / invalid" (4xx except 408 and 429, which are transient). */
+export function isByDesignStatus(status: number): boolean {
+  return status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/** Synchronous calls that do I/O and fail for reasons outside the program: a full disk, a missing binary. */
+export const SYNC_IO_MODULES: readonly { module: string; pattern: RegExp }[] = [
+  { module: 'fs', pattern: /Sync$/ },
+  { module: 'fs-extra', pattern: /Sync$/ },
+  { module: 'child_process', pattern: /Sync$/ },
+  { module: 'zlib', pattern: /Sync$/ },
+];
