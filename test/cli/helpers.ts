@@ -90,6 +90,6 @@ export function locations(report: JsonReport): string[] {
 /** A fetch without a timeout: `missing-timeout` flags it (warning). */
 export const FETCH_WITHOUT_TIMEOUT = 'export async function load(url: string) {\n  return fetch(url);\n}\n';
 /** An empty catch: `swallowed-error` flags it (warning). */
-export const EMPTY_CATCH = 'export function parse(raw: string) {\n  try {\n    return JSON.parse(raw);\n  } catch {}\n}\n';
+export const EMPTY_CATCH = 'export async function save(db: { write(raw: string): Promise<void> }, raw: string) {\n  try {\n    await db.write(raw);\n  } catch {}\n}\n';
 /** Nothing to flag. */
 export const CLEAN = 'export function add(a: number, b: number): number {\n  return a + b;\n}\n';

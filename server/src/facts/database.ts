@@ -3,6 +3,7 @@ import type { FileFacts } from './index';
 import { declaredInstanceOrigin } from './declared-types';
 import { unwrapExpression } from './syntax';
 import { DATABASE_CLIENTS, THROWING_LOOKUP_METHODS, type DatabaseClientLibrary } from './tables/databases';
+import type { ExpectedOutcome } from './tables/failures';
 
 /** A call to a model method of a database client: `prisma.user.update({ where: { id } })`. */
 export interface DatabaseCall {
@@ -23,7 +24,8 @@ export function databaseCallOf(call: CallExpression, facts: FileFacts): Database
   for (const library of DATABASE_CLIENTS) {
     if (!library.modelMethods.includes(method)) continue;
     const instance = declaredInstanceOrigin(client, facts);
-    if (instance && instance.module === library.module && library.clientClasses.includes(instance.className)) {
+    const fromLibrary = instance !== undefined && (instance.module === library.module || library.generatedModule?.test(instance.module) === true);
+    if (instance && fromLibrary && library.clientClasses.includes(instance.className)) {
       return { library, model: modelAccess.getName(), method, via: 'type' };
     }
     const name = lastName(client);
@@ -38,14 +40,14 @@ export function databaseCallOf(call: CallExpression, facts: FileFacts): Database
  * `keyed-write` for a single-row write that throws when its key matches
  * nothing or collides with a unique one (Prisma `update`/`delete`/`create`).
  */
-export function designedFailureOfDatabaseCall(call: CallExpression, facts: FileFacts): 'lookup' | 'keyed-write' | undefined {
+export function designedFailureOfDatabaseCall(call: CallExpression, facts: FileFacts): { kind: 'lookup' } | { kind: 'keyed-write'; outcome: ExpectedOutcome } | undefined {
   const callee = unwrapExpression(call.getExpression());
-  if (Node.isPropertyAccessExpression(callee) && THROWING_LOOKUP_METHODS.includes(callee.getName())) return 'lookup';
+  if (Node.isPropertyAccessExpression(callee) && THROWING_LOOKUP_METHODS.includes(callee.getName())) return { kind: 'lookup' };
   const database = databaseCallOf(call, facts);
   if (!database) return undefined;
-  if (database.library.throwingLookups.includes(database.method)) return 'lookup';
-  if (database.library.keyedWrites.includes(database.method)) return 'keyed-write';
-  return undefined;
+  if (database.library.throwingLookups.includes(database.method)) return { kind: 'lookup' };
+  const outcome = database.library.keyedWrites[database.method];
+  return outcome ? { kind: 'keyed-write', outcome } : undefined;
 }
 
 function lastName(node: Node): string | undefined {

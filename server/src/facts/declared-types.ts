@@ -1,6 +1,7 @@
 import { Node, SyntaxKind } from 'ts-morph';
 import type { FileFacts } from './index';
 import { unwrapExpression } from './syntax';
+import { isRelativeModule } from './imports';
 
 /** The package class an object is an instance of: `private pubsub: PubSub` (graphql-subscriptions), `new PrismaClient()`. */
 export interface InstanceOrigin {
@@ -40,27 +41,23 @@ export function declaredInstanceOrigin(expression: Node, facts: FileFacts, level
   return undefined;
 }
 
-/** A class name: imported from a package, or a project class whose `extends` chain reaches one. */
+/** A class name: a project class whose `extends` chain reaches a package class, or a class imported from a package. */
 function classOrigin(name: Node, facts: FileFacts, level: number): InstanceOrigin | undefined {
   const target = Node.isQualifiedName(name) ? name.getRight() : name;
-  const origin = facts.origin(Node.isQualifiedName(name) ? name.getLeft() : name);
-  if (origin.kind === 'module') {
-    const path = Node.isQualifiedName(name) ? [...origin.path, target.getText()] : origin.path;
-    const className = path[path.length - 1];
-    return className ? { module: origin.module, className } : undefined;
-  }
-  if (level > 4 || !Node.isIdentifier(target)) return undefined;
-  const symbol = target.getSymbol();
-  const resolved = symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol;
-  for (const declaration of resolved?.getDeclarations() ?? []) {
-    if (!Node.isClassDeclaration(declaration)) continue;
-    const base = declaration.getExtends()?.getExpression();
-    if (base) {
-      const baseFacts = facts.sourceFile === declaration.getSourceFile() ? facts : facts.forFile(declaration.getSourceFile());
-      return classOrigin(base, baseFacts, level + 1);
+  if (level <= 4 && Node.isIdentifier(target)) {
+    const symbol = target.getSymbol();
+    const resolved = symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol;
+    for (const declaration of resolved?.getDeclarations() ?? []) {
+      if (!Node.isClassDeclaration(declaration) || declaration.getSourceFile().isDeclarationFile()) continue;
+      const base = declaration.getExtends()?.getExpression();
+      return base ? classOrigin(base, facts.forFile(declaration.getSourceFile()), level + 1) : undefined;
     }
   }
-  return undefined;
+  const origin = facts.origin(Node.isQualifiedName(name) ? name.getLeft() : name);
+  if (origin.kind !== 'module' || isRelativeModule(origin.module)) return undefined;
+  const path = Node.isQualifiedName(name) ? [...origin.path, target.getText()] : origin.path;
+  const className = path[path.length - 1];
+  return className ? { module: origin.module, className } : undefined;
 }
 
 /** `this.x` in an untyped class: the property or constructor parameter property `x` of the enclosing class. */

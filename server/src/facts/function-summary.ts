@@ -14,6 +14,7 @@ import {
   NEVER_REJECTING_METHODS,
   SYNC_IO_MODULES,
   isByDesignStatus,
+  type ExpectedOutcome,
 } from './tables/failures';
 import { projectGeneration } from '../parse/project';
 
@@ -177,11 +178,12 @@ type Guard = 'none' | 'absorbed' | 'reported';
 
 export interface ScanOptions {
   /**
-   * Count single-row writes that throw when their key matches nothing
-   * (Prisma `update`/`delete`/`create`) as failing by design: right for a
-   * catch that answers "not found" / "already exists", not for one that says "failed".
+   * The outcomes the catch answers with. A single-row write that throws by
+   * design (Prisma `update`/`delete` when the key matches nothing, `create`
+   * on a unique collision) fails by design only for a catch that answers that
+   * outcome ("not found", "already exists"), not for one that says "failed".
    */
-  keyedWritesByDesign?: boolean;
+  expectedOutcomes?: ReadonlySet<ExpectedOutcome>;
   /**
    * Only what the promise rejects with, not what the call throws before it
    * returns one (a floating promise's concern; a synchronous throw reaches the caller).
@@ -237,7 +239,7 @@ class FailureScan {
     if (Node.isAwaitExpression(node)) {
       const operand = unwrapExpression(node.getExpression());
       this.awaited.add(operand);
-      this.escape(this.rejections(operand, 0), guard, true);
+      if (!isResultTupleAwait(node, operand)) this.escape(this.rejections(operand, 0), guard, true);
       this.visitChildren(operand, guard);
       return;
     }
@@ -383,7 +385,7 @@ class FailureScan {
     }
     if (isNeverRejectingCall(origin) || this.isNeverRejectingMethod(callee)) return NONE;
     const designed = designedFailureOfDatabaseCall(call, this.fileFacts);
-    if (designed === 'lookup' || (designed === 'keyed-write' && this.options.keyedWritesByDesign)) return BY_DESIGN;
+    if (designed?.kind === 'lookup' || (designed?.kind === 'keyed-write' && this.options.expectedOutcomes?.has(designed.outcome))) return BY_DESIGN;
     const summary = callSummary(call);
     if (summary) return this.options.promiseOnly ? summary.rejects : union(summary.rejects, summary.throws);
     if (probeKind(call, this.fileFacts)) return INVALID_INPUT;
@@ -441,6 +443,21 @@ class FailureScan {
 
 const BY_DESIGN: Failures = new Set<FailureKind>(['by-design']);
 const INVALID_INPUT: Failures = new Set<FailureKind>(['invalid-input']);
+
+/**
+ * `const [error, result] = await tryCatch(promise)`: a wrapper from a package
+ * that turns a rejection into a value (await-to-js, Go-style result tuples).
+ * The project's own wrappers are judged by their bodies instead.
+ */
+function isResultTupleAwait(awaitExpression: Node, operand: Node): boolean {
+  const declaration = awaitExpression.getParent();
+  if (!declaration || !Node.isVariableDeclaration(declaration)) return false;
+  const pattern = declaration.getNameNode();
+  if (!Node.isArrayBindingPattern(pattern)) return false;
+  const [first] = pattern.getElements();
+  if (!first || !Node.isBindingElement(first) || !/^_?(err|error|e|\w*Error|\w*Err)$/i.test(first.getName())) return false;
+  return !Node.isCallExpression(operand) || callSummary(operand) === undefined;
+}
 
 /** What a `.catch`/`.then` handler can itself throw or reject with. */
 function handlerFailures(handler: Node | undefined): Failures {

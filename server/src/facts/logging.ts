@@ -10,6 +10,7 @@ import {
   LOGGER_RECEIVER_NAMES,
   LOGGER_RECEIVER_SUFFIXES,
   LOGGING_FUNCTION_NAME,
+  METRIC_RECORDERS,
   NON_LOGGING_RECEIVERS,
   REPORTER_METHODS_ON_ANY_RECEIVER,
   type ErrorReporter,
@@ -95,6 +96,10 @@ function byOrigin(callee: Node, facts: FileFacts): LogCall | undefined {
   if (!method || method === CALL) return undefined;
   const reporter = ERROR_REPORTERS.find((r) => reporterHasModule(r, chain.module) && r.methods.includes(method));
   if (reporter) return { kind: 'report', library: chain.module, method, via: 'module' };
+  const metric = METRIC_RECORDERS.find(
+    (m) => m.modules.includes(chain.module) && m.methods.includes(method) && (m.instruments.length === 0 || chain.members.some((member) => m.instruments.includes(member))),
+  );
+  if (metric) return { kind: 'report', library: chain.module, method, via: 'module' };
   return undefined;
 }
 

@@ -3,7 +3,12 @@ import type { Fix } from '../engine/finding';
 import type { FileFacts } from '../facts';
 import { forwardsFailure, isKnownNoop, setsFailingExitCode } from '../facts/error-handlers';
 import { isProbeCall, isPureCall, probeBlockKind, type CallLike } from '../facts/error-probes';
-import { logOrReportCallsWithin } from '../facts/logging';
+import { callSummary, failuresReaching, rejectionsOf } from '../facts/function-summary';
+import { CLEANUP_METHODS, EXPECTED_OUTCOME_STATUS, EXPECTED_OUTCOME_WORDS, type ExpectedOutcome } from '../facts/tables/failures';
+import { PROBE_METHODS } from '../facts/tables/error-probes';
+import { LIBRARIES, libraryMatches } from '../facts/tables/libraries';
+import type { Origin } from '../facts/origin';
+import { isLogOrReportCall, logOrReportCallsWithin } from '../facts/logging';
 import { localFunctionOf } from '../facts/promises';
 import { createRule, type RuleContext } from './rule';
 import { unwrapExpression } from '../facts/syntax';
@@ -103,6 +108,11 @@ function checkCatchClause(clause: CatchClause, context: RuleContext): void {
   const probe = probeBlockKind(tryStatement.getTryBlock(), facts);
   // An empty catch after an existence check, or one that moves on to the next candidate, is the answer "no".
   if (probe && (verdict !== 'empty' || probe === 'existence' || isInLoopBody(tryStatement))) return;
+  // Only an unexpected failure is worth a log line: not a probe's designed answer, not a failure the callee
+  // already logged, not a catch around work that cannot fail (in-memory code, functions that catch everything).
+  const reaching = failuresReaching(tryStatement.getTryBlock(), { expectedOutcomes: expectedOutcomesOf(clause.getBlock()) });
+  if (!reaching.has('failure')) return;
+  if (isCleanupOnly(tryStatement.getTryBlock(), facts)) return;
   if (hasExplanatoryComment(clause) || hasFailureComment(tryStatement)) return;
   if (verdict !== 'other-work' && isFollowedByThrow(tryStatement)) return;
   if (isRetryAttempt(clause)) return;
@@ -152,6 +162,9 @@ function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
   if (verdict === 'handled') return;
   const root = chainRoot(callee.getExpression());
   if (verdict !== 'empty' && root && isProbeCall(root, facts)) return;
+  if (method === 'catch' && isSchemaDefinition(callee.getExpression(), facts)) return;
+  if (!rejectionsOf(callee.getExpression(), { expectedOutcomes: expectedOutcomesOf(handlerNode) }).has('failure')) return;
+  if (root && Node.isCallExpression(root) && isCleanupCall(root)) return;
   if (hasExplanatoryComment(call, callee.getExpression())) return;
   const statement = call.getFirstAncestor((a) => Node.isStatement(a));
   if (statement && hasFailureComment(statement)) return;
@@ -174,6 +187,77 @@ function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
   });
 }
 
+/**
+ * The expected outcomes a catch stands for, by what it answers: "not found"
+ * (`E.left(USER_NOT_FOUND)`, `res.status(404)`), "already exists"
+ * (`{ error: 'ALREADY_EXISTS' }`, 409), rather than just "failed".
+ */
+function expectedOutcomesOf(body: Node): Set<ExpectedOutcome> {
+  const outcomes = new Set<ExpectedOutcome>();
+  const visit = (node: Node): void => {
+    let text: string | undefined;
+    if (Node.isIdentifier(node)) text = node.getText();
+    else if ((Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) && node.getLiteralValue().length <= 60) text = node.getLiteralValue();
+    for (const outcome of Object.keys(EXPECTED_OUTCOME_WORDS) as ExpectedOutcome[]) {
+      if (text !== undefined && EXPECTED_OUTCOME_WORDS[outcome].test(text)) outcomes.add(outcome);
+      if (Node.isNumericLiteral(node) && Number(node.getLiteralValue()) === EXPECTED_OUTCOME_STATUS[outcome]) outcomes.add(outcome);
+    }
+    node.forEachChild(visit);
+  };
+  visit(body);
+  return outcomes;
+}
+
+/** A try block whose only work is tearing something down: `await redis.quit()`, `fs.rmSync(tmp, ...)`, `worker.terminate()`. */
+function isCleanupOnly(block: Node, facts: FileFacts): boolean {
+  let cleanup = 0;
+  let other = 0;
+  block.forEachDescendant((node, traversal) => {
+    if (isFunctionBoundary(node)) {
+      traversal.skip();
+      return;
+    }
+    if (!Node.isCallExpression(node)) return;
+    if (isCleanupCall(node)) cleanup += 1;
+    else if (!isPureCall(node, facts) && !isLogOrReportCall(node, facts)) other += 1;
+  });
+  return cleanup > 0 && other === 0;
+}
+
+function isCleanupCall(call: CallExpression): boolean {
+  const callee = unwrapExpression(call.getExpression());
+  const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : Node.isIdentifier(callee) ? callee.getText() : undefined;
+  return name !== undefined && CLEANUP_METHODS.includes(name);
+}
+
+/**
+ * `z.string().url().catch(undefined)`: zod's `.catch(fallback)` gives a schema
+ * a default for invalid input; it is not a promise's rejection handler.
+ */
+function isSchemaDefinition(receiver: Node, facts: FileFacts): boolean {
+  let current = unwrapExpression(receiver);
+  for (;;) {
+    if (Node.isCallExpression(current)) {
+      const callee = unwrapExpression(current.getExpression());
+      if (Node.isPropertyAccessExpression(callee) && PROBE_METHODS.includes(callee.getName())) return false;
+      current = callee;
+    } else if (Node.isPropertyAccessExpression(current)) {
+      current = unwrapExpression(current.getExpression());
+    } else {
+      break;
+    }
+  }
+  const origin = facts.origin(current);
+  const module = origin.kind === 'module' ? origin.module : origin.kind === 'call' ? rootModule(origin) : undefined;
+  return module !== undefined && LIBRARIES.validation.some((entry) => libraryMatches(entry, module));
+}
+
+function rootModule(origin: Origin): string | undefined {
+  if (origin.kind === 'module') return origin.module;
+  if (origin.kind === 'call') return rootModule(origin.callee);
+  return undefined;
+}
+
 /** The call a promise chain starts from: `fs.promises.access(p)` in `fs.promises.access(p).then(...).catch(...)`. */
 function chainRoot(receiver: Node): CallLike | undefined {
   let current = unwrapExpression(receiver);
@@ -191,10 +275,16 @@ function judge(handler: Handler, facts: FileFacts): Verdict {
   const { body } = handler;
   if (usesBinding(handler)) return 'handled';
   if (raisesOrForwards(body, facts)) return 'handled';
-  if (logOrReportCallsWithin(body, facts).length > 0) return 'handled';
+  if (logOrReportCallsWithin(body, facts).length > 0 || callsReportingHelper(body)) return 'handled';
   if (Node.isBlock(body) && body.getStatements().length === 0) return 'empty';
   if (producesOnlyAFallback(body, facts)) return 'fallback';
   return 'other-work';
+}
+
+/** `recordFailure('getPlan')`: a project function that logs or counts the failure itself. */
+function callsReportingHelper(body: Node): boolean {
+  const reports = (node: Node): boolean => Node.isCallExpression(node) && callSummary(node)?.reports === true;
+  return reports(body) || body.getFirstDescendant(reports) !== undefined;
 }
 
 function bindingNames(name: Node | undefined): Identifier[] {

@@ -1,3 +1,5 @@
+import type { ExpectedOutcome } from './failures';
+
 /**
  * Database clients and the calls of theirs that fail by design: a lookup that
  * throws when the row is missing (`findUniqueOrThrow`), a single-row write
@@ -11,6 +13,8 @@ export interface DatabaseClientLibrary {
   id: string;
   /** The package whose client class is recognised through declared types and `new` expressions. */
   module: string;
+  /** Other import paths the client class comes from: Prisma's generator can write it anywhere (`src/generated/prisma/client`). */
+  generatedModule?: RegExp;
   /** Client classes of the package: `new PrismaClient()`, `tx: Prisma.TransactionClient`. */
   clientClasses: readonly string[];
   /**
@@ -23,14 +27,15 @@ export interface DatabaseClientLibrary {
   modelMethods: readonly string[];
   /** Model methods that throw when no row matches, by design. */
   throwingLookups: readonly string[];
-  /** Single-row writes that throw when the key matches nothing or collides with a unique key. */
-  keyedWrites: readonly string[];
+  /** Single-row writes that throw by design: when the key matches nothing (`not-found`) or collides with a unique key (`exists`). */
+  keyedWrites: Readonly<Record<string, ExpectedOutcome>>;
 }
 
 export const DATABASE_CLIENTS: readonly DatabaseClientLibrary[] = [
   {
     id: 'prisma',
     module: '@prisma/client',
+    generatedModule: /(^|[/@])prisma(\/|$)/,
     clientClasses: ['PrismaClient', 'TransactionClient'],
     receiverNames: /prisma|^tx$|^db$|^client$|replica/i,
     modelMethods: [
@@ -53,7 +58,7 @@ export const DATABASE_CLIENTS: readonly DatabaseClientLibrary[] = [
       'groupBy',
     ],
     throwingLookups: ['findUniqueOrThrow', 'findFirstOrThrow'],
-    keyedWrites: ['update', 'delete', 'create'],
+    keyedWrites: { update: 'not-found', delete: 'not-found', create: 'exists' },
   },
 ];
 

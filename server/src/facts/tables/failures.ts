@@ -49,6 +49,19 @@ export const NEVER_REJECTING_GLOBALS: readonly (readonly string[])[] = [
 export const BY_DESIGN_ERROR_NAME =
   /not[-_ ]?found|no[-_ ]?such|does[-_ ]?not[-_ ]?exist|missing|forbidden|unauthori[sz]ed|unauthenticated|permission|access[-_ ]?denied|not[-_ ]?allowed|invalid|validation|bad[-_ ]?request|conflict|already[-_ ]?exists|duplicate|expired|precondition|unprocessable|not[-_ ]?(a[-_ ]?)?member|not[-_ ]?owner/i;
 
+/**
+ * The expected outcomes a catch can stand for, by the words (or statuses) of
+ * its answer: `E.left(USER_NOT_FOUND)`, `{ error: 'ALREADY_EXISTS' }`, `res.status(404)`.
+ */
+export type ExpectedOutcome = 'not-found' | 'exists';
+
+export const EXPECTED_OUTCOME_WORDS: Readonly<Record<ExpectedOutcome, RegExp>> = {
+  'not-found': /not[-_ ]?found|no[-_ ]?such|does[-_ ]?not[-_ ]?exist|doesn'?t[-_ ]?exist|not[-_ ]?exist/i,
+  exists: /already[-_ ]?exists?|duplicate|conflict|already[-_ ]?(taken|registered|member)/i,
+};
+
+export const EXPECTED_OUTCOME_STATUS: Readonly<Record<ExpectedOutcome, number>> = { 'not-found': 404, exists: 409 };
+
 /** HTTP statuses that answer "not found / not allowed / invalid" (4xx except 408 and 429, which are transient). */
 export function isByDesignStatus(status: number): boolean {
   return status >= 400 && status < 500 && status !== 408 && status !== 429;
@@ -60,4 +73,35 @@ export const SYNC_IO_MODULES: readonly { module: string; pattern: RegExp }[] = [
   { module: 'fs-extra', pattern: /Sync$/ },
   { module: 'child_process', pattern: /Sync$/ },
   { module: 'zlib', pattern: /Sync$/ },
+];
+
+/**
+ * Methods that release or tear something down. A failure there (the Redis
+ * connection already closed, the worker already gone, the temp file already
+ * removed) changes nothing for the program, so swallowing it is best-effort cleanup.
+ */
+export const CLEANUP_METHODS: readonly string[] = [
+  'quit',
+  'disconnect',
+  'close',
+  'end',
+  'destroy',
+  'terminate',
+  'cancel',
+  'abort',
+  'kill',
+  'unref',
+  'removeAllListeners',
+  'releaseLock',
+  'unsubscribe',
+  'unlink',
+  'unlinkSync',
+  'rm',
+  'rmSync',
+  'rmdir',
+  'rmdirSync',
+  'remove',
+  'removeSync',
+  'setPointerCapture',
+  'releasePointerCapture',
 ];

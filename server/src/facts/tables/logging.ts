@@ -124,3 +124,23 @@ export const ERROR_REPORTERS: readonly ErrorReporter[] = [
  * but an error reporter has a `captureException`, `noticeError` or `recordException`.
  */
 export const REPORTER_METHODS_ON_ANY_RECEIVER: readonly string[] = ['captureException', 'noticeError', 'recordException'];
+
+/**
+ * Metric instruments that count failures where a dashboard or alert will see
+ * them: OpenTelemetry `meter.createCounter(...).add(1)`, prom-client
+ * `new Counter(...).inc()`, StatsD `increment`. A catch that records a failure
+ * metric has reported it (the project chose metrics over log lines).
+ */
+export interface MetricRecorder {
+  modules: readonly string[];
+  /** Calls or constructors on the way from the module to the instrument: `createCounter`, `Counter`. */
+  instruments: readonly string[];
+  /** Methods of the instrument that record: `add`, `inc`. */
+  methods: readonly string[];
+}
+
+export const METRIC_RECORDERS: readonly MetricRecorder[] = [
+  { modules: ['@opentelemetry/api'], instruments: ['createCounter', 'createUpDownCounter', 'createHistogram'], methods: ['add', 'record'] },
+  { modules: ['prom-client'], instruments: ['Counter', 'Gauge', 'Histogram', 'Summary'], methods: ['inc', 'dec', 'observe', 'set'] },
+  { modules: ['hot-shots', 'node-statsd', 'statsd-client'], instruments: [], methods: ['increment', 'histogram', 'timing', 'gauge'] },
+];
