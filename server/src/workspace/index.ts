@@ -2,3 +2,5 @@ export * from './exclusions';
 export * from './ignore-files';
 export * from './files';
 export * from './git';
+export * from './test-code';
+export * from './test-runners';
