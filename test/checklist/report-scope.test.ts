@@ -67,6 +67,8 @@ describe('checklist report: scope on a real git repository', function () {
       git.write({ 'src/untracked.ts': FETCH_WITHOUT_TIMEOUT('untracked') });
       git.write({ 'dist/ignored.js': 'fetch("x");\n' });
       git.write({ 'src/committed.test.ts': `import { committed } from './committed';\n` });
+      // Test code by the e2e conventions, and a module only the e2e spec imports: in scope, not analysed.
+      git.write({ 'e2e/checkout.e2e-spec.ts': `import { client } from '../src/testing/client';\n`, 'src/testing/client.ts': FETCH_WITHOUT_TIMEOUT('client') });
       report = await buildChecklistReport({ root: git.dir, scope: 'changed', config: config() });
     });
 
@@ -76,10 +78,10 @@ describe('checklist report: scope on a real git repository', function () {
       assert.equal(report.scope.base, 'main');
       assert.equal(report.scope.mergeBase, branchPoint);
       assert.equal(report.scope.branch, 'feature/payments');
-      assert.deepEqual(report.scope.files, ['src/committed.test.ts', 'src/committed.ts', 'src/staged.ts', 'src/unstaged.ts', 'src/untracked.ts']);
+      assert.deepEqual(report.scope.files, ['e2e/checkout.e2e-spec.ts', 'src/committed.test.ts', 'src/committed.ts', 'src/staged.ts', 'src/testing/client.ts', 'src/unstaged.ts', 'src/untracked.ts']);
     });
 
-    it('analyses the changed source files only (not tests, not main-only changes, not untouched files)', () => {
+    it('analyses the changed source files only (not tests or test support, not main-only changes, not untouched files)', () => {
       assert.equal(report.analysedFiles, 4);
       assert.deepEqual(findingLocations(report), [
         'src/committed.ts:2 missing-timeout',
@@ -106,7 +108,7 @@ describe('checklist report: scope on a real git repository', function () {
     it('an explicit base compares with that revision instead', async () => {
       const sinceFeature = await buildChecklistReport({ root: git.dir, scope: 'changed', base: 'HEAD', config: config() });
       assert.equal(sinceFeature.scope.kind, 'changed');
-      assert.deepEqual(sinceFeature.scope.files, ['src/committed.test.ts', 'src/staged.ts', 'src/unstaged.ts', 'src/untracked.ts']);
+      assert.deepEqual(sinceFeature.scope.files, ['e2e/checkout.e2e-spec.ts', 'src/committed.test.ts', 'src/staged.ts', 'src/testing/client.ts', 'src/unstaged.ts', 'src/untracked.ts']);
     });
 
     it('the workspace scope analyses every source file, whatever changed', async () => {

@@ -192,6 +192,58 @@ describe('preflight check (real CLI process)', () => {
       assert.equal(report.files, 3);
     });
 
+    it('skips test code: the conventions, the jest config, and modules only tests import', async () => {
+      const dir = project({
+        'package.json': JSON.stringify({ name: 'api', main: 'dist/index.js' }),
+        'jest.config.ts': "import type { Config } from 'jest';\nconst config: Config = { testRegex: '.*\\\\.check\\\\.ts$' };\nexport default config;\n",
+        'src/index.ts': `import { shared } from './shared';\n${FETCH_WITHOUT_TIMEOUT}`,
+        'src/shared.ts': FETCH_WITHOUT_TIMEOUT.replace('load', 'shared'),
+        'src/testing/api-client.ts': FETCH_WITHOUT_TIMEOUT,
+        'src/users.e2e.ts': FETCH_WITHOUT_TIMEOUT,
+        'src/users.e2e-spec.ts': "import { load } from './testing/api-client';\nimport { shared } from './shared';\nimport '../src/index';\n",
+        'src/users.e2e-ee.ts': FETCH_WITHOUT_TIMEOUT,
+        'src/users.check.ts': FETCH_WITHOUT_TIMEOUT,
+        'src/Button.stories.tsx': FETCH_WITHOUT_TIMEOUT,
+        'src/__mocks__/axios.ts': FETCH_WITHOUT_TIMEOUT,
+        'src/fixtures/users.ts': FETCH_WITHOUT_TIMEOUT,
+        'e2e/login.ts': FETCH_WITHOUT_TIMEOUT,
+      });
+      const report = parseJsonReport(await runCli(['check', '--format', 'json'], dir));
+      assert.deepEqual([...new Set(report.findings.map((f) => f.file))], ['src/index.ts', 'src/shared.ts']);
+      assert.equal(report.files, 2);
+    });
+
+    it('a test file named on the command line is skipped with a warning line; tests.analyze analyses it', async () => {
+      const dir = project({ 'src/app.e2e-spec.ts': FETCH_WITHOUT_TIMEOUT, 'src/app.ts': FETCH_WITHOUT_TIMEOUT });
+      const skipped = await runCli(['check', 'src/app.e2e-spec.ts', 'src/app.ts', '--format', 'json'], dir);
+      assert.equal(skipped.code, 0, skipped.stderr);
+      assert.deepEqual(locations(parseJsonReport(skipped)), ['src/app.ts:2:10 missing-timeout']);
+      assert.deepEqual(stderrLines(skipped), ['preflight: skipped src/app.e2e-spec.ts: test code (*.e2e-*.*); "tests": { "analyze": true } in the config analyses test code']);
+      fs.writeFileSync(path.join(dir, 'preflight.config.json'), JSON.stringify({ tests: { analyze: true } }));
+      const analysed = await runCli(['check', 'src/app.e2e-spec.ts', '--format', 'json'], dir);
+      assert.deepEqual(locations(parseJsonReport(analysed)), ['src/app.e2e-spec.ts:2:10 missing-timeout']);
+      assert.equal(analysed.stderr, '');
+    });
+
+    it('the config: tests.patterns adds test code, tests.notTests makes production code, tests.analyze analyses all of it', async () => {
+      const dir = project({
+        'qa/smoke.ts': FETCH_WITHOUT_TIMEOUT,
+        'src/fixtures/catalog.ts': FETCH_WITHOUT_TIMEOUT,
+        'src/fixtures/seed.ts': FETCH_WITHOUT_TIMEOUT,
+        'src/app.ts': FETCH_WITHOUT_TIMEOUT,
+        'test/app.ts': FETCH_WITHOUT_TIMEOUT,
+        'preflight.config.json': JSON.stringify({ tests: { patterns: ['qa/**'], notTests: ['src/fixtures/catalog.ts'] } }),
+      });
+      const files = async () => [...new Set(parseJsonReport(await runCli(['check', '--format', 'json'], dir)).findings.map((f) => f.file))];
+      assert.deepEqual(await files(), ['src/app.ts', 'src/fixtures/catalog.ts']);
+      fs.writeFileSync(path.join(dir, 'preflight.config.json'), JSON.stringify({ tests: { patterns: ['qa/**'], analyze: true } }));
+      assert.deepEqual(await files(), ['qa/smoke.ts', 'src/app.ts', 'src/fixtures/catalog.ts', 'src/fixtures/seed.ts', 'test/app.ts']);
+      fs.writeFileSync(path.join(dir, 'preflight.config.json'), '{\n  "tests": { "analyze": "yes" }\n}\n');
+      const broken = await runCli(['check'], dir);
+      assert.equal(broken.code, 2);
+      assert.deepEqual(stderrLines(broken), ['preflight: preflight.config.json:2:25: "tests.analyze" must be true or false, found the string "yes"']);
+    });
+
     it('a folder named on the command line is walked even when it is called test', async () => {
       const dir = project({ 'test/fixtures/app.ts': FETCH_WITHOUT_TIMEOUT, 'test/fixtures/app.test.ts': FETCH_WITHOUT_TIMEOUT });
       const report = parseJsonReport(await runCli(['check', 'test/fixtures', '--format', 'json'], dir));

@@ -35,6 +35,7 @@ describe('config: loadConfigFile', () => {
         $schema: './node_modules/preflight-server/schemas/preflight.config.schema.json',
         rules: { 'missing-timeout': 'error', 'swallowed-error': ['info', { allowEmptyWithComment: true }], 'floating-promise': 'off' },
         ignore: ['scripts/**', '**/*.generated.ts'],
+        tests: { patterns: ['qa/**'], notTests: ['src/fixtures/**'], analyze: true },
         checklist: { baseBranch: 'develop', items: [{ id: 'load-test', title: 'Load-tested the new endpoint', required: true }, { id: 'docs', title: 'Docs updated' }] },
       }),
     );
@@ -48,6 +49,7 @@ describe('config: loadConfigFile', () => {
         'floating-promise': { severity: 'off' },
       },
       ignore: ['scripts/**', '**/*.generated.ts'],
+      tests: { patterns: ['qa/**'], notTests: ['src/fixtures/**'], analyze: true },
       checklist: { baseBranch: 'develop', items: [{ id: 'load-test', title: 'Load-tested the new endpoint', required: true }, { id: 'docs', title: 'Docs updated' }] },
     });
   });
@@ -102,6 +104,19 @@ describe('config: loadConfigFile', () => {
     assert.equal(mixed.problems.length, 2);
   });
 
+  it('checks the tests section with line and column, keeping the good parts', () => {
+    assert.deepEqual(problemsOf('{"tests": ["e2e/**"]}'), ['1:11: "tests" must be an object with "patterns", "notTests" and "analyze", found an array']);
+    const text = '{\n  "tests": {\n    "patterns": ["qa/**", 1],\n    "notTest": [],\n    "analyze": "yes"\n  }\n}';
+    assert.deepEqual(problemsOf(text), [
+      '4:5: unknown property "notTest" in "tests" (did you mean "notTests"?); expected patterns, notTests, analyze',
+      '3:27: "tests.patterns" entries must be non-empty glob pattern strings, found number 1',
+      '5:16: "tests.analyze" must be true or false, found the string "yes"',
+    ]);
+    const loaded = parseConfigText('c.json', text);
+    assert.deepEqual(loaded.config.tests, { patterns: ['qa/**'], notTests: [], analyze: false });
+    assert.deepEqual(parseConfigText('c.json', '{}').config.tests, { patterns: [], notTests: [], analyze: false }, 'absent: test code is not analysed');
+  });
+
   it('checks the checklist section', () => {
     const text = JSON.stringify({
       checklist: {
@@ -126,9 +141,9 @@ describe('config: loadConfigFile', () => {
   });
 
   it('reports unknown and duplicate top-level properties and a non-object document', () => {
-    assert.deepEqual(problemsOf('{"rule": {}}'), ['1:2: unknown property "rule" (did you mean "rules"?); expected rules, ignore, checklist']);
+    assert.deepEqual(problemsOf('{"rule": {}}'), ['1:2: unknown property "rule" (did you mean "rules"?); expected rules, ignore, tests, checklist']);
     assert.deepEqual(problemsOf('{"ignore": [], "ignore": []}'), ['1:16: duplicate property "ignore"']);
-    assert.deepEqual(problemsOf('[1]'), ['1:1: expected an object with "rules", "ignore" and "checklist", found an array']);
+    assert.deepEqual(problemsOf('[1]'), ['1:1: expected an object with "rules", "ignore", "tests" and "checklist", found an array']);
   });
 
   it('a directory in place of the file is one problem, not a crash', () => {
@@ -162,6 +177,7 @@ describe('config: applySettings', () => {
         'floating-promise': { severity: 'error', options: { checkEventHandlers: false } },
       },
       ignore: ['scripts/**', 'vendor/**'],
+      tests: { patterns: [], notTests: [], analyze: false },
       checklist: { baseBranch: 'main', items: [] },
     });
   });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { SyntaxKind } from 'ts-morph';
-import { AnalysisProject, analyzeSourceFile, type Rule } from 'preflight-server';
+import { AnalysisProject, analyzeSourceFile, DEFAULT_TESTS_CONFIG, type Rule } from 'preflight-server';
 
 const throwingRule: Rule = {
   meta: { id: 'always-throws', title: 't', category: 'resilience', defaultSeverity: 'warning', explanation: '', fix: '', examples: [] },
@@ -33,9 +33,9 @@ describe('engine runner', () => {
   it('applies configured severities and turns rules off', () => {
     const project = new AnalysisProject({ inMemory: true });
     const file = project.upsert('/y.ts', 'foo();\n');
-    const asError = analyzeSourceFile(file, { rules: [reportingRule], config: { rules: { 'reports-calls': { severity: 'error' } }, ignore: [], checklist: { items: [] } } });
+    const asError = analyzeSourceFile(file, { rules: [reportingRule], config: { rules: { 'reports-calls': { severity: 'error' } }, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] } } });
     assert.equal(asError.findings[0]?.severity, 'error');
-    const off = analyzeSourceFile(file, { rules: [reportingRule], config: { rules: { 'reports-calls': { severity: 'off' } }, ignore: [], checklist: { items: [] } } });
+    const off = analyzeSourceFile(file, { rules: [reportingRule], config: { rules: { 'reports-calls': { severity: 'off' } }, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] } } });
     assert.equal(off.findings.length, 0);
   });
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { SyntaxKind } from 'ts-morph';
-import { AnalysisProject, analyzeSourceFile, allRules, type Finding, type ResolvedConfig, type Rule } from 'preflight-server';
+import { AnalysisProject, analyzeSourceFile, allRules, DEFAULT_TESTS_CONFIG, type Finding, type ResolvedConfig, type Rule } from 'preflight-server';
 import { suppressionMetaRules } from 'preflight-server/out/rules/suppression-meta';
 import { findSuppressionComments } from 'preflight-server/out/engine/suppression';
 
@@ -186,9 +186,9 @@ describe('suppression comments', () => {
 
   it('the meta findings follow the config: off turns them off, a severity changes them', () => {
     const code = ['// preflight-disable-next-line flag-calls', 'flagMe();'].join('\n');
-    const off: ResolvedConfig = { rules: { 'suppression-without-reason': { severity: 'off' } }, ignore: [], checklist: { items: [] } };
+    const off: ResolvedConfig = { rules: { 'suppression-without-reason': { severity: 'off' } }, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] } };
     assert.deepEqual(summary(analyse(code, { config: off })), []);
-    const asWarning: ResolvedConfig = { rules: { 'suppression-without-reason': { severity: 'warning' } }, ignore: [], checklist: { items: [] } };
+    const asWarning: ResolvedConfig = { rules: { 'suppression-without-reason': { severity: 'warning' } }, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] } };
     assert.equal(analyse(code, { config: asWarning })[0]?.severity, 'warning');
   });
 

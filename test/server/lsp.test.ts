@@ -434,6 +434,58 @@ describe('language server configuration (real server process)', function () {
     assert.equal(ruleDiagnostics(published.diagnostics).length, 1, 'files outside the ignore globs are analysed');
   });
 
+  /** A package whose e2e test imports a client module that nothing else imports. */
+  function writeE2eProject(): { spec: string; client: string; server: string } {
+    const files: Record<string, string> = {
+      'package.json': JSON.stringify({ name: 'api', main: 'dist/index.js' }),
+      'e2e/app.e2e-spec.ts': "import { loadInvoice } from '../src/testing/api-client';\nvoid loadInvoice;\n",
+      'src/testing/api-client.ts': HANDLER,
+      'src/index.ts': "export const ready = true;\n",
+    };
+    for (const [relative, content] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(workspace, relative)), { recursive: true });
+      fs.writeFileSync(path.join(workspace, relative), content);
+    }
+    return {
+      spec: path.join(workspace, 'e2e', 'app.e2e-spec.ts'),
+      client: path.join(workspace, 'src', 'testing', 'api-client.ts'),
+      server: path.join(workspace, 'src', 'index.ts'),
+    };
+  }
+
+  it('does not report test code: an opened e2e spec, or a module only e2e tests import (as preflight check)', async () => {
+    const { spec, client: clientModule } = writeE2eProject();
+    client = await startIn(workspace);
+    const specUri = fileUri(spec);
+    await client.open(specUri, HANDLER);
+    assert.deepEqual((await client.diagnosticsForVersion(specUri, 1)).diagnostics, []);
+    const clientUri = fileUri(clientModule);
+    await client.open(clientUri, HANDLER);
+    assert.deepEqual((await client.diagnosticsForVersion(clientUri, 1)).diagnostics, [], 'imported only by the e2e spec: test support');
+    const uri = await openIn(client);
+    assert.equal(ruleDiagnostics((await client.diagnosticsForVersion(uri, 1)).diagnostics).length, 1, 'production code is still analysed');
+  });
+
+  it('analyses test code with "tests": { "analyze": true }', async () => {
+    const { spec } = writeE2eProject();
+    writeConfig({ tests: { analyze: true } });
+    client = await startIn(workspace);
+    const specUri = fileUri(spec);
+    await client.open(specUri, HANDLER);
+    assert.equal(ruleDiagnostics((await client.diagnosticsForVersion(specUri, 1)).diagnostics).length, 1);
+  });
+
+  it('re-checks an open test-support module when production code starts importing it (didChangeWatchedFiles)', async () => {
+    const { client: clientModule, server } = writeE2eProject();
+    client = await startIn(workspace);
+    const clientUri = fileUri(clientModule);
+    await client.open(clientUri, HANDLER);
+    assert.deepEqual((await client.diagnosticsForVersion(clientUri, 1)).diagnostics, []);
+    fs.appendFileSync(server, "export { loadInvoice } from './testing/api-client';\n");
+    await client.watchedFilesChanged([{ uri: fileUri(server), type: 2 }]);
+    await client.waitForDiagnostics(clientUri, hasFinding, 'a finding once production code imports the module');
+  });
+
   it('applies each workspace folder its own config file', async () => {
     const other = makeTempWorkspace();
     try {

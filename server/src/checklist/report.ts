@@ -8,7 +8,8 @@ import type { SourceFile } from 'ts-morph';
 import { AnalysisProject, firstParseProblem } from '../parse/project';
 import type { Rule } from '../rules/rule';
 import { collectSourceFiles, readSourceText } from '../workspace/files';
-import { excludedDirectoryReason, isTestFileName, TEST_DIRECTORIES } from '../workspace/exclusions';
+import { excludedDirectoryReason } from '../workspace/exclusions';
+import { TestCodeClassifier } from '../workspace/test-code';
 import { isAnalysablePath } from '../parse/project';
 import { manualItems } from './manual-items';
 import { runProjectChecks, type ChangeSet } from './project-checks';
@@ -97,7 +98,8 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
   };
 
   progress.phase(options.scope === 'changed' ? 'Finding changed files' : 'Listing workspace files', 0, 0);
-  const scope = await resolveScope({ root, scope: options.scope, base: options.base, config: options.config, allowGit: options.allowGit });
+  const classifier = new TestCodeClassifier({ root, tests: options.config.tests });
+  const scope = await resolveScope({ root, scope: options.scope, base: options.base, config: options.config, allowGit: options.allowGit, classifier });
   cancelled();
 
   const project = options.project ?? new AnalysisProject();
@@ -129,7 +131,7 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
   }
 
   // 2. Facts for the project checks, over the whole workspace.
-  const workspaceFiles = scope.scope.kind === 'workspace' ? scope.sourceFiles : (await collectSourceFiles(['.'], root, { root, ignore: options.config.ignore })).files;
+  const workspaceFiles = scope.scope.kind === 'workspace' ? scope.sourceFiles : (await collectSourceFiles(['.'], root, { root, ignore: options.config.ignore, tests: options.config.tests, classifier })).files;
   const facts: FileReadinessFacts[] = [];
   const cache = options.factsCache;
   for (const [index, file] of workspaceFiles.entries()) {
@@ -159,8 +161,8 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
   }
   const { manifests, problems: manifestProblems } = findManifests(root, workspaceFiles);
   problems.push(...manifestProblems);
-  const testFiles = listTestFiles(root);
-  const changes = scope.scope.kind === 'changed' ? await changeSet(scope, root) : undefined;
+  const testFiles = listTestFiles(root, classifier);
+  const changes = scope.scope.kind === 'changed' ? await changeSet(scope, root, classifier) : undefined;
   cancelled();
   const projectChecks = runProjectChecks({ root, files: facts, manifests, testFiles, changes });
 
@@ -267,11 +269,11 @@ class SourceLoader {
   }
 }
 
-async function changeSet(scope: ResolvedScope, root: string): Promise<ChangeSet> {
+async function changeSet(scope: ResolvedScope, root: string, classifier: TestCodeClassifier): Promise<ChangeSet> {
   const byAbsolute = scope.addedLines ? await scope.addedLines() : new Map<string, LineRange[]>();
   const addedLines = new Map<string, LineRange[]>();
   for (const [file, ranges] of byAbsolute) addedLines.set(relativePath(root, file), ranges);
-  const testFiles = scope.changedFiles.filter((file) => isTestPath(relativePath(root, file)));
+  const testFiles = scope.changedFiles.filter((file) => isTestFile(file, classifier));
   const testFileTexts = new Map<string, string>();
   for (const file of testFiles) {
     try {
@@ -283,16 +285,17 @@ async function changeSet(scope: ResolvedScope, root: string): Promise<ChangeSet>
   return { files: scope.scope.files, addedLines, testFiles: testFiles.map((file) => relativePath(root, file)), testFileTexts };
 }
 
-/** A JS/TS test file: `*.test.*`, `*.spec.*`, or inside `__tests__/`, `test/`, `tests/`. */
-export function isTestPath(relative: string): boolean {
-  const segments = relative.split('/');
-  const name = segments[segments.length - 1] ?? '';
-  if (!isAnalysablePath(name)) return false;
-  return isTestFileName(name) || segments.slice(0, -1).some((segment) => TEST_DIRECTORIES.has(segment));
+/**
+ * A JS/TS test file as the classifier sees it (the config's `tests.patterns`,
+ * the naming conventions, the test runners' configuration), without the
+ * modules that only support tests: those are not tests of anything.
+ */
+export function isTestFile(file: string, classifier: TestCodeClassifier): boolean {
+  return isAnalysablePath(file) && classifier.testFileVerdict(file) !== undefined;
 }
 
 /** Relative paths of the workspace's test files (outside dependencies, build output and dot-folders). */
-export function listTestFiles(root: string): string[] {
+export function listTestFiles(root: string, classifier: TestCodeClassifier): string[] {
   const found: string[] = [];
   const walk = (dir: string, depth: number): void => {
     if (depth > 12) return;
@@ -305,12 +308,10 @@ export function listTestFiles(root: string): string[] {
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        const reason = excludedDirectoryReason(entry.name);
-        if (reason && !TEST_DIRECTORIES.has(entry.name)) continue;
+        if (excludedDirectoryReason(entry.name)) continue;
         walk(full, depth + 1);
       } else if (entry.isFile()) {
-        const relative = relativePath(root, full);
-        if (isTestPath(relative)) found.push(relative);
+        if (isTestFile(full, classifier)) found.push(relativePath(root, full));
       }
     }
   };

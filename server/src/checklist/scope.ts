@@ -4,6 +4,7 @@ import type { ResolvedConfig } from '../config/types';
 import { changedFilesSince, currentBranch, defaultBaseRef, GitError, gitLines, gitTopLevel, mergeBase, revisionExists } from '../workspace/git';
 import { collectSourceFiles, isAnalysedByDefault } from '../workspace/files';
 import { ignoreLayer, isIgnoredByLayers } from '../workspace/ignore-files';
+import { TestCodeClassifier } from '../workspace/test-code';
 import type { ChecklistScope } from './types';
 
 /** Which files a checklist report covers, resolved against git. */
@@ -38,6 +39,8 @@ export interface ScopeRequest {
    * then the workspace, and the branch is read from .git/HEAD.
    */
   allowGit?: boolean;
+  /** Decides what is test code (not analysed); default: a new one for `root` and `config.tests`. */
+  classifier?: TestCodeClassifier;
 }
 
 /** Key used for ticks when there is no branch (outside git, detached HEAD without a CI branch name). */
@@ -52,18 +55,19 @@ export function branchFromEnvironment(env: NodeJS.ProcessEnv = process.env): str
   return env.PREFLIGHT_BRANCH || env.GITHUB_HEAD_REF || env.CI_COMMIT_REF_NAME || undefined;
 }
 
-export async function resolveScope(request: ScopeRequest): Promise<ResolvedScope> {
-  const root = path.resolve(request.root);
+export async function resolveScope(scopeRequest: ScopeRequest): Promise<ResolvedScope> {
+  const root = path.resolve(scopeRequest.root);
+  const request = { ...scopeRequest, classifier: scopeRequest.classifier ?? new TestCodeClassifier({ root, tests: scopeRequest.config.tests }) };
   if (request.allowGit === false) {
     const reason = request.scope === 'changed' ? 'the workspace is not trusted, so git was not run: analysed the whole workspace' : undefined;
-    return workspaceScope(root, request.config, branchFromGitHead(root), null, reason);
+    return workspaceScope(root, request, branchFromGitHead(root), null, reason);
   }
-  if (request.scope === 'workspace') return workspaceScope(root, request.config, await branchOrUndefined(root), null, undefined);
+  if (request.scope === 'workspace') return workspaceScope(root, request, await branchOrUndefined(root), null, undefined);
   try {
     return await changedScope(root, request);
   } catch (error) {
     if (!(error instanceof ScopeFallback)) throw error;
-    return workspaceScope(root, request.config, await branchOrUndefined(root), error.base, error.message);
+    return workspaceScope(root, request, await branchOrUndefined(root), error.base, error.message);
   }
 }
 
@@ -77,7 +81,7 @@ class ScopeFallback extends Error {
   }
 }
 
-async function changedScope(root: string, request: ScopeRequest): Promise<ResolvedScope> {
+async function changedScope(root: string, request: ScopeRequest & { classifier: TestCodeClassifier }): Promise<ResolvedScope> {
   const topLevel = await git(() => gitTopLevel(root));
   if (!topLevel) throw new ScopeFallback('not a git repository: analysed the whole workspace');
   const branch = await git(() => currentBranch(root));
@@ -100,7 +104,10 @@ async function changedScope(root: string, request: ScopeRequest): Promise<Resolv
 
   const inside = changed.filter((file) => isInside(file, root));
   const ignored = ignoreLayer(root, request.config.ignore);
-  const sourceFiles = inside.filter((file) => isAnalysedByDefault(file, root) && !isIgnoredByLayers([ignored], file, false));
+  const sourceFiles: string[] = [];
+  for (const file of inside) {
+    if (!isIgnoredByLayers([ignored], file, false) && (await isAnalysedByDefault(file, root, request.classifier))) sourceFiles.push(file);
+  }
   const untracked = new Set((await gitLines(topLevel, ['ls-files', '--others', '--exclude-standard', '--full-name', '-z'])).map((f) => path.join(topLevel, f)));
   const branchName = branch ?? branchFromEnvironment();
   return {
@@ -126,12 +133,13 @@ async function baseBranch(root: string, config: ResolvedConfig): Promise<string>
 
 async function workspaceScope(
   root: string,
-  config: ResolvedConfig,
+  request: ScopeRequest & { classifier: TestCodeClassifier },
   branch: string | undefined,
   base: string | null,
   fallbackReason: string | undefined,
 ): Promise<ResolvedScope> {
-  const { files } = await collectSourceFiles(['.'], root, { root, ignore: config.ignore });
+  const { config, classifier } = request;
+  const { files } = await collectSourceFiles(['.'], root, { root, ignore: config.ignore, tests: config.tests, classifier });
   const branchName = branch ?? branchFromEnvironment();
   const scope: ChecklistScope = {
     kind: 'workspace',

@@ -56,6 +56,7 @@ export function parseConfigText(file: string, text: string): LoadedConfig {
     config: {
       rules: config.rules ?? DEFAULT_CONFIG.rules,
       ignore: config.ignore ?? DEFAULT_CONFIG.ignore,
+      tests: config.tests ?? DEFAULT_CONFIG.tests,
       checklist: config.checklist ?? DEFAULT_CONFIG.checklist,
     },
     problems: problems.map(toProblem),

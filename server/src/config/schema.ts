@@ -26,7 +26,7 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'Preflight configuration',
-    description: 'preflight.config.json: rule severities, ignored paths and the readiness checklist. Generated from the rule registry by `npm run docs`.',
+    description: 'preflight.config.json: rule severities, ignored paths, test code and the readiness checklist. Generated from the rule registry by `npm run docs`.',
     type: 'object',
     additionalProperties: false,
     properties: {
@@ -42,6 +42,31 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
         type: 'array',
         items: { type: 'string', minLength: 1 },
         uniqueItems: true,
+      },
+      tests: {
+        description:
+          'What counts as test code. Test code is not analysed: files named by convention (*.test.*, *.spec.*, *.e2e.*, *.e2e-*.*, *.stories.*, __tests__/, __mocks__/, __fixtures__/, test/, tests/, e2e/, fixtures/), the test files of the package\'s jest, vitest, mocha, playwright and cypress configuration, and modules imported only by test code.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          patterns: {
+            description: 'More test code, in .gitignore syntax relative to this file, e.g. "qa/**".',
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+          },
+          notTests: {
+            description: 'Production code, whatever the conventions, test runners and imports say, in .gitignore syntax relative to this file, e.g. "src/fixtures/**". Wins over "patterns".',
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            uniqueItems: true,
+          },
+          analyze: {
+            description: 'Analyse test code like any other code. Default: false.',
+            type: 'boolean',
+            default: false,
+          },
+        },
       },
       checklist: {
         description: 'The readiness checklist.',

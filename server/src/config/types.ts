@@ -11,17 +11,30 @@ export interface ChecklistItemConfig {
   required?: boolean;
 }
 
+/** The `tests` section: what counts as test code, and whether it is analysed. */
+export interface TestsConfig {
+  /** More test code, in .gitignore syntax relative to the config file (`qa/**`). */
+  patterns: string[];
+  /** Production code whatever the conventions, test runners and imports say (`src/fixtures/**`). */
+  notTests: string[];
+  /** Analyse test code like any other code (default false). */
+  analyze: boolean;
+}
+
+export const DEFAULT_TESTS_CONFIG: TestsConfig = { patterns: [], notTests: [], analyze: false };
+
 /** preflight.config.json after validation, merged with editor settings. */
 export interface ResolvedConfig {
   /** Only rules the user configured; the rest run at their default severity. */
   rules: Record<string, RuleSetting>;
   ignore: string[];
+  tests: TestsConfig;
   checklist: {
     baseBranch?: string;
     items: ChecklistItemConfig[];
   };
 }
 
-export const DEFAULT_CONFIG: ResolvedConfig = { rules: {}, ignore: [], checklist: { items: [] } };
+export const DEFAULT_CONFIG: ResolvedConfig = { rules: {}, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] } };
 
 export type { Severity, SeveritySetting };

@@ -1,5 +1,5 @@
 import type { SeveritySetting } from '../engine/finding';
-import type { ChecklistItemConfig, ResolvedConfig, RuleSetting } from './types';
+import type { ChecklistItemConfig, ResolvedConfig, RuleSetting, TestsConfig } from './types';
 import { toPlainValue, type JsonNode, type JsonProperty } from './json';
 
 /** A problem found while validating, at an offset of the config text. */
@@ -12,12 +12,14 @@ export interface ValidationProblem {
 export interface PartialConfig {
   rules?: Record<string, RuleSetting>;
   ignore?: string[];
+  tests?: TestsConfig;
   checklist?: ResolvedConfig['checklist'];
 }
 
 export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning', 'info', 'hint', 'off'];
 const SEVERITY_LIST = 'error, warning, info, hint or off';
-const TOP_LEVEL_KEYS = ['rules', 'ignore', 'checklist'];
+const TOP_LEVEL_KEYS = ['rules', 'ignore', 'tests', 'checklist'];
+const TESTS_KEYS = ['patterns', 'notTests', 'analyze'];
 const CHECKLIST_KEYS = ['baseBranch', 'items'];
 const CHECKLIST_ITEM_KEYS = ['id', 'title', 'required'];
 
@@ -99,13 +101,14 @@ class ConfigValidator {
 
   validateRoot(node: JsonNode): PartialConfig {
     if (node.kind !== 'object') {
-      this.problem(node.start, `expected an object with "rules", "ignore" and "checklist", found ${describeKind(node)}`);
+      this.problem(node.start, `expected an object with "rules", "ignore", "tests" and "checklist", found ${describeKind(node)}`);
       return {};
     }
     const result: PartialConfig = {};
     for (const property of this.propertiesOf(node, TOP_LEVEL_KEYS, '')) {
       if (property.key === 'rules') result.rules = this.validateRules(property.value);
       else if (property.key === 'ignore') result.ignore = this.validateIgnore(property.value);
+      else if (property.key === 'tests') result.tests = this.validateTests(property.value);
       else if (property.key === 'checklist') result.checklist = this.validateChecklist(property.value);
     }
     return result;
@@ -162,16 +165,40 @@ class ConfigValidator {
   }
 
   validateIgnore(node: JsonNode): string[] {
+    return this.validatePatterns(node, 'ignore');
+  }
+
+  private validatePatterns(node: JsonNode, name: string): string[] {
     if (node.kind !== 'array') {
-      this.problem(node.start, `"ignore" must be an array of glob patterns, found ${describeKind(node)}`);
+      this.problem(node.start, `"${name}" must be an array of glob patterns, found ${describeKind(node)}`);
       return [];
     }
     const patterns: string[] = [];
     for (const item of node.items) {
       if (item.kind === 'string' && item.value.trim() !== '') patterns.push(item.value.trim());
-      else this.problem(item.start, `"ignore" entries must be non-empty glob pattern strings, found ${describeKind(item)}`);
+      else this.problem(item.start, `"${name}" entries must be non-empty glob pattern strings, found ${describeKind(item)}`);
     }
     return patterns;
+  }
+
+  validateTests(node: JsonNode): TestsConfig {
+    const tests: TestsConfig = { patterns: [], notTests: [], analyze: false };
+    if (node.kind !== 'object') {
+      this.problem(node.start, `"tests" must be an object with "patterns", "notTests" and "analyze", found ${describeKind(node)}`);
+      return tests;
+    }
+    for (const property of this.propertiesOf(node, TESTS_KEYS, ' in "tests"')) {
+      const value = property.value;
+      if (property.key === 'analyze') {
+        if (value.kind === 'boolean') tests.analyze = value.value;
+        else this.problem(value.start, `"tests.analyze" must be true or false, found ${describeKind(value)}`);
+      } else if (property.key === 'patterns') {
+        tests.patterns = this.validatePatterns(value, 'tests.patterns');
+      } else if (property.key === 'notTests') {
+        tests.notTests = this.validatePatterns(value, 'tests.notTests');
+      }
+    }
+    return tests;
   }
 
   validateChecklist(node: JsonNode): ResolvedConfig['checklist'] {

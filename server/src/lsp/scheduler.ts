@@ -21,8 +21,12 @@ export interface SchedulerOptions {
   rules?: readonly Rule[];
   /** Delay after a change before analysing, so that typing does not analyse every keystroke. */
   debounceMs: number;
-  /** The configuration for a file, or undefined when the file is ignored by it. */
-  configFor(filePath: string): ResolvedConfig | undefined;
+  /**
+   * The configuration for a file, or undefined when the file is not analysed
+   * (ignored by the config, or test code). May be asynchronous: deciding
+   * whether a file is test support reads its package's imports once.
+   */
+  configFor(filePath: string): ResolvedConfig | undefined | Promise<ResolvedConfig | undefined>;
   /** Called with each document's current findings once they are known. */
   onAnalysed(result: AnalysedDocument): void;
 }
@@ -108,6 +112,16 @@ export class AnalysisScheduler {
   /** Re-analyses every open document (after a configuration change). */
   reanalyseAll(): void {
     for (const uri of this.states.keys()) this.schedule(uri, 0);
+  }
+
+  /** Re-analyses one open document (its configuration or classification changed). */
+  reanalyse(uri: string): void {
+    if (this.states.has(uri)) this.schedule(uri, 0);
+  }
+
+  /** The open documents and the paths they are analysed under. */
+  openDocuments(): { uri: string; filePath: string }[] {
+    return [...this.states.entries()].map(([uri, state]) => ({ uri, filePath: state.filePath }));
   }
 
   isOpen(uri: string): boolean {
@@ -204,7 +218,11 @@ export class AnalysisScheduler {
       this.skipTooLarge(state, ticket, { ...base, text, findings: [] });
       return;
     }
-    const config = this.options.configFor(filePath);
+    const config = await this.options.configFor(filePath);
+    if (isStale()) {
+      this.stats.analysesCancelled++;
+      return;
+    }
     if (!config) {
       this.options.project.remove(filePath);
       this.finish(state, ticket, { ...base, text, findings: [] });

@@ -18,7 +18,7 @@ import { AnalysisProject } from '../parse/project';
 import { CONFIG_FILE_NAME, type ConfigProblem } from '../config/load';
 import { ruleDocUrl } from '../docs/links';
 import { findRule } from '../rules';
-import { ServerLog, guarded } from './log';
+import { ServerLog, describeError, guarded } from './log';
 import { AnalysisScheduler, type AnalysedDocument } from './scheduler';
 import {
   ConfigStore,
@@ -31,6 +31,8 @@ import { hoverAt } from './hover';
 import { SHOW_RULE_DOCS_COMMAND, codeActionsFor } from './code-actions';
 import { analysisPathFor, fileUriToPath, pathToFileUri } from './paths';
 import { isIgnoredByConfig } from '../workspace/ignore-files';
+import { isClassificationInput, TestCodeClassifier } from '../workspace/test-code';
+import type { ResolvedConfig } from '../config/types';
 import { registerChecklistRequests } from './checklist';
 import type { Disposable, DocumentFindings, PreflightServices, WorkspaceFolderInfo } from './services';
 
@@ -45,6 +47,20 @@ const INITIAL_SETTINGS_WAIT_MS = 3_000;
 
 /** Quiet time after a config file event seen by our own watcher before reloading. */
 const FALLBACK_WATCH_SETTLE_MS = 100;
+/** Quiet time after source files changed on disk before checking whether open documents became (or stopped being) test support. */
+const TEST_CODE_RECHECK_MS = 500;
+
+/** What the client is asked to watch: config files, and what decides which files are test code. */
+export const WATCHED_FILE_GLOBS = [
+  `**/${CONFIG_FILE_NAME}`,
+  '**/package.json',
+  '**/tsconfig*.json',
+  '**/{jest,vitest,vite,playwright,cypress}.config.*',
+  '**/jest.config.json',
+  '**/cypress.json',
+  '**/.mocharc.*',
+  '**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}',
+];
 
 export const STATS_REQUEST = 'preflight/stats';
 
@@ -113,6 +129,11 @@ export class PreflightServer {
   private fallbackReloadTimer: NodeJS.Timeout | undefined;
   private readonly findingsListeners = new Set<(uri: string) => void>();
   private readonly configListeners = new Set<() => void>();
+  /** Test-code classifiers by workspace folder ('' outside folders), each for the `tests` config it was made with. */
+  private readonly classifiers = new Map<string, { tests: ResolvedConfig['tests']; classifier: TestCodeClassifier }>();
+  /** Whether each open file was test code when it was last analysed. */
+  private readonly testCodeVerdicts = new Map<string, boolean>();
+  private testCodeRecheckTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly connection: Connection) {
     this.log = new ServerLog(connection);
@@ -174,7 +195,12 @@ export class PreflightServer {
     connection.onDidChangeWatchedFiles(
       guarded(log, 'didChangeWatchedFiles', undefined, async (params) => {
         const configChanged = params.changes.some((change) => path.basename(change.uri) === CONFIG_FILE_NAME);
-        if (configChanged) await this.reconfigure();
+        if (configChanged) {
+          await this.reconfigure();
+          return;
+        }
+        const changed = params.changes.flatMap((change) => fileUriToPath(change.uri) ?? []);
+        this.testCodeInputsChanged(changed);
       }),
     );
     connection.onRequest(STATS_REQUEST, guarded(log, STATS_REQUEST, null, () => this.stats()));
@@ -251,6 +277,7 @@ export class PreflightServer {
     for (const watcher of this.fallbackWatchers) watcher.close();
     this.fallbackWatchers = [];
     clearTimeout(this.fallbackReloadTimer);
+    clearTimeout(this.testCodeRecheckTimer);
   }
 
   private opened(document: TextDocument): void {
@@ -260,7 +287,9 @@ export class PreflightServer {
 
   private closed(document: TextDocument): void {
     if (!this.scheduler.isOpen(document.uri)) return;
+    const { filePath } = this.scheduler.openDocuments().find((open) => open.uri === document.uri) ?? {};
     this.scheduler.close(document.uri);
+    if (filePath && !this.scheduler.openDocuments().some((open) => open.filePath === filePath)) this.testCodeVerdicts.delete(filePath);
     if (!this.support.pullDiagnostics) this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     this.emitFindingsChanged(document.uri);
   }
@@ -272,11 +301,67 @@ export class PreflightServer {
     return analysed && document && analysed.version === document.version ? analysed : undefined;
   }
 
-  private configForAnalysis(filePath: string) {
+  /**
+   * The config a file is analysed with, or undefined when it is not analysed:
+   * ignored by the config, or test code (unless `tests.analyze`), decided as
+   * `preflight check .` run in the workspace folder decides it, so the editor and CI agree.
+   */
+  private async configForAnalysis(filePath: string): Promise<ResolvedConfig | undefined> {
     const config = this.config.configForFile(filePath);
     const folder = this.config.folderOf(filePath)?.path;
-    // The same .gitignore-syntax matching as `preflight check`, so the editor and CI agree.
-    return folder && isIgnoredByConfig(filePath, folder, config.ignore) ? undefined : config;
+    if (folder && isIgnoredByConfig(filePath, folder, config.ignore)) return undefined;
+    if (config.tests.analyze) {
+      this.testCodeVerdicts.delete(filePath);
+      return config;
+    }
+    const isTestCode = await this.isTestCode(filePath, folder, config);
+    this.testCodeVerdicts.set(filePath, isTestCode);
+    return isTestCode ? undefined : config;
+  }
+
+  private async isTestCode(filePath: string, folder: string | undefined, config: ResolvedConfig): Promise<boolean> {
+    const root = folder ?? path.dirname(filePath);
+    const key = folder ?? '';
+    let entry = this.classifiers.get(key);
+    if (!entry || entry.tests !== config.tests || (!folder && entry.classifier.root !== root)) {
+      entry = { tests: config.tests, classifier: new TestCodeClassifier({ root, tests: config.tests }) };
+      this.classifiers.set(key, entry);
+    }
+    try {
+      const verdict = await entry.classifier.classify(filePath, root);
+      return verdict !== undefined;
+    } catch (error) {
+      this.log.once(`test-code:${error instanceof Error ? error.message : String(error)}`, 'error', `Deciding whether ${filePath} is test code failed; analysing it: ${describeError(error)}`);
+      return false;
+    }
+  }
+
+  /**
+   * Files changed on disk: a package.json, tsconfig or test-runner config can
+   * change any verdict (re-analyse every open document); a source file only
+   * its package's imports (re-check the open documents there, and re-analyse
+   * those whose verdict changed).
+   */
+  private testCodeInputsChanged(files: readonly string[]): void {
+    if (files.length === 0) return;
+    for (const { classifier } of this.classifiers.values()) for (const file of files) classifier.invalidate(file);
+    if (files.some((file) => isClassificationInput(path.basename(file)))) {
+      this.scheduler.reanalyseAll();
+      return;
+    }
+    clearTimeout(this.testCodeRecheckTimer);
+    this.testCodeRecheckTimer = setTimeout(() => void this.recheckTestCode(), TEST_CODE_RECHECK_MS);
+  }
+
+  private async recheckTestCode(): Promise<void> {
+    for (const { uri, filePath } of this.scheduler.openDocuments()) {
+      const before = this.testCodeVerdicts.get(filePath);
+      if (before === undefined) continue;
+      const config = this.config.configForFile(filePath);
+      if (config.tests.analyze) continue;
+      const now = await this.isTestCode(filePath, this.config.folderOf(filePath)?.path, config);
+      if (now !== before) this.scheduler.reanalyse(uri);
+    }
   }
 
   private publish(result: AnalysedDocument): void {
@@ -289,6 +374,7 @@ export class PreflightServer {
   /** Re-reads config files and settings, then re-analyses every open document. Serialised. */
   private reconfigure(): Promise<void> {
     this.configReload = this.configReload.then(async () => {
+      this.classifiers.clear();
       this.publishConfigProblems(this.config.reloadFiles());
       if (this.support.configuration) await this.pullSettings();
       this.reportSettingsProblems(this.config.resolve());
@@ -338,7 +424,7 @@ export class PreflightServer {
   private watchConfigFiles(): void {
     if (this.support.watchedFilesRegistration) {
       this.connection.client
-        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/${CONFIG_FILE_NAME}` }] })
+        .register(DidChangeWatchedFilesNotification.type, { watchers: WATCHED_FILE_GLOBS.map((globPattern) => ({ globPattern })) })
         .catch((error) => {
           this.log.error('The client refused to watch config files; watching them here', error);
           this.restartFallbackWatchers();
@@ -355,7 +441,12 @@ export class PreflightServer {
     for (const folder of this.config.getFolders()) {
       try {
         const watcher = fs.watch(folder.path, { persistent: false }, (_event, filename) => {
-          if (filename?.toString() !== CONFIG_FILE_NAME) return;
+          const name = filename?.toString();
+          if (name && name !== CONFIG_FILE_NAME && isClassificationInput(name)) {
+            this.testCodeInputsChanged([path.join(folder.path, name)]);
+            return;
+          }
+          if (name !== CONFIG_FILE_NAME) return;
           // One save fires several events; reload once they settle.
           clearTimeout(this.fallbackReloadTimer);
           this.fallbackReloadTimer = setTimeout(() => void this.reconfigure(), FALLBACK_WATCH_SETTLE_MS);

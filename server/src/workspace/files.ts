@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isAnalysablePath, MAX_ANALYSED_BYTES } from '../parse/project';
-import { defaultExclusionReason, excludedDirectoryReason, isTestFileName } from './exclusions';
+import { excludedDirectoryReason, nonSourceReason, TEST_DIRECTORIES } from './exclusions';
 import { ancestorGitignoreLayers, ignoreLayer, isIgnoredByLayers, readIgnoreFile, type IgnoreLayer } from './ignore-files';
+import type { TestsConfig } from '../config/types';
+import { TestCodeClassifier } from './test-code';
 
 export interface CollectOptions {
   /** Folder the config `ignore` patterns are relative to (the workspace root, where preflight.config.json lives). */
@@ -11,6 +13,10 @@ export interface CollectOptions {
   ignore?: readonly string[];
   /** Honour .gitignore files (default true). */
   gitignore?: boolean;
+  /** The config's `tests` section (default: test code is skipped). */
+  tests?: TestsConfig;
+  /** A classifier to share (the language server's, the checklist's); default: a new one for `root` and `tests`. */
+  classifier?: TestCodeClassifier;
 }
 
 /** A file or folder left out, with why, for a warning line. */
@@ -36,9 +42,17 @@ class FileCollector {
   readonly files = new Set<string>();
   readonly skipped: SkippedPath[] = [];
   private readonly configLayer: IgnoreLayer;
+  readonly classifier: TestCodeClassifier;
+  private readonly skipTestCode: boolean;
+  /** Test-named folders can be skipped whole unless `tests.notTests` may pick files inside them. */
+  private readonly pruneTestFolders: boolean;
 
   constructor(private readonly options: CollectOptions) {
     this.configLayer = ignoreLayer(path.resolve(options.root), options.ignore ?? []);
+    this.classifier = options.classifier ?? new TestCodeClassifier({ root: options.root, tests: options.tests });
+    const tests = this.classifier.tests;
+    this.skipTestCode = !tests.analyze;
+    this.pruneTestFolders = this.skipTestCode && tests.notTests.length === 0;
   }
 
   private readonly reportIgnoreFile = (file: string, reason: string): void => {
@@ -53,23 +67,39 @@ class FileCollector {
     return isIgnoredByLayers([this.configLayer], target, isDirectory);
   }
 
-  /** A file named on the command line: analysed unless it is not source code or the config ignores it. */
-  addNamedFile(file: string): void {
+  /**
+   * A file named on the command line: analysed unless it is not source code,
+   * the config ignores it, or it is test code (judged as the editor judges it,
+   * relative to the config's folder), each said in a warning line.
+   */
+  async addNamedFile(file: string): Promise<void> {
     if (!isAnalysablePath(file)) {
       this.skipped.push({ path: file, reason: 'not a JavaScript or TypeScript source file' });
-    } else if (this.ignoredByConfig(file, false)) {
-      this.skipped.push({ path: file, reason: 'matches an "ignore" pattern in the config' });
-    } else {
-      this.files.add(file);
+      return;
     }
+    if (this.ignoredByConfig(file, false)) {
+      this.skipped.push({ path: file, reason: 'matches an "ignore" pattern in the config' });
+      return;
+    }
+    const verdict = this.skipTestCode ? await this.classifier.classify(file, this.options.root) : undefined;
+    if (verdict) this.skipped.push({ path: file, reason: `${verdict.reason}; "tests": { "analyze": true } in the config analyses test code` });
+    else this.files.add(file);
   }
 
   async walkFolder(folder: string): Promise<void> {
     const layers = this.useGitignore ? ancestorGitignoreLayers(folder, this.reportIgnoreFile) : [];
-    await this.walk(folder, layers);
+    await this.walk(folder, layers, folder);
   }
 
-  private async walk(folder: string, inherited: IgnoreLayer[]): Promise<void> {
+  /** Test-runner configuration that could not be read, as warnings. */
+  reportClassifierProblems(): void {
+    for (const problem of this.classifier.problems()) {
+      this.skipped.push({ path: problem.file, reason: `${problem.reason}; the test files it defines are analysed` });
+    }
+  }
+
+  /** `base` is the folder named on the command line: naming conventions are judged below it. */
+  private async walk(folder: string, inherited: IgnoreLayer[], base: string): Promise<void> {
     let entries: fs.Dirent[];
     try {
       entries = await fs.promises.readdir(folder, { withFileTypes: true });
@@ -85,11 +115,13 @@ class FileCollector {
       const kind = await entryKind(entry, target);
       if (kind === 'folder') {
         if (excludedDirectoryReason(entry.name)) continue;
+        if (this.pruneTestFolders && TEST_DIRECTORIES.has(entry.name)) continue;
         if (isIgnoredByLayers(layers, target, true) || this.ignoredByConfig(target, true)) continue;
-        await this.walk(target, layers);
+        await this.walk(target, layers, base);
       } else if (kind === 'file') {
-        if (!isAnalysablePath(entry.name) || isTestFileName(entry.name)) continue;
+        if (!isAnalysablePath(entry.name)) continue;
         if (isIgnoredByLayers(layers, target, false) || this.ignoredByConfig(target, false)) continue;
+        if (this.skipTestCode && (await this.classifier.classify(target, base))) continue;
         this.files.add(target);
       }
     }
@@ -113,10 +145,11 @@ async function entryKind(entry: fs.Dirent, target: string): Promise<'file' | 'fo
 /**
  * The source files under `paths` (files or folders, relative to `cwd` or
  * absolute) that Preflight analyses: JS/TS sources, not in node_modules, dist,
- * build, coverage, out or dot-folders, not tests (`*.test.*`, `*.spec.*`,
- * `__tests__/`, `test/`, `tests/`), not `*.d.ts`, not matched by `.gitignore`
- * files or the config's `ignore` patterns. Throws PathNotFoundError for a path
- * that does not exist.
+ * build, coverage, out or dot-folders, not `*.d.ts`, not matched by
+ * `.gitignore` files or the config's `ignore` patterns, and not test code
+ * (TestCodeClassifier: conventions, the test runners' configuration, modules
+ * imported only by tests) unless `tests.analyze`. Throws PathNotFoundError for
+ * a path that does not exist.
  */
 export async function collectSourceFiles(paths: readonly string[], cwd: string, options: CollectOptions): Promise<CollectedFiles> {
   const collector = new FileCollector(options);
@@ -130,14 +163,21 @@ export async function collectSourceFiles(paths: readonly string[], cwd: string, 
       throw new PathNotFoundError(given);
     }
     if (stat.isDirectory()) await collector.walkFolder(target);
-    else collector.addNamedFile(target);
+    else await collector.addNamedFile(target);
   }
+  collector.reportClassifierProblems();
   return { files: [...collector.files].sort(), skipped: collector.skipped };
 }
 
-/** Whether a file inside `root` would be analysed by default (ignoring .gitignore and config patterns). */
-export function isAnalysedByDefault(file: string, root: string): boolean {
-  return defaultExclusionReason(path.relative(root, file)) === undefined;
+/**
+ * Whether a file inside `root` is analysed (ignoring .gitignore and config
+ * `ignore` patterns): source code, not generated, and not test code unless the
+ * classifier's `tests.analyze` says so.
+ */
+export async function isAnalysedByDefault(file: string, root: string, classifier: TestCodeClassifier): Promise<boolean> {
+  if (nonSourceReason(path.relative(root, file)) !== undefined) return false;
+  if (classifier.tests.analyze) return true;
+  return (await classifier.classify(file, root)) === undefined;
 }
 
 export type SourceText = { kind: 'text'; text: string; bytes: number } | { kind: 'skipped'; reason: string };
