@@ -167,7 +167,7 @@ describe('facts/error-probes', () => {
   });
 
   it('does not take I/O, or verify() on something that is not a JWT helper, for a probe', () => {
-    assert.ok(!probeOf(`import fs from 'node:fs';\nfs.readFileSync('x');`));
+    assert.ok(!probeOf(`import fs from 'node:fs';\nfs.writeFileSync('x', 'y');`));
     assert.ok(!probeOf(`declare const mailer: any;\nmailer.verify();`));
     assert.ok(!probeOf(`import axios from 'axios';\naxios.get('x');`));
   });
@@ -186,6 +186,7 @@ describe('facts/error-probes', () => {
     // Nothing in it can fail in production: only a bug could throw.
     assert.equal(judge(`return s.length > 3 && s.startsWith('x');`), 'validity');
     assert.equal(judge(`const data = JSON.parse(s); await db.save(data);`), undefined);
-    assert.equal(judge(`return fs.readFileSync(s, 'utf8');`), undefined);
+    assert.equal(judge(`return fs.readFileSync(s, 'utf8');`), 'existence');
+    assert.equal(judge(`fs.writeFileSync(s, 'x');`), undefined);
   });
 });

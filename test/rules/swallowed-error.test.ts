@@ -8,6 +8,64 @@ const OTHER_WORK = 'handles the failure without logging, reporting or rethrowing
 testRule(swallowedError, {
   valid: [
     {
+      name: 'Prisma lookups that throw by design, keyed writes whose catch answers "not found" / "already exists" (injected client, custom generator output)',
+      code: `import { PrismaClient } from './generated/prisma/client';
+import * as E from 'fp-ts/Either';
+class PrismaService extends PrismaClient {}
+export class Users {
+  constructor(private readonly prisma: PrismaService) {}
+  async find(uid: string) {
+    try { return E.right(await this.prisma.user.findUniqueOrThrow({ where: { uid } })); } catch { return E.left('USER_NOT_FOUND'); }
+  }
+  async rename(uid: string, name: string) {
+    try { return E.right(await this.prisma.user.update({ where: { uid }, data: { name } })); } catch { return E.left('USER_NOT_FOUND'); }
+  }
+  async register(email: string) {
+    try { return E.right(await this.prisma.user.create({ data: { email } })); } catch { return E.left('USER_ALREADY_EXISTS'); }
+  }
+}`,
+    },
+    {
+      name: 'a lookup helper that throws NotFound by design, a failure metric, a reporting helper, a yes/no probe, cleanup, zod .catch, void-ed fire and forget',
+      code: `import { metrics } from '@opentelemetry/api';
+import { z } from 'zod';
+declare const db: { findUser(id: string): Promise<{ id: string } | null>; ping(): Promise<void> };
+declare const redis: { quit(): Promise<void> };
+class NotFoundError extends Error {}
+async function getUser(id: string) {
+  const user = await db.findUser(id);
+  if (!user) throw new NotFoundError(id);
+  return user;
+}
+const failures = metrics.getMeter('app').createCounter('failures_total');
+function recordFailure(fn: string) { failures.add(1, { fn }); }
+export async function profile(id: string) {
+  return getUser(id).catch(() => null);
+}
+export async function plan(id: string) {
+  try { return await db.findUser(id); } catch { recordFailure('plan'); return undefined; }
+}
+export async function isHealthy() {
+  try { await db.ping(); return true; } catch { return false; }
+}
+export async function shutdown() {
+  await redis.quit().catch(() => {});
+}
+export const Query = z.object({ page: z.coerce.number().catch(1) });
+export function copy(text: string) { void navigator.clipboard.writeText(text).catch(() => {}); }`,
+    },
+    {
+      name: 'reading an optional file with a fallback: its absence is the expected failure (real code: bundled assets, cached copies)',
+      code: `import fs from 'fs';
+export function loadConfig(file: string) {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return {};
+  }
+}`,
+    },
+    {
       name: 'an empty catch around a parse: the fallback that follows is the answer to "is this valid?"',
       code: `export function load(raw: string) {
   let config = {};
@@ -679,16 +737,17 @@ async function send(queue, msg) {
       findings: [{ line: 5, message: FALLBACK }],
     },
     {
-      name: 'a parse of a file that is read in the same try is not a probe: read errors are hidden too',
+      name: 'a file written in a try whose catch falls back: the failed write is hidden',
       code: `import fs from 'fs';
-export function loadConfig(file: string) {
+export function saveConfig(file: string, config: object) {
   try {
-    return JSON.parse(fs.readFileSync(file, 'utf8'));
+    fs.writeFileSync(file, JSON.stringify(config));
+    return true;
   } catch {
-    return {};
+    return null;
   }
 }`,
-      findings: [{ line: 5, message: FALLBACK }],
+      findings: [{ line: 6, message: FALLBACK }],
     },
     {
       name: 'catch in a loop with no throw afterwards is not a retry policy',

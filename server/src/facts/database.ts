@@ -54,5 +54,22 @@ function lastName(node: Node): string | undefined {
   const inner = unwrapExpression(node);
   if (Node.isIdentifier(inner)) return inner.getText();
   if (Node.isPropertyAccessExpression(inner)) return inner.getName();
+  if (Node.isBinaryExpression(inner)) return lastName(inner.getRight()) ?? lastName(inner.getLeft());
   return undefined;
+}
+
+/** A call that writes through a database client: `prisma.user.update(...)`, `prisma.$transaction(...)`, `tx.$executeRaw\`...\``. */
+export function isDatabaseWrite(call: CallExpression, facts: FileFacts): boolean {
+  const database = databaseCallOf(call, facts);
+  if (database) return database.library.writeMethods.includes(database.method);
+  const callee = unwrapExpression(call.getExpression());
+  if (!Node.isPropertyAccessExpression(callee)) return false;
+  const method = callee.getName();
+  return DATABASE_CLIENTS.some((library) => {
+    if (!library.clientWriteMethods.includes(method)) return false;
+    const instance = declaredInstanceOrigin(callee.getExpression(), facts);
+    if (instance) return instance.module === library.module || library.generatedModule?.test(instance.module) === true;
+    const name = lastName(callee.getExpression());
+    return name !== undefined && library.receiverNames.test(name);
+  });
 }

@@ -21,6 +21,13 @@ export function declaredInstanceOrigin(expression: Node, facts: FileFacts, level
   if (level > 4) return undefined;
   const node = unwrapExpression(expression);
   if (Node.isNewExpression(node)) return classOrigin(node.getExpression(), facts, level);
+  // `(tx || this.prisma).user`, `client ?? defaultClient`: either side names the class.
+  if (Node.isBinaryExpression(node) && [SyntaxKind.BarBarToken, SyntaxKind.QuestionQuestionToken].includes(node.getOperatorToken().getKind())) {
+    return declaredInstanceOrigin(node.getLeft(), facts, level + 1) ?? declaredInstanceOrigin(node.getRight(), facts, level + 1);
+  }
+  if (Node.isConditionalExpression(node)) {
+    return declaredInstanceOrigin(node.getWhenTrue(), facts, level + 1) ?? declaredInstanceOrigin(node.getWhenFalse(), facts, level + 1);
+  }
   if (!Node.isIdentifier(node) && !Node.isPropertyAccessExpression(node)) return undefined;
   const declaration = node.getSymbol()?.getValueDeclaration() ?? sameClassProperty(node);
   if (!declaration) return undefined;

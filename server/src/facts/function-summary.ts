@@ -5,7 +5,7 @@ import { unwrapExpression } from './syntax';
 import { isThenableType } from './promises';
 import { isLogOrReportCall } from './logging';
 import { probeKind } from './error-probes';
-import { designedFailureOfDatabaseCall } from './database';
+import { designedFailureOfDatabaseCall, isDatabaseWrite } from './database';
 import { declaredInstanceOrigin } from './declared-types';
 import {
   BY_DESIGN_ERROR_NAME,
@@ -13,6 +13,7 @@ import {
   NEVER_REJECTING_GLOBALS,
   NEVER_REJECTING_METHODS,
   SYNC_IO_MODULES,
+  CACHE_READ,
   isByDesignStatus,
   type ExpectedOutcome,
 } from './tables/failures';
@@ -50,14 +51,25 @@ export interface FunctionSummary {
   catchesEverything: boolean;
   /** It logs or reports somewhere in its own body (a logging helper, a failure counter). */
   reports: boolean;
+  /**
+   * It is a question whose "no" is a thrown error: it throws by design
+   * ("not found", "not allowed", "invalid") and writes nothing. A caller that
+   * catches its failure is answering that question, even though the lookup's
+   * own I/O could fail too.
+   */
+  probe: boolean;
+  /** It writes through a database client, itself or through its callees. */
+  writes: boolean;
 }
 
 export type FunctionLike = Node & { getBody(): Node | undefined; isAsync?(): boolean };
 
-const CONSERVATIVE: FunctionSummary = { rejects: UNKNOWN, throws: UNKNOWN, catchesEverything: false, reports: false };
+const CONSERVATIVE: FunctionSummary = { rejects: UNKNOWN, throws: UNKNOWN, catchesEverything: false, reports: false, probe: false, writes: false };
 /** A recursive call adds nothing to what its function already does (the least fixed point). */
-const RECURSIVE: FunctionSummary = { rejects: NONE, throws: NONE, catchesEverything: false, reports: false };
+const RECURSIVE: FunctionSummary = { rejects: NONE, throws: NONE, catchesEverything: false, reports: false, probe: false, writes: false };
 const MAX_DEPTH = 6;
+/** A lookup that throws "not found" does one or two fallible things; a function that does more is not a mere question. */
+const MAX_PROBE_FAILURE_POINTS = 2;
 
 /** True when nothing unexpected can escape: no failure, or only designed or already-reported ones. */
 export function onlyExpected(failures: Failures): boolean {
@@ -123,6 +135,9 @@ function computeSummary(fn: FunctionLike): FunctionSummary {
     throws: isAsync ? NONE : scan.syncEscapes,
     catchesEverything: scan.absorbedSomething && escaping.size === 0 && scan.returned.size === 0,
     reports: scan.reports,
+    // Its own `throw new NotFoundException()` after a lookup or two, or a thin wrapper around one probe.
+    probe: !scan.writes && ((scan.throwsByDesign && scan.failurePoints <= MAX_PROBE_FAILURE_POINTS) || (scan.failurePoints === 0 && scan.byDesignPoints === 1)),
+    writes: scan.writes,
   };
 }
 
@@ -171,6 +186,8 @@ export function callSummary(call: CallExpression | NewExpression): FunctionSumma
     throws: union(...summaries.map((s) => s.throws)),
     catchesEverything: summaries.every((s) => s.catchesEverything),
     reports: summaries.some((s) => s.reports),
+    probe: summaries.every((s) => s.probe),
+    writes: summaries.some((s) => s.writes),
   };
 }
 
@@ -199,6 +216,14 @@ class FailureScan {
   returned = new Set<FailureKind>();
   absorbedSomething = false;
   reports = false;
+  /** It writes through a database client (then it is not a mere question, whatever it throws). */
+  writes = false;
+  /** Its own `throw` raises a designed failure ("not found", "not allowed"). */
+  throwsByDesign = false;
+  /** How many places let a designed failure escape (its throws, probes it calls). */
+  byDesignPoints = 0;
+  /** How many places can let an unexpected failure escape. */
+  failurePoints = 0;
   private readonly awaited = new Set<Node>();
   /** Failures a `throw err` of the enclosing catch's binding rethrows. */
   private readonly rethrown = new Map<string, Failures>();
@@ -216,6 +241,8 @@ class FailureScan {
       return;
     }
     const target = async ? this.asyncEscapes : this.syncEscapes;
+    if (kinds.has('failure')) this.failurePoints += 1;
+    if (kinds.has('by-design')) this.byDesignPoints += 1;
     for (const kind of kinds) target.add(guard === 'reported' && kind === 'failure' ? 'reported' : kind);
   }
 
@@ -227,7 +254,9 @@ class FailureScan {
     if (isFunctionBoundary(node)) return;
     if (Node.isTryStatement(node)) return this.visitTry(node, guard);
     if (Node.isThrowStatement(node)) {
-      this.escape(this.thrownKinds(node.getExpression()), guard, false);
+      const thrown = this.thrownKinds(node.getExpression());
+      if (thrown.has('by-design') && guard !== 'absorbed') this.throwsByDesign = true;
+      this.escape(thrown, guard, false);
       this.visit(node.getExpression(), guard);
       return;
     }
@@ -259,7 +288,7 @@ class FailureScan {
       this.visit(inner, guard);
       return;
     }
-    if (this.isAsync ? mayBePromise(inner) : returnsPromise(inner)) {
+    if (this.isAsync ? mayBePromise(inner) : returnsPromise(inner, this.fileFacts)) {
       this.awaited.add(inner);
       for (const kind of this.rejections(inner, 0)) this.returned.add(kind);
       if (Node.isCallExpression(inner) || Node.isNewExpression(inner)) this.escape(this.syncThrows(inner), guard, false);
@@ -284,6 +313,7 @@ class FailureScan {
     const reaching = union(inner.syncEscapes, inner.asyncEscapes);
     for (const kind of inner.returned) this.returned.add(kind);
     if (inner.reports) this.reports = true;
+    if (inner.writes) this.writes = true;
     if (reaching.size > 0 || inner.absorbedSomething) this.absorbedSomething = true;
 
     const binding = clause.getVariableDeclaration()?.getNameNode();
@@ -295,7 +325,8 @@ class FailureScan {
       const rethrows = logs ? new Set<FailureKind>([...reaching].map((k) => (k === 'failure' ? 'reported' : k))) : reaching;
       this.rethrown.set(bindingName, rethrows);
     }
-    this.visit(block, guard);
+    // What escapes a catch that logged has been recorded on its way out.
+    this.visit(block, logs && guard === 'none' ? 'reported' : guard);
     if (bindingName !== undefined) {
       if (previous) this.rethrown.set(bindingName, previous);
       else this.rethrown.delete(bindingName);
@@ -316,6 +347,7 @@ class FailureScan {
 
   private visitCall(call: CallExpression | NewExpression, guard: Guard): void {
     if (Node.isCallExpression(call) && isLogOrReportCall(call, this.fileFacts)) this.reports = true;
+    if (Node.isCallExpression(call) && isDatabaseWrite(call, this.fileFacts)) this.writes = true;
     if (this.awaited.has(call)) return;
     this.escape(this.syncThrows(call), guard, false);
   }
@@ -332,7 +364,8 @@ class FailureScan {
     const summary = callSummary(call);
     if (summary) {
       if (summary.reports) this.reports = true;
-      return summary.throws;
+      if (summary.writes) this.writes = true;
+      return summary.probe && summary.throws.size > 0 ? BY_DESIGN : summary.throws;
     }
     const probe = probeKind(call, this.fileFacts);
     if (probe) return loadsOwnModule(call) ? NONE : INVALID_INPUT;
@@ -387,7 +420,12 @@ class FailureScan {
     const designed = designedFailureOfDatabaseCall(call, this.fileFacts);
     if (designed?.kind === 'lookup' || (designed?.kind === 'keyed-write' && this.options.expectedOutcomes?.has(designed.outcome))) return BY_DESIGN;
     const summary = callSummary(call);
-    if (summary) return this.options.promiseOnly ? summary.rejects : union(summary.rejects, summary.throws);
+    if (summary) {
+      if (summary.writes) this.writes = true;
+      const failures = this.options.promiseOnly ? summary.rejects : union(summary.rejects, summary.throws);
+      return summary.probe && failures.size > 0 ? BY_DESIGN : failures;
+    }
+    if (isCacheRead(call, origin)) return BY_DESIGN;
     if (probeKind(call, this.fileFacts)) return INVALID_INPUT;
     return knownNotPromise(call) ? NONE : UNKNOWN;
   }
@@ -503,6 +541,16 @@ function loadsOwnModule(call: CallExpression | NewExpression): boolean {
   return isLoader && first !== undefined && Node.isStringLiteral(first) && /^\.{1,2}\//.test(first.getLiteralValue());
 }
 
+/** `await this.redisCacheService.get(key)`, `cache.get(key)` from a cache package: a miss (or a cache that is down) means "compute it". */
+function isCacheRead(call: CallExpression, origin: Origin): boolean {
+  const callee = unwrapExpression(call.getExpression());
+  if (!Node.isPropertyAccessExpression(callee) || !CACHE_READ.methods.includes(callee.getName())) return false;
+  if (origin.kind === 'module' && CACHE_READ.modules.includes(origin.module)) return true;
+  const receiver = unwrapExpression(callee.getExpression());
+  const name = Node.isIdentifier(receiver) ? receiver.getText() : Node.isPropertyAccessExpression(receiver) ? receiver.getName() : undefined;
+  return name !== undefined && CACHE_READ.receiverName.test(name);
+}
+
 function isNeverRejectingCall(origin: Origin): boolean {
   return origin.kind === 'module' && NEVER_REJECTING_CALLS.some((entry) => entry.module === origin.module && samePath(entry.path, origin.path));
 }
@@ -532,12 +580,14 @@ function mayBePromise(node: Node): boolean {
  * caller receives: typed as a thenable, or a call to a project function that
  * returns one. An untyped library call (`return logger.error(e)`) is not.
  */
-function returnsPromise(node: Node): boolean {
+function returnsPromise(node: Node, facts: FileFacts): boolean {
   const type = node.getType();
   if (!type.isAny() && !type.isUnknown()) return isThenableType(type, node);
   if (!Node.isCallExpression(node) && !Node.isNewExpression(node)) return false;
   const summary = callSummary(node);
-  return summary !== undefined && summary.rejects.size > 0;
+  if (summary) return summary.rejects.size > 0;
+  // An untyped call may return a promise (`() => this.adapter.track(x)` in a `.then`), unless it writes a log line.
+  return !(Node.isCallExpression(node) && isLogOrReportCall(node, facts));
 }
 
 /** `const p = start(); ... await p`: the initializer of a const (or never reassigned) local. */

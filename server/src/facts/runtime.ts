@@ -3,7 +3,7 @@ import { Node, SyntaxKind } from 'ts-morph';
 import type { FileFacts } from './index';
 import { moduleImports } from './imports';
 import { libraryMatches } from './tables/libraries';
-import { BROWSER_GLOBALS, BROWSER_UI_MODULES, CLIENT_DIRECTIVE } from './tables/runtimes';
+import { BROWSER_FOLDER_NAMES, BROWSER_GLOBALS, BROWSER_UI_MODULES, CLIENT_DIRECTIVE, SERVER_EXPORT_NAMES, SERVER_FILE_NAME } from './tables/runtimes';
 
 export type Runtime = 'browser' | 'node';
 
@@ -19,7 +19,33 @@ export function fileRuntime(facts: FileFacts): Runtime {
   return facts.memo('runtime', () => (looksLikeBrowserCode(facts) ? 'browser' : 'node'));
 }
 
+/**
+ * Where the code at `node` runs: on the server inside a route module's server
+ * exports (`export async function loader()`, `action`, `getServerSideProps`,
+ * Next.js `GET`/`POST`), or in a `*.server.*` file, even when the file also
+ * renders UI; otherwise as the file runs.
+ */
+export function runtimeAt(node: Node, facts: FileFacts): Runtime {
+  if (fileRuntime(facts) === 'node') return 'node';
+  for (let current: Node | undefined = node; current; current = current.getParent()) {
+    if (isServerExport(current)) return 'node';
+  }
+  return 'browser';
+}
+
+function isServerExport(node: Node): boolean {
+  if (Node.isFunctionDeclaration(node)) return node.isExported() && SERVER_EXPORT_NAMES.has(node.getName() ?? '');
+  if (Node.isVariableDeclaration(node)) {
+    const statement = node.getVariableStatement();
+    return statement !== undefined && statement.isExported() && SERVER_EXPORT_NAMES.has(node.getName());
+  }
+  return false;
+}
+
 function looksLikeBrowserCode(facts: FileFacts): boolean {
+  const filePath = facts.sourceFile.getFilePath();
+  if (SERVER_FILE_NAME.test(filePath)) return false;
+  if (filePath.split(/[\\/]/).some((segment) => BROWSER_FOLDER_NAMES.has(segment))) return true;
   const [first] = facts.sourceFile.getStatements();
   if (first && Node.isExpressionStatement(first)) {
     const expression = first.getExpression();

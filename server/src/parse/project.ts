@@ -1,4 +1,5 @@
 import { Project, ScriptTarget, ModuleKind, ModuleResolutionKind, ts, type SourceFile } from 'ts-morph';
+import { ProjectModuleGuesser } from './module-paths';
 
 /** Files larger than this are not analysed (minified bundles, generated code). */
 export const MAX_ANALYSED_BYTES = 1_000_000;
@@ -34,8 +35,22 @@ export class AnalysisProject {
   readonly project: Project;
 
   constructor(options: { inMemory?: boolean } = {}) {
+    const guesser = new ProjectModuleGuesser();
     this.project = new Project({
       useInMemoryFileSystem: options.inMemory ?? false,
+      // The project's own aliases (`~/x`, `src/x`, tsconfig `paths`) resolve even when no tsconfig is at hand,
+      // so summaries can follow calls into the files they name.
+      resolutionHost: options.inMemory
+        ? undefined
+        : (moduleResolutionHost, getCompilerOptions) => ({
+            resolveModuleNames: (moduleNames, containingFile) =>
+              moduleNames.map((name) => {
+                const resolved = ts.resolveModuleName(name, containingFile, getCompilerOptions(), moduleResolutionHost).resolvedModule;
+                if (resolved) return resolved;
+                const guessed = guesser.resolve(name, containingFile);
+                return guessed ? { resolvedFileName: guessed, extension: extensionOf(guessed), isExternalLibraryImport: false } : undefined;
+              }),
+          }),
       skipAddingFilesFromTsConfig: true,
       skipFileDependencyResolution: true,
       compilerOptions: {
@@ -82,6 +97,11 @@ export class AnalysisProject {
       bumpGeneration(this.project);
     }
   }
+}
+
+function extensionOf(file: string): ts.Extension {
+  const extensions = [ts.Extension.Dts, ts.Extension.Tsx, ts.Extension.Ts, ts.Extension.Mts, ts.Extension.Cts, ts.Extension.Jsx, ts.Extension.Js, ts.Extension.Mjs, ts.Extension.Cjs];
+  return extensions.find((extension) => file.endsWith(extension)) ?? ts.Extension.Ts;
 }
 
 /** The first syntax error of a file, if it has any. */

@@ -4,7 +4,7 @@ import { hasCatchMethod, hasThenableType, ignoredCallbackOf, isRejectionHandled,
 import { functionsOf, rejectionsOf, summarize, type Failures } from '../facts/function-summary';
 import { createRule, type RuleContext } from './rule';
 import { unwrapExpression } from '../facts/syntax';
-import { fileRuntime } from '../facts/runtime';
+import { runtimeAt } from '../facts/runtime';
 import { rejectionHandler } from '../facts/process-handlers';
 import { possibleStrings } from '../facts/literals';
 import * as path from 'node:path';
@@ -13,8 +13,8 @@ const BROWSER_CONSEQUENCE = 'a rejection goes unhandled: the user sees nothing a
 const CRASH_CONSEQUENCE = 'a rejection becomes an unhandledRejection and crashes the process (Node ≥15).';
 
 /** What happens to a rejection nobody handles, in this program: a crash, or a log line from its process-level handler. */
-function rejectionConsequence(context: RuleContext): string {
-  if (fileRuntime(context.facts) === 'browser') return BROWSER_CONSEQUENCE;
+function rejectionConsequence(context: RuleContext, at: Node): string {
+  if (runtimeAt(at, context.facts) === 'browser') return BROWSER_CONSEQUENCE;
   const handler = rejectionHandler(context.program);
   if (!handler) return CRASH_CONSEQUENCE;
   const where = `${path.basename(handler.file)}:${handler.line}`;
@@ -100,13 +100,13 @@ function checkStatement(statement: ExpressionStatement, context: RuleContext): v
   const floating = floatingPart(expression);
   if (!floating) return;
   const label = promiseLabel(floating);
-  if (isTopLevel(statement) && fileRuntime(context.facts) === 'node') {
+  if (isTopLevel(statement) && runtimeAt(statement, context.facts) === 'node') {
     reportStartUpCall(floating, label, context);
     return;
   }
   const callee = Node.isCallExpression(floating) ? unwrapExpression(floating.getExpression()) : undefined;
   const isChain = callee !== undefined && Node.isPropertyAccessExpression(callee) && ['then', 'finally'].includes(callee.getName());
-  const consequence = rejectionConsequence(context);
+  const consequence = rejectionConsequence(context, floating);
   context.report({
     node: floating,
     message: isChain
@@ -214,7 +214,7 @@ function checkCallback(call: CallExpression, context: RuleContext): void {
   if (functions && functions.every((fn) => !canRejectUnexpectedly(summarize(fn).rejects))) return;
   if (ignored.entry.isEventListener && isShutdownEvent(call)) return;
   const isForEach = ignored.entry.label === 'forEach';
-  const consequence = rejectionConsequence(context);
+  const consequence = rejectionConsequence(context, call);
   const message = isForEach
     ? `${ignored.label} does not wait for the promise returned by this callback: ${consequence.replace(/\.$/, '')}, and the work may finish after the caller has moved on.`
     : `${ignored.label} ignores the promise returned by this callback: ${consequence}`;

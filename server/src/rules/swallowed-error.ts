@@ -11,6 +11,7 @@ import type { Origin } from '../facts/origin';
 import { isLogOrReportCall, logOrReportCallsWithin } from '../facts/logging';
 import { localFunctionOf } from '../facts/promises';
 import { createRule, type RuleContext } from './rule';
+import { runtimeAt } from '../facts/runtime';
 import { unwrapExpression } from '../facts/syntax';
 
 /**
@@ -110,10 +111,15 @@ function checkCatchClause(clause: CatchClause, context: RuleContext): void {
   if (probe && (verdict !== 'empty' || probe === 'existence' || isInLoopBody(tryStatement))) return;
   // Only an unexpected failure is worth a log line: not a probe's designed answer, not a failure the callee
   // already logged, not a catch around work that cannot fail (in-memory code, functions that catch everything).
-  const reaching = failuresReaching(tryStatement.getTryBlock(), { expectedOutcomes: expectedOutcomesOf(clause.getBlock()) });
-  if (!reaching.has('failure')) return;
+  const expected = expectedOutcomesOf(clause.getBlock());
+  // An empty catch around a delete says "if it was not there, fine".
+  if (verdict === 'empty') expected.add('not-found');
+  const reaching = failuresReaching(tryStatement.getTryBlock(), { expectedOutcomes: expected });
+  if (!reaching.has('failure') && !answersUnexpectedFailure(clause.getBlock())) return;
   if (isCleanupOnly(tryStatement.getTryBlock(), facts)) return;
-  if (hasExplanatoryComment(clause) || hasFailureComment(tryStatement)) return;
+  if (isBooleanProbe(tryStatement, clause)) return;
+  if (verdict === 'other-work' && runtimeAt(clause, facts) === 'browser') return;
+  if (hasExplanatoryComment(clause) || hasFailureComment(tryStatement) || hasDocumentedFallback(tryStatement)) return;
   if (verdict !== 'other-work' && isFollowedByThrow(tryStatement)) return;
   if (isRetryAttempt(clause)) return;
   const keyword = clause.getFirstChildByKindOrThrow(SyntaxKind.CatchKeyword);
@@ -163,11 +169,15 @@ function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
   const root = chainRoot(callee.getExpression());
   if (verdict !== 'empty' && root && isProbeCall(root, facts)) return;
   if (method === 'catch' && isSchemaDefinition(callee.getExpression(), facts)) return;
-  if (!rejectionsOf(callee.getExpression(), { expectedOutcomes: expectedOutcomesOf(handlerNode) }).has('failure')) return;
+  // `void copy(text).catch(() => {})`: fire and forget, failure ignored, stated in code.
+  if (verdict === 'empty' && Node.isVoidExpression(call.getParent())) return;
+  if (verdict === 'other-work' && runtimeAt(call, facts) === 'browser') return;
+  if (answersFalse(handlerNode) && answersTrueOnSuccess(callee.getExpression())) return;
+  if (!rejectionsOf(callee.getExpression(), { expectedOutcomes: expectedOutcomesOf(handlerNode) }).has('failure') && !answersUnexpectedFailure(handlerNode)) return;
   if (root && Node.isCallExpression(root) && isCleanupCall(root)) return;
   if (hasExplanatoryComment(call, callee.getExpression())) return;
   const statement = call.getFirstAncestor((a) => Node.isStatement(a));
-  if (statement && hasFailureComment(statement)) return;
+  if (statement && (hasFailureComment(statement) || hasDocumentedFallback(statement))) return;
   if (verdict !== 'other-work' && statement && isFollowedByThrow(statement)) return;
   if (isObservedElsewhere(callee.getExpression())) return;
 
@@ -207,6 +217,25 @@ function expectedOutcomesOf(body: Node): Set<ExpectedOutcome> {
   visit(body);
   return outcomes;
 }
+
+/**
+ * The catch answers "something broke" (a 5xx status, "Internal Server Error",
+ * "Something went wrong"): its author expects more than the designed answer
+ * to reach it, and then the cause must be recorded somewhere.
+ */
+function answersUnexpectedFailure(body: Node): boolean {
+  const says = (node: Node): boolean => {
+    if (Node.isNumericLiteral(node)) {
+      const status = Number(node.getLiteralValue());
+      return status >= 500 && status <= 599;
+    }
+    if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return UNEXPECTED_FAILURE_WORDS.test(node.getLiteralValue());
+    return Node.isPropertyAccessExpression(node) && /INTERNAL_SERVER_ERROR|SERVICE_UNAVAILABLE|BAD_GATEWAY/.test(node.getName());
+  };
+  return says(body) || body.getFirstDescendant(says) !== undefined;
+}
+
+const UNEXPECTED_FAILURE_WORDS = /internal (server )?error|something went wrong|unexpected error|server error/i;
 
 /** A try block whose only work is tearing something down: `await redis.quit()`, `fs.rmSync(tmp, ...)`, `worker.terminate()`. */
 function isCleanupOnly(block: Node, facts: FileFacts): boolean {
@@ -427,7 +456,57 @@ function hasFailureComment(statement: Node): boolean {
 }
 
 const FAILURE_WORDS =
-  /\b(throws?|thrown|fails?|failed|failures?|invalid|ignor(e|ed|es|ing)|optional|best[- ]effort|expected|missing|not found|(does|do|may|might)(n't| not) (exist|work)|unavailable|unsupported|swallow\w*|silently|fall ?back)\b/i;
+  /\b(throws?|thrown|fails?|failed|failures?|invalid|ignor(e|ed|es|ing)|optional|best[- ]effort|expected|missing|not found|(does|do|may|might)(n't| not) (exist|work)|unavailable|unsupported|swallow\w*|silently|fall ?back|fallbacks|transient|skipped|non-?fatal|harmless|toleran\w*|(can'?t|cannot|could ?n[o']t) be (read|reached|loaded|fetched|parsed))\b/i;
+
+/**
+ * The function's own doc comment says what it returns when it fails
+ * (`null` can't be read, falls back to ...): the fallback is its documented contract.
+ */
+function hasDocumentedFallback(statement: Node): boolean {
+  const fn = statement.getFirstAncestor((a) => isFunctionBoundary(a) && !Node.isSourceFile(a));
+  if (!fn) return false;
+  const holder = Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) ? fn.getFirstAncestor((a) => Node.isVariableStatement(a) || Node.isPropertyDeclaration(a)) ?? fn : fn;
+  return holder.getLeadingCommentRanges().some((range) => FAILURE_WORDS.test(range.getText()));
+}
+
+/**
+ * `try { ...; return true; } catch { return false; }`: a yes/no question
+ * (is the database healthy? is the plugin installed? may this user see it?)
+ * whose failure is the answer "no".
+ */
+function isBooleanProbe(tryStatement: Node & { getTryBlock(): Node }, clause: CatchClause): boolean {
+  if (!answersFalse(clause.getBlock())) return false;
+  return returnsLiteral(tryStatement.getTryBlock(), SyntaxKind.TrueKeyword);
+}
+
+/** The handler or catch block only answers `false`: `() => false`, `{ return false; }`. */
+function answersFalse(body: Node): boolean {
+  if (body.getKind() === SyntaxKind.FalseKeyword) return true;
+  if (!Node.isBlock(body)) return false;
+  const statements = body.getStatements();
+  return statements.length === 1 && Node.isReturnStatement(statements[0]) && statements[0].getExpression()?.getKind() === SyntaxKind.FalseKeyword;
+}
+
+function returnsLiteral(block: Node, kind: SyntaxKind): boolean {
+  let found = false;
+  block.forEachDescendant((node, traversal) => {
+    if (isFunctionBoundary(node)) traversal.skip();
+    else if (Node.isReturnStatement(node) && node.getExpression()?.getKind() === kind) found = true;
+  });
+  return found;
+}
+
+/** A promise of a yes/no answer: typed `Promise<boolean>`, or a chain that ends `.then(() => true)`. */
+function answersTrueOnSuccess(receiver: Node): boolean {
+  const type = receiver.getType();
+  const awaited = type.getTypeArguments()[0];
+  if (awaited && (awaited.isBoolean() || awaited.isBooleanLiteral())) return true;
+  const inner = unwrapExpression(receiver);
+  if (!Node.isCallExpression(inner)) return false;
+  const callee = unwrapExpression(inner.getExpression());
+  const [onFulfilled] = inner.getArguments();
+  return Node.isPropertyAccessExpression(callee) && callee.getName() === 'then' && onFulfilled !== undefined && Node.isArrowFunction(onFulfilled) && onFulfilled.getBody().getKind() === SyntaxKind.TrueKeyword;
+}
 
 /**
  * The statement is followed, in the same block, by a `throw`: the fallback

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import picomatch from 'picomatch';
 import { ts } from 'ts-morph';
 import { isAnalysablePath, MAX_ANALYSED_BYTES } from '../parse/project';
+import { readPathMappings, type PathMapping } from '../parse/module-paths';
 import { DEFAULT_TESTS_CONFIG, type TestsConfig } from '../config/types';
 import { excludedDirectoryReason, TEST_CONVENTIONS, testConventionOf } from './exclusions';
 import { ignoreLayer, isIgnoredByLayers, type IgnoreLayer } from './ignore-files';
@@ -366,54 +367,6 @@ class ModuleResolver {
     }
     return [];
   }
-}
-
-interface PathMapping {
-  /** The text the `*` stands for, or undefined when the specifier does not match. */
-  match(specifier: string): string | undefined;
-  /** Absolute target templates with one `*`. */
-  targets: string[];
-}
-
-/** tsconfig `compilerOptions.paths` (following relative `extends`), resolved against `baseUrl` or the tsconfig's folder. */
-function readPathMappings(tsconfig: string, depth = 0): PathMapping[] {
-  if (depth > 5) return [];
-  const read = ts.readConfigFile(tsconfig, (file) => {
-    try {
-      return fs.readFileSync(file, 'utf8');
-    } catch {
-      return undefined;
-    }
-  });
-  const config = read.config as { extends?: unknown; compilerOptions?: { paths?: unknown; baseUrl?: unknown } } | undefined;
-  if (!config) return [];
-  const dir = path.dirname(tsconfig);
-  const options = config.compilerOptions ?? {};
-  if (typeof options.paths === 'object' && options.paths !== null) {
-    const base = typeof options.baseUrl === 'string' ? path.resolve(dir, options.baseUrl) : dir;
-    return Object.entries(options.paths as Record<string, unknown>).flatMap(([pattern, targets]) => {
-      if (!Array.isArray(targets)) return [];
-      const star = pattern.indexOf('*');
-      const prefix = star === -1 ? pattern : pattern.slice(0, star);
-      const suffix = star === -1 ? '' : pattern.slice(star + 1);
-      const absoluteTargets = targets.filter((t): t is string => typeof t === 'string').map((t) => path.resolve(base, t.includes('*') ? t : `${t}`));
-      const match = (specifier: string): string | undefined => {
-        if (star === -1) return specifier === pattern ? '' : undefined;
-        if (specifier.length < prefix.length + suffix.length || !specifier.startsWith(prefix) || !specifier.endsWith(suffix)) return undefined;
-        return specifier.slice(prefix.length, specifier.length - suffix.length);
-      };
-      return [{ match, targets: absoluteTargets }];
-    });
-  }
-  // No paths here: they may come from the extended config.
-  const parents = typeof config.extends === 'string' ? [config.extends] : Array.isArray(config.extends) ? config.extends.filter((e): e is string => typeof e === 'string') : [];
-  for (const parent of parents.reverse()) {
-    if (!parent.startsWith('.')) continue;
-    const file = path.resolve(dir, parent.endsWith('.json') ? parent : `${parent}.json`);
-    const mappings = readPathMappings(file, depth + 1);
-    if (mappings.length > 0) return mappings;
-  }
-  return [];
 }
 
 /**

@@ -25,6 +25,10 @@ export interface DatabaseClientLibrary {
   receiverNames: RegExp;
   /** Model methods (`client.<model>.<method>(...)`) that read or write. */
   modelMethods: readonly string[];
+  /** Model methods that write. */
+  writeMethods: readonly string[];
+  /** Methods of the client itself that write: raw statements, transactions. */
+  clientWriteMethods: readonly string[];
   /** Model methods that throw when no row matches, by design. */
   throwingLookups: readonly string[];
   /** Single-row writes that throw by design: when the key matches nothing (`not-found`) or collides with a unique key (`exists`). */
@@ -57,6 +61,8 @@ export const DATABASE_CLIENTS: readonly DatabaseClientLibrary[] = [
       'aggregate',
       'groupBy',
     ],
+    writeMethods: ['create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert', 'delete', 'deleteMany'],
+    clientWriteMethods: ['$executeRaw', '$executeRawUnsafe', '$transaction'],
     throwingLookups: ['findUniqueOrThrow', 'findFirstOrThrow'],
     keyedWrites: { update: 'not-found', delete: 'not-found', create: 'exists' },
   },

@@ -59,11 +59,22 @@ export const MODULE_PROBES: readonly ModuleProbe[] = [
       ['promises', 'stat'],
       ['promises', 'lstat'],
       ['promises', 'access'],
+      // Reading a file whose absence is the expected failure: an optional config, a bundled asset, a cached copy.
+      ['readFile'],
+      ['readFileSync'],
+      ['readdir'],
+      ['readdirSync'],
+      ['promises', 'readFile'],
+      ['promises', 'readdir'],
     ],
     kind: 'existence',
   },
-  { modules: ['fs/promises'], paths: [['stat'], ['lstat'], ['access']], kind: 'existence' },
-  { modules: ['fs-extra'], paths: [['statSync'], ['lstatSync'], ['accessSync'], ['stat'], ['lstat'], ['access'], ['pathExists']], kind: 'existence' },
+  { modules: ['fs/promises'], paths: [['stat'], ['lstat'], ['access'], ['readFile'], ['readdir']], kind: 'existence' },
+  {
+    modules: ['fs-extra'],
+    paths: [['statSync'], ['lstatSync'], ['accessSync'], ['stat'], ['lstat'], ['access'], ['pathExists'], ['readFile'], ['readFileSync'], ['readdir'], ['readdirSync']],
+    kind: 'existence',
+  },
   { modules: ['fs-extra'], paths: [['readJson'], ['readJsonSync']], kind: 'validity' },
   { modules: ['url'], paths: [['URL'], ['fileURLToPath']], kind: 'validity' },
   { modules: ['jsonwebtoken'], paths: [['verify'], ['decode']], kind: 'validity' },
@@ -100,8 +111,11 @@ export const PROBE_FUNCTION_NAME = /^(parse|validate|verify|decode|assert)[A-Z0-
 /** Token verification helpers: `jwtVerifyAsync(token)`, `verifyJwt(token)`. */
 export const JWT_PROBE_FUNCTION_NAME = /(jwt|token).*(verify|decode)|(verify|decode).*(jwt|token)/i;
 
-/** Reading a fetch Response body as JSON: `await res.json()` (no arguments) throws on a body that is not JSON. */
-export const BODY_PARSE_METHODS: readonly string[] = ['json'];
+/**
+ * Reading a request or response body: `await req.json()` throws on a body that is not JSON, and
+ * `await request.text()` / `formData()` when the client sent a bad body or went away (no arguments).
+ */
+export const BODY_PARSE_METHODS: readonly string[] = ['json', 'text', 'formData', 'arrayBuffer', 'blob'];
 
 /** Methods that verify a token when the receiver's name mentions JWT: `this.jwtService.verify(token)`. */
 export const JWT_RECEIVER = /jwt/i;

@@ -105,3 +105,14 @@ export const CLEANUP_METHODS: readonly string[] = [
   'setPointerCapture',
   'releasePointerCapture',
 ];
+
+/**
+ * Reading a cache is a question whose "no" is expected: a miss, an expired or
+ * corrupt entry, or a cache that is down all mean "compute it". Recognised by
+ * cache libraries, or by a receiver named like a cache (`this.redisCacheService.get`).
+ */
+export const CACHE_READ = {
+  modules: ['cache-manager', 'keyv', 'lru-cache', 'node-cache', '@unkey/cache', 'cacheable'] as readonly string[],
+  receiverName: /cache/i,
+  methods: ['get', 'mget', 'getMany', 'getItem', 'hget', 'hgetall', 'getJson', 'getValue'] as readonly string[],
+};

@@ -28,3 +28,31 @@ export const BROWSER_GLOBALS: ReadonlySet<string> = new Set(['window', 'document
 
 /** A directive that marks a module as client code (React Server Components). */
 export const CLIENT_DIRECTIVE = 'use client';
+
+/**
+ * Exports of a route module that run on the server even in a file that also
+ * renders UI: Remix/React Router `loader`/`action`, Next.js data functions and
+ * route handlers, SvelteKit `load`.
+ */
+export const SERVER_EXPORT_NAMES: ReadonlySet<string> = new Set([
+  'loader',
+  'action',
+  'getServerSideProps',
+  'getStaticProps',
+  'getStaticPaths',
+  'generateMetadata',
+  'generateStaticParams',
+  'GET',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'HEAD',
+  'OPTIONS',
+]);
+
+/** File names that say "server only": `db.server.ts` (Remix), `handler.server.js`. */
+export const SERVER_FILE_NAME = /\.server\.[cm]?[jt]sx?$/;
+
+/** Folders whose code runs in the browser whatever it imports: `client-only/`. */
+export const BROWSER_FOLDER_NAMES: ReadonlySet<string> = new Set(['client-only']);
