@@ -4,7 +4,7 @@ import { samePath, type Origin } from './origin';
 import { unwrapExpression } from './syntax';
 import { isThenableType } from './promises';
 import { isLogOrReportCall } from './logging';
-import { probeKind } from './error-probes';
+import { isPureCall, probeKind } from './error-probes';
 import { designedFailureOfDatabaseCall, isDatabaseWrite } from './database';
 import { declaredInstanceOrigin } from './declared-types';
 import {
@@ -12,6 +12,7 @@ import {
   NEVER_REJECTING_CALLS,
   NEVER_REJECTING_GLOBALS,
   NEVER_REJECTING_METHODS,
+  NEVER_REJECTING_RESULTS,
   SYNC_IO_MODULES,
   CACHE_READ,
   isByDesignStatus,
@@ -47,6 +48,13 @@ export interface FunctionSummary {
   rejects: Failures;
   /** What a call can throw synchronously (never anything for an async function). */
   throws: Failures;
+  /**
+   * What it throws synchronously by itself: its own `throw`s, probes and
+   * synchronous I/O, not what the synchronous helpers it calls throw. Callers
+   * take this: an invariant check two helpers down (`throw new Error("unknown
+   * store")`) is not a failure a caller should plan for.
+   */
+  ownThrows: Failures;
   /** It does its work inside a `try` whose catch does not rethrow, and nothing fallible escapes. */
   catchesEverything: boolean;
   /** It logs or reports somewhere in its own body (a logging helper, a failure counter). */
@@ -64,9 +72,9 @@ export interface FunctionSummary {
 
 export type FunctionLike = Node & { getBody(): Node | undefined; isAsync?(): boolean };
 
-const CONSERVATIVE: FunctionSummary = { rejects: UNKNOWN, throws: UNKNOWN, catchesEverything: false, reports: false, probe: false, writes: false };
+const CONSERVATIVE: FunctionSummary = { rejects: UNKNOWN, throws: UNKNOWN, ownThrows: UNKNOWN, catchesEverything: false, reports: false, probe: false, writes: false };
 /** A recursive call adds nothing to what its function already does (the least fixed point). */
-const RECURSIVE: FunctionSummary = { rejects: NONE, throws: NONE, catchesEverything: false, reports: false, probe: false, writes: false };
+const RECURSIVE: FunctionSummary = { rejects: NONE, throws: NONE, ownThrows: NONE, catchesEverything: false, reports: false, probe: false, writes: false };
 const MAX_DEPTH = 6;
 /** A lookup that throws "not found" does one or two fallible things; a function that does more is not a mere question. */
 const MAX_PROBE_FAILURE_POINTS = 2;
@@ -133,6 +141,7 @@ function computeSummary(fn: FunctionLike): FunctionSummary {
   return {
     rejects: isAsync ? union(escaping, scan.returned) : scan.returned,
     throws: isAsync ? NONE : scan.syncEscapes,
+    ownThrows: isAsync ? NONE : scan.ownSyncEscapes,
     catchesEverything: scan.absorbedSomething && escaping.size === 0 && scan.returned.size === 0,
     reports: scan.reports,
     // Its own `throw new NotFoundException()` after a lookup or two, or a thin wrapper around one probe.
@@ -160,7 +169,7 @@ function facts(sourceFile: SourceFile): FileFacts {
  * about its input.
  */
 export function failuresReaching(tryBlock: Node, options: ScanOptions = {}): Failures {
-  const scan = new FailureScan(facts(tryBlock.getSourceFile()), isInAsyncFunction(tryBlock), options);
+  const scan = new FailureScan(facts(tryBlock.getSourceFile()), isInAsyncFunction(tryBlock), { ...options, ownThrowsByDesign: true });
   if (Node.isBlock(tryBlock)) scan.visitStatements(tryBlock.getStatements(), GUARD_NONE);
   else scan.visit(tryBlock, GUARD_NONE);
   return union(scan.syncEscapes, scan.asyncEscapes);
@@ -184,6 +193,7 @@ export function callSummary(call: CallExpression | NewExpression): FunctionSumma
   return {
     rejects: union(...summaries.map((s) => s.rejects)),
     throws: union(...summaries.map((s) => s.throws)),
+    ownThrows: union(...summaries.map((s) => s.ownThrows)),
     catchesEverything: summaries.every((s) => s.catchesEverything),
     reports: summaries.some((s) => s.reports),
     probe: summaries.every((s) => s.probe),
@@ -206,12 +216,16 @@ export interface ScanOptions {
    * returns one (a floating promise's concern; a synchronous throw reaches the caller).
    */
   promiseOnly?: boolean;
+  /** The scanned code's own `throw` statements are designed failures (a try block's jumps to its catch). */
+  ownThrowsByDesign?: boolean;
 }
 const GUARD_NONE: Guard = 'none';
 
 class FailureScan {
   syncEscapes = new Set<FailureKind>();
   asyncEscapes = new Set<FailureKind>();
+  /** Synchronous escapes raised by the code itself (throws, probes, synchronous I/O), not by project callees. */
+  ownSyncEscapes = new Set<FailureKind>();
   /** What returned promises (`return somePromise()`) can reject with. */
   returned = new Set<FailureKind>();
   absorbedSomething = false;
@@ -234,12 +248,13 @@ class FailureScan {
     private readonly options: ScanOptions = {},
   ) {}
 
-  private escape(kinds: Failures, guard: Guard, async: boolean): void {
+  private escape(kinds: Failures, guard: Guard, async: boolean, own = false): void {
     if (kinds.size === 0) return;
     if (guard === 'absorbed') {
       this.absorbedSomething = true;
       return;
     }
+    if (own && !async) for (const kind of kinds) this.ownSyncEscapes.add(guard === 'reported' && kind === 'failure' ? 'reported' : kind);
     const target = async ? this.asyncEscapes : this.syncEscapes;
     if (kinds.has('failure')) this.failurePoints += 1;
     if (kinds.has('by-design')) this.byDesignPoints += 1;
@@ -254,9 +269,10 @@ class FailureScan {
     if (isFunctionBoundary(node)) return;
     if (Node.isTryStatement(node)) return this.visitTry(node, guard);
     if (Node.isThrowStatement(node)) {
-      const thrown = this.thrownKinds(node.getExpression());
+      // In a try block, the author's own `throw` is a jump to the catch that answers it.
+      const thrown = this.options.ownThrowsByDesign && guard === 'none' ? BY_DESIGN : this.thrownKinds(node.getExpression());
       if (thrown.has('by-design') && guard !== 'absorbed') this.throwsByDesign = true;
-      this.escape(thrown, guard, false);
+      this.escape(thrown, guard, false, true);
       this.visit(node.getExpression(), guard);
       return;
     }
@@ -349,7 +365,7 @@ class FailureScan {
     if (Node.isCallExpression(call) && isLogOrReportCall(call, this.fileFacts)) this.reports = true;
     if (Node.isCallExpression(call) && isDatabaseWrite(call, this.fileFacts)) this.writes = true;
     if (this.awaited.has(call)) return;
-    this.escape(this.syncThrows(call), guard, false);
+    this.escape(this.syncThrows(call), guard, false, callSummary(call) === undefined);
   }
 
   /** What a call throws synchronously: a project function's own throws, a probe, or synchronous I/O. */
@@ -358,14 +374,14 @@ class FailureScan {
     if (Node.isArrowFunction(callee) || Node.isFunctionExpression(callee)) {
       const summary = summarize(callee as FunctionLike);
       if (summary.reports) this.reports = true;
-      return summary.throws;
+      return summary.ownThrows;
     }
     // The project's own function is judged by its body, not by its name (`assertX`, `parseY`).
     const summary = callSummary(call);
     if (summary) {
       if (summary.reports) this.reports = true;
       if (summary.writes) this.writes = true;
-      return summary.probe && summary.throws.size > 0 ? BY_DESIGN : summary.throws;
+      return summary.probe && summary.ownThrows.size > 0 ? BY_DESIGN : summary.ownThrows;
     }
     const probe = probeKind(call, this.fileFacts);
     if (probe) return loadsOwnModule(call) ? NONE : INVALID_INPUT;
@@ -387,9 +403,9 @@ class FailureScan {
     }
     if (Node.isCallExpression(node)) return this.callRejections(node, level);
     if (Node.isNewExpression(node)) return this.newRejections(node);
-    if (Node.isIdentifier(node)) {
-      const initializer = constInitializer(node);
-      if (initializer) return this.rejections(initializer, level + 1);
+    if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) {
+      const values = assignedValues(node);
+      if (values) return union(...values.map((value) => this.rejections(value, level + 1)));
     }
     return knownNotPromise(node) ? NONE : UNKNOWN;
   }
@@ -416,13 +432,13 @@ class FailureScan {
         return this.combinedRejections(args[0], level);
       }
     }
-    if (isNeverRejectingCall(origin) || this.isNeverRejectingMethod(callee)) return NONE;
+    if (isNeverRejectingCall(origin) || this.isNeverRejectingMethod(callee) || isPureCall(call, this.fileFacts)) return NONE;
     const designed = designedFailureOfDatabaseCall(call, this.fileFacts);
     if (designed?.kind === 'lookup' || (designed?.kind === 'keyed-write' && this.options.expectedOutcomes?.has(designed.outcome))) return BY_DESIGN;
     const summary = callSummary(call);
     if (summary) {
       if (summary.writes) this.writes = true;
-      const failures = this.options.promiseOnly ? summary.rejects : union(summary.rejects, summary.throws);
+      const failures = this.options.promiseOnly ? summary.rejects : union(summary.rejects, summary.ownThrows);
       return summary.probe && failures.size > 0 ? BY_DESIGN : failures;
     }
     if (isCacheRead(call, origin)) return BY_DESIGN;
@@ -552,7 +568,10 @@ function isCacheRead(call: CallExpression, origin: Origin): boolean {
 }
 
 function isNeverRejectingCall(origin: Origin): boolean {
-  return origin.kind === 'module' && NEVER_REJECTING_CALLS.some((entry) => entry.module === origin.module && samePath(entry.path, origin.path));
+  if (origin.kind === 'module') return NEVER_REJECTING_CALLS.some((entry) => entry.module === origin.module && samePath(entry.path, origin.path));
+  if (origin.kind !== 'call' || origin.callee.kind !== 'module') return false;
+  const { module, path: calleePath } = origin.callee;
+  return NEVER_REJECTING_RESULTS.some((entry) => entry.module === module && samePath(entry.path, calleePath) && samePath(entry.result, origin.path));
 }
 
 function isSyncIo(origin: Origin): boolean {
@@ -590,12 +609,39 @@ function returnsPromise(node: Node, facts: FileFacts): boolean {
   return !(Node.isCallExpression(node) && isLogOrReportCall(node, facts));
 }
 
-/** `const p = start(); ... await p`: the initializer of a const (or never reassigned) local. */
-function constInitializer(identifier: Node): Node | undefined {
-  const declaration = identifier.getSymbol()?.getValueDeclaration();
-  if (!declaration || !Node.isVariableDeclaration(declaration)) return undefined;
-  if (declaration.getVariableStatement()?.getDeclarationKind() !== 'const') return undefined;
-  return declaration.getInitializer();
+/**
+ * The values a name can hold, when the code shows all of them: a `const`'s
+ * initializer (`const p = start(); ... await p`), or a class property's
+ * initializer and its assignments in the constructor
+ * (`this.isReady = new Promise((resolve) => ...)`). Undefined otherwise.
+ */
+function assignedValues(node: Node): Node[] | undefined {
+  const declaration = node.getSymbol()?.getValueDeclaration();
+  if (!declaration) return undefined;
+  if (Node.isVariableDeclaration(declaration)) {
+    if (declaration.getVariableStatement()?.getDeclarationKind() !== 'const') return undefined;
+    const initializer = declaration.getInitializer();
+    return initializer ? [initializer] : undefined;
+  }
+  if (!Node.isPropertyDeclaration(declaration) || declaration.getSourceFile().isDeclarationFile()) return undefined;
+  const values: Node[] = [];
+  const initializer = declaration.getInitializer();
+  if (initializer) values.push(initializer);
+  const cls = declaration.getParent();
+  if (!Node.isClassDeclaration(cls) && !Node.isClassExpression(cls)) return undefined;
+  const name = declaration.getName();
+  for (const member of cls.getMembers()) {
+    const inConstructor = Node.isConstructorDeclaration(member);
+    for (const binary of member.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
+      if (binary.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
+      const left = unwrapExpression(binary.getLeft());
+      if (!Node.isPropertyAccessExpression(left) || left.getName() !== name || left.getExpression().getKind() !== SyntaxKind.ThisKeyword) continue;
+      // Assigned again outside the constructor: the value the await sees is not known.
+      if (!inConstructor) return undefined;
+      values.push(binary.getRight());
+    }
+  }
+  return values.length > 0 ? values : undefined;
 }
 
 function referencedIn(fn: Node, name: string): boolean {

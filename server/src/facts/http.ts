@@ -27,7 +27,8 @@ export type TimeoutSource =
   | 'instance'
   | 'instance-defaults'
   | 'module-defaults'
-  | 'interceptor';
+  | 'interceptor'
+  | 'race';
 
 export interface TimeoutJudgement {
   state: TimeoutState;
@@ -257,6 +258,7 @@ function buildCall(scanner: HttpScanner, call: CallExpression, matched: LibraryM
   } else {
     parts.push(moduleWideTimeout(scanner, library));
   }
+  parts.push(racedAgainstTimer(call, scanner.facts));
   return {
     library,
     call,
@@ -318,6 +320,49 @@ function combine(parts: TimeoutJudgement[]): TimeoutJudgement {
 }
 
 const MISSING: TimeoutJudgement = { state: 'missing' };
+
+/**
+ * `await Promise.race([fetch(url), new Promise((r) => setTimeout(r, 150))])`:
+ * the caller waits no longer than the timer, so the request cannot hold it.
+ */
+function racedAgainstTimer(call: CallExpression, facts: FileFacts): TimeoutJudgement {
+  // Up through `await`, parentheses and chained handlers: `fetch(url).catch(() => null)`.
+  let element: Node = call;
+  for (let parent = element.getParent(); parent; parent = element.getParent()) {
+    const chained = (Node.isPropertyAccessExpression(parent) || Node.isCallExpression(parent)) && parent.getExpression() === element;
+    if (!chained && !isTransparentWrapper(parent) && !Node.isAwaitExpression(parent)) break;
+    element = parent;
+  }
+  const list = element.getParent();
+  const race = list?.getParent();
+  if (!list || !Node.isArrayLiteralExpression(list) || !race || !Node.isCallExpression(race)) return MISSING;
+  const origin = facts.origin(race.getExpression());
+  if (origin.kind !== 'global' || !samePath(origin.path, ['Promise', 'race'])) return MISSING;
+  const timer = list.getElements().find((other) => other !== element && startsTimer(other, facts));
+  return timer ? { state: 'set', source: 'race', evidence: timer } : MISSING;
+}
+
+/** `new Promise((resolve) => setTimeout(resolve, ms))`, `timers/promises` setTimeout, or a project helper whose body sets a timer. */
+function startsTimer(node: Node, facts: FileFacts): boolean {
+  const value = unwrapExpression(node);
+  const setsTimer = (scope: Node): boolean =>
+    scope.getDescendantsOfKind(SyntaxKind.CallExpression).some((inner) => {
+      const origin = facts.forFile(inner.getSourceFile()).origin(inner.getExpression());
+      return (origin.kind === 'global' && samePath(origin.path, ['setTimeout'])) || (origin.kind === 'module' && TIMER_MODULES.some((t) => t.module === origin.module && samePath(t.path, origin.path)));
+    });
+  if (Node.isNewExpression(value)) return setsTimer(value);
+  if (!Node.isCallExpression(value)) return false;
+  const origin = facts.origin(value.getExpression());
+  if (origin.kind === 'module' && TIMER_MODULES.some((t) => t.module === origin.module && samePath(t.path, origin.path))) return true;
+  const declaration = value.getExpression().getSymbol()?.getDeclarations()[0];
+  return declaration !== undefined && !declaration.getSourceFile().isInNodeModules() && setsTimer(declaration);
+}
+
+/** Promise-returning timers: `import { setTimeout } from 'timers/promises'`, the `delay` package. */
+const TIMER_MODULES: readonly { module: string; path: readonly string[] }[] = [
+  { module: 'timers/promises', path: ['setTimeout'] },
+  { module: 'delay', path: [] },
+];
 
 // ---------------------------------------------------------------------------
 // Arguments: where the URL and options are, and what the options say

@@ -159,11 +159,15 @@ function resolveBindingElement(element: Node, depth: number): Origin {
   const path: string[] = [];
   let current: Node | undefined = element;
   while (current && Node.isBindingElement(current)) {
-    const propertyName = current.getPropertyNameNode();
-    const key = propertyName ? propertyName.getText().replace(/^['"]|['"]$/g, '') : current.getName();
-    path.unshift(key);
     const pattern: Node = current.getParentOrThrow();
-    current = Node.isObjectBindingPattern(pattern) ? pattern.getParent() : undefined;
+    if (Node.isArrayBindingPattern(pattern)) {
+      // `const [scope, animate] = useAnimate()`: the element's index.
+      path.unshift(String(pattern.getElements().indexOf(current as never)));
+    } else {
+      const propertyName = current.getPropertyNameNode();
+      path.unshift(propertyName ? propertyName.getText().replace(/^['"]|['"]$/g, '') : current.getName());
+    }
+    current = Node.isObjectBindingPattern(pattern) || Node.isArrayBindingPattern(pattern) ? pattern.getParent() : undefined;
   }
   if (current && Node.isVariableDeclaration(current)) {
     const initializer = current.getInitializer();

@@ -1,4 +1,4 @@
-import { Node, SyntaxKind, type CallExpression, type ExpressionStatement } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type ExpressionStatement, type SourceFile } from 'ts-morph';
 import type { Fix } from '../engine/finding';
 import { hasCatchMethod, hasThenableType, ignoredCallbackOf, isRejectionHandled, returnsThenable, type IgnoredCallback } from '../facts/promises';
 import { functionsOf, rejectionsOf, summarize, type Failures } from '../facts/function-summary';
@@ -100,7 +100,7 @@ function checkStatement(statement: ExpressionStatement, context: RuleContext): v
   const floating = floatingPart(expression);
   if (!floating) return;
   const label = promiseLabel(floating);
-  if (isTopLevel(statement) && runtimeAt(statement, context.facts) === 'node') {
+  if ((isTopLevel(statement) || isCommandLineProgram(context.sourceFile)) && runtimeAt(statement, context.facts) === 'node') {
     reportStartUpCall(floating, label, context);
     return;
   }
@@ -141,6 +141,21 @@ function reportStartUpCall(floating: Node, label: string, context: RuleContext):
       : undefined,
   });
 }
+
+/**
+ * A command-line program (`bin/`, `cli/`, `scripts/`, or a `#!` script): a
+ * failure ends the run with the error, which is what a CLI should do.
+ */
+function isCommandLineProgram(sourceFile: SourceFile): boolean {
+  if (sourceFile.getFullText().startsWith('#!')) return true;
+  return sourceFile
+    .getFilePath()
+    .split('/')
+    .slice(0, -1)
+    .some((segment) => COMMAND_LINE_FOLDERS.has(segment));
+}
+
+const COMMAND_LINE_FOLDERS: ReadonlySet<string> = new Set(['bin', 'cli', 'scripts']);
 
 /** Directly in the module body, or inside top-level `if` blocks (`if (require.main === module) main();`). */
 function isTopLevel(statement: Node): boolean {

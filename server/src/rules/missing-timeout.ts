@@ -11,8 +11,11 @@ import {
 import type { TimeoutFixSpec } from '../facts/tables/http-clients';
 import { createRule, type RuleContext } from './rule';
 import type { FileFacts } from '../facts';
+import { runtimeAt } from '../facts/runtime';
 
 const CONSEQUENCE = 'a slow upstream holds this request open forever.';
+/** Node's fetch is undici's: it gives up after 300 s without response headers, and 300 s between body chunks. */
+const UNDICI_CONSEQUENCE = "Node's fetch only gives up after 300 s without response headers (or between body chunks), so a slow upstream holds this request open for five minutes at a time.";
 /** Calls through a flagged client listed as related locations, so the finding stays readable. */
 const MAX_RELATED_CALLS = 5;
 
@@ -96,6 +99,8 @@ function reportFile(facts: FileFacts, report: RuleContext['report']): void {
   for (const call of calls) {
     if (call.instance?.reportAt === 'creation') continue;
     if (call.timeout.state !== 'missing') continue;
+    // In the browser a hung request holds no server resource; the browser and the server's own timeouts bound it.
+    if (runtimeAt(call.call, facts) === 'browser') continue;
     const fix = fixForCall(call);
     report({ node: call.call, message: callMessage(call), fixes: fix ? [fix] : [] });
   }
@@ -117,10 +122,11 @@ function reportFile(facts: FileFacts, report: RuleContext['report']): void {
 
 function callMessage(call: OutboundHttpCall): string {
   const disabled = disabledText(call.timeout);
-  if (disabled) return `${call.label} sets \`${disabled}\`, which turns the timeout off: ${CONSEQUENCE}`;
+  const consequence = call.library.id === 'fetch' || call.library.id === 'undici' ? UNDICI_CONSEQUENCE : CONSEQUENCE;
+  if (disabled) return `${call.label} sets \`${disabled}\`, which turns the timeout off: ${consequence}`;
   const missing = call.library.timeout.missing;
   const hint = missing && call.library.id !== 'fetch' && call.library.id !== 'undici' ? ` (${missing})` : '';
-  return `${call.label} has no timeout${hint}: ${CONSEQUENCE}`;
+  return `${call.label} has no timeout${hint}: ${consequence}`;
 }
 
 function instanceMessage(instance: HttpClientInstance): string {

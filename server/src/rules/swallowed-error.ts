@@ -475,8 +475,15 @@ function hasDocumentedFallback(statement: Node): boolean {
  * whose failure is the answer "no".
  */
 function isBooleanProbe(tryStatement: Node & { getTryBlock(): Node }, clause: CatchClause): boolean {
-  if (!answersFalse(clause.getBlock())) return false;
-  return returnsLiteral(tryStatement.getTryBlock(), SyntaxKind.TrueKeyword);
+  const block = clause.getBlock();
+  const answers = answersFalse(block) || (block.getStatements().length === 0 && nextStatementReturnsFalse(tryStatement));
+  return answers && returnsLiteral(tryStatement.getTryBlock(), SyntaxKind.TrueKeyword);
+}
+
+/** `try { ... return true; } catch {} return false;` */
+function nextStatementReturnsFalse(statement: Node): boolean {
+  const next = statement.getNextSibling();
+  return next !== undefined && Node.isReturnStatement(next) && next.getExpression()?.getKind() === SyntaxKind.FalseKeyword;
 }
 
 /** The handler or catch block only answers `false`: `() => false`, `{ return false; }`. */
@@ -496,9 +503,10 @@ function returnsLiteral(block: Node, kind: SyntaxKind): boolean {
   return found;
 }
 
-/** A promise of a yes/no answer: typed `Promise<boolean>`, or a chain that ends `.then(() => true)`. */
+/** A promise of a yes/no answer: typed `Promise<boolean>` (or not typed at all), or a chain that ends `.then(() => true)`. */
 function answersTrueOnSuccess(receiver: Node): boolean {
   const type = receiver.getType();
+  if (type.isAny() || type.isUnknown()) return true;
   const awaited = type.getTypeArguments()[0];
   if (awaited && (awaited.isBoolean() || awaited.isBooleanLiteral())) return true;
   const inner = unwrapExpression(receiver);

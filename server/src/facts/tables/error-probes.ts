@@ -143,8 +143,24 @@ export const PURE_GLOBAL_CALLS: readonly (readonly string[])[] = [
 /** Every static method of these globals is pure: `Math.max`, `Object.keys`, `Array.isArray`, `Date.now`. */
 export const PURE_GLOBAL_OBJECTS: readonly string[] = ['Math', 'Number', 'Object', 'Array', 'String', 'Date'];
 
-/** Every export of these packages is pure: `path.join`, `path.resolve`. */
-export const PURE_MODULES: readonly string[] = ['path', 'path/posix', 'path/win32'];
+/**
+ * Every export of these packages is pure: `path.join`, `path.resolve`, and the
+ * result-value constructors of fp-ts and neverthrow (`E.left(NOT_FOUND)`, `O.some(x)`, `ok(value)`).
+ */
+export const PURE_MODULES: readonly string[] = [
+  'path',
+  'path/posix',
+  'path/win32',
+  'fp-ts/Either',
+  'fp-ts/Option',
+  'fp-ts/function',
+  'fp-ts/Array',
+  'fp-ts/Record',
+  'fp-ts/lib/Either',
+  'fp-ts/lib/Option',
+  'fp-ts/lib/function',
+  'neverthrow',
+];
 
 /** Predicates are pure: `isUrl(s)`, `validator.isEmail(s)`, `user.hasRole(r)`. */
 export const PREDICATE_NAME = /^(is|has)[A-Z]/;

@@ -33,6 +33,18 @@ export const NEVER_REJECTING_CALLS: readonly ModuleMember[] = [
  */
 export const NEVER_REJECTING_METHODS: readonly { module: string; className: string; methods: readonly string[] }[] = [
   { module: 'graphql-subscriptions', className: 'PubSub', methods: ['publish'] },
+  // cache-manager ≥ 6 stores through Keyv, which emits store failures as 'error' events instead of rejecting.
+  { module: 'cache-manager', className: 'Cache', methods: ['get', 'set', 'del', 'mget', 'mset', 'mdel'] },
+  { module: '@nestjs/cache-manager', className: 'Cache', methods: ['get', 'set', 'del', 'mget', 'mset', 'mdel'] },
+];
+
+/**
+ * Functions handed out by a call that never reject: framer-motion's
+ * `const [scope, animate] = useAnimate()` resolves when the animation finishes or is cancelled.
+ */
+export const NEVER_REJECTING_RESULTS: readonly (ModuleMember & { result: readonly string[] })[] = [
+  { module: 'framer-motion', path: ['useAnimate'], result: ['1'] },
+  { module: 'motion/react', path: ['useAnimate'], result: ['1'] },
 ];
 
 /** Global calls whose promise never rejects: `Promise.allSettled(...)`, `Promise.resolve(value)`. */
