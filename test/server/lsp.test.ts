@@ -297,6 +297,19 @@ describe('language server over stdio (real server process)', function () {
     assert.equal(ruleDiagnostics(diagnostics).length, 1, 'the server still analyses other files');
   });
 
+  it("says what the package's unhandledRejection handler (in another file, on disk) does with a floating promise", async () => {
+    const folder = path.join(workspace, 'svc');
+    fs.mkdirSync(path.join(folder, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'package.json'), '{ "name": "svc" }\n');
+    fs.writeFileSync(path.join(folder, 'src', 'main.ts'), "process.on('unhandledRejection', (reason) => console.error(reason));\n");
+    const uri = fileUri(path.join(folder, 'src', 'jobs.ts'));
+    await client.open(uri, 'declare function sync(): Promise<void>;\nexport function run() {\n  sync();\n}\n');
+    const published = await client.diagnosticsForVersion(uri, 1);
+    const floating = published.diagnostics.filter((d) => d.code === 'floating-promise');
+    assert.equal(floating.length, 1, describeDiagnostics(published.diagnostics));
+    assert.match(messageText(floating[0]!), /only reaches the process's unhandledRejection handler \(main\.ts:1\): it is logged without this caller's context/);
+  });
+
   it('shuts down and exits with code 0', async () => {
     const ownWorkspace = makeTempWorkspace();
     const own = await startIn(ownWorkspace);

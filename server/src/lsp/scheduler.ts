@@ -1,6 +1,7 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCancelled, analyzeSourceFileAsync, type RuleFailure } from '../engine/analyze';
 import type { Finding } from '../engine/finding';
+import type { ProgramFacts } from '../facts/process-handlers';
 import type { Rule } from '../rules/rule';
 import type { ResolvedConfig } from '../config/types';
 import { MAX_ANALYSED_BYTES, type AnalysisProject } from '../parse/project';
@@ -27,6 +28,8 @@ export interface SchedulerOptions {
    * whether a file is test support reads its package's imports once.
    */
   configFor(filePath: string): ResolvedConfig | undefined | Promise<ResolvedConfig | undefined>;
+  /** What the program the file belongs to does with unhandled failures (its process-level handlers). */
+  programFor?(filePath: string): Promise<ProgramFacts>;
   /** Called with each document's current findings once they are known. */
   onAnalysed(result: AnalysedDocument): void;
 }
@@ -234,8 +237,10 @@ export class AnalysisScheduler {
     const failures: RuleFailure[] = [];
     let findings: Finding[];
     try {
+      const program = await this.options.programFor?.(filePath).catch(() => undefined);
       const analysis = await analyzeSourceFileAsync(sourceFile, {
         config,
+        program,
         rules: this.options.rules,
         isCancelled: isStale,
         onRuleFailure: (failure) => failures.push(failure),

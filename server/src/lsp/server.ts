@@ -32,6 +32,7 @@ import { SHOW_RULE_DOCS_COMMAND, codeActionsFor } from './code-actions';
 import { analysisPathFor, fileUriToPath, pathToFileUri } from './paths';
 import { isIgnoredByConfig } from '../workspace/ignore-files';
 import { isClassificationInput, TestCodeClassifier } from '../workspace/test-code';
+import { ProgramFactsIndex } from './program-facts';
 import type { ResolvedConfig } from '../config/types';
 import { registerChecklistRequests } from './checklist';
 import type { Disposable, DocumentFindings, PreflightServices, WorkspaceFolderInfo } from './services';
@@ -134,6 +135,8 @@ export class PreflightServer {
   /** Whether each open file was test code when it was last analysed. */
   private readonly testCodeVerdicts = new Map<string, boolean>();
   private testCodeRecheckTimer: NodeJS.Timeout | undefined;
+  /** Per package: its process-level failure handlers, for floating-promise's messages. */
+  private readonly programFacts = new ProgramFactsIndex();
 
   constructor(private readonly connection: Connection) {
     this.log = new ServerLog(connection);
@@ -142,6 +145,7 @@ export class PreflightServer {
       log: this.log,
       debounceMs: CHANGE_DEBOUNCE_MS,
       configFor: (filePath) => this.configForAnalysis(filePath),
+      programFor: (filePath) => this.programFacts.factsFor(filePath),
       onAnalysed: (result) => this.publish(result),
     });
   }
@@ -200,6 +204,7 @@ export class PreflightServer {
           return;
         }
         const changed = params.changes.flatMap((change) => fileUriToPath(change.uri) ?? []);
+        this.programFacts.invalidate(changed);
         this.testCodeInputsChanged(changed);
       }),
     );

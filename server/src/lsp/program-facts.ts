@@ -1,0 +1,49 @@
+import * as fs from 'node:fs';
+import { AnalysisProject, MAX_ANALYSED_BYTES } from '../parse/project';
+import { mayRegisterFailureHandler, processFailureHandlersIn, type ProgramFacts } from '../facts/process-handlers';
+import { collectSourceFiles, PackageRoots } from '../workspace';
+
+/**
+ * What each package does with failures nobody handled (its process-level
+ * `unhandledRejection`/`uncaughtException` handlers), for the messages of
+ * floating-promise, as `preflight check` finds them: read from the package's
+ * files on disk once, cached per package until one of its files changes.
+ * Only files that name the events are parsed, in a project of their own.
+ */
+export class ProgramFactsIndex {
+  private readonly roots = new PackageRoots();
+  private readonly byRoot = new Map<string, Promise<ProgramFacts>>();
+
+  factsFor(filePath: string): Promise<ProgramFacts> {
+    const root = this.roots.of(filePath);
+    let facts = this.byRoot.get(root);
+    if (!facts) {
+      facts = scanPackage(root);
+      this.byRoot.set(root, facts);
+    }
+    return facts;
+  }
+
+  /** Files changed on disk: the packages they belong to are read again when next asked. */
+  invalidate(files: readonly string[]): void {
+    for (const file of files) this.byRoot.delete(this.roots.of(file));
+  }
+}
+
+async function scanPackage(root: string): Promise<ProgramFacts> {
+  const { files } = await collectSourceFiles([root], root, { root });
+  const project = new AnalysisProject({ inMemory: true });
+  const failureHandlers = [];
+  for (const file of files) {
+    let text: string;
+    try {
+      if ((await fs.promises.stat(file)).size > MAX_ANALYSED_BYTES) continue;
+      text = await fs.promises.readFile(file, 'utf8');
+    } catch {
+      continue;
+    }
+    if (!mayRegisterFailureHandler(text)) continue;
+    failureHandlers.push(...processFailureHandlersIn(project.upsert(file, text)));
+  }
+  return { failureHandlers };
+}
