@@ -196,13 +196,15 @@
       key: `section-${section.id}`,
       level: 'item',
       title: section.title,
-      statusIcon: section.status === 'pass' ? 'pass' : 'error',
-      statusLabel: section.status === 'pass' ? 'Passed' : 'Failed',
+      statusIcon: section.status === 'pass' ? 'pass' : section.status === 'fail' ? 'error' : 'circle-slash',
+      statusLabel: section.status === 'pass' ? 'Passed' : section.status === 'fail' ? 'Failed' : 'Not checked',
       description: section.countsText,
       badge: section.total,
       expandedByDefault: section.status === 'fail',
       body: () =>
-        section.findings.length === 0
+        section.status === 'not-checked'
+          ? h('p', { class: 'empty' }, ['No enabled rule checks this category, so nothing here was looked at.'])
+          : section.findings.length === 0
           ? h('p', { class: 'empty' }, ['No findings in the files in scope.'])
           : h(
               'ul',

@@ -40,13 +40,14 @@ function report(overrides: Partial<ChecklistReport> = {}): ChecklistReport {
         category: 'resilience',
         title: 'Resilience',
         status: 'fail',
+        rules: ['missing-timeout'],
         counts: counts(1, 1),
         findings: [
           { file: 'src/a.ts', line: 12, column: 5, endLine: 12, endColumn: 30, ruleId: 'missing-timeout', severity: 'error', message: 'axios.get() has no timeout.' },
           { file: HOSTILE_FILE, line: 3, column: 1, endLine: 4, endColumn: 2, ruleId: 'missing-timeout', severity: 'warning', message: HOSTILE_MESSAGE },
         ],
       },
-      { category: 'security', title: 'Security', status: 'pass', counts: counts(0, 0), findings: [] },
+      { category: 'security', title: 'Security', status: 'not-checked', rules: [], counts: counts(0, 0), findings: [] },
     ],
     projectChecks: [
       {
@@ -149,7 +150,7 @@ describe('checklist panel view model', () => {
       model.sections.map((section) => [section.id, section.status, section.countsText, section.total]),
       [
         ['resilience', 'fail', '1 error, 1 warning', 2],
-        ['security', 'pass', 'No findings', 0],
+        ['security', 'not-checked', 'Not checked: no rule for this category is enabled yet', 0],
       ],
     );
     assert.equal(model.projectChecksText, '1 of 3 passing');

@@ -54,7 +54,7 @@ export interface FindingView {
 export interface SectionView {
   id: string;
   title: string;
-  status: 'pass' | 'fail';
+  status: 'pass' | 'fail' | 'not-checked';
   /** `2 errors, 1 warning`, or `No findings`. */
   countsText: string;
   total: number;
@@ -199,7 +199,7 @@ export function buildViewModel(report: ChecklistReport): BuiltViewModel {
       id: section.category,
       title: section.title,
       status: section.status,
-      countsText: sectionCountsText(section),
+      countsText: section.status === 'not-checked' ? 'Not checked: no rule for this category is enabled yet' : sectionCountsText(section),
       total: section.counts.total,
       findings: section.findings.map(findingView),
     }),

@@ -31,7 +31,7 @@ export function checklistMarkdown(report: ChecklistReport): string {
   lines.push('### Automated checks', '');
   lines.push('| Section | Status | Errors | Warnings | Info |', '|---|---|---:|---:|---:|');
   for (const section of report.sections) {
-    const status = section.status === 'pass' ? '✅ pass' : '❌ fail';
+    const status = section.status === 'pass' ? '✅ pass' : section.status === 'fail' ? '❌ fail' : '⚪ not checked (no rule enabled)';
     lines.push(`| ${escapeText(section.title)} | ${status} | ${section.counts.error} | ${section.counts.warning} | ${section.counts.info + section.counts.hint} |`);
   }
   lines.push('');

@@ -1,7 +1,8 @@
 import { PREFLIGHT_VERSION } from '../version';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AnalysisCancelled, analyzeSourceFileAsync } from '../engine/analyze';
+import { AnalysisCancelled, analyzeSourceFileAsync, effectiveSeverity } from '../engine/analyze';
+import { allRules } from '../rules';
 import type { Finding } from '../engine/finding';
 import type { ResolvedConfig } from '../config/types';
 import type { SourceFile } from 'ts-morph';
@@ -172,7 +173,8 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
 
   if (options.pruneProject) loader.pruneOthers();
 
-  const { sections, outside } = buildSections(findings, root);
+  const enabledRules = (options.rules ?? allRules).filter((rule) => effectiveSeverity(rule, options.config) !== undefined).map((rule) => rule.meta);
+  const { sections, outside } = buildSections(findings, root, enabledRules);
   for (const finding of outside) problems.push({ file: finding.file, line: finding.line, message: `${finding.ruleId}: ${finding.message}` });
   progress.phase('Done', 1, 1, 100, 100);
   return {
@@ -341,8 +343,21 @@ function compareFindings(a: ChecklistFinding, b: ChecklistFinding): number {
 }
 
 /** One section per category; findings of other categories (suppression problems) are returned apart. */
-export function buildSections(findings: readonly Finding[], root: string): { sections: ChecklistSection[]; outside: ChecklistFinding[] } {
-  const sections = CHECKLIST_CATEGORIES.map(({ category, title }): ChecklistSection => ({ category, title, status: 'pass', counts: emptyCounts(), findings: [] }));
+export function buildSections(
+  findings: readonly Finding[],
+  root: string,
+  enabledRules: readonly { id: string; category: string }[],
+): { sections: ChecklistSection[]; outside: ChecklistFinding[] } {
+  const sections = CHECKLIST_CATEGORIES.map(
+    ({ category, title }): ChecklistSection => ({
+      category,
+      title,
+      status: 'pass',
+      rules: enabledRules.filter((rule) => rule.category === category).map((rule) => rule.id),
+      counts: emptyCounts(),
+      findings: [],
+    }),
+  );
   const outside: ChecklistFinding[] = [];
   for (const finding of findings) {
     const converted = toChecklistFinding(finding, root);
@@ -357,7 +372,7 @@ export function buildSections(findings: readonly Finding[], root: string): { sec
   }
   for (const section of sections) {
     section.findings.sort(compareFindings);
-    section.status = section.counts.error + section.counts.warning > 0 ? 'fail' : 'pass';
+    section.status = section.counts.error + section.counts.warning > 0 ? 'fail' : section.rules.length === 0 ? 'not-checked' : 'pass';
   }
   return { sections, outside: outside.sort(compareFindings) };
 }

@@ -59,8 +59,13 @@ export interface ChecklistSection {
   category: ChecklistCategory;
   /** Human title, e.g. "Error handling". */
   title: string;
-  /** `fail` when the section has any error or warning finding; info/hint findings are listed but pass. */
-  status: 'pass' | 'fail';
+  /**
+   * `fail` when the section has any error or warning finding; info/hint findings are listed but pass.
+   * `not-checked` when no enabled rule covers the category: no finding means nothing was looked at, not a pass.
+   */
+  status: 'pass' | 'fail' | 'not-checked';
+  /** The enabled rules that check this category. */
+  rules: string[];
   counts: SeverityCounts;
   findings: ChecklistFinding[];
 }
