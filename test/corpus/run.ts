@@ -2,10 +2,11 @@
 // Runs `preflight check` over each materialized corpus repository, compares the findings with the
 // committed verdict ledger (test/corpus/verdicts.tsv), and prints per-rule precision over judged
 // findings, true findings lost, false findings still reported, and new findings nobody has judged.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ledgerKey, readLedger, type LedgerRow } from './ledger';
+import { runMeasuredCli } from '../support/measured-cli';
 
 const projectRoot = path.resolve(__dirname, '..', '..', '..');
 const ledgerFile = path.join(projectRoot, 'test', 'corpus', 'verdicts.tsv');
@@ -129,35 +130,12 @@ function readCommit(corpus: string, repo: CorpusRepo): string | undefined {
 }
 
 /** Runs the real CLI in a child process from the repository's root, measuring wall time and peak RSS. */
-function runRepo(repo: CorpusRepo, corpus: string): Promise<RepoRun> {
-  const cwd = path.join(corpus, repo.name);
-  const probe = `const m=require(${JSON.stringify(cliMain)});let out='';const io={cwd:process.cwd(),color:false,stdout:(s)=>{out+=s},stderr:(s)=>process.stderr.write(s)};` +
-    `m.main(['check',${JSON.stringify(repo.subdir)},'--format','json'],io).then((code)=>{process.stdout.write(out);process.stderr.write('\\nPREFLIGHT_STATS '+JSON.stringify({code,maxRSS:process.resourceUsage().maxRSS})+'\\n')})`;
-  const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', probe], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      const statsLine = stderr.split('\n').find((l) => l.startsWith('PREFLIGHT_STATS '));
-      if (code !== 0 || !statsLine) {
-        reject(new Error(`${repo.name}: preflight check failed (exit ${code}):\n${stderr.slice(-2000)}`));
-        return;
-      }
-      const stats = JSON.parse(statsLine.slice('PREFLIGHT_STATS '.length)) as { code: number; maxRSS: number };
-      if (stats.code === 2) {
-        reject(new Error(`${repo.name}: preflight check exited 2:\n${stderr.slice(-2000)}`));
-        return;
-      }
-      const report = JSON.parse(stdout) as { files: number; findings: ReportedFinding[] };
-      const warnings = stderr.split('\n').filter((l) => l.startsWith('preflight: '));
-      resolve({ repo, files: report.files, findings: report.findings, seconds, peakRssMb: stats.maxRSS / 1024, warnings });
-    });
-  });
+async function runRepo(repo: CorpusRepo, corpus: string): Promise<RepoRun> {
+  const run = await runMeasuredCli(['check', repo.subdir, '--format', 'json'], path.join(corpus, repo.name));
+  if (run.exitCode === 2) throw new Error(`${repo.name}: preflight check exited 2:\n${run.stderr.slice(-2000)}`);
+  const report = JSON.parse(run.stdout) as { files: number; findings: ReportedFinding[] };
+  const warnings = run.stderr.split('\n').filter((l) => l.startsWith('preflight: '));
+  return { repo, files: report.files, findings: report.findings, seconds: run.seconds, peakRssMb: run.peakRssMb, warnings };
 }
 
 interface RuleTally {
