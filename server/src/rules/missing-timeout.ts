@@ -37,7 +37,10 @@ export const missingTimeout = createRule({
       'Your callers then time out on *you*, retry, and add load — one slow dependency becomes an outage of this service',
       'and of everything upstream of it (a cascading failure).',
       '',
-      'A timeout turns "hangs forever" into a fast, visible error that the caller can retry, fall back from or report.',
+      'Node\'s own `fetch` (undici) is no exception in practice: it gives up only after 300 s without response headers or between body',
+      'chunks, five minutes in which the request and everything it holds stay open.',
+      '',
+      'A timeout turns "hangs for minutes" into a fast, visible error that the caller can retry, fall back from or report.',
     ].join('\n'),
     fix: [
       'Give every outbound call a deadline that fits the caller\'s own budget (well under your server\'s request timeout):',
@@ -61,6 +64,8 @@ export const missingTimeout = createRule({
       'A request object that leaves the function (returned from a non-async function, passed to another function), since the timeout may be set there.',
       'Functions or methods that merely share a name with a client (`fetch` declared locally or imported from your own module, a `.get` on a Map).',
       'Clients with a default timeout, such as ky and undici\'s `request`.',
+      'Calls in browser code (a `\'use client\'` module, a React component, `client-only/`; not the server exports of a route module such as a Remix `loader`): a hung request there holds no server resource, and the browser and the server bound it.',
+      'A call raced against a timer (`Promise.race([fetch(url), new Promise((r) => setTimeout(r, 150))])`): the caller waits no longer than the timer.',
     ],
     examples: [
       {
