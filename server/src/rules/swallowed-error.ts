@@ -121,11 +121,13 @@ function checkCatchClause(clause: CatchClause, context: RuleContext): void {
   if (verdict === 'empty') expected.add('not-found');
   const reaching = failuresReaching(tryStatement.getTryBlock(), { expectedOutcomes: expected });
   if (!reaching.has('failure') && !answersUnexpectedFailure(clause.getBlock())) return;
+  // Failing closed: an access check whose failure answers "denied" is the safe default.
+  if (expected.has('denied')) return;
   if (isCleanupOnly(tryStatement.getTryBlock(), facts)) return;
   if (isBooleanProbe(tryStatement, clause)) return;
   if (verdict === 'other-work' && runtimeAt(clause, facts) === 'browser') return;
   if (hasExplanatoryComment(clause) || hasFailureComment(tryStatement) || hasDocumentedFallback(tryStatement)) return;
-  if (verdict !== 'other-work' && isFollowedByThrow(tryStatement)) return;
+  if (verdict !== 'other-work' && isFollowedByThrow(tryStatement, verdict === 'empty')) return;
   if (isRetryAttempt(clause)) return;
   const keyword = clause.getFirstChildByKindOrThrow(SyntaxKind.CatchKeyword);
   context.report({
@@ -178,7 +180,9 @@ function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
   if (verdict === 'empty' && Node.isVoidExpression(call.getParent())) return;
   if (verdict === 'other-work' && runtimeAt(call, facts) === 'browser') return;
   if (answersFalse(handlerNode) && answersTrueOnSuccess(callee.getExpression())) return;
-  if (!rejectionsOf(callee.getExpression(), { expectedOutcomes: expectedOutcomesOf(handlerNode) }).has('failure') && !answersUnexpectedFailure(handlerNode)) return;
+  const expected = expectedOutcomesOf(handlerNode);
+  if (!rejectionsOf(callee.getExpression(), { expectedOutcomes: expected }).has('failure') && !answersUnexpectedFailure(handlerNode)) return;
+  if (expected.has('denied')) return;
   if (root && Node.isCallExpression(root) && isCleanupCall(root)) return;
   if (hasExplanatoryComment(call, callee.getExpression())) return;
   const statement = call.getFirstAncestor((a) => Node.isStatement(a));
@@ -518,7 +522,25 @@ function answersTrueOnSuccess(receiver: Node): boolean {
   if (!Node.isCallExpression(inner)) return false;
   const callee = unwrapExpression(inner.getExpression());
   const [onFulfilled] = inner.getArguments();
-  return Node.isPropertyAccessExpression(callee) && callee.getName() === 'then' && onFulfilled !== undefined && Node.isArrowFunction(onFulfilled) && onFulfilled.getBody().getKind() === SyntaxKind.TrueKeyword;
+  if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'then' || !onFulfilled) return false;
+  const fn = unwrapExpression(onFulfilled);
+  if (!Node.isArrowFunction(fn) && !Node.isFunctionExpression(fn)) return false;
+  const body = fn.getBody();
+  if (Node.isBlock(body)) return returnsLiteral(body, SyntaxKind.TrueKeyword);
+  return isBooleanExpression(body);
+}
+
+/** `true`, `Boolean(x)`, `!!x`, a comparison. */
+function isBooleanExpression(node: Node): boolean {
+  const value = unwrapExpression(node);
+  if (value.getKind() === SyntaxKind.TrueKeyword || value.getKind() === SyntaxKind.FalseKeyword) return true;
+  if (Node.isCallExpression(value) && value.getExpression().getText() === 'Boolean') return true;
+  if (Node.isPrefixUnaryExpression(value) && value.getOperatorToken() === SyntaxKind.ExclamationToken) return true;
+  if (Node.isBinaryExpression(value)) {
+    const operator = value.getOperatorToken().getKind();
+    return [SyntaxKind.EqualsEqualsEqualsToken, SyntaxKind.ExclamationEqualsEqualsToken, SyntaxKind.EqualsEqualsToken, SyntaxKind.ExclamationEqualsToken, SyntaxKind.LessThanToken, SyntaxKind.GreaterThanToken].includes(operator);
+  }
+  return false;
 }
 
 /**
@@ -526,11 +548,18 @@ function answersTrueOnSuccess(receiver: Node): boolean {
  * only decorates an error that is thrown anyway, as in
  * `const body = await res.text().catch(() => ''); throw new Error(body)`.
  */
-function isFollowedByThrow(statement: Node): boolean {
+function isFollowedByThrow(statement: Node, fallingThrough = false): boolean {
   const parent = statement.getParent();
   if (!parent || !(Node.isBlock(parent) || Node.isSourceFile(parent) || Node.isCaseClause(parent) || Node.isDefaultClause(parent))) return false;
   const statements: Node[] = parent.getStatements();
-  return statements.slice(statements.indexOf(statement) + 1).some((s) => Node.isThrowStatement(s));
+  const after = statements.slice(statements.indexOf(statement) + 1);
+  if (after.some((s) => Node.isThrowStatement(s))) return true;
+  // An empty catch falling out of an `if` block (`if (key) { try { ... } catch {} } throw new HttpException(401)`): the same question one level up.
+  const holder = parent.getParent();
+  if (fallingThrough && after.length === 0 && Node.isBlock(parent) && holder && Node.isIfStatement(holder) && holder.getThenStatement() === parent && !holder.getElseStatement()) {
+    return isFollowedByThrow(holder, true);
+  }
+  return false;
 }
 
 /**

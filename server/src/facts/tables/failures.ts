@@ -65,14 +65,15 @@ export const BY_DESIGN_ERROR_NAME =
  * The expected outcomes a catch can stand for, by the words (or statuses) of
  * its answer: `E.left(USER_NOT_FOUND)`, `{ error: 'ALREADY_EXISTS' }`, `res.status(404)`.
  */
-export type ExpectedOutcome = 'not-found' | 'exists';
+export type ExpectedOutcome = 'not-found' | 'exists' | 'denied';
 
 export const EXPECTED_OUTCOME_WORDS: Readonly<Record<ExpectedOutcome, RegExp>> = {
   'not-found': /not[-_ ]?found|no[-_ ]?such|does[-_ ]?not[-_ ]?exist|doesn'?t[-_ ]?exist|not[-_ ]?exist/i,
   exists: /already[-_ ]?exists?|duplicate|conflict|already[-_ ]?(taken|registered|member)/i,
+  denied: /unauthori[sz]ed|forbidden|access[-_ ]?denied|not[-_ ]?allowed|permission[-_ ]?denied/i,
 };
 
-export const EXPECTED_OUTCOME_STATUS: Readonly<Record<ExpectedOutcome, number>> = { 'not-found': 404, exists: 409 };
+export const EXPECTED_OUTCOME_STATUS: Readonly<Record<ExpectedOutcome, number>> = { 'not-found': 404, exists: 409, denied: 403 };
 
 /** HTTP statuses that answer "not found / not allowed / invalid" (4xx except 408 and 429, which are transient). */
 export function isByDesignStatus(status: number): boolean {
