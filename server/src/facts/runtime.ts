@@ -1,9 +1,9 @@
 import { builtinModules } from 'node:module';
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
 import type { FileFacts } from './index';
 import { moduleImports } from './imports';
 import { libraryMatches } from './tables/libraries';
-import { BROWSER_FOLDER_NAMES, BROWSER_GLOBALS, BROWSER_UI_MODULES, CLIENT_DIRECTIVE, SERVER_EXPORT_NAMES, SERVER_FILE_NAME } from './tables/runtimes';
+import { COMMAND_LINE_FOLDERS, BROWSER_FOLDER_NAMES, BROWSER_GLOBALS, BROWSER_UI_MODULES, CLIENT_DIRECTIVE, SERVER_EXPORT_NAMES, SERVER_FILE_NAME } from './tables/runtimes';
 
 export type Runtime = 'browser' | 'node';
 
@@ -65,4 +65,18 @@ function isGlobalReference(identifier: Node, facts: FileFacts): boolean {
   if (parent && Node.isPropertyAccessExpression(parent) && parent.getNameNode() === identifier) return false;
   if (parent && Node.isPropertyAssignment(parent) && parent.getNameNode() === identifier) return false;
   return facts.origin(identifier).kind === 'global';
+}
+
+/**
+ * A command-line program rather than a server: a file under `bin/`, `cli/` or
+ * `scripts/`, or a `#!` script. A failure ends its run with the error, and
+ * nothing waits on it but the person (or build) that started it.
+ */
+export function isCommandLineProgram(sourceFile: SourceFile): boolean {
+  if (sourceFile.getFullText().startsWith('#!')) return true;
+  return sourceFile
+    .getFilePath()
+    .split('/')
+    .slice(0, -1)
+    .some((segment) => COMMAND_LINE_FOLDERS.has(segment));
 }

@@ -1,10 +1,10 @@
-import { Node, SyntaxKind, type CallExpression, type ExpressionStatement, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type ExpressionStatement } from 'ts-morph';
 import type { Fix } from '../engine/finding';
 import { hasCatchMethod, hasThenableType, ignoredCallbackOf, isRejectionHandled, returnsThenable, type IgnoredCallback } from '../facts/promises';
 import { functionsOf, rejectionsOf, summarize, type Failures } from '../facts/function-summary';
 import { createRule, type RuleContext } from './rule';
 import { unwrapExpression } from '../facts/syntax';
-import { runtimeAt } from '../facts/runtime';
+import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
 import { rejectionHandler } from '../facts/process-handlers';
 import { possibleStrings } from '../facts/literals';
 import * as path from 'node:path';
@@ -141,21 +141,6 @@ function reportStartUpCall(floating: Node, label: string, context: RuleContext):
       : undefined,
   });
 }
-
-/**
- * A command-line program (`bin/`, `cli/`, `scripts/`, or a `#!` script): a
- * failure ends the run with the error, which is what a CLI should do.
- */
-function isCommandLineProgram(sourceFile: SourceFile): boolean {
-  if (sourceFile.getFullText().startsWith('#!')) return true;
-  return sourceFile
-    .getFilePath()
-    .split('/')
-    .slice(0, -1)
-    .some((segment) => COMMAND_LINE_FOLDERS.has(segment));
-}
-
-const COMMAND_LINE_FOLDERS: ReadonlySet<string> = new Set(['bin', 'cli', 'scripts']);
 
 /** Directly in the module body, or inside top-level `if` blocks (`if (require.main === module) main();`). */
 function isTopLevel(statement: Node): boolean {

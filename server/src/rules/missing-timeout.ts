@@ -11,7 +11,7 @@ import {
 import type { TimeoutFixSpec } from '../facts/tables/http-clients';
 import { createRule, type RuleContext } from './rule';
 import type { FileFacts } from '../facts';
-import { runtimeAt } from '../facts/runtime';
+import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
 
 const CONSEQUENCE = 'a slow upstream holds this request open forever.';
 /** Node's fetch is undici's: it gives up after 300 s without response headers, and 300 s between body chunks. */
@@ -65,6 +65,7 @@ export const missingTimeout = createRule({
       'Functions or methods that merely share a name with a client (`fetch` declared locally or imported from your own module, a `.get` on a Map).',
       'Clients with a default timeout, such as ky and undici\'s `request`.',
       'Calls in browser code (a `\'use client\'` module, a React component, `client-only/`; not the server exports of a route module such as a Remix `loader`): a hung request there holds no server resource, and the browser and the server bound it.',
+      'Calls in command-line programs and one-off scripts (`bin/`, `cli/`, `scripts/`, `#!` files): no request waits on them.',
       'A call raced against a timer (`Promise.race([fetch(url), new Promise((r) => setTimeout(r, 150))])`): the caller waits no longer than the timer.',
     ],
     examples: [
@@ -105,7 +106,8 @@ function reportFile(facts: FileFacts, report: RuleContext['report']): void {
     if (call.instance?.reportAt === 'creation') continue;
     if (call.timeout.state !== 'missing') continue;
     // In the browser a hung request holds no server resource; the browser and the server's own timeouts bound it.
-    if (runtimeAt(call.call, facts) === 'browser') continue;
+    // A command-line program or one-off script holds no request either: whoever runs it sees it hang.
+    if (runtimeAt(call.call, facts) === 'browser' || isCommandLineProgram(facts.sourceFile)) continue;
     const fix = fixForCall(call);
     report({ node: call.call, message: callMessage(call), fixes: fix ? [fix] : [] });
   }

@@ -21,6 +21,13 @@ export const BROWSER_UI_MODULES: readonly LibraryEntry[] = [
   { module: 'next/router' },
   { module: 'next/navigation' },
   { module: 'next/link' },
+  // Client-side state and data-fetching libraries only UI code uses.
+  { module: 'zustand' },
+  { module: 'jotai' },
+  { module: 'recoil' },
+  { module: 'swr' },
+  { module: '@tanstack/react-query' },
+  { module: 'react-hook-form' },
 ];
 
 /** Globals that only exist in a browser (or a browser-like worker). */
@@ -56,3 +63,6 @@ export const SERVER_FILE_NAME = /\.server\.[cm]?[jt]sx?$/;
 
 /** Folders whose code runs in the browser whatever it imports: `client-only/`. */
 export const BROWSER_FOLDER_NAMES: ReadonlySet<string> = new Set(['client-only']);
+
+/** Folders that hold command-line programs and one-off scripts rather than the server. */
+export const COMMAND_LINE_FOLDERS: ReadonlySet<string> = new Set(['bin', 'cli', 'scripts']);
