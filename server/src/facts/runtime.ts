@@ -10,13 +10,38 @@ export type Runtime = 'browser' | 'node';
 const NODE_BUILTINS: ReadonlySet<string> = new Set(builtinModules);
 
 /**
- * Where the file's code runs, as far as the file shows, in this order: `browser`
- * when it is marked `'use client'`; `node` when it imports a Node built-in
- * module; `browser` when it imports a UI framework or uses a browser-only
- * global; `node` otherwise (Preflight's default audience is server code).
+ * Where the file's code runs, in this order: `node` for a `*.server.*` file;
+ * `browser` under `client-only/` or when marked `'use client'`; `node` when it
+ * imports a Node built-in module; `browser` when it imports a UI framework or
+ * uses a browser-only global; otherwise, when the file itself shows nothing,
+ * `browser` if every project file that imports it is browser code (a fetch
+ * helper only components use); `node` by default (Preflight's audience is server code).
  */
 export function fileRuntime(facts: FileFacts): Runtime {
-  return facts.memo('runtime', () => (looksLikeBrowserCode(facts) ? 'browser' : 'node'));
+  return runtimeOfFile(facts, new Set());
+}
+
+function runtimeOfFile(facts: FileFacts, visiting: Set<SourceFile>): Runtime {
+  return facts.memo('runtime', () => {
+    const own = ownRuntimeSignal(facts);
+    if (own) return own;
+    return importedOnlyByBrowserCode(facts, visiting) ? 'browser' : 'node';
+  });
+}
+
+const MAX_IMPORTERS = 50;
+
+function importedOnlyByBrowserCode(facts: FileFacts, visiting: Set<SourceFile>): boolean {
+  const sourceFile = facts.sourceFile;
+  if (visiting.has(sourceFile) || visiting.size > 4) return false;
+  visiting.add(sourceFile);
+  try {
+    const importers = sourceFile.getReferencingSourceFiles().filter((importer) => !importer.isDeclarationFile() && !importer.isInNodeModules());
+    if (importers.length === 0 || importers.length > MAX_IMPORTERS) return false;
+    return importers.every((importer) => runtimeOfFile(facts.forFile(importer), visiting) === 'browser');
+  } finally {
+    visiting.delete(sourceFile);
+  }
 }
 
 /**
@@ -42,21 +67,23 @@ function isServerExport(node: Node): boolean {
   return false;
 }
 
-function looksLikeBrowserCode(facts: FileFacts): boolean {
+/** What the file itself says about where it runs, if anything. */
+function ownRuntimeSignal(facts: FileFacts): Runtime | undefined {
   const filePath = facts.sourceFile.getFilePath();
-  if (SERVER_FILE_NAME.test(filePath)) return false;
-  if (filePath.split(/[\\/]/).some((segment) => BROWSER_FOLDER_NAMES.has(segment))) return true;
+  if (SERVER_FILE_NAME.test(filePath)) return 'node';
+  if (filePath.split(/[\\/]/).some((segment) => BROWSER_FOLDER_NAMES.has(segment))) return 'browser';
   const [first] = facts.sourceFile.getStatements();
   if (first && Node.isExpressionStatement(first)) {
     const expression = first.getExpression();
-    if (Node.isStringLiteral(expression) && expression.getLiteralValue() === CLIENT_DIRECTIVE) return true;
+    if (Node.isStringLiteral(expression) && expression.getLiteralValue() === CLIENT_DIRECTIVE) return 'browser';
   }
   const imports = moduleImports(facts);
-  if (imports.some((imported) => NODE_BUILTINS.has(imported.module))) return false;
-  if (imports.some((imported) => BROWSER_UI_MODULES.some((entry) => libraryMatches(entry, imported.module)))) return true;
-  return facts.nodes
+  if (imports.some((imported) => NODE_BUILTINS.has(imported.module))) return 'node';
+  if (imports.some((imported) => BROWSER_UI_MODULES.some((entry) => libraryMatches(entry, imported.module)))) return 'browser';
+  const usesBrowserGlobal = facts.nodes
     .ofKind(SyntaxKind.Identifier)
     .some((identifier) => BROWSER_GLOBALS.has(identifier.getText()) && isGlobalReference(identifier, facts));
+  return usesBrowserGlobal ? 'browser' : undefined;
 }
 
 function isGlobalReference(identifier: Node, facts: FileFacts): boolean {
