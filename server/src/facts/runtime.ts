@@ -3,7 +3,7 @@ import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
 import type { FileFacts } from './index';
 import { moduleImports } from './imports';
 import { libraryMatches } from './tables/libraries';
-import { COMMAND_LINE_FOLDERS, BROWSER_FOLDER_NAMES, BROWSER_GLOBALS, BROWSER_UI_MODULES, CLIENT_DIRECTIVE, SERVER_EXPORT_NAMES, SERVER_FILE_NAME } from './tables/runtimes';
+import { COMMAND_LINE_FOLDERS, IN_PAGE_CALLBACK_METHODS, SERVER_ONLY_MODULES, BROWSER_FOLDER_NAMES, BROWSER_GLOBALS, BROWSER_UI_MODULES, CLIENT_DIRECTIVE, SERVER_EXPORT_NAMES, SERVER_FILE_NAME } from './tables/runtimes';
 
 export type Runtime = 'browser' | 'node';
 
@@ -78,12 +78,21 @@ function ownRuntimeSignal(facts: FileFacts): Runtime | undefined {
     if (Node.isStringLiteral(expression) && expression.getLiteralValue() === CLIENT_DIRECTIVE) return 'browser';
   }
   const imports = moduleImports(facts);
-  if (imports.some((imported) => NODE_BUILTINS.has(imported.module))) return 'node';
+  if (imports.some((imported) => NODE_BUILTINS.has(imported.module) || SERVER_ONLY_MODULES.some((entry) => libraryMatches(entry, imported.module)))) return 'node';
   if (imports.some((imported) => BROWSER_UI_MODULES.some((entry) => libraryMatches(entry, imported.module)))) return 'browser';
   const usesBrowserGlobal = facts.nodes
     .ofKind(SyntaxKind.Identifier)
-    .some((identifier) => BROWSER_GLOBALS.has(identifier.getText()) && isGlobalReference(identifier, facts));
+    .some((identifier) => BROWSER_GLOBALS.has(identifier.getText()) && isGlobalReference(identifier, facts) && !isInPageCallback(identifier));
   return usesBrowserGlobal ? 'browser' : undefined;
+}
+
+/** `page.evaluate(() => document.title)`: code that runs in a headless browser's page. */
+function isInPageCallback(identifier: Node): boolean {
+  return identifier.getAncestors().some((ancestor) => {
+    if (!Node.isCallExpression(ancestor)) return false;
+    const callee = ancestor.getExpression();
+    return Node.isPropertyAccessExpression(callee) && IN_PAGE_CALLBACK_METHODS.has(callee.getName());
+  });
 }
 
 function isGlobalReference(identifier: Node, facts: FileFacts): boolean {

@@ -5,6 +5,7 @@ import { functionsOf, rejectionsOf, summarize, type Failures } from '../facts/fu
 import { createRule, type RuleContext } from './rule';
 import { unwrapExpression } from '../facts/syntax';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
+import { isCleanupCall } from '../facts/cleanup';
 import { rejectionHandler } from '../facts/process-handlers';
 import { possibleStrings } from '../facts/literals';
 import * as path from 'node:path';
@@ -100,6 +101,8 @@ function checkStatement(statement: ExpressionStatement, context: RuleContext): v
   const floating = floatingPart(expression);
   if (!floating) return;
   const label = promiseLabel(floating);
+  // A teardown in a page (`reader.cancel()` in an effect's cleanup) whose failure changes nothing the user sees.
+  if (Node.isCallExpression(floating) && isCleanupCall(floating) && runtimeAt(statement, context.facts) === 'browser') return;
   if ((isTopLevel(statement) || isCommandLineProgram(context.sourceFile)) && runtimeAt(statement, context.facts) === 'node') {
     reportStartUpCall(floating, label, context);
     return;

@@ -4,7 +4,8 @@ import type { FileFacts } from '../facts';
 import { forwardsFailure, isKnownNoop, setsFailingExitCode } from '../facts/error-handlers';
 import { isProbeCall, isPureCall, probeBlockKind, type CallLike } from '../facts/error-probes';
 import { callSummary, failuresReaching, rejectionsOf } from '../facts/function-summary';
-import { CLEANUP_METHODS, EXPECTED_OUTCOME_STATUS, EXPECTED_OUTCOME_WORDS, type ExpectedOutcome } from '../facts/tables/failures';
+import { isCleanupCall } from '../facts/cleanup';
+import { EXPECTED_OUTCOME_STATUS, EXPECTED_OUTCOME_WORDS, type ExpectedOutcome } from '../facts/tables/failures';
 import { PROBE_METHODS } from '../facts/tables/error-probes';
 import { LIBRARIES, libraryMatches } from '../facts/tables/libraries';
 import type { Origin } from '../facts/origin';
@@ -107,6 +108,8 @@ export const swallowedError = createRule({
 
 function checkCatchClause(clause: CatchClause, context: RuleContext): void {
   const { facts } = context;
+  // In client code (a browser page, a mobile app) a swallowed failure reaches one user's screen, not a system nobody watches.
+  if (runtimeAt(clause, facts) === 'browser') return;
   const handler: Handler = { bindings: bindingNames(clause.getVariableDeclaration()?.getNameNode()), body: clause.getBlock() };
   const verdict = judge(handler, facts);
   if (verdict === 'handled') return;
@@ -147,6 +150,7 @@ const CATCH_CLAUSE_MESSAGES: Record<Exclude<Verdict, 'handled'>, string> = {
 /** `.catch(handler)` and the rejection handler of `.then(onFulfilled, onRejected)`. */
 function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
   const { facts } = context;
+  if (runtimeAt(call, facts) === 'browser') return;
   const callee = unwrapExpression(call.getExpression());
   if (!Node.isPropertyAccessExpression(callee)) return;
   const method = callee.getName();
@@ -262,11 +266,6 @@ function isCleanupOnly(block: Node, facts: FileFacts): boolean {
   return cleanup > 0 && other === 0;
 }
 
-function isCleanupCall(call: CallExpression): boolean {
-  const callee = unwrapExpression(call.getExpression());
-  const name = Node.isPropertyAccessExpression(callee) ? callee.getName() : Node.isIdentifier(callee) ? callee.getText() : undefined;
-  return name !== undefined && CLEANUP_METHODS.includes(name);
-}
 
 /**
  * `z.string().url().catch(undefined)`: zod's `.catch(fallback)` gives a schema

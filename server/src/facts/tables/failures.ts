@@ -17,6 +17,9 @@ export interface ModuleMember {
  * cancel, and in-memory pub/sub whose publish only emits.
  */
 export const NEVER_REJECTING_CALLS: readonly ModuleMember[] = [
+  // react-native-actions-sheet: show/hide publish an event and resolve when the sheet closes.
+  { module: 'react-native-actions-sheet', path: ['SheetManager', 'show'] },
+  { module: 'react-native-actions-sheet', path: ['SheetManager', 'hide'] },
   { module: 'await-to-js', path: [] },
   { module: 'await-to-js', path: ['to'] },
   { module: 'p-settle', path: [] },
@@ -45,6 +48,17 @@ export const NEVER_REJECTING_METHODS: readonly { module: string; className: stri
 export const NEVER_REJECTING_RESULTS: readonly (ModuleMember & { result: readonly string[] })[] = [
   { module: 'framer-motion', path: ['useAnimate'], result: ['1'] },
   { module: 'motion/react', path: ['useAnimate'], result: ['1'] },
+  // TanStack Query: refetching and invalidating resolve and put the error in the query's state
+  // (unless throwOnError is set), so a floating `refetch()` or `invalidateQueries()` cannot reject.
+  ...['@tanstack/react-query', 'react-query'].flatMap((module) => [
+    ...['refetch'].map((method) => ({ module, path: ['useQuery'], result: [method] })),
+    ...['refetch'].map((method) => ({ module, path: ['useInfiniteQuery'], result: [method] })),
+    ...['invalidateQueries', 'refetchQueries', 'resetQueries', 'cancelQueries', 'prefetchQuery', 'prefetchInfiniteQuery'].map((method) => ({
+      module,
+      path: ['useQueryClient'],
+      result: [method],
+    })),
+  ]),
 ];
 
 /** Global calls whose promise never rejects: `Promise.allSettled(...)`, `Promise.resolve(value)`. */

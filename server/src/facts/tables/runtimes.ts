@@ -28,6 +28,14 @@ export const BROWSER_UI_MODULES: readonly LibraryEntry[] = [
   { module: 'swr' },
   { module: '@tanstack/react-query' },
   { module: 'react-hook-form' },
+  // Mobile apps: React Native and Expo.
+  { module: 'react-native' },
+  { module: 'react-native-', prefix: true },
+  { module: '@react-native/', prefix: true },
+  { module: '@react-native-', prefix: true },
+  { module: 'expo' },
+  { module: 'expo-', prefix: true },
+  { module: '@react-navigation/', prefix: true },
 ];
 
 /** Globals that only exist in a browser (or a browser-like worker). */
@@ -66,3 +74,29 @@ export const BROWSER_FOLDER_NAMES: ReadonlySet<string> = new Set(['client-only']
 
 /** Folders that hold command-line programs and one-off scripts rather than the server. */
 export const COMMAND_LINE_FOLDERS: ReadonlySet<string> = new Set(['bin', 'cli', 'scripts']);
+
+/**
+ * Packages that only run on a server: importing one makes a file server code
+ * even when it mentions `document` (inside a headless browser's `page.evaluate`).
+ */
+export const SERVER_ONLY_MODULES: readonly LibraryEntry[] = [
+  { module: 'playwright' },
+  { module: 'playwright-core' },
+  { module: 'puppeteer' },
+  { module: 'puppeteer-core' },
+  { module: 'express' },
+  { module: 'fastify' },
+  { module: 'koa' },
+  { module: '@nestjs/', prefix: true },
+  { module: 'bullmq' },
+  { module: 'bull' },
+  { module: 'pg' },
+  { module: 'mysql2' },
+  { module: 'ioredis' },
+  { module: 'mongoose' },
+  { module: 'jsonwebtoken' },
+  { module: 'nodemailer' },
+];
+
+/** Methods whose callback runs inside a headless browser page, not in this file's process. */
+export const IN_PAGE_CALLBACK_METHODS: ReadonlySet<string> = new Set(['evaluate', 'evaluateHandle', '$eval', '$$eval', 'addInitScript', 'waitForFunction']);
