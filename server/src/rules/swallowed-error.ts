@@ -66,7 +66,7 @@ export const swallowedError = createRule({
       'A yes/no probe: `try { await db.ping(); return true; } catch { return false; }`, and `.catch(() => false)` on a boolean promise.',
       'Best-effort cleanup: a try block (or a promise) that only quits, closes, cancels, terminates or removes something.',
       'zod\'s `.catch(fallback)` on a schema, which is a default for invalid input, not a promise handler; and `void promise.catch(() => {})`, fire-and-forget stated in code.',
-      'In browser code, a catch that does other work without the error (shows a toast, sets an error state): the user is told.',
+      'Client code: a browser page or a mobile app (`\'use client\'`, React/React Native/Expo imports, browser globals, a module only such code imports; the server exports of a route module still count as server code). There a swallowed failure reaches one user\'s screen, which usually shows it; the rule is about servers and jobs, where nobody is watching.',
       'A catch inside a retry loop that is followed by a `throw` once the attempts run out.',
       '`.catch(handler)` with a handler defined elsewhere (`.catch(handleError)`, `.catch(next)`): its body is judged where it is written when it is in the same file.',
     ],
