@@ -128,7 +128,6 @@ function checkCatchClause(clause: CatchClause, context: RuleContext): void {
   if (expected.has('denied')) return;
   if (isCleanupOnly(tryStatement.getTryBlock(), facts)) return;
   if (isBooleanProbe(tryStatement, clause)) return;
-  if (verdict === 'other-work' && runtimeAt(clause, facts) === 'browser') return;
   if (hasExplanatoryComment(clause) || hasFailureComment(tryStatement) || hasDocumentedFallback(tryStatement)) return;
   if (verdict !== 'other-work' && isFollowedByThrow(tryStatement, verdict === 'empty')) return;
   if (isRetryAttempt(clause)) return;
@@ -182,7 +181,6 @@ function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
   if (method === 'catch' && isSchemaDefinition(callee.getExpression(), facts)) return;
   // `void copy(text).catch(() => {})`: fire and forget, failure ignored, stated in code.
   if (verdict === 'empty' && Node.isVoidExpression(call.getParent())) return;
-  if (verdict === 'other-work' && runtimeAt(call, facts) === 'browser') return;
   if (answersFalse(handlerNode) && answersTrueOnSuccess(callee.getExpression())) return;
   const expected = expectedOutcomesOf(handlerNode);
   if (!rejectionsOf(callee.getExpression(), { expectedOutcomes: expected }).has('failure') && !answersUnexpectedFailure(handlerNode)) return;
