@@ -619,9 +619,9 @@ function assignedValues(node: Node): Node[] | undefined {
   const declaration = node.getSymbol()?.getValueDeclaration();
   if (!declaration) return undefined;
   if (Node.isVariableDeclaration(declaration)) {
-    if (declaration.getVariableStatement()?.getDeclarationKind() !== 'const') return undefined;
     const initializer = declaration.getInitializer();
-    return initializer ? [initializer] : undefined;
+    if (declaration.getVariableStatement()?.getDeclarationKind() === 'const') return initializer ? [initializer] : undefined;
+    return letValues(declaration, initializer);
   }
   if (!Node.isPropertyDeclaration(declaration) || declaration.getSourceFile().isDeclarationFile()) return undefined;
   const values: Node[] = [];
@@ -642,6 +642,32 @@ function assignedValues(node: Node): Node[] | undefined {
     }
   }
   return values.length > 0 ? values : undefined;
+}
+
+/**
+ * A `let` that is not exported: its initializer and every `name = value` in
+ * its file (`runPromise = (async () => { ... })()`). `null`/`undefined`
+ * values hold no promise. Undefined when it is written any other way.
+ */
+function letValues(declaration: Node & { getInitializer(): Node | undefined }, initializer: Node | undefined): Node[] | undefined {
+  const statement = declaration.getFirstAncestor((a) => Node.isVariableStatement(a));
+  if (statement && Node.isVariableStatement(statement) && statement.isExported()) return undefined;
+  const nameNode = (declaration as unknown as { getNameNode(): Node }).getNameNode();
+  if (!Node.isIdentifier(nameNode)) return undefined;
+  const symbol = nameNode.getSymbol();
+  const values: Node[] = initializer ? [initializer] : [];
+  for (const identifier of FileFacts.of(declaration.getSourceFile()).nodes.ofKind(SyntaxKind.Identifier)) {
+    if (identifier === nameNode || identifier.getText() !== nameNode.getText() || identifier.getSymbol() !== symbol) continue;
+    const parent = identifier.getParent();
+    if (Node.isBinaryExpression(parent) && parent.getLeft() === identifier) {
+      if (parent.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) return undefined;
+      values.push(parent.getRight());
+    } else if ((Node.isPrefixUnaryExpression(parent) || Node.isPostfixUnaryExpression(parent)) || (Node.isArrayLiteralExpression(parent) || Node.isObjectLiteralExpression(parent))) {
+      return undefined;
+    }
+  }
+  const promises = values.filter((value) => ![SyntaxKind.NullKeyword, SyntaxKind.UndefinedKeyword].includes(unwrapExpression(value).getKind()) && unwrapExpression(value).getText() !== 'undefined');
+  return promises.length > 0 ? promises : undefined;
 }
 
 function referencedIn(fn: Node, name: string): boolean {
