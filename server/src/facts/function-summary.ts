@@ -479,7 +479,7 @@ class FailureScan {
       const fn = executor && unwrapExpression(executor);
       if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) return UNKNOWN;
       const reject = fn.getParameters()[1];
-      if (reject && reject.getNameNode().getText() !== '_' && referencedIn(fn, reject.getNameNode().getText())) return UNKNOWN;
+      if (reject && reject.getNameNode().getText() !== '_' && referencedIn(fn.getBody(), reject.getNameNode().getText())) return UNKNOWN;
       return summarize(fn as FunctionLike).throws;
     }
     return knownNotPromise(expression) ? NONE : UNKNOWN;
