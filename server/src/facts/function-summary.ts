@@ -285,6 +285,8 @@ class FailureScan {
       const operand = unwrapExpression(node.getExpression());
       this.awaited.add(operand);
       if (!isResultTupleAwait(node, operand)) this.escape(this.rejections(operand, 0), guard, true);
+      // The awaited call still logs or writes (`await prisma.user.update(...)`); visitCall skips its throws.
+      if (Node.isCallExpression(operand) || Node.isNewExpression(operand)) this.visitCall(operand, guard);
       this.visitChildren(operand, guard);
       return;
     }
@@ -307,7 +309,10 @@ class FailureScan {
     if (this.isAsync ? mayBePromise(inner) : returnsPromise(inner, this.fileFacts)) {
       this.awaited.add(inner);
       for (const kind of this.rejections(inner, 0)) this.returned.add(kind);
-      if (Node.isCallExpression(inner) || Node.isNewExpression(inner)) this.escape(this.syncThrows(inner), guard, false);
+      if (Node.isCallExpression(inner) || Node.isNewExpression(inner)) {
+        this.escape(this.syncThrows(inner), guard, false);
+        this.visitCall(inner, guard);
+      }
       this.visitChildren(inner, guard);
       return;
     }
