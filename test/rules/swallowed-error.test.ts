@@ -559,10 +559,10 @@ try { sharp = require('sharp'); } catch {}`,
 }`,
     },
     {
-      name: '.catch returning undefined, [], false and {}',
+      name: '.catch returning undefined, [], 0 and {}',
       code: `const a = load().catch(() => undefined);
 const b = load().catch(() => []);
-const c = load().catch(function () { return false; });
+const c = load().catch(function () { return 0; });
 const d = load().catch(() => ({}));`,
       filename: 'fallbacks.js',
       findings: [

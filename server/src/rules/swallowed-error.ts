@@ -177,7 +177,8 @@ function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
   // `void copy(text).catch(() => {})`: fire and forget, failure ignored, stated in code.
   if (verdict === 'empty' && Node.isVoidExpression(call.getParent())) return;
   if (verdict === 'other-work' && runtimeAt(call, facts) === 'browser') return;
-  if (answersFalse(handlerNode) && answersTrueOnSuccess(callee.getExpression())) return;
+  const handlerBody = fn?.getBody();
+  if (handlerBody && answersFalse(handlerBody) && answersTrueOnSuccess(callee.getExpression())) return;
   if (!rejectionsOf(callee.getExpression(), { expectedOutcomes: expectedOutcomesOf(handlerNode) }).has('failure') && !answersUnexpectedFailure(handlerNode)) return;
   if (root && Node.isCallExpression(root) && isCleanupCall(root)) return;
   if (hasExplanatoryComment(call, callee.getExpression())) return;
