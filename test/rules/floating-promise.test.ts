@@ -12,6 +12,16 @@ declare function count(): number;
 declare const users: { id: string; email: string }[];
 `;
 
+const SEED = `declare function insertRows(): Promise<void>;
+async function seed() {
+  await insertRows();
+}
+function main() {
+  seed();
+}
+main();
+`;
+
 testRule(floatingPromise, {
   valid: [
     {
@@ -196,6 +206,30 @@ hooks.on('ready', async () => { await sendEmail('ready'); });`,
   flag && count();
   const x = flag ? await sendEmail('b') : undefined;
   return x;
+}`,
+    },
+    {
+      name: 'a command-line program under scripts/ with no process-level handler: a failure ends the run with its error',
+      code: SEED,
+      filename: 'scripts/seed.ts',
+    },
+    {
+      name: 'a command-line program under bin/',
+      code: SEED,
+      filename: 'bin/seed.ts',
+    },
+    {
+      name: 'a #! script',
+      code: `#!/usr/bin/env node\n${SEED}`,
+      filename: 'seed.ts',
+    },
+    {
+      name: 'an executor that names reject but never uses it cannot reject',
+      code: `async function pause(ms: number) {
+  await new Promise((resolve, reject) => setTimeout(resolve, ms));
+}
+export function later() {
+  pause(10);
 }`,
     },
   ],
@@ -463,6 +497,72 @@ export function Checkout() {
 }`,
       findings: [{ line: 2, message: 'has no rejection handler: a rejection goes unhandled' }],
     },
+    {
+      name: 'the same program outside a command-line folder is flagged',
+      code: SEED,
+      filename: 'src/seed.ts',
+      findings: [{ line: 6, message: `Promise returned by seed() ${NOT_AWAITED}` }],
+    },
+    {
+      name: 'a command-line program whose unhandledRejection handler only logs: the run would go on half-done',
+      code: `process.on('unhandledRejection', (reason) => console.error(reason));\n${SEED}`,
+      filename: 'scripts/seed.ts',
+      findings: [{ line: 7, message: 'Start-up call seed() is not awaited: if it fails, the unhandledRejection handler (seed.ts:1) only logs it' }],
+    },
+    {
+      name: 'an uncaughtException handler that exits: the message says the rejection ends the process through it',
+      code: `${DECLARATIONS}process.on('uncaughtException', (error) => {
+  console.error(error);
+  process.exit(1);
+});
+export function signup(email: string) {
+  sendEmail(email);
+}`,
+      findings: [
+        {
+          line: 9,
+          message:
+            "Promise returned by sendEmail() is not awaited: a rejection is raised as an uncaught exception (Node ≥15); the uncaughtException handler (case.ts:4) logs it without this caller's context and ends the process.",
+        },
+      ],
+    },
+    {
+      name: 'an uncaughtException handler that only logs: the process carries on',
+      code: `${DECLARATIONS}process.on('uncaughtException', (error) => console.error(error));
+export function signup(email: string) {
+  sendEmail(email);
+}`,
+      findings: [{ line: 6, message: "the uncaughtException handler (case.ts:4) logs it without this caller's context and the process carries on." }],
+    },
+    {
+      name: 'an unhandledRejection handler that exits, preferred over an uncaughtException handler',
+      code: `${DECLARATIONS}process.on('uncaughtException', (error) => console.error(error));
+process.on('unhandledRejection', (reason) => { throw reason; });
+export function signup(email: string) {
+  sendEmail(email);
+}`,
+      findings: [
+        { line: 7, message: "a rejection reaches the process's unhandledRejection handler (case.ts:5), which logs it without this caller's context and ends the process." },
+      ],
+    },
+    {
+      name: 'an unhandledRejection handler that only logs: the caller carries on as if the work had succeeded',
+      code: `${DECLARATIONS}process.on('unhandledRejection', (reason) => console.error(reason));
+export function signup(email: string) {
+  sendEmail(email);
+}`,
+      findings: [{ line: 6, message: "only reaches the process's unhandledRejection handler (case.ts:4): it is logged without this caller's context and the caller carries on" }],
+    },
+    {
+      name: 'an executor that calls reject can reject',
+      code: `async function deadline(ms: number) {
+  await new Promise((resolve, reject) => setTimeout(() => reject(new Error('timeout')), ms));
+}
+export function later() {
+  deadline(10);
+}`,
+      findings: [{ line: 5, message: `Promise returned by deadline() ${NOT_AWAITED}` }],
+    },
   ],
 });
 
@@ -495,5 +595,79 @@ declare function connect(): Promise<void>;`;
 
   it('an imported async function that can reject is flagged', () => {
     assert.deepEqual(findingsFor(DB_THAT_REJECTS, 'rejects'), ['3:floating-promise']);
+  });
+});
+
+describe('rule floating-promise with the types of libraries known never to reject', () => {
+  const project = new AnalysisProject({ inMemory: true });
+  let counter = 0;
+
+  /** Findings (`line:message`) in `file`, next to an ambient declaration of the packages it imports. */
+  function findingsWith(declarations: string, file: string, filename = 'component.tsx'): string[] {
+    counter += 1;
+    const folder = `/library-types/${counter}`;
+    project.upsert(`${folder}/packages.d.ts`, declarations);
+    const sourceFile = project.upsert(`${folder}/${filename}`, file);
+    try {
+      return analyzeSourceFile(sourceFile, { rules: [floatingPromise] }).findings.map((f) => `${f.range.start.line + 1}:${f.message}`);
+    } finally {
+      project.remove(`${folder}/${filename}`);
+      project.remove(`${folder}/packages.d.ts`);
+    }
+  }
+
+  const HOOKS = `declare module 'framer-motion' {
+  export function useAnimate(): [{ current: unknown }, (target: unknown, keyframes: object) => Promise<void>];
+}
+declare module 'other-animations' {
+  export function useAnimate(): [{ current: unknown }, (target: unknown, keyframes: object) => Promise<void>];
+}
+declare module 'react' {
+  export function useEffect(effect: () => void, deps: unknown[]): void;
+}`;
+  const component = (module: string): string => `import { useEffect } from 'react';
+import { useAnimate } from '${module}';
+export function Banner() {
+  const [scope, animate] = useAnimate();
+  useEffect(() => {
+    animate(scope.current, { opacity: 1 });
+  }, []);
+  return null;
+}
+`;
+
+  it("framer-motion's animate from const [scope, animate] = useAnimate() resolves when cancelled: not flagged", () => {
+    assert.deepEqual(findingsWith(HOOKS, component('framer-motion')), []);
+  });
+
+  it('the same hook from another package is flagged', () => {
+    const findings = findingsWith(HOOKS, component('other-animations'));
+    assert.equal(findings.length, 1);
+    assert.match(findings[0]!, /^6:Promise returned by animate\(\) is not awaited/);
+  });
+
+  const CACHES = `declare module 'cache-manager' {
+  export interface Cache { set(key: string, value: unknown): Promise<void>; get<T>(key: string): Promise<T | undefined> }
+}
+declare module 'some-cache' {
+  export interface Cache { set(key: string, value: unknown): Promise<void>; get<T>(key: string): Promise<T | undefined> }
+}`;
+  const service = (module: string): string => `import { Cache } from '${module}';
+export class Rates {
+  constructor(private cache: Cache) {}
+  remember(rate: number) {
+    this.cache.set('rate', rate);
+  }
+}
+`;
+
+  it("a cache-manager Cache#set (private cache: Cache) reports store failures as events: not flagged", () => {
+    assert.deepEqual(findingsWith(CACHES, service('cache-manager'), 'rates.ts'), []);
+  });
+
+  it('a Cache of another package is flagged', () => {
+    const findings = findingsWith(CACHES, service('some-cache'), 'rates.ts');
+    assert.equal(findings.length, 1);
+    assert.match(findings[0]!, /^5:Promise returned by this\.cache\.set\(\) is not awaited/);
   });
 });

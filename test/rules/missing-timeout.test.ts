@@ -134,6 +134,41 @@ testRule(missingTimeout, {
         `export const list = () => api.get('/items');`,
       ),
     },
+    {
+      name: 'browser code: a fetch in a React component holds no server resource',
+      filename: 'Profile.tsx',
+      code: lines(
+        `import { useEffect, useState } from 'react';`,
+        `export function Profile() {`,
+        `  const [me, setMe] = useState(null);`,
+        `  useEffect(() => {`,
+        `    fetch('/api/me').then((r) => r.json()).then(setMe);`,
+        `  }, []);`,
+        `  return me;`,
+        `}`,
+      ),
+    },
+    {
+      name: 'a call raced against a timer: the caller waits no longer than the timer',
+      code: lines(
+        `export async function ping(url: string) {`,
+        `  return Promise.race([fetch(url), new Promise((r) => setTimeout(r, 150))]);`,
+        `}`,
+        `export async function probe(url: string) {`,
+        `  return await Promise.race([fetch(url).catch(() => null), new Promise((resolve) => setTimeout(() => resolve(null), 150))]);`,
+        `}`,
+      ),
+    },
+    {
+      name: "a call raced against setTimeout from 'timers/promises', and against a project helper that sets a timer",
+      code: lines(
+        `import { setTimeout } from 'timers/promises';`,
+        `import axios from 'axios';`,
+        `const sleep = (ms: number) => new Promise((resolve) => globalThis.setTimeout(resolve, ms));`,
+        `export const a = (url: string) => Promise.race([fetch(url), setTimeout(150)]);`,
+        `export const b = (url: string) => Promise.race([axios.get(url), sleep(150)]);`,
+      ),
+    },
   ],
   invalid: [
     {
@@ -297,6 +332,31 @@ testRule(missingTimeout, {
         `}`,
       ),
     },
+    {
+      name: 'a Remix loader in a .tsx route that renders a React component runs on the server: flagged there, not in the component',
+      filename: 'route.tsx',
+      code: lines(
+        `import { useEffect } from 'react';`,
+        `export async function loader() {`,
+        `  return fetch('https://api.example/orders');`,
+        `}`,
+        `export const action = async () => fetch('https://api.example/orders', { method: 'POST' });`,
+        `export default function Orders() {`,
+        `  useEffect(() => { fetch('/api/ping'); }, []);`,
+        `  return null;`,
+        `}`,
+      ),
+      findings: [{ line: 3, message: 'fetch() has no timeout' }, { line: 5, message: 'fetch() has no timeout' }],
+    },
+    {
+      name: 'raced against another request, or waited for with Promise.all beside a timer, is no deadline',
+      code: lines(
+        `export const a = (url: string, other: string) => Promise.race([fetch(url), fetch(other)]);`,
+        `export const b = (url: string) => Promise.all([fetch(url), new Promise((r) => setTimeout(r, 150))]);`,
+        `export const c = (url: string) => Promise.race([fetch(url), new Promise((r) => r(null))]);`,
+      ),
+      findings: [{ line: 1, column: 64 }, { line: 1, column: 76 }, { line: 2, column: 48 }, { line: 3, column: 49 }],
+    },
   ],
 });
 
@@ -352,6 +412,17 @@ describe('rule missing-timeout fixes', () => {
     const [finding] = findingsOf(missingTimeout, code);
     assert.ok(finding?.fixes[0]);
     assert.equal(applyFix(code, finding.fixes[0]), `const r = fetch('/a', {\n  method: 'GET', // read only\n  signal: AbortSignal.timeout(10_000)\n});\n`);
+  });
+
+  it("the global fetch message says Node gives up after 300 s, not forever; axios's says it waits forever", () => {
+    const [fetchFinding] = findingsOf(missingTimeout, `export const load = (url: string) => fetch(url);\n`);
+    assert.ok(fetchFinding);
+    assert.match(fetchFinding.message, /300 s/);
+    assert.doesNotMatch(fetchFinding.message, /forever/);
+    const [axiosFinding] = findingsOf(missingTimeout, `import axios from 'axios';\nexport const load = (url: string) => axios.get(url);\n`);
+    assert.ok(axiosFinding);
+    assert.match(axiosFinding.message, /waits forever/);
+    assert.doesNotMatch(axiosFinding.message, /300 s/);
   });
 
   it('metadata explains the production failure and has examples', () => {

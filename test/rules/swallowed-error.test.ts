@@ -479,6 +479,178 @@ try { sharp = require('sharp'); } catch {}`,
 }`,
       filename: 'unsubscribe.js',
     },
+    {
+      name: 'a catch that counts the failure in a prom-client counter or a StatsD metric',
+      code: `import { Counter } from 'prom-client';
+import StatsD from 'hot-shots';
+const failures = new Counter({ name: 'sync_failures_total', help: 'failed syncs' });
+const statsd = new StatsD();
+export async function sync(job: () => Promise<void>) {
+  try { await job(); } catch { failures.inc(); }
+  try { await job(); } catch { statsd.increment('sync.failed'); return false; }
+  return true;
+}`,
+    },
+    {
+      name: "a doc comment on the function says what it returns when it fails",
+      code: `/** The user's saved theme, or null when it cannot be read. */
+export async function savedTheme(store: { get(key: string): Promise<string> }) {
+  try {
+    return await store.get('theme');
+  } catch {
+    return null;
+  }
+}
+/** Falls back to the default locale if the profile service is unavailable. */
+export const locale = async (profiles: { locale(): Promise<string> }) => {
+  try { return await profiles.locale(); } catch { return 'en'; }
+};`,
+    },
+    {
+      name: "reading a request body: a body that is not JSON is the client's mistake",
+      code: `export async function POST(request: Request) {
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    return new Response('invalid JSON', { status: 400 });
+  }
+  return Response.json(body);
+}`,
+    },
+    {
+      name: 'reading a cache: a miss, or a cache that is down, means "compute it"',
+      code: `export class Rates {
+  constructor(private readonly redisCacheService: { get(key: string): Promise<string | null> }) {}
+  async cached(key: string) {
+    try {
+      return await this.redisCacheService.get(key);
+    } catch {
+      return undefined;
+    }
+  }
+}`,
+    },
+    {
+      name: "the try block's own throw is a jump to its catch; what else it calls cannot fail",
+      code: `declare const log: (e: unknown) => void;
+declare function fetchLimit(): Promise<number>;
+async function loadLimit(): Promise<number | undefined> {
+  try { return await fetchLimit(); } catch (err) { log(err); return undefined; }
+}
+export async function limit() {
+  try {
+    const value = await loadLimit();
+    if (value === undefined) throw new Error('no limit configured');
+    return value;
+  } catch {
+    return 100;
+  }
+}`,
+    },
+    {
+      name: 'a callee that logs the failure and rethrows it: the failure is already recorded',
+      code: `declare const gateway: { charge(id: string): Promise<void> };
+async function charge(id: string) {
+  try {
+    await gateway.charge(id);
+  } catch (err) {
+    console.error('charge failed', err);
+    throw err;
+  }
+}
+export async function checkout(id: string) {
+  try {
+    await charge(id);
+    return 'ok';
+  } catch {
+    return 'failed';
+  }
+}`,
+    },
+    {
+      name: 'keyed writes answered with 404 and 409, and an empty catch around a delete',
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function remove(req: any, res: any) {
+  try {
+    await prisma.post.delete({ where: { id: req.params.id } });
+    return res.status(204).end();
+  } catch {
+    return res.status(404).json({ message: 'Post not found' });
+  }
+}
+export async function register(req: any, reply: any) {
+  try {
+    return await prisma.user.create({ data: req.body });
+  } catch {
+    return reply.code(409).send({ message: 'email taken' });
+  }
+}
+export async function logout(id: string) {
+  try {
+    await prisma.session.delete({ where: { id } });
+  } catch {}
+}`,
+    },
+    {
+      name: 'a yes/no probe on a promise of a boolean: .catch(() => false)',
+      code: `declare function canAccess(userId: string, documentId: string): Promise<boolean>;
+declare function ping(): Promise<void>;
+export const allowed = (userId: string, documentId: string) => canAccess(userId, documentId).catch(() => false);
+export const isUp = () => ping().then(() => true).catch(() => false);`,
+    },
+    {
+      name: 'an untyped promise answered with false is taken for a yes/no question too (JS: .catch(() => false), .catch(function () { return false; }))',
+      code: `exports.isUsingPlugin = (rbac) => rbac.isUsingPlugin().catch(() => false);
+exports.hasAccess = (acl, id) => acl.check(id).catch(function () { return false; });`,
+      filename: 'plugins.js',
+    },
+    {
+      name: 'best-effort cleanup in a try block: quit, rmSync, terminate',
+      code: `import fs from 'node:fs';
+declare const redis: { quit(): Promise<void> };
+declare const worker: { terminate(): Promise<number> };
+export async function shutdown(tmp: string) {
+  try { await redis.quit(); } catch {}
+  try { fs.rmSync(tmp, { recursive: true }); } catch {}
+  try { await worker.terminate(); } catch { return false; }
+  return true;
+}`,
+    },
+    {
+      name: 'in browser code, a catch that tells the user (sets an error state) without the error',
+      code: `import { useState } from 'react';
+export function SaveButton({ api }: { api: { save(): Promise<void> } }) {
+  const [error, setError] = useState('');
+  async function onSave() {
+    try {
+      await api.save();
+    } catch {
+      setError('Could not save your changes');
+    }
+  }
+  return error ? null : onSave;
+}`,
+      filename: 'SaveButton.tsx',
+    },
+    {
+      name: 'a catch answering "not found" around a probe helper (a lookup that throws NotFoundError)',
+      code: `class NotFoundError extends Error {}
+declare const db: { findUser(id: string): Promise<{ id: string } | null> };
+async function getUser(id: string) {
+  const user = await db.findUser(id);
+  if (!user) throw new NotFoundError(id);
+  return user;
+}
+export async function show(req: any, res: any) {
+  try {
+    return res.json(await getUser(req.params.id));
+  } catch {
+    return res.status(404).json({ message: 'Not found' });
+  }
+}`,
+    },
   ],
   invalid: [
     {
@@ -559,10 +731,10 @@ try { sharp = require('sharp'); } catch {}`,
 }`,
     },
     {
-      name: '.catch returning undefined, [], false and {}',
+      name: '.catch returning undefined, [], 0 and {}',
       code: `const a = load().catch(() => undefined);
 const b = load().catch(() => []);
-const c = load().catch(function () { return false; });
+const c = load().catch(function () { return 0; });
 const d = load().catch(() => ({}));`,
       filename: 'fallbacks.js',
       findings: [
@@ -762,6 +934,136 @@ export function saveConfig(file: string, config: object) {
   }
 }`,
       findings: [{ line: 6, message: OTHER_WORK }],
+    },
+    {
+      name: 'a keyed update of an injected client whose catch answers UPDATE_FAILED: the outage is hidden',
+      code: `import { PrismaClient } from '@prisma/client';
+export class Users {
+  constructor(private readonly prisma: PrismaClient) {}
+  async rename(id: string, name: string) {
+    try {
+      return await this.prisma.user.update({ where: { id }, data: { name } });
+    } catch {
+      return { error: 'UPDATE_FAILED' };
+    }
+  }
+}`,
+      findings: [{ line: 7, message: FALLBACK }],
+    },
+    {
+      name: 'a catch answering 500 "Internal Server Error" around a probe admits an unexpected failure',
+      code: `class NotFoundError extends Error {}
+declare const db: { findUser(id: string): Promise<{ id: string } | null> };
+async function getUser(id: string) {
+  const user = await db.findUser(id);
+  if (!user) throw new NotFoundError(id);
+  return user;
+}
+export async function show(req: any, res: any) {
+  try {
+    return res.json(await getUser(req.params.id));
+  } catch {
+    return res.status(500).json({ message: 'Internal Server Error' });
+  }
+}`,
+      findings: [{ line: 11, message: OTHER_WORK }],
+    },
+    {
+      name: 'a cache write (not a read) swallowed: the cache silently stops being filled',
+      code: `export class Rates {
+  constructor(private readonly redisCacheService: { set(key: string, value: string): Promise<void> }) {}
+  async remember(key: string, value: string) {
+    try {
+      await this.redisCacheService.set(key, value);
+    } catch {}
+  }
+}`,
+      findings: [{ line: 6, message: EMPTY }],
+    },
+    {
+      name: 'a lookup that also writes is not a probe: its catch answering "not found" hides a failed write',
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+class NotFoundException extends Error {}
+async function touchUser(id: string) {
+  const user = await prisma.user.findUnique({ where: { id } });
+  if (!user) throw new NotFoundException();
+  await prisma.auditLog.create({ data: { userId: id } });
+  return user;
+}
+export async function touch(id: string) {
+  try {
+    return await touchUser(id);
+  } catch {
+    return { error: 'USER_NOT_FOUND' };
+  }
+}`,
+      findings: [{ line: 13, message: FALLBACK }],
+    },
+    {
+      name: 'an empty catch around deleteMany (not a keyed write), and cleanup next to other work',
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+declare const redis: { quit(): Promise<void> };
+declare function flushQueue(): Promise<void>;
+export async function reset(userId: string) {
+  try {
+    await prisma.session.deleteMany({ where: { userId } });
+  } catch {}
+  try {
+    await flushQueue();
+    await redis.quit();
+  } catch {}
+}`,
+      findings: [
+        { line: 8, message: EMPTY },
+        { line: 12, message: EMPTY },
+      ],
+    },
+    {
+      name: 'a doc comment that does not talk about failure is no explanation',
+      code: `/** The user's saved theme. */
+export async function savedTheme(store: { get(key: string): Promise<string> }) {
+  try {
+    return await store.get('theme');
+  } catch {
+    return null;
+  }
+}`,
+      findings: [{ line: 5, message: FALLBACK }],
+    },
+    {
+      name: ".catch(() => false) on a promise that is not a yes/no answer",
+      code: `declare function loadCount(): Promise<number>;
+export const count = () => loadCount().catch(() => false);`,
+      findings: [{ line: 2, message: '.catch(() => false) hides the failure' }],
+    },
+    {
+      name: "the try block's throw beside a call that can fail: the call's failure is swallowed",
+      code: `declare function fetchLimit(): Promise<number>;
+export async function limit() {
+  try {
+    const value = await fetchLimit();
+    if (value < 0) throw new Error('negative limit');
+    return value;
+  } catch {
+    return 100;
+  }
+}`,
+      findings: [{ line: 7, message: FALLBACK }],
+    },
+    {
+      name: 'a callee that logs but does not rethrow, beside a call that can fail',
+      code: `declare const gateway: { charge(id: string): Promise<void> };
+export async function checkout(id: string) {
+  try {
+    await gateway.charge(id);
+    return 'ok';
+  } catch {
+    return 'failed';
+  }
+}`,
+      findings: [{ line: 6, message: FALLBACK }],
     },
   ],
 });

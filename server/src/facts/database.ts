@@ -29,7 +29,8 @@ export function databaseCallOf(call: CallExpression, facts: FileFacts): Database
       return { library, model: modelAccess.getName(), method, via: 'type' };
     }
     const name = lastName(client);
-    if (!instance && name !== undefined && library.receiverNames.test(name)) return { library, model: modelAccess.getName(), method, via: 'name' };
+    // No type, or a class from the client's module that is not the client itself (an unresolved `PrismaService`): go by the name.
+    if ((!instance || fromLibrary) && name !== undefined && library.receiverNames.test(name)) return { library, model: modelAccess.getName(), method, via: 'name' };
   }
   return undefined;
 }

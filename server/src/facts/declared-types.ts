@@ -2,6 +2,7 @@ import { Node, SyntaxKind } from 'ts-morph';
 import type { FileFacts } from './index';
 import { unwrapExpression } from './syntax';
 import { isRelativeModule } from './imports';
+import { DATABASE_CLIENTS } from './tables/databases';
 
 /** The package class an object is an instance of: `private pubsub: PubSub` (graphql-subscriptions), `new PrismaClient()`. */
 export interface InstanceOrigin {
@@ -61,10 +62,15 @@ function classOrigin(name: Node, facts: FileFacts, level: number): InstanceOrigi
     }
   }
   const origin = facts.origin(Node.isQualifiedName(name) ? name.getLeft() : name);
-  if (origin.kind !== 'module' || isRelativeModule(origin.module)) return undefined;
+  if (origin.kind !== 'module' || (isRelativeModule(origin.module) && !isGeneratedClientModule(origin.module))) return undefined;
   const path = Node.isQualifiedName(name) ? [...origin.path, target.getText()] : origin.path;
   const className = path[path.length - 1];
   return className ? { module: origin.module, className } : undefined;
+}
+
+/** `./generated/prisma/client`: a package's client generated into the project (Prisma's `output`), imported by a relative path. */
+function isGeneratedClientModule(module: string): boolean {
+  return DATABASE_CLIENTS.some((library) => library.generatedModule?.test(module) === true);
 }
 
 /** `this.x` in an untyped class: the property or constructor parameter property `x` of the enclosing class. */

@@ -285,6 +285,8 @@ class FailureScan {
       const operand = unwrapExpression(node.getExpression());
       this.awaited.add(operand);
       if (!isResultTupleAwait(node, operand)) this.escape(this.rejections(operand, 0), guard, true);
+      // The awaited call still logs or writes (`await prisma.user.update(...)`); visitCall skips its throws.
+      if (Node.isCallExpression(operand) || Node.isNewExpression(operand)) this.visitCall(operand, guard);
       this.visitChildren(operand, guard);
       return;
     }
@@ -307,7 +309,10 @@ class FailureScan {
     if (this.isAsync ? mayBePromise(inner) : returnsPromise(inner, this.fileFacts)) {
       this.awaited.add(inner);
       for (const kind of this.rejections(inner, 0)) this.returned.add(kind);
-      if (Node.isCallExpression(inner) || Node.isNewExpression(inner)) this.escape(this.syncThrows(inner), guard, false);
+      if (Node.isCallExpression(inner) || Node.isNewExpression(inner)) {
+        this.escape(this.syncThrows(inner), guard, false);
+        this.visitCall(inner, guard);
+      }
       this.visitChildren(inner, guard);
       return;
     }
@@ -479,7 +484,7 @@ class FailureScan {
       const fn = executor && unwrapExpression(executor);
       if (!fn || !(Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) return UNKNOWN;
       const reject = fn.getParameters()[1];
-      if (reject && reject.getNameNode().getText() !== '_' && referencedIn(fn, reject.getNameNode().getText())) return UNKNOWN;
+      if (reject && reject.getNameNode().getText() !== '_' && referencedIn(fn.getBody(), reject.getNameNode().getText())) return UNKNOWN;
       return summarize(fn as FunctionLike).throws;
     }
     return knownNotPromise(expression) ? NONE : UNKNOWN;

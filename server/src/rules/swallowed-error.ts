@@ -181,7 +181,8 @@ function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
   if (method === 'catch' && isSchemaDefinition(callee.getExpression(), facts)) return;
   // `void copy(text).catch(() => {})`: fire and forget, failure ignored, stated in code.
   if (verdict === 'empty' && Node.isVoidExpression(call.getParent())) return;
-  if (answersFalse(handlerNode) && answersTrueOnSuccess(callee.getExpression())) return;
+  const handlerBody = fn?.getBody();
+  if (handlerBody && answersFalse(handlerBody) && answersTrueOnSuccess(callee.getExpression())) return;
   const expected = expectedOutcomesOf(handlerNode);
   if (!rejectionsOf(callee.getExpression(), { expectedOutcomes: expected }).has('failure') && !answersUnexpectedFailure(handlerNode)) return;
   if (expected.has('denied')) return;
