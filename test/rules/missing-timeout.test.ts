@@ -7,6 +7,16 @@ const lines = (...parts: string[]): string => parts.join('\n') + '\n';
 testRule(missingTimeout, {
   valid: [
     {
+      name: 'a path on the page\'s own origin: Node rejects relative URLs, so these run in a browser',
+      code: `declare function formatPath(path: string): string;
+declare const id: string;
+export async function upload(body: Blob) {
+  await fetch('/api/files/upload', { method: 'POST', body });
+  await fetch(\`/api/files/\${id}\`);
+  await fetch(formatPath('/api/files/presign'), { method: 'POST' });
+}`,
+    },
+    {
       name: 'fetch with a signal in the init object',
       code: lines(`export async function load(url: string) {`, `  return fetch(url, { signal: AbortSignal.timeout(5000) });`, `}`),
     },
@@ -30,7 +40,7 @@ testRule(missingTimeout, {
     },
     {
       name: 'a locally declared function named fetch',
-      code: lines(`function fetch(path: string) { return cache.get(path); }`, `declare const cache: Map<string, string>;`, `export const x = fetch('/a');`),
+      code: lines(`function fetch(path: string) { return cache.get(path); }`, `declare const cache: Map<string, string>;`, `export const x = fetch('https://api.example/a');`),
     },
     {
       name: 'fetch imported from a local module',
@@ -363,7 +373,7 @@ testRule(missingTimeout, {
 describe('rule missing-timeout fixes', () => {
   it('fix titles name the form of the timeout each library takes', () => {
     const titleOf = (code: string): string | undefined => findingsOf(missingTimeout, code)[0]?.fixes[0]?.title;
-    assert.equal(titleOf(`fetch('/a');`), 'Add a 10s timeout (AbortSignal.timeout)');
+    assert.equal(titleOf(`fetch('https://api.example/a');`), 'Add a 10s timeout (AbortSignal.timeout)');
     assert.equal(titleOf(`import axios from 'axios';\naxios.get('/a');`), 'Add a 10s timeout (timeout: 10_000)');
     assert.equal(titleOf(`import got from 'got';\ngot('/a');`), 'Add a 10s timeout (timeout: { request: 10_000 })');
     assert.equal(titleOf(`import https from 'https';\nhttps.get('https://a');`), 'Add a 10s timeout (AbortSignal.timeout)');
@@ -400,18 +410,18 @@ describe('rule missing-timeout fixes', () => {
   });
 
   it('an explicit undefined options argument is replaced, not followed', () => {
-    const code = `import axios from 'axios';\nexport const api = axios.create(undefined);\nfetch('/a', undefined);\n`;
+    const code = `import axios from 'axios';\nexport const api = axios.create(undefined);\nfetch('https://api.example/a', undefined);\n`;
     const findings = findingsOf(missingTimeout, code);
     assert.equal(findings.length, 2);
     const fixed = findings.reduceRight((text, finding) => applyFix(text, finding.fixes[0]!), code);
-    assert.equal(fixed, `import axios from 'axios';\nexport const api = axios.create({ timeout: 10_000 });\nfetch('/a', { signal: AbortSignal.timeout(10_000) });\n`);
+    assert.equal(fixed, `import axios from 'axios';\nexport const api = axios.create({ timeout: 10_000 });\nfetch('https://api.example/a', { signal: AbortSignal.timeout(10_000) });\n`);
   });
 
   it('a trailing comment on the last property stays on its line', () => {
-    const code = `const r = fetch('/a', {\n  method: 'GET' // read only\n});\n`;
+    const code = `const r = fetch('https://api.example/a', {\n  method: 'GET' // read only\n});\n`;
     const [finding] = findingsOf(missingTimeout, code);
     assert.ok(finding?.fixes[0]);
-    assert.equal(applyFix(code, finding.fixes[0]), `const r = fetch('/a', {\n  method: 'GET', // read only\n  signal: AbortSignal.timeout(10_000)\n});\n`);
+    assert.equal(applyFix(code, finding.fixes[0]), `const r = fetch('https://api.example/a', {\n  method: 'GET', // read only\n  signal: AbortSignal.timeout(10_000)\n});\n`);
   });
 
   it("the global fetch message says Node gives up after 300 s, not forever; axios's says it waits forever", () => {

@@ -1,6 +1,5 @@
 import type { Node, SourceFile, SyntaxKind } from 'ts-morph';
 import { FileFacts } from '../facts';
-import { isUnreachable } from '../facts/reachability';
 import { processFailureHandlersIn, type ProgramFacts } from '../facts/process-handlers';
 import { listenedKinds, type Rule, type FindingReport, type RuleListeners } from '../rules/rule';
 import { allRules } from '../rules';
@@ -93,8 +92,6 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
     if (!severity) continue;
     const entry: ActiveRule = { rule, listeners: {}, found: [], failed: false };
     const report = (r: FindingReport): void => {
-      // Code that can never run (a private function nothing calls) cannot fail in production.
-      if (isUnreachable(r.node, facts)) return;
       entry.found.push({
         ruleId: rule.meta.id,
         severity,

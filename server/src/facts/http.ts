@@ -93,6 +93,25 @@ export interface OutboundHttpCall {
   timeout: TimeoutJudgement;
 }
 
+/**
+ * A URL that is a path on the page's own origin: `'/api/files'`,
+ * `` `/api/${id}` ``, `formatPath('/api/upload')`. Node's global fetch
+ * rejects such a URL, so a fetch of one can only run in a browser, against
+ * the server that served the page.
+ */
+export function isSameOriginPath(url: Node | undefined): boolean {
+  if (!url) return false;
+  const value = unwrapExpression(url);
+  const startsWithPath = (text: string): boolean => text.startsWith('/') && !text.startsWith('//');
+  if (Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value)) return startsWithPath(value.getLiteralValue());
+  if (Node.isTemplateExpression(value)) return startsWithPath(value.getHead().getLiteralText());
+  if (Node.isCallExpression(value)) {
+    const [first] = value.getArguments();
+    return first !== undefined && (Node.isStringLiteral(first) || Node.isNoSubstitutionTemplateLiteral(first)) && startsWithPath(first.getLiteralValue());
+  }
+  return false;
+}
+
 /** Every outbound HTTP call in the file that goes through a known client library. */
 export function outboundHttpCalls(facts: FileFacts): OutboundHttpCall[] {
   return scan(facts).calls;

@@ -1,6 +1,7 @@
 import { SyntaxKind, type CallExpression, type ObjectLiteralExpression } from 'ts-morph';
 import type { Fix, TextEdit } from '../engine/finding';
 import {
+  isSameOriginPath,
   httpClientInstances,
   outboundHttpCalls,
   type HttpClientInstance,
@@ -65,6 +66,7 @@ export const missingTimeout = createRule({
       'Functions or methods that merely share a name with a client (`fetch` declared locally or imported from your own module, a `.get` on a Map).',
       'Clients with a default timeout, such as ky and undici\'s `request`.',
       'Calls in browser code (a `\'use client\'` module, a React component, `client-only/`; not the server exports of a route module such as a Remix `loader`): a hung request there holds no server resource, and the browser and the server bound it.',
+      'Global `fetch` of a path on the page\'s own origin (`fetch(\'/api/upload\')`, `` fetch(`/api/${id}`) ``, `fetch(formatPath(\'/api/x\'))`): Node\'s fetch rejects such URLs, so the call runs in a browser. (A client with a base URL, such as an axios instance, is judged as usual.)',
       'Calls in command-line programs and one-off scripts (`bin/`, `cli/`, `scripts/`, `#!` files): no request waits on them.',
       'A call raced against a timer (`Promise.race([fetch(url), new Promise((r) => setTimeout(r, 150))])`): the caller waits no longer than the timer.',
     ],
@@ -107,7 +109,7 @@ function reportFile(facts: FileFacts, report: RuleContext['report']): void {
     if (call.timeout.state !== 'missing') continue;
     // In the browser a hung request holds no server resource; the browser and the server's own timeouts bound it.
     // A command-line program or one-off script holds no request either: whoever runs it sees it hang.
-    if (runtimeAt(call.call, facts) === 'browser' || isCommandLineProgram(facts.sourceFile)) continue;
+    if (runtimeAt(call.call, facts) === 'browser' || isCommandLineProgram(facts.sourceFile) || (call.library.id === 'fetch' && isSameOriginPath(call.url))) continue;
     const fix = fixForCall(call);
     report({ node: call.call, message: callMessage(call), fixes: fix ? [fix] : [] });
   }
