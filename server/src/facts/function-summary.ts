@@ -1,7 +1,12 @@
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile, type ts } from 'ts-morph';
 import { FileFacts } from './index';
 import { samePath, type Origin } from './origin';
-import { unwrapExpression } from './syntax';
+import { isFunctionScope, isInAsyncFunction, unwrapExpression } from './syntax';
+
+/** Where a scan of a body stops: nested functions and classes run apart from it. */
+function isFunctionBoundary(node: Node): boolean {
+  return isFunctionScope(node) || Node.isClassDeclaration(node) || Node.isClassExpression(node);
+}
 import { isThenableType } from './promises';
 import { isLogOrReportCall } from './logging';
 import { isPureCall, probeKind } from './error-probes';
@@ -679,24 +684,7 @@ function referencedIn(fn: Node, name: string): boolean {
   return fn.getDescendantsOfKind(SyntaxKind.Identifier).some((identifier) => identifier.getText() === name);
 }
 
-function isFunctionBoundary(node: Node): boolean {
-  return (
-    Node.isArrowFunction(node) ||
-    Node.isFunctionExpression(node) ||
-    Node.isFunctionDeclaration(node) ||
-    Node.isMethodDeclaration(node) ||
-    Node.isClassDeclaration(node) ||
-    Node.isClassExpression(node) ||
-    Node.isGetAccessorDeclaration(node) ||
-    Node.isSetAccessorDeclaration(node) ||
-    Node.isConstructorDeclaration(node)
-  );
-}
 
-function isInAsyncFunction(node: Node): boolean {
-  const fn = node.getFirstAncestor((a) => isFunctionBoundary(a) && !Node.isClassDeclaration(a) && !Node.isClassExpression(a));
-  return fn !== undefined && (fn as FunctionLike).isAsync?.() === true;
-}
 
 // ---------------------------------------------------------------------------
 // From a callee to the project functions it runs

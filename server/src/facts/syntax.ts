@@ -17,3 +17,23 @@ export function unwrapExpression(node: Node): Node {
   while (isTransparentWrapper(current)) current = (current as Node & { getExpression(): Node }).getExpression();
   return current;
 }
+
+/** A node whose body runs apart from the code around it: a function, method, accessor, constructor or static block. */
+export function isFunctionScope(node: Node): boolean {
+  return (
+    Node.isArrowFunction(node) ||
+    Node.isFunctionExpression(node) ||
+    Node.isFunctionDeclaration(node) ||
+    Node.isMethodDeclaration(node) ||
+    Node.isConstructorDeclaration(node) ||
+    Node.isGetAccessorDeclaration(node) ||
+    Node.isSetAccessorDeclaration(node) ||
+    Node.isClassStaticBlockDeclaration(node)
+  );
+}
+
+/** True when `node` runs inside an async function or method (its nearest enclosing function scope is async). */
+export function isInAsyncFunction(node: Node): boolean {
+  const fn = node.getFirstAncestor(isFunctionScope);
+  return fn !== undefined && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) && fn.isAsync();
+}

@@ -3,7 +3,7 @@ import type { Fix } from '../engine/finding';
 import { hasCatchMethod, hasThenableType, ignoredCallbackOf, isRejectionHandled, returnsThenable, type IgnoredCallback } from '../facts/promises';
 import { functionsOf, rejectionsOf, summarize, type Failures } from '../facts/function-summary';
 import { createRule, type RuleContext } from './rule';
-import { unwrapExpression } from '../facts/syntax';
+import { isInAsyncFunction, unwrapExpression } from '../facts/syntax';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
 import { isCleanupCall } from '../facts/cleanup';
 import { rejectionHandler } from '../facts/process-handlers';
@@ -301,17 +301,3 @@ function lineIndentation(text: string, offset: number): string {
   return /^[ \t]*/.exec(text.slice(lineStart))![0];
 }
 
-function isInAsyncFunction(node: Node): boolean {
-  const fn = node.getFirstAncestor(
-    (a) =>
-      Node.isArrowFunction(a) ||
-      Node.isFunctionExpression(a) ||
-      Node.isFunctionDeclaration(a) ||
-      Node.isMethodDeclaration(a) ||
-      Node.isConstructorDeclaration(a) ||
-      Node.isGetAccessorDeclaration(a) ||
-      Node.isSetAccessorDeclaration(a) ||
-      Node.isClassStaticBlockDeclaration(a),
-  );
-  return fn !== undefined && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) && fn.isAsync();
-}

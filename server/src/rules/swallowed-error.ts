@@ -13,7 +13,7 @@ import { isLogOrReportCall, logOrReportCallsWithin } from '../facts/logging';
 import { localFunctionOf } from '../facts/promises';
 import { createRule, type RuleContext } from './rule';
 import { runtimeAt } from '../facts/runtime';
-import { unwrapExpression } from '../facts/syntax';
+import { isFunctionScope, unwrapExpression } from '../facts/syntax';
 
 /**
  * What a catch does with the error it caught.
@@ -635,15 +635,9 @@ function isLoop(node: Node): boolean {
   );
 }
 
+/** Where a walk up from a statement stops: the function (or the module) it runs in. */
 function isFunctionBoundary(node: Node): boolean {
-  return (
-    Node.isArrowFunction(node) ||
-    Node.isFunctionExpression(node) ||
-    Node.isFunctionDeclaration(node) ||
-    Node.isMethodDeclaration(node) ||
-    Node.isConstructorDeclaration(node) ||
-    Node.isSourceFile(node)
-  );
+  return isFunctionScope(node) || Node.isSourceFile(node);
 }
 
 /** Log and rethrow (the default), or log and carry on, for an empty `catch {}` / `catch (e) {}`. */
