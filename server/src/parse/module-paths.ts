@@ -70,8 +70,7 @@ const MAX_ANCESTORS = 8;
  * memoising what it reads from disk (tsconfig files, folder listings).
  */
 export class ProjectModuleGuesser {
-  private readonly exists = new Map<string, boolean>();
-  private readonly isFolder = new Map<string, boolean>();
+  private readonly kinds = new Map<string, 'file' | 'folder' | 'none'>();
   private readonly mappingsByDir = new Map<string, PathMapping[]>();
 
   /** The source file `specifier` names from `containingFile`, when it is the project's own module. */
@@ -121,29 +120,25 @@ export class ProjectModuleGuesser {
   }
 
   private file(candidate: string): boolean {
-    let found = this.exists.get(candidate);
-    if (found === undefined) {
-      try {
-        found = fs.statSync(candidate).isFile();
-      } catch {
-        found = false;
-      }
-      this.exists.set(candidate, found);
-    }
-    return found;
+    return this.kindOf(candidate) === 'file';
   }
 
   private folder(candidate: string): boolean {
-    let found = this.isFolder.get(candidate);
-    if (found === undefined) {
+    return this.kindOf(candidate) === 'folder';
+  }
+
+  private kindOf(candidate: string): 'file' | 'folder' | 'none' {
+    let kind = this.kinds.get(candidate);
+    if (kind === undefined) {
       try {
-        found = fs.statSync(candidate).isDirectory();
+        const stat = fs.statSync(candidate);
+        kind = stat.isFile() ? 'file' : stat.isDirectory() ? 'folder' : 'none';
       } catch {
-        found = false;
+        kind = 'none';
       }
-      this.isFolder.set(candidate, found);
+      this.kinds.set(candidate, kind);
     }
-    return found;
+    return kind;
   }
 
   /** The `paths` of the nearest tsconfig.json at or above `dir`. */
