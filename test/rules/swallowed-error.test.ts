@@ -8,6 +8,16 @@ const OTHER_WORK = 'handles the failure without logging, reporting or rethrowing
 testRule(swallowedError, {
   valid: [
     {
+      name: 'a keyed update whose fallback is tested right away and answered "not found"',
+      code: `import { PrismaClient } from '@prisma/client';
+const prisma = new PrismaClient();
+export async function start(id: string, res: { status(n: number): { send(t: string): unknown } }) {
+  const job = await prisma.job.update({ where: { id, status: 'PENDING' }, data: { status: 'RUNNING' } }).catch(() => null);
+  if (!job) return res.status(404).send('Job not found');
+  return job;
+}`,
+    },
+    {
       name: 'Prisma lookups that throw by design, keyed writes whose catch answers "not found" / "already exists" (injected client, custom generator output)',
       code: `import { PrismaClient } from './generated/prisma/client';
 import * as E from 'fp-ts/Either';

@@ -13,7 +13,7 @@ import { isLogOrReportCall, logOrReportCallsWithin } from '../facts/logging';
 import { localFunctionOf } from '../facts/promises';
 import { createRule, type RuleContext } from './rule';
 import { runtimeAt } from '../facts/runtime';
-import { isFunctionScope, unwrapExpression } from '../facts/syntax';
+import { isFunctionScope, isTransparentWrapper, unwrapExpression } from '../facts/syntax';
 
 /**
  * What a catch does with the error it caught.
@@ -184,6 +184,7 @@ function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
   const handlerBody = fn?.getBody();
   if (handlerBody && answersFalse(handlerBody) && answersTrueOnSuccess(callee.getExpression())) return;
   const expected = expectedOutcomesOf(handlerNode);
+  for (const outcome of outcomesOfTheFallbackCheck(call)) expected.add(outcome);
   if (!rejectionsOf(callee.getExpression(), { expectedOutcomes: expected }).has('failure') && !answersUnexpectedFailure(handlerNode)) return;
   if (expected.has('denied')) return;
   if (root && Node.isCallExpression(root) && isCleanupCall(root)) return;
@@ -228,6 +229,22 @@ function expectedOutcomesOf(body: Node): Set<ExpectedOutcome> {
   };
   visit(body);
   return outcomes;
+}
+
+/**
+ * `const job = await update(...).catch(() => null); if (!job) return c.text('Job not found', 404);`:
+ * the fallback is tested right away and answered there, so that answer is the catch's too.
+ */
+function outcomesOfTheFallbackCheck(call: CallExpression): Set<ExpectedOutcome> {
+  let holder: Node | undefined = call.getParent();
+  while (holder && (Node.isAwaitExpression(holder) || isTransparentWrapper(holder))) holder = holder.getParent();
+  if (!holder || !Node.isVariableDeclaration(holder)) return new Set();
+  const name = holder.getName();
+  const statement = holder.getVariableStatement();
+  const next = statement?.getNextSibling();
+  if (!next || !Node.isIfStatement(next)) return new Set();
+  const tested = next.getExpression().getDescendantsOfKind(SyntaxKind.Identifier).some((identifier) => identifier.getText() === name) || next.getExpression().getText() === name;
+  return tested ? expectedOutcomesOf(next.getThenStatement()) : new Set();
 }
 
 /**
