@@ -19,6 +19,7 @@ import {
   NEVER_REJECTING_METHODS,
   NEVER_REJECTING_RESULTS,
   SYNC_IO_MODULES,
+  THROWING_LOOKUP_CLASSES,
   CACHE_READ,
   isByDesignStatus,
   type ExpectedOutcome,
@@ -313,7 +314,8 @@ class FailureScan {
     }
     if (this.isAsync ? mayBePromise(inner) : returnsPromise(inner, this.fileFacts)) {
       this.awaited.add(inner);
-      for (const kind of this.rejections(inner, 0)) this.returned.add(kind);
+      // Returned from a catch that logged (`return throwErr(EMAIL_FAILED)`): recorded on its way out too.
+      for (const kind of this.rejections(inner, 0)) this.returned.add(guard === 'reported' && kind === 'failure' ? 'reported' : kind);
       if (Node.isCallExpression(inner) || Node.isNewExpression(inner)) {
         this.escape(this.syncThrows(inner), guard, false);
         this.visitCall(inner, guard);
@@ -443,6 +445,7 @@ class FailureScan {
       }
     }
     if (isNeverRejectingCall(origin) || this.isNeverRejectingMethod(callee) || isPureCall(call, this.fileFacts)) return NONE;
+    if (this.isThrowingLookup(callee)) return BY_DESIGN;
     const designed = designedFailureOfDatabaseCall(call, this.fileFacts);
     if (designed?.kind === 'lookup' || (designed?.kind === 'keyed-write' && this.options.expectedOutcomes?.has(designed.outcome))) return BY_DESIGN;
     const summary = callSummary(call);
@@ -470,6 +473,16 @@ class FailureScan {
       }
     }
     return UNKNOWN;
+  }
+
+  /** `this.executions.retrieve(id)` on a Medusa module service: throws NOT_FOUND by design. */
+  private isThrowingLookup(callee: Node): boolean {
+    if (!Node.isPropertyAccessExpression(callee)) return false;
+    const instance = declaredInstanceOrigin(callee.getExpression(), this.fileFacts);
+    if (!instance) return false;
+    return THROWING_LOOKUP_CLASSES.some(
+      (entry) => entry.modules.includes(instance.module) && entry.className.test(instance.className) && entry.methods.test(callee.getName()),
+    );
   }
 
   private isNeverRejectingMethod(callee: Node): boolean {

@@ -143,3 +143,12 @@ export const CACHE_READ = {
   receiverName: /cache/i,
   methods: ['get', 'mget', 'getMany', 'getItem', 'hget', 'hgetall', 'getJson', 'getValue'] as readonly string[],
 };
+
+/**
+ * Methods of package classes that throw by design when nothing matches:
+ * Medusa's module services `retrieve*` throw `MedusaError(NOT_FOUND)`.
+ * Recognised through the receiver's declared type.
+ */
+export const THROWING_LOOKUP_CLASSES: readonly { modules: readonly string[]; className: RegExp; methods: RegExp }[] = [
+  { modules: ['@medusajs/framework/types', '@medusajs/types', '@medusajs/framework/utils', '@medusajs/utils'], className: /Service$/, methods: /^retrieve/ },
+];
