@@ -430,7 +430,12 @@ class FailureScan {
       const receiver = callee.getExpression();
       if (method === 'catch' && args.length >= 1) return handlerFailures(args[0]!);
       if (method === 'then' && args.length >= 2) return union(handlerFailures(args[0]!), handlerFailures(args[1]!));
-      if (method === 'then' && args.length === 1) return union(this.rejections(receiver, level + 1), handlerFailures(args[0]!));
+      if (method === 'then' && args.length === 1) {
+        // An inline handler is this function's own code: its designed throws are this function's.
+        const handler = unwrapExpression(args[0]!);
+        if ((Node.isArrowFunction(handler) || Node.isFunctionExpression(handler)) && summarize(handler as FunctionLike).ownThrows.has('by-design')) this.throwsByDesign = true;
+        return union(this.rejections(receiver, level + 1), handlerFailures(args[0]!));
+      }
       if (method === 'finally') return union(this.rejections(receiver, level + 1), handlerFailures(args[0]));
     }
     if (Node.isArrowFunction(callee) || Node.isFunctionExpression(callee)) {
@@ -514,7 +519,9 @@ class FailureScan {
     const node = unwrapExpression(expression);
     if (Node.isIdentifier(node)) return this.rethrown.get(node.getText()) ?? UNKNOWN;
     if (Node.isNewExpression(node) || Node.isCallExpression(node)) return isByDesignError(node) ? BY_DESIGN : UNKNOWN;
-    return UNKNOWN;
+    // `throw 'The password reset link has expired'`, `throw errors.fileNotFound`.
+    const text = Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node) ? node.getLiteralValue() : Node.isPropertyAccessExpression(node) ? node.getName() : undefined;
+    return text !== undefined && BY_DESIGN_ERROR_NAME.test(text) ? BY_DESIGN : UNKNOWN;
   }
 }
 

@@ -73,7 +73,7 @@ export const NEVER_REJECTING_GLOBALS: readonly (readonly string[])[] = [
  * `new AppError(AppErrorCode.NOT_FOUND)`, `createError(404)`.
  */
 export const BY_DESIGN_ERROR_NAME =
-  /not[-_ ]?found|no[-_ ]?such|does[-_ ]?not[-_ ]?exist|missing|forbidden|unauthori[sz]ed|unauthenticated|permission|access[-_ ]?denied|not[-_ ]?allowed|invalid|validation|bad[-_ ]?request|conflict|already[-_ ]?exists|duplicate|expired|precondition|unprocessable|not[-_ ]?(a[-_ ]?)?member|not[-_ ]?owner/i;
+  /not[-_ ]?found|\bno\b[\w\s-]{0,30}\bfound\b|no[-_ ]?such|does[-_ ]?not[-_ ]?exist|missing|forbidden|unauthori[sz]ed|unauthenticated|permission|access[-_ ]?denied|not[-_ ]?allowed|invalid|validation|bad[-_ ]?request|conflict|already[-_ ]?exists|duplicate|expired|precondition|unprocessable|not[-_ ]?(a[-_ ]?)?member|not[-_ ]?owner/i;
 
 /**
  * The expected outcomes a catch can stand for, by the words (or statuses) of
@@ -82,7 +82,7 @@ export const BY_DESIGN_ERROR_NAME =
 export type ExpectedOutcome = 'not-found' | 'exists' | 'denied';
 
 export const EXPECTED_OUTCOME_WORDS: Readonly<Record<ExpectedOutcome, RegExp>> = {
-  'not-found': /not[-_ ]?found|no[-_ ]?such|does[-_ ]?not[-_ ]?exist|doesn'?t[-_ ]?exist|not[-_ ]?exist/i,
+  'not-found': /not[-_ ]?found|\bno\b[\w\s-]{0,30}\bfound\b|no[-_ ]?such|does[-_ ]?not[-_ ]?exist|doesn'?t[-_ ]?exist|not[-_ ]?exist/i,
   exists: /already[-_ ]?exists?|duplicate|conflict|already[-_ ]?(taken|registered|member)/i,
   denied: /unauthori[sz]ed|forbidden|access[-_ ]?denied|not[-_ ]?allowed|permission[-_ ]?denied/i,
 };
