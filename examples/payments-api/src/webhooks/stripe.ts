@@ -40,6 +40,13 @@ export async function handleStripeWebhook(req: Request, res: Response): Promise<
   res.json({ received: true });
 }
 
+const FINANCE_WEBHOOK_URL = process.env.FINANCE_WEBHOOK_URL ?? 'https://finance.internal/hooks/payment-failed';
+
 async function notifyFinance(event: Stripe.Event): Promise<void> {
   logger.warn('payment failed', { eventId: event.id });
+  await fetch(FINANCE_WEBHOOK_URL, {
+    method: 'POST',
+    body: JSON.stringify({ eventId: event.id }),
+    signal: AbortSignal.timeout(5_000),
+  });
 }
