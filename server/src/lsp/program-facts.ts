@@ -24,6 +24,21 @@ export class ProgramFactsIndex {
     return facts;
   }
 
+  /**
+   * The package's facts if they are known within `waitMs`, else undefined (the
+   * file's own handlers are used), so a first scan of a large package never
+   * holds up diagnostics; later analyses get the package's facts.
+   */
+  async factsSoon(filePath: string, waitMs: number): Promise<ProgramFacts | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), waitMs)));
+    try {
+      return await Promise.race([this.factsFor(filePath), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Files changed on disk: the packages they belong to are read again when next asked. */
   invalidate(files: readonly string[]): void {
     for (const file of files) this.byRoot.delete(this.roots.of(file));

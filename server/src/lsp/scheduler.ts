@@ -29,7 +29,7 @@ export interface SchedulerOptions {
    */
   configFor(filePath: string): ResolvedConfig | undefined | Promise<ResolvedConfig | undefined>;
   /** What the program the file belongs to does with unhandled failures (its process-level handlers). */
-  programFor?(filePath: string): Promise<ProgramFacts>;
+  programFor?(filePath: string): Promise<ProgramFacts | undefined>;
   /** Called with each document's current findings once they are known. */
   onAnalysed(result: AnalysedDocument): void;
 }

@@ -39,6 +39,8 @@ import type { Disposable, DocumentFindings, PreflightServices, WorkspaceFolderIn
 
 /** Wait after the last keystroke before analysing a document. */
 export const CHANGE_DEBOUNCE_MS = 200;
+/** How long a first analysis waits for its package's process-level handlers before going on without them. */
+const PROGRAM_FACTS_WAIT_MS = 500;
 /** How long hover and code actions wait for a pending analysis of the current version. */
 const INTERACTIVE_WAIT_MS = 2_000;
 /** How long a pull-diagnostics request waits (the client cancels it when the document changes). */
@@ -145,7 +147,7 @@ export class PreflightServer {
       log: this.log,
       debounceMs: CHANGE_DEBOUNCE_MS,
       configFor: (filePath) => this.configForAnalysis(filePath),
-      programFor: (filePath) => this.programFacts.factsFor(filePath),
+      programFor: (filePath) => this.programFacts.factsSoon(filePath, PROGRAM_FACTS_WAIT_MS),
       onAnalysed: (result) => this.publish(result),
     });
   }
