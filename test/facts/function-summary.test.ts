@@ -7,6 +7,7 @@ import {
   isByDesignError,
   rejectionsOf,
   summarize,
+  withoutArguments,
 } from 'preflight-server/out/facts/function-summary';
 import { callExpressionStartingWith, callStartingWith, functionNamed, kinds, lastExpression, withFile, withFiles } from '../support/facts-project';
 
@@ -441,6 +442,28 @@ export async function withOwnCatching() {
     it("a project wrapper is judged by its body: one that awaits without a try rejects, one that catches does not", () => {
       assert.deepEqual(kinds(summaryOf(CODE, 'withOwnPassThrough').rejects), ['failure']);
       assert.deepEqual(kinds(summaryOf(CODE, 'withOwnCatching').rejects), []);
+    });
+  });
+
+  describe('wrappers that await or call their parameters: judged with the argument at each call site', () => {
+    const WRAPPER = `declare function work(): Promise<void>;
+declare const log: (e: unknown) => void;
+async function run(task: () => Promise<void>) {
+  if (Math.random() > 2) return;
+  await task();
+}
+async function safeTask() { try { await work(); } catch (err) { log(err); } }
+async function riskyTask() { await work(); }
+function afterwards(next: () => void) { next(); }
+`;
+    it('a wrapper given a task that catches everything cannot reject; given a risky task, or an unknown one, it can', () => {
+      assert.deepEqual(rejectionsOfLast(`${WRAPPER}run(safeTask);`), []);
+      assert.deepEqual(rejectionsOfLast(`${WRAPPER}run(riskyTask);`), ['failure']);
+      assert.deepEqual(rejectionsOfLast(`${WRAPPER}declare const other: () => Promise<void>;\nrun(other);`), ['failure']);
+    });
+    it('without a call site (a callback handed to a timer) a parameter it awaits may reject; one it only calls is like any unknown call', () => {
+      assert.deepEqual(kinds(withoutArguments(summaryOf(WRAPPER, 'run')).rejects), ['failure']);
+      assert.deepEqual(kinds(withoutArguments(summaryOf(WRAPPER, 'afterwards')).throws), []);
     });
   });
 

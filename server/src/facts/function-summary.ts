@@ -37,7 +37,19 @@ import { projectGeneration } from '../parse/project';
  *   `new URL`, `BigInt`, `jwt.verify`): designed too, but raised by a library call
  *   rather than by the project's own `throw`.
  */
-export type FailureKind = 'failure' | 'by-design' | 'reported' | 'invalid-input';
+export type FailureKind = 'failure' | 'by-design' | 'reported' | 'invalid-input' | ParamKind;
+
+/**
+ * Inside a summary's scan only: "whatever argument `i` fails with" (the
+ * function awaits or calls its parameter `i`). Resolved at each call site
+ * with the argument given there (facts about `handleWrapper(handleKeyup)`),
+ * never seen outside this module.
+ */
+type ParamKind = `param:${number}` | `call:${number}`;
+
+function isParamKind(kind: FailureKind): kind is ParamKind {
+  return kind.startsWith('param:') || kind.startsWith('call:');
+}
 
 export type Failures = ReadonlySet<FailureKind>;
 
@@ -74,13 +86,23 @@ export interface FunctionSummary {
   probe: boolean;
   /** It writes through a database client, itself or through its callees. */
   writes: boolean;
+  /**
+   * Parameters whose failures escape, by index: those it awaits (`await task`,
+   * `await fn()`) and those it only calls (`next()`, `callback(err)`). A call
+   * site adds what its arguments fail with (callSummary).
+   */
+  dependsOn: { awaited: ReadonlySet<number>; called: ReadonlySet<number> };
+  /** An async function: what it throws becomes what its promise rejects with. */
+  async: boolean;
 }
+
+const NO_DEPENDENCIES: FunctionSummary['dependsOn'] = { awaited: new Set(), called: new Set() };
 
 export type FunctionLike = Node & { getBody(): Node | undefined; isAsync?(): boolean };
 
-const CONSERVATIVE: FunctionSummary = { rejects: UNKNOWN, throws: UNKNOWN, ownThrows: UNKNOWN, catchesEverything: false, reports: false, probe: false, writes: false };
+const CONSERVATIVE: FunctionSummary = { rejects: UNKNOWN, throws: UNKNOWN, ownThrows: UNKNOWN, catchesEverything: false, reports: false, probe: false, writes: false, dependsOn: NO_DEPENDENCIES, async: false };
 /** A recursive call adds nothing to what its function already does (the least fixed point). */
-const RECURSIVE: FunctionSummary = { rejects: NONE, throws: NONE, ownThrows: NONE, catchesEverything: false, reports: false, probe: false, writes: false };
+const RECURSIVE: FunctionSummary = { rejects: NONE, throws: NONE, ownThrows: NONE, catchesEverything: false, reports: false, probe: false, writes: false, dependsOn: NO_DEPENDENCIES, async: false };
 const MAX_DEPTH = 6;
 /** A lookup that throws "not found" does one or two fallible things; a function that does more is not a mere question. */
 const MAX_PROBE_FAILURE_POINTS = 2;
@@ -137,23 +159,54 @@ function computeSummary(fn: FunctionLike): FunctionSummary {
   if (!body) return CONSERVATIVE;
   if (isGenerator(fn)) return CONSERVATIVE;
   const isAsync = fn.isAsync?.() ?? false;
-  const scan = new FailureScan(facts(fn.getSourceFile()), isAsync);
+  const parameters = (fn as unknown as { getParameters?(): Node[] }).getParameters?.() ?? [];
+  const scan = new FailureScan(facts(fn.getSourceFile()), isAsync, {}, parameters);
   if (Node.isBlock(body)) {
     scan.visitStatements(body.getStatements(), GUARD_NONE);
   } else {
     scan.visitReturned(body, GUARD_NONE);
   }
   const escaping = union(scan.syncEscapes, scan.asyncEscapes);
+  const rejects = splitParams(isAsync ? union(escaping, scan.returned) : scan.returned);
+  const throws = splitParams(isAsync ? NONE : scan.syncEscapes);
   return {
-    rejects: isAsync ? union(escaping, scan.returned) : scan.returned,
-    throws: isAsync ? NONE : scan.syncEscapes,
-    ownThrows: isAsync ? NONE : scan.ownSyncEscapes,
+    rejects: rejects.failures,
+    throws: throws.failures,
+    ownThrows: splitParams(isAsync ? NONE : scan.ownSyncEscapes).failures,
+    dependsOn: {
+      awaited: new Set([...rejects.awaited, ...throws.awaited]),
+      called: new Set([...rejects.called, ...throws.called]),
+    },
+    async: isAsync,
     catchesEverything: scan.absorbedSomething && escaping.size === 0 && scan.returned.size === 0,
     reports: scan.reports,
     // Its own `throw new NotFoundException()` after a lookup or two, or a thin wrapper around one probe.
     probe: !scan.writes && ((scan.throwsByDesign && scan.failurePoints <= MAX_PROBE_FAILURE_POINTS) || (scan.failurePoints === 0 && scan.byDesignPoints === 1)),
     writes: scan.writes,
   };
+}
+
+function splitParams(kinds: Failures): { failures: Failures; awaited: Set<number>; called: Set<number> } {
+  const failures = new Set<FailureKind>();
+  const awaited = new Set<number>();
+  const called = new Set<number>();
+  for (const kind of kinds) {
+    if (!isParamKind(kind)) failures.add(kind);
+    else if (kind.startsWith('param:')) awaited.add(Number(kind.slice('param:'.length)));
+    else called.add(Number(kind.slice('call:'.length)));
+  }
+  return { failures, awaited, called };
+}
+
+/**
+ * A summary where nothing is known of the arguments (a callback handed to a
+ * timer or an emitter, `cannotReject(fn)`): a parameter it awaits or calls
+ * may fail with anything.
+ */
+export function withoutArguments(summary: FunctionSummary): FunctionSummary {
+  // A callback it only calls is judged like any unknown synchronous call (it does not throw); one it awaits may reject.
+  if (summary.dependsOn.awaited.size === 0) return summary.dependsOn.called.size === 0 ? summary : { ...summary, dependsOn: NO_DEPENDENCIES, async: false };
+  return { ...summary, rejects: union(summary.rejects, UNKNOWN), dependsOn: NO_DEPENDENCIES, async: false };
 }
 
 function isGenerator(fn: FunctionLike): boolean {
@@ -195,7 +248,7 @@ export function calleeFunctions(call: CallExpression | NewExpression): FunctionL
 export function callSummary(call: CallExpression | NewExpression): FunctionSummary | undefined {
   const functions = calleeFunctions(call);
   if (!functions || functions.length === 0) return undefined;
-  const summaries = functions.map((fn) => summarize(fn));
+  const summaries = functions.map((fn) => withArguments(summarize(fn), call));
   return {
     rejects: union(...summaries.map((s) => s.rejects)),
     throws: union(...summaries.map((s) => s.throws)),
@@ -204,7 +257,43 @@ export function callSummary(call: CallExpression | NewExpression): FunctionSumma
     reports: summaries.some((s) => s.reports),
     probe: summaries.every((s) => s.probe),
     writes: summaries.some((s) => s.writes),
+    dependsOn: NO_DEPENDENCIES,
+    async: summaries.some((s) => s.async),
   };
+}
+
+/** The summary at one call site: what the arguments it awaits or calls fail with, added. */
+function withArguments(summary: FunctionSummary, call: CallExpression | NewExpression): FunctionSummary {
+  const { awaited, called } = summary.dependsOn;
+  if (awaited.size === 0 && called.size === 0) return summary;
+  const args = call.getArguments();
+  const awaitedFailures = union(...[...awaited].map((index) => argumentFailures(args[index], 'awaited')));
+  const calledFailures = union(...[...called].map((index) => argumentFailures(args[index], 'called')));
+  return {
+    ...summary,
+    rejects: union(summary.rejects, awaitedFailures, summary.async ? calledFailures : NONE),
+    throws: summary.async ? summary.throws : union(summary.throws, calledFailures),
+    ownThrows: summary.async ? summary.ownThrows : union(summary.ownThrows, calledFailures),
+    dependsOn: NO_DEPENDENCIES,
+  };
+}
+
+/**
+ * What an argument fails with when the callee awaits or calls it: a project
+ * function's summary, a promise's rejections; an unknown function only calls
+ * like any unknown synchronous call (nothing), and may reject when awaited.
+ */
+function argumentFailures(argument: Node | undefined, use: 'awaited' | 'called'): Failures {
+  if (!argument) return NONE;
+  if (Node.isSpreadElement(argument)) return use === 'awaited' ? UNKNOWN : NONE;
+  const functions = functionsOf(argument);
+  if (functions && functions.length > 0) {
+    return union(...functions.map((fn) => withoutArguments(summarize(fn))).map((s) => union(s.rejects, s.ownThrows)));
+  }
+  if (use === 'called') return NONE;
+  const type = argument.getType();
+  if (type.getCallSignatures().length > 0 || type.isAny() || type.isUnknown()) return UNKNOWN;
+  return rejectionsOf(argument);
 }
 
 type Guard = 'none' | 'absorbed' | 'reported';
@@ -252,7 +341,17 @@ class FailureScan {
     private readonly fileFacts: FileFacts,
     private readonly isAsync: boolean,
     private readonly options: ScanOptions = {},
+    /** The summarised function's parameters: awaiting or calling one depends on the call site's argument. */
+    private readonly parameters: readonly Node[] = [],
   ) {}
+
+  /** `param:i` (awaited) or `call:i` (called) when `node` names parameter `i` of the summarised function. */
+  private parameterKind(node: Node, use: 'param' | 'call' = 'param'): Failures | undefined {
+    if (this.parameters.length === 0 || !Node.isIdentifier(node)) return undefined;
+    const declaration = node.getSymbol()?.getValueDeclaration();
+    const index = declaration ? this.parameters.indexOf(declaration) : -1;
+    return index === -1 ? undefined : new Set<FailureKind>([`${use}:${index}`]);
+  }
 
   private escape(kinds: Failures, guard: Guard, async: boolean, own = false): void {
     if (kinds.size === 0) return;
@@ -335,7 +434,7 @@ class FailureScan {
       return;
     }
     // What the try block can throw, as the catch sees it.
-    const inner = new FailureScan(this.fileFacts, this.isAsync, this.options);
+    const inner = new FailureScan(this.fileFacts, this.isAsync, this.options, this.parameters);
     for (const [name, kinds] of this.rethrown) inner.rethrown.set(name, kinds);
     inner.visit(statement.getTryBlock(), GUARD_NONE);
     const reaching = union(inner.syncEscapes, inner.asyncEscapes);
@@ -383,8 +482,10 @@ class FailureScan {
   /** What a call throws synchronously: a project function's own throws, a probe, or synchronous I/O. */
   private syncThrows(call: CallExpression | NewExpression): Failures {
     const callee = unwrapExpression(call.getExpression());
+    const parameter = this.parameterKind(callee, 'call');
+    if (parameter) return parameter;
     if (Node.isArrowFunction(callee) || Node.isFunctionExpression(callee)) {
-      const summary = summarize(callee as FunctionLike);
+      const summary = withArguments(summarize(callee as FunctionLike), call);
       if (summary.reports) this.reports = true;
       return summary.ownThrows;
     }
@@ -415,6 +516,8 @@ class FailureScan {
     }
     if (Node.isCallExpression(node)) return this.callRejections(node, level);
     if (Node.isNewExpression(node)) return this.newRejections(node);
+    const parameter = this.parameterKind(node);
+    if (parameter) return parameter;
     if (Node.isIdentifier(node) || Node.isPropertyAccessExpression(node)) {
       const values = assignedValues(node);
       if (values) return union(...values.map((value) => this.rejections(value, level + 1)));
@@ -425,6 +528,8 @@ class FailureScan {
   private callRejections(call: CallExpression, level: number): Failures {
     const callee = unwrapExpression(call.getExpression());
     const args = call.getArguments();
+    const parameter = this.parameterKind(callee);
+    if (parameter) return parameter;
     if (Node.isPropertyAccessExpression(callee)) {
       const method = callee.getName();
       const receiver = callee.getExpression();
@@ -439,7 +544,7 @@ class FailureScan {
       if (method === 'finally') return union(this.rejections(receiver, level + 1), handlerFailures(args[0]));
     }
     if (Node.isArrowFunction(callee) || Node.isFunctionExpression(callee)) {
-      const summary = summarize(callee as FunctionLike);
+      const summary = withArguments(summarize(callee as FunctionLike), call);
       return union(summary.rejects, summary.throws);
     }
     const origin = this.fileFacts.origin(callee);
@@ -548,11 +653,11 @@ function handlerFailures(handler: Node | undefined): Failures {
   if (!handler) return NONE;
   const node = unwrapExpression(handler);
   if (Node.isArrowFunction(node) || Node.isFunctionExpression(node)) {
-    const summary = summarize(node as FunctionLike);
+    const summary = withoutArguments(summarize(node as FunctionLike));
     return union(summary.rejects, summary.throws);
   }
   const functions = functionsOf(node);
-  if (functions && functions.length > 0) return union(...functions.map((fn) => summarize(fn)).map((s) => union(s.rejects, s.throws)));
+  if (functions && functions.length > 0) return union(...functions.map((fn) => withoutArguments(summarize(fn))).map((s) => union(s.rejects, s.throws)));
   // `.catch(next)`, `.catch(console.error)`, `.catch(reject)`: hands the error on.
   return NONE;
 }

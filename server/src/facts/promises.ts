@@ -9,7 +9,7 @@ import {
   type PromiseIgnoringCallee,
 } from './tables/async-callbacks';
 import { unwrapExpression } from './syntax';
-import { functionsOf, isFunctionLike, summarize, type FunctionLike } from './function-summary';
+import { functionsOf, isFunctionLike, summarize, withoutArguments, type FunctionLike } from './function-summary';
 
 export type { FunctionLike };
 
@@ -83,7 +83,7 @@ export function localFunctionOf(node: Node): FunctionLike | undefined {
  * not rethrow, or does nothing fallible at all (facts/function-summary.ts).
  */
 export function cannotReject(fn: FunctionLike): boolean {
-  const summary = summarize(fn);
+  const summary = withoutArguments(summarize(fn));
   return summary.rejects.size === 0 && summary.throws.size === 0;
 }
 

@@ -1,7 +1,7 @@
 import { Node, SyntaxKind, type CallExpression, type ExpressionStatement } from 'ts-morph';
 import type { Fix } from '../engine/finding';
 import { hasCatchMethod, hasThenableType, ignoredCallbackOf, isRejectionHandled, returnsThenable, type IgnoredCallback } from '../facts/promises';
-import { functionsOf, rejectionsOf, summarize, type Failures } from '../facts/function-summary';
+import { functionsOf, rejectionsOf, summarize, withoutArguments, type Failures } from '../facts/function-summary';
 import { createRule, type RuleContext } from './rule';
 import { isInAsyncFunction, unwrapExpression } from '../facts/syntax';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
@@ -214,7 +214,7 @@ function checkCallback(call: CallExpression, context: RuleContext): void {
   const callback = unwrapExpression(ignored.callback);
   if (!returnsThenable(callback)) return;
   const functions = functionsOf(callback);
-  if (functions && functions.every((fn) => !canRejectUnexpectedly(summarize(fn).rejects))) return;
+  if (functions && functions.every((fn) => !canRejectUnexpectedly(withoutArguments(summarize(fn)).rejects))) return;
   if (ignored.entry.isEventListener && isShutdownEvent(call)) return;
   const isForEach = ignored.entry.label === 'forEach';
   const consequence = rejectionConsequence(context, call);
