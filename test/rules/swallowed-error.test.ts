@@ -408,6 +408,17 @@ class Connection {
 }`,
     },
     {
+      name: 'a comment above a .catch fallback that says the result degrades on error',
+      code: `declare const repository: { countDeliveries(ids: string[]): Promise<Map<string, number>> };
+export async function deliveryCounts(ids: string[]) {
+  // One grouped query for every endpoint. Degrade to empty counts on error rather than failing the whole tab.
+  const counts = await repository
+    .countDeliveries(ids)
+    .catch(() => new Map<string, number>());
+  return counts;
+}`,
+    },
+    {
       name: 'a comment above the try that explains the expected failure',
       code: `declare function getLuminance(color: string): number;
 export function luminances(colors: string[]) {

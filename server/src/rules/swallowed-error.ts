@@ -480,7 +480,7 @@ function hasFailureComment(statement: Node): boolean {
 }
 
 const FAILURE_WORDS =
-  /\b(throws?|thrown|fails?|failed|failures?|invalid|ignor(e|ed|es|ing)|optional|best[- ]effort|expected|missing|not found|(does|do|may|might)(n't| not) (exist|work)|unavailable|unsupported|swallow\w*|silently|fall ?back|fallbacks|transient|skipped|non-?fatal|harmless|toleran\w*|(can'?t|cannot|could ?n[o']t) be (read|reached|loaded|fetched|parsed))\b/i;
+  /\b(throws?|thrown|fails?|failed|failing|failures?|degrad(e|es|ed|ing)|invalid|ignor(e|ed|es|ing)|optional|best[- ]effort|expected|missing|not found|(does|do|may|might)(n't| not) (exist|work)|unavailable|unsupported|swallow\w*|silently|fall ?back|fallbacks|transient|skipped|non-?fatal|harmless|toleran\w*|(can'?t|cannot|could ?n[o']t) be (read|reached|loaded|fetched|parsed))\b/i;
 
 /**
  * The function's own doc comment says what it returns when it fails
