@@ -445,6 +445,20 @@ export async function withOwnCatching() {
     });
   });
 
+  describe('thrown constants', () => {
+    const ERRORS = `const errors = Object.freeze({
+  outsideScope: 'not allowed to read a file outside of the pages directory',
+  disk: 'the disk gave up',
+});
+async function readPage(path: string) { if (path.includes('..')) throw errors.outsideScope; return path; }
+async function readOther(path: string) { if (path.includes('..')) throw errors.disk; return path; }
+`;
+    it('throwing a constant whose message names a designed refusal is a designed failure; any other constant is a failure', () => {
+      assert.deepEqual(kinds(summaryOf(ERRORS, 'readPage').rejects), ['by-design']);
+      assert.deepEqual(kinds(summaryOf(ERRORS, 'readOther').rejects), ['failure']);
+    });
+  });
+
   describe('wrappers that await or call their parameters: judged with the argument at each call site', () => {
     const WRAPPER = `declare function work(): Promise<void>;
 declare const log: (e: unknown) => void;

@@ -626,8 +626,20 @@ class FailureScan {
     if (Node.isNewExpression(node) || Node.isCallExpression(node)) return isByDesignError(node) ? BY_DESIGN : UNKNOWN;
     // `throw 'The password reset link has expired'`, `throw errors.fileNotFound`.
     const text = Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node) ? node.getLiteralValue() : Node.isPropertyAccessExpression(node) ? node.getName() : undefined;
-    return text !== undefined && BY_DESIGN_ERROR_NAME.test(text) ? BY_DESIGN : UNKNOWN;
+    if (text !== undefined && BY_DESIGN_ERROR_NAME.test(text)) return BY_DESIGN;
+    // `throw errors.fileOutsideAllowedScope` where `errors = { fileOutsideAllowedScope: 'not allowed to read ...' }`.
+    const message = Node.isPropertyAccessExpression(node) ? constantMessage(node) : undefined;
+    return message !== undefined && BY_DESIGN_ERROR_NAME.test(message) ? BY_DESIGN : UNKNOWN;
   }
+}
+
+/** The string a constant property holds (`errors.notAllowed` declared as `notAllowed: 'not allowed to ...'`). */
+function constantMessage(access: Node): string | undefined {
+  // Through `Object.freeze({...})` the property is a mapped one whose declarations are still the original.
+  const declaration = access.getSymbol()?.getDeclarations()[0];
+  if (!declaration || !Node.isPropertyAssignment(declaration)) return undefined;
+  const value = declaration.getInitializer();
+  return value && (Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value)) ? value.getLiteralValue() : undefined;
 }
 
 const BY_DESIGN: Failures = new Set<FailureKind>(['by-design']);
