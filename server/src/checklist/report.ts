@@ -27,7 +27,8 @@ import type {
   ProjectCheck,
   SeverityCounts,
 } from './types';
-import { findManifests, summariseFile, type FileReadinessFacts } from './workspace-facts';
+import { findManifests } from './workspace-facts';
+import { projectFactFiles, readProjectFacts, type FactsCache } from './project-facts';
 
 export const CHECKLIST_CATEGORIES: readonly { category: ChecklistCategory; title: string }[] = [
   { category: 'resilience', title: 'Resilience' },
@@ -48,7 +49,7 @@ export interface ChecklistProgress {
   percentage: number;
 }
 
-export type FactsCache = Map<string, { text: string; facts: FileReadinessFacts }>;
+export type { FactsCache } from './project-facts';
 
 export interface BuildChecklistOptions {
   /** The workspace root (where preflight.config.json and .preflight/ live). */
@@ -131,36 +132,21 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
     findings.push(...result.findings);
   }
 
-  // 2. Facts for the project checks, over the whole workspace.
-  const workspaceFiles = scope.scope.kind === 'workspace' ? scope.sourceFiles : (await collectSourceFiles(['.'], root, { root, ignore: options.config.ignore, tests: options.config.tests, classifier })).files;
-  const facts: FileReadinessFacts[] = [];
-  const cache = options.factsCache;
-  for (const [index, file] of workspaceFiles.entries()) {
-    cancelled();
-    progress.phase('Reading project facts', index, workspaceFiles.length, 70, 95);
-    const text = await loader.text(file);
-    if (text === undefined) continue;
-    const cached = cache?.get(file);
-    if (cached && cached.text === text) {
-      facts.push(cached.facts);
-      continue;
-    }
-    const sourceFile = await loader.load(file);
-    if (!sourceFile) continue;
-    try {
-      const summary = summariseFile(sourceFile, root);
-      facts.push(summary);
-      cache?.set(file, { text, facts: summary });
-    } catch (error) {
-      problems.push({ file: relativePath(root, file), message: `project facts could not be read: ${error instanceof Error ? error.message : String(error)}` });
-    }
-    if (index % 20 === 19) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-  if (cache) {
-    const current = new Set(workspaceFiles);
-    for (const file of [...cache.keys()]) if (!current.has(file)) cache.delete(file);
-  }
-  const { manifests, problems: manifestProblems } = findManifests(root, workspaceFiles);
+  // 2. Facts for the project checks, from the packages that contain the scope (readiness is a property
+  //    of the program, not of the diff; other packages of a monorepo are not read for this change).
+  progress.phase('Listing project files', 0, 0, 70, 70);
+  const factFiles = await projectFactFiles(scope, root, options.config, classifier);
+  cancelled();
+  const { facts } = await readProjectFacts(factFiles, {
+    root,
+    text: (file) => loader.text(file),
+    cache: options.factsCache,
+    alwaysParse: new Set(scope.changedFiles),
+    cancelled,
+    onProgress: (done, total) => progress.phase('Reading project facts', done, total, 70, 95),
+    problems,
+  });
+  const { manifests, problems: manifestProblems } = findManifests(root, factFiles);
   problems.push(...manifestProblems);
   const testFiles = listTestFiles(root, classifier);
   const changes = scope.scope.kind === 'changed' ? await changeSet(scope, root, classifier) : undefined;

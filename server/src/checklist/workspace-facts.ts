@@ -9,7 +9,8 @@ import { libraryHealthPaths, listenCalls, shutdownHandling } from '../facts/proc
 import { isFlagGuarded } from '../facts/feature-flags';
 import { jsonLogWrites } from '../facts/json-logging';
 import { isHealthPath, routeRegistrations, type Recognition, type RouteFramework } from '../facts/routes';
-import type { LibraryKind } from '../facts/tables/libraries';
+import { HEALTH_CHECK_OPTIONS, LIBRARIES, type LibraryKind } from '../facts/tables/libraries';
+import { CONVENTIONAL_ROUTER_NAMES, CONVENTIONAL_SERVER_NAMES, NEST_ROUTES, NEXT_ROUTES, SERVE_FUNCTIONS, SERVER_FRAMEWORKS } from '../facts/tables/frameworks';
 import { relativePath } from './scope';
 
 /** Where a fact was seen: relative file, 1-based line, a one-line excerpt. */
@@ -140,3 +141,70 @@ export function findManifests(root: string, files: readonly string[]): { manifes
   }
   return { manifests, problems };
 }
+
+/** A file with no readiness facts, for one that {@link mayHaveReadinessFacts} rules out without parsing. */
+export function noReadinessFacts(filePath: string, root: string): FileReadinessFacts {
+  const libraries = {} as Record<LibraryKind, LibraryFact[]>;
+  for (const kind of LIBRARY_KINDS) libraries[kind] = [];
+  return {
+    path: filePath.split(path.sep).join('/'),
+    file: relativePath(root, filePath),
+    routes: [],
+    listens: [],
+    shutdown: [],
+    healthLibraries: [],
+    libraries,
+    jsonLogWrites: [],
+    // Only asked of changed files, which are always parsed.
+    hasCode: false,
+  };
+}
+
+/**
+ * Whether `summariseFile` can find anything in this text, decided without
+ * parsing: every fact it reads needs one of these in the text. A route or a
+ * listen needs a framework's module, one of its type names, or a
+ * conventionally named receiver (`app.get`, `usersRouter.use`); a shutdown
+ * handler a `SIG...` name, a library or Nest's shutdown hooks; a library its
+ * module name; a JSON log line `stringify`. Most files of a large package
+ * (components, utilities, types) have none, and parsing is what costs.
+ */
+export function mayHaveReadinessFacts(filePath: string, text: string): boolean {
+  const normalised = filePath.split(path.sep).join('/');
+  if (NEXT_ROUTES.pagesApi.test(normalised) || NEXT_ROUTES.appRoute.test(normalised)) return true;
+  return READINESS_TOKENS.test(text) || mentionsModule(text);
+}
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+const FRAMEWORK_MODULES = [...SERVER_FRAMEWORKS.flatMap((framework) => [...framework.modules, ...(framework.pluginParameter?.wrapperModules ?? [])]), ...SERVE_FUNCTIONS.map((fn) => fn.module), NEST_ROUTES.module];
+const LIBRARY_MODULES = Object.values(LIBRARIES).flatMap((entries) => entries.map((entry) => entry.module));
+const ALL_MODULES = [...new Set([...FRAMEWORK_MODULES, ...LIBRARY_MODULES, ...HEALTH_CHECK_OPTIONS.map((option) => option.module)])];
+
+/** A quoted module specifier naming one of the tables' modules (`'express'`, `"node:http"`, `'@openfeature/server-sdk'`). */
+const MODULE_SPECIFIER = new RegExp(
+  `['"\`](?:node:)?(?:${ALL_MODULES.map((module) => (/[/-]$/.test(module) ? escape(module) : `${escape(module)}(?=['"\`/])`)).join('|')})`,
+);
+
+function mentionsModule(text: string): boolean {
+  return MODULE_SPECIFIER.test(text);
+}
+
+const TYPE_NAMES = SERVER_FRAMEWORKS.flatMap((framework) => [...framework.instanceTypeNames, ...(framework.pluginParameter?.pluginTypeNames ?? [])]);
+const METHODS = [...new Set(SERVER_FRAMEWORKS.flatMap((framework) => [...framework.routeMethods, ...framework.middlewareMethods, ...framework.listenMethods, ...(framework.routeBuilder ? [framework.routeBuilder] : []), ...(framework.routeObjectMethod ? [framework.routeObjectMethod] : [])]))];
+/** The conventional receiver names, as a pattern for an identifier in running text. */
+const RECEIVER_NAMES = [CONVENTIONAL_ROUTER_NAMES, CONVENTIONAL_SERVER_NAMES].map((names) => names.source.replace(/^\^\(\?:/, '(?:').replace(/\$$/, '')).join('|');
+
+const READINESS_TOKENS = new RegExp(
+  [
+    `\\b(?:${RECEIVER_NAMES})\\s*\\??\\.\\s*(?:${METHODS.map(escape).join('|')})\\b`,
+    TYPE_NAMES.length > 0 ? `\\b(?:${TYPE_NAMES.map(escape).join('|')})\\b` : undefined,
+    'SIG[A-Z]',
+    'stringify',
+    ...NEST_ROUTES.shutdownHookMethods.map(escape),
+  ]
+    .filter((part): part is string => part !== undefined)
+    .join('|'),
+);

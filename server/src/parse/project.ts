@@ -121,3 +121,28 @@ export function isAnalysablePath(filePath: string): boolean {
   if (filePath.endsWith('.d.ts') || filePath.endsWith('.d.mts') || filePath.endsWith('.d.cts')) return false;
   return ANALYSED_EXTENSIONS.some((ext) => filePath.endsWith(ext));
 }
+
+/**
+ * A project for per-file facts that need no other file: no lib, no module
+ * resolution, no type checking across files. Files are added in batches and
+ * dropped after their facts are read, so the program is built once per batch
+ * (not once per file) and memory stays bounded however large the workspace.
+ */
+export class SyntaxOnlyProject {
+  private readonly project = new Project({
+    useInMemoryFileSystem: true,
+    skipAddingFilesFromTsConfig: true,
+    skipFileDependencyResolution: true,
+    compilerOptions: { allowJs: true, noLib: true, noResolve: true, noEmit: true, jsx: ts.JsxEmit.Preserve, types: [] },
+  });
+
+  /** Parses the batch, gives each parsed file to `read`, then forgets them all. */
+  withFiles<T>(batch: readonly { file: string; text: string }[], read: (sourceFile: SourceFile, file: string) => T): T[] {
+    const sourceFiles = batch.map(({ file, text }) => this.project.createSourceFile(file, text, { overwrite: true }));
+    try {
+      return sourceFiles.map((sourceFile, index) => read(sourceFile, batch[index]!.file));
+    } finally {
+      for (const sourceFile of sourceFiles) this.project.removeSourceFile(sourceFile);
+    }
+  }
+}
