@@ -73,13 +73,13 @@
   }
 
   function renderToolbar(busy, hasModel) {
+    // While a scan runs, either scan button starts over with its scope (the running one is cancelled).
     return h('div', { class: 'toolbar', role: 'toolbar', 'aria-label': 'Checklist actions' }, [
       h('div', { class: 'scan-actions' }, [
         actionButton({
           key: 'scan-changed',
           label: 'Scan changed files',
           iconName: 'git-compare',
-          disabled: busy,
           title: 'Check the files changed since the merge base with the base branch',
           onClick: () => post({ type: 'scan', scope: 'changed' }),
         }),
@@ -88,10 +88,21 @@
           label: 'Scan workspace',
           iconName: 'refresh',
           secondary: true,
-          disabled: busy,
           title: 'Check every source file in the workspace',
           onClick: () => post({ type: 'scan', scope: 'workspace' }),
         }),
+        ...(busy
+          ? [
+              actionButton({
+                key: 'cancel-scan',
+                label: 'Cancel',
+                iconName: 'debug-stop',
+                secondary: true,
+                title: 'Stop the running scan (the last report stays)',
+                onClick: () => post({ type: 'cancel' }),
+              }),
+            ]
+          : []),
       ]),
       h('div', { class: 'pr-actions' }, [
         actionButton({
@@ -114,6 +125,14 @@
         }),
       ]),
     ]);
+  }
+
+  /** "Scanning changed files · Reading project facts (466/1791) · 40%", as the server reports it. */
+  function renderScanStatus(progress) {
+    const scope = progress && progress.scope === 'workspace' ? 'workspace' : 'changed files';
+    const parts = [`Scanning ${scope}`];
+    if (progress) parts.push(String(progress.message), `${Math.round(Number(progress.percentage) || 0)}%`);
+    return h('p', { class: 'scan-status', role: 'status', 'data-key': 'scan-status' }, [parts.join(' · ')]);
   }
 
   function renderSummary(model) {
@@ -353,10 +372,12 @@
 
     const busy = Boolean(message && message.busy);
     const model = message ? message.model : null;
+    const progress = busy && message.progress ? message.progress : null;
     const children = [
       h('div', { class: busy ? 'progress active' : 'progress', role: 'progressbar', 'aria-hidden': String(!busy), 'aria-label': 'Scanning' }),
       renderToolbar(busy, Boolean(model)),
     ];
+    if (busy) children.push(renderScanStatus(progress));
     if (message && message.error) {
       children.push(h('div', { class: 'error-banner', role: 'alert' }, [icon('error'), h('span', {}, [message.error])]));
     }
@@ -364,8 +385,6 @@
       children.push(renderSummary(model), ...renderGroups(model));
     } else if (!busy) {
       children.push(h('p', { class: 'placeholder' }, ['No report yet. Scan the changed files or the whole workspace.']));
-    } else {
-      children.push(h('p', { class: 'placeholder' }, ['Scanning…']));
     }
     root.replaceChildren(...children);
     root.setAttribute('aria-busy', String(busy));

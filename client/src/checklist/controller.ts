@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { State, WorkDoneProgress, type LanguageClient } from 'vscode-languageclient/node';
 import {
   ChecklistRequestMethods,
   type ChecklistParams,
@@ -8,7 +8,7 @@ import {
   type TickParams,
   type TickResult,
 } from 'preflight-server/out/checklist/types';
-import type { HostMessage, ScanScope, WebviewMessage } from './messages';
+import type { HostMessage, ScanProgress, ScanScope, WebviewMessage } from './messages';
 import { writePrTemplateSection } from './pr-template';
 import { buildViewModel, withManualItems, type BuiltViewModel, type ReportLocation } from './view-model';
 
@@ -33,6 +33,16 @@ const DIAGNOSTICS_DEBOUNCE_MS = 500;
 const DIAGNOSTIC_SOURCE = 'preflight';
 const SNAPSHOT_TIMEOUT_MS = 5000;
 const SERVER_START_TIMEOUT_MS = 60_000;
+/** Progress reaches the webviews at most this often. */
+const PROGRESS_INTERVAL_MS = 250;
+
+/** `preflight.checklist.autoScan`: what is scanned without being asked (at start, and again as diagnostics and saves change). */
+export type AutoScan = 'off' | 'changed' | 'workspace';
+
+export function autoScanSetting(): AutoScan {
+  const value = vscode.workspace.getConfiguration('preflight').get<string>('checklist.autoScan', 'changed');
+  return value === 'off' || value === 'workspace' ? value : 'changed';
+}
 
 /**
  * Owns the current report: asks the server for it, keeps every open checklist
@@ -43,6 +53,7 @@ export class ChecklistController implements vscode.Disposable {
   private report: ChecklistReport | undefined;
   private built: BuiltViewModel | undefined;
   private busy = false;
+  private progress: ScanProgress | null = null;
   private error: string | null = null;
   private scope: ScanScope = 'changed';
   private inFlight: vscode.CancellationTokenSource | undefined;
@@ -109,13 +120,17 @@ export class ChecklistController implements vscode.Disposable {
     const cancellation = new vscode.CancellationTokenSource();
     this.inFlight = cancellation;
     this.busy = true;
+    this.progress = null;
     this.broadcastState();
+    const workDoneToken = `preflight-checklist-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    let progressListener: vscode.Disposable | undefined;
     try {
       const report = await vscode.window.withProgress({ location: { viewId: this.viewId } }, async () => {
         await this.serverRunning();
+        progressListener = this.followProgress(workDoneToken, scope, cancellation);
         return this.client.sendRequest<ChecklistReport>(
           ChecklistRequestMethods.checklist,
-          this.params({ scope }),
+          this.params({ scope, workDoneToken }),
           cancellation.token,
         );
       });
@@ -126,9 +141,11 @@ export class ChecklistController implements vscode.Disposable {
       if (cancellation.token.isCancellationRequested) return;
       this.error = `The checklist could not be computed: ${describe(error)}`;
     } finally {
+      progressListener?.dispose();
       if (this.inFlight === cancellation) {
         this.inFlight = undefined;
         this.busy = false;
+        this.progress = null;
         this.broadcastState();
         cancellation.dispose();
         if (this.rescanAfterCurrent) {
@@ -139,24 +156,62 @@ export class ChecklistController implements vscode.Disposable {
     }
   }
 
-  /** Re-requests the report after diagnostics settle; a scan in progress is let finish first. */
+  /** Stops the running scan; the last report stays. */
+  cancelScan(): void {
+    if (!this.inFlight) return;
+    this.rescanAfterCurrent = false;
+    clearTimeout(this.debounce);
+    const cancelled = this.inFlight;
+    this.inFlight = undefined;
+    cancelled.cancel();
+    cancelled.dispose();
+    this.busy = false;
+    this.progress = null;
+    this.broadcastState();
+  }
+
+  /** Shows the server's work-done progress for this scan in every checklist surface, a few times a second at most. */
+  private followProgress(token: string, scope: ScanScope, cancellation: vscode.CancellationTokenSource): vscode.Disposable {
+    let lastSent = 0;
+    return this.client.onProgress(WorkDoneProgress.type, token, (value) => {
+      if (cancellation.token.isCancellationRequested || value.kind === 'end') return;
+      this.progress = { scope, message: value.message ?? 'Starting', percentage: value.percentage ?? 0 };
+      const now = Date.now();
+      if (now - lastSent < PROGRESS_INTERVAL_MS) return;
+      lastSent = now;
+      this.broadcastState();
+    });
+  }
+
+  /** Re-requests the report after diagnostics settle; a scan in progress is let finish first. Nothing with `autoScan: off`. */
   scheduleRescan(): void {
+    const auto = autoScanSetting();
+    if (auto === 'off') return;
     if (this.busy) {
       this.rescanAfterCurrent = true;
       return;
     }
     clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => void this.scan(), DIAGNOSTICS_DEBOUNCE_MS);
+    this.debounce = setTimeout(() => void this.scan(this.report ? this.scope : auto), DIAGNOSTICS_DEBOUNCE_MS);
+  }
+
+  /** The scan that starts without being asked (extension start, a view opening), per `preflight.checklist.autoScan`. */
+  autoScan(): void {
+    const auto = autoScanSetting();
+    if (auto !== 'off' && !this.report && !this.busy) void this.scan(auto);
   }
 
   async handleMessage(message: WebviewMessage, surface: ChecklistSurface): Promise<void> {
     switch (message.type) {
       case 'ready':
         this.post(surface.webview, this.stateMessage());
-        if (!this.report && !this.busy) await this.scan();
+        this.autoScan();
         return;
       case 'scan':
         await this.scan(message.scope);
+        return;
+      case 'cancel':
+        this.cancelScan();
         return;
       case 'open':
         await this.open(message.locationId, surface.openColumn());
@@ -206,7 +261,7 @@ export class ChecklistController implements vscode.Disposable {
   }
 
   stateMessage(): HostMessage {
-    return { type: 'state', model: this.built?.model ?? null, busy: this.busy, error: this.error };
+    return { type: 'state', model: this.built?.model ?? null, busy: this.busy, progress: this.progress, error: this.error };
   }
 
   private preflightDiagnosticsChanged(uris: readonly vscode.Uri[]): boolean {

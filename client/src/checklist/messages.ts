@@ -7,9 +7,18 @@ import type { ChecklistViewModel } from './view-model';
 
 export type ScanScope = 'changed' | 'workspace';
 
+/** What a running scan is doing, from the server's work-done progress. */
+export interface ScanProgress {
+  scope: ScanScope;
+  /** "Reading project facts (466/1791)". */
+  message: string;
+  /** 0–100. */
+  percentage: number;
+}
+
 /** Extension → webview. */
 export type HostMessage =
-  | { type: 'state'; model: ChecklistViewModel | null; busy: boolean; error: string | null }
+  | { type: 'state'; model: ChecklistViewModel | null; busy: boolean; progress: ScanProgress | null; error: string | null }
   /** Test hook: reply with the rendered DOM, after clicking the element with `data-key` = `click` if given. */
   | { type: 'inspect'; requestId: string; click?: string };
 
@@ -17,6 +26,7 @@ export type HostMessage =
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'scan'; scope: ScanScope }
+  | { type: 'cancel' }
   | { type: 'open'; locationId: string }
   | { type: 'tick'; itemId: string; ticked: boolean }
   | { type: 'copyMarkdown' }
@@ -43,6 +53,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
   if (!isRecord(raw)) return undefined;
   switch (raw.type) {
     case 'ready':
+    case 'cancel':
     case 'copyMarkdown':
     case 'insertIntoPrTemplate':
       return { type: raw.type };

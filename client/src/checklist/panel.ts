@@ -43,8 +43,8 @@ export function registerChecklistPanel(context: vscode.ExtensionContext, client:
     vscode.commands.registerCommand(ChecklistIds.scanWorkspace, () => controller.scan('workspace')),
   );
   if (context.extensionMode === vscode.ExtensionMode.Test) registerTestCommands(context, controller);
-  // The status item shows the branch's blocking count without the view being opened.
-  void controller.scan('changed');
+  // The status item shows the branch's blocking count without the view being opened (unless autoScan is off).
+  controller.autoScan();
 }
 
 /** Points a webview at the local assets only, and gives it the shell page with a fresh nonce. */

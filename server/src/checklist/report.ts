@@ -28,7 +28,7 @@ import type {
   SeverityCounts,
 } from './types';
 import { findManifests } from './workspace-facts';
-import { projectFactFiles, readProjectFacts, type FactsCache } from './project-facts';
+import { packagesOfScope, projectFactFiles, readProjectFacts, type FactsCache } from './project-facts';
 
 export const CHECKLIST_CATEGORIES: readonly { category: ChecklistCategory; title: string }[] = [
   { category: 'resilience', title: 'Resilience' },
@@ -137,7 +137,7 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
   progress.phase('Listing project files', 0, 0, 70, 70);
   const factFiles = await projectFactFiles(scope, root, options.config, classifier);
   cancelled();
-  const { facts } = await readProjectFacts(factFiles, {
+  const { facts, parsed } = await readProjectFacts(factFiles, {
     root,
     text: (file) => loader.text(file),
     cache: options.factsCache,
@@ -169,6 +169,7 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
     root,
     scope: scope.scope,
     analysedFiles: analysed,
+    projectFacts: { packages: packagesOfScope(scope, root).map((dir) => relativePath(root, dir)), files: factFiles.length, parsed },
     summary: summarise(sections, projectChecks, items),
     sections,
     projectChecks,

@@ -138,6 +138,14 @@ export interface ChecklistSummary {
   ready: boolean;
 }
 
+export interface ProjectFactsScope {
+  packages: string[];
+  /** Source files of those packages whose facts were read. */
+  files: number;
+  /** Of those, parsed now (the rest could hold no fact, or were unchanged since the last scan). */
+  parsed: number;
+}
+
 export interface ChecklistReport {
   tool: 'preflight';
   version: string;
@@ -146,6 +154,8 @@ export interface ChecklistReport {
   scope: ChecklistScope;
   /** How many source files were analysed (a subset of scope.files for `changed`). */
   analysedFiles: number;
+  /** Where the project checks' facts came from: the packages that contain the scope (relative folders, '' for the root). */
+  projectFacts?: ProjectFactsScope;
   summary: ChecklistSummary;
   /** One per category, always all seven, in ChecklistCategory order. */
   sections: ChecklistSection[];

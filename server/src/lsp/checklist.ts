@@ -120,6 +120,7 @@ class FolderChecklists {
     const state = this.state(folder);
     const run = state.queue.then(async () => {
       if (hooks.isCancelled()) throw new AnalysisCancelled();
+      const started = Date.now();
       const report = await buildChecklistReport({
         root: folder.path,
         scope: request.scope,
@@ -134,9 +135,12 @@ class FolderChecklists {
         onProgress: (progress) => hooks.onProgress?.(progress.message, progress.percentage),
       });
       state.reports.set(reportKey(request), report);
+      this.services.log('info', scanLogLine(report, Date.now() - started));
       return report;
     });
-    state.queue = run.catch(() => undefined);
+    state.queue = run.catch((error: unknown) => {
+      if (error instanceof AnalysisCancelled) this.services.log('info', `checklist (${request.scope}): cancelled`);
+    });
     return run;
   }
 
@@ -169,6 +173,24 @@ class FolderChecklists {
     }
     return (file) => open.get(path.resolve(file));
   }
+}
+
+/**
+ * One line per scan in the output channel: what was read and how long it took,
+ * then every file skipped and every rule that failed, so a slow or partial
+ * report can be explained without a debugger.
+ */
+export function scanLogLine(report: ChecklistReport, elapsedMs: number): string {
+  const facts = report.projectFacts;
+  const packages = facts ? facts.packages.map((dir) => dir || '(root)').join(', ') : 'the workspace';
+  const parts = [
+    `checklist (${report.scope.kind}): ${report.analysedFiles} file(s) analysed`,
+    facts ? `project facts from ${facts.files} file(s) of ${packages} (${facts.parsed} parsed)` : undefined,
+    `${report.summary.blocking} blocking, ${report.summary.warnings} warning(s)`,
+    `in ${(elapsedMs / 1000).toFixed(1)} s`,
+  ].filter((part): part is string => part !== undefined);
+  const problems = report.problems.map((problem) => `\n  ${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
+  return parts.join(' · ') + problems.join('');
 }
 
 function reportKey(request: ChecklistParams): string {
