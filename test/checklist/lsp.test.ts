@@ -70,6 +70,16 @@ describe('preflight/checklist over LSP (real server over stdio)', function () {
     assert.equal(begin.cancellable, true);
   });
 
+  it('logs each scan in one line: files analysed, the packages its project facts came from, counts and time', async () => {
+    const before = client.logMessages.length;
+    const report = await client.request<ChecklistReport>('preflight/checklist', { scope: 'changed' });
+    // The first test's scan left client.ts's facts in the cache (its text is unchanged), and the other two hold none.
+    assert.deepEqual(report.projectFacts, { packages: [''], files: 3, parsed: 0 });
+    await client.waitUntil(() => client.logMessages.slice(before).some((line) => line.startsWith('checklist (changed)')), 'the scan log line');
+    const line = client.logMessages.slice(before).find((message) => message.startsWith('checklist (changed)'))!;
+    assert.match(line, /^checklist \(changed\): 1 file\(s\) analysed · project facts from 3 file\(s\) of \(root\) \(0 parsed\) · 0 blocking, \d+ warning\(s\) · in \d+\.\d s/);
+  });
+
   it('creates its own progress when the client sends no token', async () => {
     const before = createdTokens.length;
     const report = await client.request<ChecklistReport>('preflight/checklist', { scope: 'workspace' });
