@@ -29,8 +29,10 @@ export interface SuppressionComment {
   scope: SuppressionScope;
   /** The rules it names; empty means every rule. */
   ruleIds: SuppressedRuleId[];
-  /** The text after `--`, without the `(until …)` part; undefined when missing or empty. */
+  /** The text after `--`, without the `(until …)` part; undefined when missing, empty or a placeholder. */
   reason?: string;
+  /** The placeholder written where the reason belongs (`TODO`, `…`, `<reason>`), if that is what the comment has. */
+  placeholderReason?: string;
   /** YYYY-MM-DD from `(until YYYY-MM-DD)`. */
   until?: string;
   /** Offsets of the whole comment. */
@@ -45,6 +47,27 @@ const MARKER = 'preflight-disable';
 const DIRECTIVE = /^([\s*]*)(preflight-disable(?:-next-line|-line)?)(?=\s|$)/;
 const UNTIL = /\(\s*until\s+(\d{4}-\d{2}-\d{2})\s*\)/i;
 const RULE_ID_TOKEN = /[^\s,]+/g;
+
+/**
+ * What people write where a reason should be (and what the docs' templates
+ * say). A reason that is one of these (in any case, with any punctuation
+ * around it), only punctuation, or a whole `<template slot>` is a placeholder,
+ * not a reason: the suppression still holds but is reported as having no reason.
+ */
+export const PLACEHOLDER_REASONS: readonly string[] = [
+  'todo', 'tbd', 'fixme', 'xxx', 'reason', 'why', 'because', 'n/a', 'na', 'none',
+  'why this is safe here', 'reason here', 'add reason',
+];
+const PUNCTUATION_ONLY = /^[\p{P}\p{S}\s]*$/u;
+const TEMPLATE_SLOT = /^<[^<>]*>$/;
+const EDGE_PUNCTUATION = /^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$/gu;
+
+/** Whether the text written after `--` only holds the place of a reason (see PLACEHOLDER_REASONS). */
+export function isPlaceholderReason(reason: string): boolean {
+  const text = reason.trim();
+  if (PUNCTUATION_ONLY.test(text) || TEMPLATE_SLOT.test(text)) return true;
+  return PLACEHOLDER_REASONS.includes(text.replace(EDGE_PUNCTUATION, '').toLowerCase());
+}
 
 const SCOPES: Record<string, SuppressionScope> = {
   'preflight-disable': 'rest-of-file',
@@ -102,10 +125,12 @@ function parseComment(sourceFile: ts.SourceFile, range: ts.CommentRange): Suppre
     reasonText = reasonText.replace(untilMatch[0], ' ');
   }
   const reason = reasonText.replace(/\s+/g, ' ').trim();
+  const placeholder = reason !== '' && isPlaceholderReason(reason);
   return {
     scope: SCOPES[directive[2]!]!,
     ruleIds,
-    reason: reason === '' ? undefined : reason,
+    reason: reason === '' || placeholder ? undefined : reason,
+    placeholderReason: placeholder ? reason : undefined,
     until,
     start: range.pos,
     end: range.end,
@@ -151,6 +176,14 @@ function describeIds(comment: SuppressionComment): string {
   return comment.ruleIds.length === 0 ? 'all rules' : comment.ruleIds.map((r) => r.id).join(', ');
 }
 
+function missingReasonMessage(comment: SuppressionComment): string {
+  const subject = `Suppression of ${describeIds(comment)}`;
+  if (comment.placeholderReason !== undefined) {
+    return `${subject} gives a placeholder ("${comment.placeholderReason}") instead of a reason: replace it with why this is safe here, so the next reviewer can judge it.`;
+  }
+  return `${subject} gives no reason: add "-- why this is safe here" so the next reviewer can judge it.`;
+}
+
 /** Findings about the comments themselves: a missing reason, an unknown rule id. */
 function commentFindings(sourceFile: SourceFile, comments: SuppressionComment[], options: SuppressionOptions): Finding[] {
   const compiled = sourceFile.compilerNode;
@@ -164,12 +197,7 @@ function commentFindings(sourceFile: SourceFile, comments: SuppressionComment[],
   };
   for (const comment of comments) {
     if (comment.reason === undefined) {
-      add(
-        suppressionWithoutReason.meta.id,
-        comment.start,
-        comment.end,
-        `Suppression of ${describeIds(comment)} gives no reason: add "-- why this is safe here" so the next reviewer can judge it.`,
-      );
+      add(suppressionWithoutReason.meta.id, comment.start, comment.end, missingReasonMessage(comment));
     }
     for (const ruleId of comment.ruleIds) {
       if (options.knownRuleIds.has(ruleId.id)) continue;

@@ -28,7 +28,7 @@ import {
 } from './settings';
 import { configProblemDiagnostics, toDiagnostics } from './diagnostics';
 import { hoverAt } from './hover';
-import { SHOW_RULE_DOCS_COMMAND, codeActionsFor } from './code-actions';
+import { SHOW_RULE_DOCS_COMMAND, codeActionsFor, type CodeActionOptions } from './code-actions';
 import { analysisPathFor, fileUriToPath, pathToFileUri } from './paths';
 import { isIgnoredByConfig } from '../workspace/ignore-files';
 import { isClassificationInput, TestCodeClassifier } from '../workspace/test-code';
@@ -85,6 +85,7 @@ interface ClientSupport {
   pullDiagnostics: boolean;
   diagnosticsRefresh: boolean;
   documentChanges: boolean;
+  snippetEdits: boolean;
   showDocument: boolean;
   workspaceFolderChanges: boolean;
 }
@@ -96,6 +97,7 @@ function clientSupport(capabilities: ClientCapabilities): ClientSupport {
     pullDiagnostics: capabilities.textDocument?.diagnostic !== undefined,
     diagnosticsRefresh: capabilities.workspace?.diagnostics?.refreshSupport === true,
     documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    snippetEdits: capabilities.workspace?.workspaceEdit?.snippetEditSupport === true,
     showDocument: capabilities.window?.showDocument?.support === true,
     workspaceFolderChanges: capabilities.workspace?.workspaceFolders === true,
   };
@@ -174,7 +176,7 @@ export class PreflightServer {
         const document = this.documents.get(params.textDocument.uri);
         if (!document || !this.scheduler.isOpen(document.uri)) return [];
         const analysed = await this.currentAnalysis(document.uri, INTERACTIVE_WAIT_MS);
-        return codeActionsFor(params, document, analysed, { documentChanges: this.support.documentChanges });
+        return codeActionsFor(params, document, analysed, this.codeActionOptions());
       }),
     );
     connection.onExecuteCommand(
@@ -217,6 +219,10 @@ export class PreflightServer {
     } catch (error) {
       log.error('Registering the checklist requests failed; the rest of the server works', error);
     }
+  }
+
+  private codeActionOptions(): CodeActionOptions {
+    return { documentChanges: this.support.documentChanges, snippetEdits: this.support.snippetEdits };
   }
 
   private safely(name: string, action: () => void): void {
