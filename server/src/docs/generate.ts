@@ -4,6 +4,7 @@ import type { Category } from '../engine/finding';
 import type { Rule } from '../rules/rule';
 import { allRules } from '../rules';
 import { buildConfigSchema } from '../config/schema';
+import { eslintEquivalentsFor } from '../facts/tables/eslint-equivalents';
 
 /*
  * Everything generated from rule metadata: docs/rules/<id>.md, the index
@@ -68,7 +69,22 @@ export function renderRuleHelp(rule: Rule): string {
       ].join('\n'),
     ),
   );
+  sections.push(...eslintDirectivesSection(meta.id));
   return `${sections.join('\n\n')}\n`;
+}
+
+/** Which ESLint directives count as acknowledging the rule's findings (from facts/tables/eslint-equivalents.ts). */
+function eslintDirectivesSection(ruleId: string): string[] {
+  const equivalents = eslintEquivalentsFor(ruleId);
+  if (equivalents.length === 0) return [];
+  const names = equivalents.map((id) => `\`${id}\``).join(', ');
+  return [
+    '## ESLint directives',
+    `An \`eslint-disable-next-line\`, \`eslint-disable-line\` or \`/* eslint-disable */\` block directive naming ${names} ` +
+      'is the author acknowledging the same problem: the finding is still reported, at **hint** severity, with a message naming the directive (and its `-- description`). ' +
+      'A directive naming no rule acknowledges nothing in particular. A `preflight-disable` comment with a reason silences it altogether.',
+    codeBlock(`// eslint-disable-next-line ${equivalents[0]} -- why this is safe here`),
+  ];
 }
 
 export function renderRuleDoc(rule: Rule): string {

@@ -2,6 +2,7 @@ import { ts, type SourceFile } from 'ts-morph';
 import type { Finding, Range, Severity } from './finding';
 import { closestName } from '../config/validate';
 import { suppressionWithoutReason, unknownRuleInSuppression } from '../rules/suppression-meta';
+import { commentsContaining } from './comments';
 
 export interface SuppressionOptions {
   knownRuleIds: ReadonlySet<string>;
@@ -86,21 +87,6 @@ function isRealDate(value: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
 }
 
-/** The comment (as a text range) that contains `offset`, if `offset` is inside one. */
-function commentAt(sourceFile: ts.SourceFile, offset: number): ts.CommentRange | undefined {
-  let node: ts.Node = sourceFile;
-  for (;;) {
-    const child: ts.Node | undefined = node.getChildren(sourceFile).find((c) => c.pos <= offset && offset < c.end);
-    if (!child) break;
-    if (ts.isJSDoc(child)) return { pos: child.pos, end: child.end, kind: ts.SyntaxKind.MultiLineCommentTrivia };
-    node = child;
-  }
-  if (node === sourceFile || offset >= node.getStart(sourceFile)) return undefined;
-  const text = sourceFile.text;
-  const ranges = [...(ts.getTrailingCommentRanges(text, node.pos) ?? []), ...(ts.getLeadingCommentRanges(text, node.pos) ?? [])];
-  return ranges.find((range) => range.pos <= offset && offset < range.end);
-}
-
 function parseComment(sourceFile: ts.SourceFile, range: ts.CommentRange): SuppressionComment | undefined {
   const text = sourceFile.text;
   const isBlock = range.kind === ts.SyntaxKind.MultiLineCommentTrivia;
@@ -142,18 +128,7 @@ function parseComment(sourceFile: ts.SourceFile, range: ts.CommentRange): Suppre
 /** Every `preflight-disable…` comment in the file, in order. */
 export function findSuppressionComments(sourceFile: SourceFile): SuppressionComment[] {
   const compiled = sourceFile.compilerNode;
-  const text = compiled.text;
-  const comments: SuppressionComment[] = [];
-  let searchFrom = 0;
-  for (;;) {
-    const offset = text.indexOf(MARKER, searchFrom);
-    if (offset === -1) break;
-    const range = commentAt(compiled, offset);
-    const comment = range && parseComment(compiled, range);
-    if (comment) comments.push(comment);
-    searchFrom = range ? Math.max(range.end, offset + MARKER.length) : offset + MARKER.length;
-  }
-  return comments;
+  return commentsContaining(compiled, MARKER).flatMap((range) => parseComment(compiled, range) ?? []);
 }
 
 function covers(comment: SuppressionComment, finding: Finding): boolean {
