@@ -69,11 +69,11 @@ describe('language server over stdio (real server process)', function () {
     fs.rmSync(workspace, { recursive: true, force: true });
   });
 
-  it('advertises incremental sync, hover, quick fixes and the show-docs command', () => {
+  it('advertises incremental sync with didSave, hover, quick fixes, fix-all and the show-docs command', () => {
     const capabilities = client.initializeResult.capabilities;
-    assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2 });
+    assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
     assert.equal(capabilities.hoverProvider, true);
-    assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
+    assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.preflight'] });
     assert.deepEqual(capabilities.executeCommandProvider?.commands, ['preflight.showRuleDocs']);
     assert.equal(capabilities.diagnosticProvider, undefined, 'a push-only client must not be offered pull diagnostics');
   });
