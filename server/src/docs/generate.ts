@@ -5,10 +5,12 @@ import type { Rule } from '../rules/rule';
 import { allRules } from '../rules';
 import { buildConfigSchema } from '../config/schema';
 import { eslintEquivalentsFor } from '../facts/tables/eslint-equivalents';
+import { MANIFEST_PATH, manifestWithRulesSetting } from './manifest-settings';
 
 /*
  * Everything generated from rule metadata: docs/rules/<id>.md, the index
- * docs/rules/README.md, and the JSON schema of preflight.config.json.
+ * docs/rules/README.md, the JSON schema of preflight.config.json, and the
+ * `preflight.rules` setting in package.json (the rest of it left as it is).
  * Run `npm run docs` after changing any rule's metadata; a test fails while
  * the committed files differ from what this produces.
  */
@@ -110,12 +112,13 @@ export function renderRulesIndex(rules: readonly Rule[]): string {
   return lines.join('\n');
 }
 
-/** Every generated file, by its path relative to the repository root (with `/`). */
-export function generatedFiles(rules: readonly Rule[] = allRules): Map<string, string> {
+/** Every generated file, by its path relative to the repository root (with `/`); package.json is read from `root`. */
+export function generatedFiles(rules: readonly Rule[] = allRules, root = repositoryRoot()): Map<string, string> {
   const files = new Map<string, string>();
   for (const rule of rules) files.set(`${RULE_DOCS_FOLDER}/${rule.meta.id}.md`, renderRuleDoc(rule));
   files.set(`${RULE_DOCS_FOLDER}/README.md`, renderRulesIndex(rules));
   files.set(CONFIG_SCHEMA_PATH, `${JSON.stringify(buildConfigSchema(rules), null, 2)}\n`);
+  files.set(MANIFEST_PATH, manifestWithRulesSetting(fs.readFileSync(path.join(root, MANIFEST_PATH), 'utf8'), rules));
   return files;
 }
 
@@ -136,7 +139,7 @@ export function staleDocFiles(root: string, files: Map<string, string>): string[
 
 /** Writes every generated file under `root` and removes stale rule docs; returns the paths written or removed. */
 export function writeGeneratedFiles(root: string, rules: readonly Rule[] = allRules): { written: string[]; removed: string[] } {
-  const files = generatedFiles(rules);
+  const files = generatedFiles(rules, root);
   const written: string[] = [];
   for (const [relative, content] of files) {
     const target = path.join(root, relative);
