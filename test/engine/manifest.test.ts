@@ -1,11 +1,12 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Node, Project, type CallExpression, type Type } from 'ts-morph';
 import { allRules } from 'preflight-server';
 import { SEVERITY_SETTINGS } from 'preflight-server/out/config/validate';
 import { isAnalysedLanguage } from 'preflight-server/out/lsp/paths';
+import * as generator from 'preflight-server/out/docs/manifest-settings';
+import { DEFAULT_EDITOR_OPTIONS, RUN_TRIGGERS } from 'preflight-server/out/lsp/settings';
 
 const root = path.resolve(__dirname, '..', '..', '..');
 
@@ -22,26 +23,16 @@ interface Manifest {
 
 interface SettingSchema {
   type?: string;
+  default?: unknown;
+  markdownDescription?: string;
   enum?: string[];
   properties?: Record<string, { description?: string; anyOf?: SettingSchema[] }>;
   items?: SettingSchema | SettingSchema[];
   additionalProperties?: boolean;
 }
 
-interface ManifestSettingsModule {
-  RULES_SETTING: string;
-  SEVERITY_SETTINGS: string[];
-  isUpToDate(manifest: unknown, rules: unknown): boolean;
-}
-
 function readManifest(): Manifest {
   return JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest;
-}
-
-/** Loads the generator the way `npm run manifest` runs it (an ES module). */
-async function loadGenerator(): Promise<ManifestSettingsModule> {
-  const url = pathToFileURL(path.join(root, 'scripts', 'manifest-settings.mjs')).href;
-  return (await import(url)) as ManifestSettingsModule;
 }
 
 /** The string literal values a command-id expression can have, from the type checker (`as const` ids resolve too). */
@@ -78,22 +69,17 @@ function isRegisterCommandCall(call: CallExpression): boolean {
 describe('extension manifest (package.json)', () => {
   const manifest = readManifest();
 
-  it('lists every registered rule under preflight.rules, exactly as the generator writes it', async () => {
-    const generator = await loadGenerator();
+  it('lists every registered rule under preflight.rules, exactly as the generator writes it', () => {
     const setting = manifest.contributes.configuration.properties[generator.RULES_SETTING];
     assert.ok(setting, `package.json has no "${generator.RULES_SETTING}" setting`);
     const listed = Object.keys(setting.properties ?? {}).sort();
     const registered = allRules.map((rule) => rule.meta.id).sort();
-    assert.deepEqual(listed, registered, 'preflight.rules does not list the registered rules: run `npm run manifest`');
-    assert.ok(
-      generator.isUpToDate(manifest, allRules),
-      'preflight.rules descriptions differ from the rule metadata: run `npm run manifest`',
-    );
+    assert.deepEqual(listed, registered, 'preflight.rules does not list the registered rules: run `npm run docs`');
+    assert.deepEqual(setting, generator.rulesSettingSchema(allRules), 'preflight.rules differs from the rule metadata: run `npm run docs`');
     assert.equal(setting.additionalProperties, false, 'an unknown rule id in settings should be flagged by the settings editor');
   });
 
-  it('describes each rule setting from its metadata and accepts a severity or [severity, options]', async () => {
-    const generator = await loadGenerator();
+  it('describes each rule setting from its metadata and accepts a severity or [severity, options]', () => {
     const properties = manifest.contributes.configuration.properties['preflight.rules']!.properties!;
     for (const rule of allRules) {
       const schema = properties[rule.meta.id]!;
@@ -108,14 +94,32 @@ describe('extension manifest (package.json)', () => {
     }
   });
 
-  it('offers every severity the config validator accepts, and no other', async () => {
-    const generator = await loadGenerator();
+  it("names real rules in preflight.rules' description and example", () => {
+    const description = manifest.contributes.configuration.properties['preflight.rules']!.markdownDescription ?? '';
+    const example = /Example: `(\{.*\})`/.exec(description)?.[1];
+    assert.ok(example, description);
+    const ids = new Set(allRules.map((rule) => rule.meta.id));
+    const named = Object.keys(JSON.parse(example) as Record<string, unknown>);
+    assert.ok(named.length >= 2, example);
+    for (const id of named) assert.ok(ids.has(id), `the example names "${id}", which is not a rule`);
+    for (const id of ids) assert.ok(description.includes(`\`${id}\``), `the description does not list ${id}`);
+  });
+
+  it('contributes preflight.enable and preflight.run with the defaults and values the server uses', () => {
+    const properties = manifest.contributes.configuration.properties;
+    assert.equal(properties['preflight.enable']?.type, 'boolean');
+    assert.equal(properties['preflight.enable']?.default, DEFAULT_EDITOR_OPTIONS.enable);
+    assert.deepEqual(properties['preflight.run']?.enum, [...RUN_TRIGGERS]);
+    assert.equal(properties['preflight.run']?.default, DEFAULT_EDITOR_OPTIONS.run);
+  });
+
+  it('offers every severity the config validator accepts, and no other', () => {
     assert.deepEqual([...generator.SEVERITY_SETTINGS].sort(), [...SEVERITY_SETTINGS].sort());
   });
 
   it('contributes the settings the server reads and the trace setting of the "preflight" client', () => {
     const properties = manifest.contributes.configuration.properties;
-    for (const name of ['preflight.rules', 'preflight.ignore', 'preflight.trace.server']) {
+    for (const name of ['preflight.enable', 'preflight.run', 'preflight.rules', 'preflight.ignore', 'preflight.trace.server']) {
       assert.ok(properties[name], `missing setting ${name}`);
     }
     assert.deepEqual(properties['preflight.trace.server']!.enum, ['off', 'messages', 'verbose']);

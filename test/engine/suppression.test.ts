@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { SyntaxKind } from 'ts-morph';
 import { AnalysisProject, analyzeSourceFile, allRules, DEFAULT_TESTS_CONFIG, type Finding, type ResolvedConfig, type Rule } from 'preflight-server';
 import { suppressionMetaRules } from 'preflight-server/out/rules/suppression-meta';
-import { findSuppressionComments } from 'preflight-server/out/engine/suppression';
+import { findSuppressionComments, isPlaceholderReason } from 'preflight-server/out/engine/suppression';
 
 /** Flags every call to a function named `flagMe`. */
 const flagCalls: Rule = {
@@ -91,6 +91,31 @@ describe('suppression comments', () => {
   it('an empty reason after -- counts as no reason', () => {
     const code = ['// preflight-disable-next-line flag-calls --   ', 'flagMe();'].join('\n');
     assert.deepEqual(summary(analyse(code)), ['suppression-without-reason@1']);
+  });
+
+  for (const placeholder of ['…', '...', 'TODO', 'todo:', 'reason', 'Reason: …', '<reason>', '<why this is safe here>', 'why this is safe here', '?!', '-', 'TBD (until 2030-01-01)']) {
+    it(`a placeholder reason (${JSON.stringify(placeholder)}) still suppresses, and is reported as having no reason`, () => {
+      const code = [`// preflight-disable-next-line flag-calls -- ${placeholder}`, 'flagMe();'].join('\n');
+      const findings = analyse(code);
+      assert.deepEqual(summary(findings), ['suppression-without-reason@1']);
+      assert.match(findings[0]!.message, /placeholder/);
+    });
+  }
+
+  for (const reason of ['TODO: remove once OPS-12 ships', 'why: the sidecar answers in 50ms', '<b>internal</b> probe', 'ok', 'n/a here: health probe']) {
+    it(`a real reason that merely contains a placeholder word (${JSON.stringify(reason)}) counts`, () => {
+      const code = [`// preflight-disable-next-line flag-calls -- ${reason}`, 'flagMe();'].join('\n');
+      assert.deepEqual(summary(analyse(code)), []);
+    });
+  }
+
+  it('isPlaceholderReason: punctuation only, template slots and placeholder words, in any case', () => {
+    for (const text of ['', '  ', '…', '....', '???', '<>', '<TODO>', 'TODO', 'Todo.', 'FIXME!', 'reason: …', 'N/A']) {
+      assert.equal(isPlaceholderReason(text), true, text);
+    }
+    for (const text of ['in-cluster, 50ms p99', 'todo list is cached', 'reason unknown but harmless in dev']) {
+      assert.equal(isPlaceholderReason(text), false, text);
+    }
   });
 
   it('an (until DATE) suppression holds up to and including that date, then the finding returns', () => {

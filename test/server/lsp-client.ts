@@ -11,6 +11,7 @@ import {
   DidChangeWatchedFilesNotification,
   DidCloseTextDocumentNotification,
   DidOpenTextDocumentNotification,
+  DidSaveTextDocumentNotification,
   DocumentDiagnosticRequest,
   ExitNotification,
   ExecuteCommandRequest,
@@ -227,6 +228,11 @@ export class LspTestClient {
     return this.applyTextEdits(uri, editsFor(uri, edit, this.version(uri)));
   }
 
+  /** didSave without text (the server declares `includeText: false`). */
+  async save(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidSaveTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
   async close(uri: string): Promise<void> {
     await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
   }
@@ -274,9 +280,10 @@ export class LspTestClient {
     );
   }
 
-  async codeActions(uri: string, range: Range, diagnostics: Diagnostic[]): Promise<CodeAction[]> {
+  async codeActions(uri: string, range: Range, diagnostics: Diagnostic[], only?: string[]): Promise<CodeAction[]> {
+    const context = only ? { diagnostics, only } : { diagnostics };
     const result = await this.withTimeout(
-      this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context: { diagnostics } }),
+      this.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri }, range, context }),
       'the codeAction response',
     );
     return (result ?? []).filter((item): item is CodeAction => !isCommand(item));

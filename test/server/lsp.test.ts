@@ -69,11 +69,11 @@ describe('language server over stdio (real server process)', function () {
     fs.rmSync(workspace, { recursive: true, force: true });
   });
 
-  it('advertises incremental sync, hover, quick fixes and the show-docs command', () => {
+  it('advertises incremental sync with didSave, hover, quick fixes, fix-all and the show-docs command', () => {
     const capabilities = client.initializeResult.capabilities;
-    assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2 });
+    assert.deepEqual(capabilities.textDocumentSync, { openClose: true, change: 2, save: { includeText: false } });
     assert.equal(capabilities.hoverProvider, true);
-    assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix'] });
+    assert.deepEqual(capabilities.codeActionProvider, { codeActionKinds: ['quickfix', 'source.fixAll.preflight'] });
     assert.deepEqual(capabilities.executeCommandProvider?.commands, ['preflight.showRuleDocs']);
     assert.equal(capabilities.diagnosticProvider, undefined, 'a push-only client must not be offered pull diagnostics');
   });
@@ -147,7 +147,7 @@ describe('language server over stdio (real server process)', function () {
     );
   });
 
-  it('offers "Disable <rule> for this line", which inserts an indented suppression comment with a reason prompt', async () => {
+  it('offers "Disable <rule> for this line", which inserts an indented suppression comment with a placeholder reported until replaced', async () => {
     const { uri, diagnostics } = await openHandler();
     const [diagnostic] = ruleDiagnostics(diagnostics);
     assert.ok(diagnostic, `no ${RULE} diagnostic: ${describeDiagnostics(diagnostics)}`);
@@ -159,16 +159,44 @@ describe('language server over stdio (real server process)', function () {
 
     const version = await client.applyWorkspaceEdit(uri, disable.edit);
     const lines = client.text(uri).split('\n');
-    assert.equal(lines[1], `  // preflight-disable-next-line ${RULE} -- reason: …`);
+    assert.equal(lines[1], `  // preflight-disable-next-line ${RULE} -- <why this is safe here>`);
     assert.equal(lines[2], '  const response = await fetch(url);');
 
     const after = await client.diagnosticsForVersion(uri, version);
     assert.deepEqual(ruleDiagnostics(after.diagnostics), [], `still: ${describeDiagnostics(after.diagnostics)}`);
-    assert.deepEqual(
-      ruleDiagnostics(after.diagnostics, 'suppression-without-reason'),
-      [],
-      'the inserted comment has a reason, so it must not be reported as reasonless',
-    );
+    const reasonless = ruleDiagnostics(after.diagnostics, 'suppression-without-reason');
+    assert.equal(reasonless.length, 1, `the inserted placeholder is not a reason: ${describeDiagnostics(after.diagnostics)}`);
+    assert.match(messageText(reasonless[0]!), /placeholder/);
+    assert.equal(reasonless[0]!.range.start.line, 1);
+
+    const reasonRange = rangeOf(client.text(uri), '<why this is safe here>');
+    const replaced = await client.change(uri, [{ range: reasonRange, text: 'in-cluster sidecar, 50ms p99' }]);
+    const withReason = await client.diagnosticsForVersion(uri, replaced);
+    assert.deepEqual(withReason.diagnostics, [], `a real reason clears it: ${describeDiagnostics(withReason.diagnostics)}`);
+  });
+
+  it('inserts the suppression as a snippet with the reason placeholder selected for a client that takes snippet edits', async () => {
+    const capabilities = defaultCapabilities();
+    capabilities.workspace!.workspaceEdit = { documentChanges: true, snippetEditSupport: true };
+    const snippetClient = await startIn(workspace, { capabilities });
+    try {
+      const uri = newUri('snippet');
+      await snippetClient.open(uri, HANDLER);
+      const [diagnostic] = ruleDiagnostics((await snippetClient.diagnosticsForVersion(uri, 1)).diagnostics);
+      assert.ok(diagnostic);
+      const actions = await snippetClient.codeActions(uri, diagnostic.range, [diagnostic]);
+      const disable = actions.find((action) => action.title === `Disable ${RULE} for this line`);
+      const change = disable?.edit?.documentChanges?.[0];
+      assert.ok(change && 'edits' in change, JSON.stringify(disable));
+      assert.deepEqual(change.edits, [
+        {
+          range: { start: { line: 1, character: 0 }, end: { line: 1, character: 0 } },
+          snippet: { kind: 'snippet', value: `  // preflight-disable-next-line ${RULE} -- \${1:<why this is safe here>}\n` },
+        },
+      ]);
+    } finally {
+      await snippetClient.dispose();
+    }
   });
 
   it('offers "Show documentation", which the server opens through window/showDocument', async () => {

@@ -4,10 +4,13 @@ import type { Category } from '../engine/finding';
 import type { Rule } from '../rules/rule';
 import { allRules } from '../rules';
 import { buildConfigSchema } from '../config/schema';
+import { eslintEquivalentsFor } from '../facts/tables/eslint-equivalents';
+import { MANIFEST_PATH, manifestWithRulesSetting } from './manifest-settings';
 
 /*
  * Everything generated from rule metadata: docs/rules/<id>.md, the index
- * docs/rules/README.md, and the JSON schema of preflight.config.json.
+ * docs/rules/README.md, the JSON schema of preflight.config.json, and the
+ * `preflight.rules` setting in package.json (the rest of it left as it is).
  * Run `npm run docs` after changing any rule's metadata; a test fails while
  * the committed files differ from what this produces.
  */
@@ -68,7 +71,22 @@ export function renderRuleHelp(rule: Rule): string {
       ].join('\n'),
     ),
   );
+  sections.push(...eslintDirectivesSection(meta.id));
   return `${sections.join('\n\n')}\n`;
+}
+
+/** Which ESLint directives count as acknowledging the rule's findings (from facts/tables/eslint-equivalents.ts). */
+function eslintDirectivesSection(ruleId: string): string[] {
+  const equivalents = eslintEquivalentsFor(ruleId);
+  if (equivalents.length === 0) return [];
+  const names = equivalents.map((id) => `\`${id}\``).join(', ');
+  return [
+    '## ESLint directives',
+    `An \`eslint-disable-next-line\`, \`eslint-disable-line\` or \`/* eslint-disable */\` block directive naming ${names} ` +
+      'is the author acknowledging the same problem: the finding is still reported, at **hint** severity, with a message naming the directive (and its `-- description`). ' +
+      'A directive naming no rule acknowledges nothing in particular. A `preflight-disable` comment with a reason silences it altogether.',
+    codeBlock(`// eslint-disable-next-line ${equivalents[0]} -- why this is safe here`),
+  ];
 }
 
 export function renderRuleDoc(rule: Rule): string {
@@ -94,12 +112,13 @@ export function renderRulesIndex(rules: readonly Rule[]): string {
   return lines.join('\n');
 }
 
-/** Every generated file, by its path relative to the repository root (with `/`). */
-export function generatedFiles(rules: readonly Rule[] = allRules): Map<string, string> {
+/** Every generated file, by its path relative to the repository root (with `/`); package.json is read from `root`. */
+export function generatedFiles(rules: readonly Rule[] = allRules, root = repositoryRoot()): Map<string, string> {
   const files = new Map<string, string>();
   for (const rule of rules) files.set(`${RULE_DOCS_FOLDER}/${rule.meta.id}.md`, renderRuleDoc(rule));
   files.set(`${RULE_DOCS_FOLDER}/README.md`, renderRulesIndex(rules));
   files.set(CONFIG_SCHEMA_PATH, `${JSON.stringify(buildConfigSchema(rules), null, 2)}\n`);
+  files.set(MANIFEST_PATH, manifestWithRulesSetting(fs.readFileSync(path.join(root, MANIFEST_PATH), 'utf8'), rules));
   return files;
 }
 
@@ -120,7 +139,7 @@ export function staleDocFiles(root: string, files: Map<string, string>): string[
 
 /** Writes every generated file under `root` and removes stale rule docs; returns the paths written or removed. */
 export function writeGeneratedFiles(root: string, rules: readonly Rule[] = allRules): { written: string[]; removed: string[] } {
-  const files = generatedFiles(rules);
+  const files = generatedFiles(rules, root);
   const written: string[] = [];
   for (const [relative, content] of files) {
     const target = path.join(root, relative);

@@ -8,6 +8,7 @@ import { DEFAULT_CONFIG } from '../config/types';
 import type { Finding, Severity, Range } from './finding';
 import { firstParseProblem, type ParseProblem } from '../parse/project';
 import { applySuppressions } from './suppression';
+import { applyEslintDirectives } from './eslint-directives';
 
 export interface RuleFailure {
   ruleId: string;
@@ -149,7 +150,7 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
     const rule = rules.find((r) => r.meta.id === ruleId);
     return rule && effectiveSeverity(rule, config);
   };
-  const kept = applySuppressions(sourceFile, findings, { knownRuleIds, today: options.today, metaSeverity });
+  const kept = applyEslintDirectives(sourceFile, applySuppressions(sourceFile, findings, { knownRuleIds, today: options.today, metaSeverity }));
   return { file, findings: sortFindings(kept), parseProblem: firstParseProblem(sourceFile), ruleFailures };
 }
 

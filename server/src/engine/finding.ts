@@ -33,6 +33,14 @@ export interface TextEdit {
 export interface Fix {
   title: string;
   edits: TextEdit[];
+  /**
+   * Safe to apply unreviewed, together with every other such fix in the file
+   * (`source.fixAll.preflight`, e.g. on save): it keeps what the code does on
+   * every path and only adds a record of a failure. A fix that makes a choice
+   * the author should make (a timeout value, awaiting, rethrowing) is not;
+   * neither is anything that suppresses a finding. Default false.
+   */
+  batchable?: boolean;
 }
 
 export interface RelatedLocation {

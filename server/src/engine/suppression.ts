@@ -2,6 +2,7 @@ import { ts, type SourceFile } from 'ts-morph';
 import type { Finding, Range, Severity } from './finding';
 import { closestName } from '../config/validate';
 import { suppressionWithoutReason, unknownRuleInSuppression } from '../rules/suppression-meta';
+import { commentsContaining } from './comments';
 
 export interface SuppressionOptions {
   knownRuleIds: ReadonlySet<string>;
@@ -29,8 +30,10 @@ export interface SuppressionComment {
   scope: SuppressionScope;
   /** The rules it names; empty means every rule. */
   ruleIds: SuppressedRuleId[];
-  /** The text after `--`, without the `(until …)` part; undefined when missing or empty. */
+  /** The text after `--`, without the `(until …)` part; undefined when missing, empty or a placeholder. */
   reason?: string;
+  /** The placeholder written where the reason belongs (`TODO`, `…`, `<reason>`), if that is what the comment has. */
+  placeholderReason?: string;
   /** YYYY-MM-DD from `(until YYYY-MM-DD)`. */
   until?: string;
   /** Offsets of the whole comment. */
@@ -45,6 +48,27 @@ const MARKER = 'preflight-disable';
 const DIRECTIVE = /^([\s*]*)(preflight-disable(?:-next-line|-line)?)(?=\s|$)/;
 const UNTIL = /\(\s*until\s+(\d{4}-\d{2}-\d{2})\s*\)/i;
 const RULE_ID_TOKEN = /[^\s,]+/g;
+
+/**
+ * What people write where a reason should be (and what the docs' templates
+ * say). A reason that is one of these (in any case, with any punctuation
+ * around it), only punctuation, or a whole `<template slot>` is a placeholder,
+ * not a reason: the suppression still holds but is reported as having no reason.
+ */
+export const PLACEHOLDER_REASONS: readonly string[] = [
+  'todo', 'tbd', 'fixme', 'xxx', 'reason', 'why', 'because', 'n/a', 'na', 'none',
+  'why this is safe here', 'reason here', 'add reason',
+];
+const PUNCTUATION_ONLY = /^[\p{P}\p{S}\s]*$/u;
+const TEMPLATE_SLOT = /^<[^<>]*>$/;
+const EDGE_PUNCTUATION = /^[\p{P}\p{S}\s]+|[\p{P}\p{S}\s]+$/gu;
+
+/** Whether the text written after `--` only holds the place of a reason (see PLACEHOLDER_REASONS). */
+export function isPlaceholderReason(reason: string): boolean {
+  const text = reason.trim();
+  if (PUNCTUATION_ONLY.test(text) || TEMPLATE_SLOT.test(text)) return true;
+  return PLACEHOLDER_REASONS.includes(text.replace(EDGE_PUNCTUATION, '').toLowerCase());
+}
 
 const SCOPES: Record<string, SuppressionScope> = {
   'preflight-disable': 'rest-of-file',
@@ -61,21 +85,6 @@ export function localDate(date = new Date()): string {
 function isRealDate(value: string): boolean {
   const parsed = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
-}
-
-/** The comment (as a text range) that contains `offset`, if `offset` is inside one. */
-function commentAt(sourceFile: ts.SourceFile, offset: number): ts.CommentRange | undefined {
-  let node: ts.Node = sourceFile;
-  for (;;) {
-    const child: ts.Node | undefined = node.getChildren(sourceFile).find((c) => c.pos <= offset && offset < c.end);
-    if (!child) break;
-    if (ts.isJSDoc(child)) return { pos: child.pos, end: child.end, kind: ts.SyntaxKind.MultiLineCommentTrivia };
-    node = child;
-  }
-  if (node === sourceFile || offset >= node.getStart(sourceFile)) return undefined;
-  const text = sourceFile.text;
-  const ranges = [...(ts.getTrailingCommentRanges(text, node.pos) ?? []), ...(ts.getLeadingCommentRanges(text, node.pos) ?? [])];
-  return ranges.find((range) => range.pos <= offset && offset < range.end);
 }
 
 function parseComment(sourceFile: ts.SourceFile, range: ts.CommentRange): SuppressionComment | undefined {
@@ -102,10 +111,12 @@ function parseComment(sourceFile: ts.SourceFile, range: ts.CommentRange): Suppre
     reasonText = reasonText.replace(untilMatch[0], ' ');
   }
   const reason = reasonText.replace(/\s+/g, ' ').trim();
+  const placeholder = reason !== '' && isPlaceholderReason(reason);
   return {
     scope: SCOPES[directive[2]!]!,
     ruleIds,
-    reason: reason === '' ? undefined : reason,
+    reason: reason === '' || placeholder ? undefined : reason,
+    placeholderReason: placeholder ? reason : undefined,
     until,
     start: range.pos,
     end: range.end,
@@ -117,18 +128,7 @@ function parseComment(sourceFile: ts.SourceFile, range: ts.CommentRange): Suppre
 /** Every `preflight-disable…` comment in the file, in order. */
 export function findSuppressionComments(sourceFile: SourceFile): SuppressionComment[] {
   const compiled = sourceFile.compilerNode;
-  const text = compiled.text;
-  const comments: SuppressionComment[] = [];
-  let searchFrom = 0;
-  for (;;) {
-    const offset = text.indexOf(MARKER, searchFrom);
-    if (offset === -1) break;
-    const range = commentAt(compiled, offset);
-    const comment = range && parseComment(compiled, range);
-    if (comment) comments.push(comment);
-    searchFrom = range ? Math.max(range.end, offset + MARKER.length) : offset + MARKER.length;
-  }
-  return comments;
+  return commentsContaining(compiled, MARKER).flatMap((range) => parseComment(compiled, range) ?? []);
 }
 
 function covers(comment: SuppressionComment, finding: Finding): boolean {
@@ -151,6 +151,14 @@ function describeIds(comment: SuppressionComment): string {
   return comment.ruleIds.length === 0 ? 'all rules' : comment.ruleIds.map((r) => r.id).join(', ');
 }
 
+function missingReasonMessage(comment: SuppressionComment): string {
+  const subject = `Suppression of ${describeIds(comment)}`;
+  if (comment.placeholderReason !== undefined) {
+    return `${subject} gives a placeholder ("${comment.placeholderReason}") instead of a reason: replace it with why this is safe here, so the next reviewer can judge it.`;
+  }
+  return `${subject} gives no reason: add "-- why this is safe here" so the next reviewer can judge it.`;
+}
+
 /** Findings about the comments themselves: a missing reason, an unknown rule id. */
 function commentFindings(sourceFile: SourceFile, comments: SuppressionComment[], options: SuppressionOptions): Finding[] {
   const compiled = sourceFile.compilerNode;
@@ -164,12 +172,7 @@ function commentFindings(sourceFile: SourceFile, comments: SuppressionComment[],
   };
   for (const comment of comments) {
     if (comment.reason === undefined) {
-      add(
-        suppressionWithoutReason.meta.id,
-        comment.start,
-        comment.end,
-        `Suppression of ${describeIds(comment)} gives no reason: add "-- why this is safe here" so the next reviewer can judge it.`,
-      );
+      add(suppressionWithoutReason.meta.id, comment.start, comment.end, missingReasonMessage(comment));
     }
     for (const ruleId of comment.ruleIds) {
       if (options.knownRuleIds.has(ruleId.id)) continue;

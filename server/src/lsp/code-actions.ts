@@ -5,6 +5,7 @@ import {
   type Diagnostic,
   type Position,
   type Range,
+  type SnippetTextEdit,
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
@@ -14,12 +15,18 @@ import type { AnalysedDocument } from './scheduler';
 
 export const SHOW_RULE_DOCS_COMMAND = 'preflight.showRuleDocs';
 
-/** What the user replaces with the reason the finding is acceptable here. */
-export const SUPPRESSION_REASON_PROMPT = 'reason: …';
+/**
+ * What the user replaces with the reason the finding is acceptable here. It is
+ * a placeholder the suppression checker recognises, so a comment left as
+ * inserted is reported as having no reason.
+ */
+export const SUPPRESSION_REASON_PROMPT = '<why this is safe here>';
 
 export interface CodeActionOptions {
   /** The client applies versioned TextDocumentEdits (rejecting them if the document moved on). */
   documentChanges: boolean;
+  /** The client applies snippet edits (LSP 3.18), so the reason prompt can be left selected. */
+  snippetEdits?: boolean;
 }
 
 type PreflightDiagnostic = Omit<Diagnostic, 'data'> & { data: PreflightDiagnosticData };
@@ -63,7 +70,7 @@ export function codeActionsFor(
         title: `Disable ${ruleId} for this line`,
         kind: CodeActionKind.QuickFix,
         diagnostics: [diagnostic],
-        edit: workspaceEdit(document, [suppressionEdit(document, line, ruleId)], options),
+        edit: suppressionWorkspaceEdit(document, line, ruleId, options),
       });
     }
     if (once(`docs:${ruleId}`)) {
@@ -95,19 +102,34 @@ function preflightDiagnosticsOf(
   );
 }
 
-/** `// preflight-disable-next-line <rule> -- reason: …` above `line`, indented like it. */
-export function suppressionEdit(document: TextDocument, line: number, ruleId: string): TextEdit {
+/** The comment inserted above `line`, indented like it, split around where the reason goes. */
+function suppressionCommentAt(document: TextDocument, line: number, ruleId: string): { at: Position; beforeReason: string; afterReason: string } {
   const lineText = document.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } });
   const indentation = /^[ \t]*/.exec(lineText)?.[0] ?? '';
   const eol = document.getText().includes('\r\n') ? '\r\n' : '\n';
-  const start = { line, character: 0 };
-  return {
-    range: { start, end: start },
-    newText: `${indentation}// preflight-disable-next-line ${ruleId} -- ${SUPPRESSION_REASON_PROMPT}${eol}`,
-  };
+  return { at: { line, character: 0 }, beforeReason: `${indentation}// preflight-disable-next-line ${ruleId} -- `, afterReason: eol };
 }
 
-function workspaceEdit(document: TextDocument, edits: TextEdit[], options: CodeActionOptions): WorkspaceEdit {
+/** `// preflight-disable-next-line <rule> -- <why this is safe here>` above `line`, indented like it. */
+export function suppressionEdit(document: TextDocument, line: number, ruleId: string): TextEdit {
+  const { at, beforeReason, afterReason } = suppressionCommentAt(document, line, ruleId);
+  return { range: { start: at, end: at }, newText: `${beforeReason}${SUPPRESSION_REASON_PROMPT}${afterReason}` };
+}
+
+/** The suppression comment; as a snippet with the reason prompt selected where the client takes snippet edits. */
+function suppressionWorkspaceEdit(document: TextDocument, line: number, ruleId: string, options: CodeActionOptions): WorkspaceEdit {
+  if (!options.documentChanges || !options.snippetEdits) return workspaceEdit(document, [suppressionEdit(document, line, ruleId)], options);
+  const { at, beforeReason, afterReason } = suppressionCommentAt(document, line, ruleId);
+  const value = `${escapeSnippet(beforeReason)}\${1:${escapeSnippet(SUPPRESSION_REASON_PROMPT)}}${escapeSnippet(afterReason)}`;
+  const snippetEdit: SnippetTextEdit = { range: { start: at, end: at }, snippet: { kind: 'snippet', value } };
+  return { documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits: [snippetEdit] }] };
+}
+
+function escapeSnippet(text: string): string {
+  return text.replace(/[\\$}]/g, (character) => `\\${character}`);
+}
+
+export function workspaceEdit(document: TextDocument, edits: TextEdit[], options: CodeActionOptions): WorkspaceEdit {
   if (options.documentChanges) {
     return { documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits }] };
   }

@@ -122,6 +122,15 @@ export class AnalysisScheduler {
     if (this.states.has(uri)) this.schedule(uri, 0);
   }
 
+  /**
+   * Analyses the document now if its current version has not been (with
+   * `run: onSave` its changes are not analysed as they are typed).
+   */
+  analyseIfChanged(uri: string): void {
+    const state = this.states.get(uri);
+    if (state && state.scheduledVersion !== state.document.version) this.schedule(uri, 0);
+  }
+
   /** The open documents and the paths they are analysed under. */
   openDocuments(): { uri: string; filePath: string }[] {
     return [...this.states.entries()].map(([uri, state]) => ({ uri, filePath: state.filePath }));

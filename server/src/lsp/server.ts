@@ -7,6 +7,8 @@ import {
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
+  type CodeAction,
+  type CodeActionParams,
   type Connection,
   type InitializeParams,
   type InitializeResult,
@@ -22,13 +24,15 @@ import { ServerLog, describeError, guarded } from './log';
 import { AnalysisScheduler, type AnalysedDocument } from './scheduler';
 import {
   ConfigStore,
+  type EditorOptions,
   settingsFromConfigurationChange,
   settingsFromInitializationOptions,
   workspaceTrustedFromInitializationOptions,
 } from './settings';
 import { configProblemDiagnostics, toDiagnostics } from './diagnostics';
 import { hoverAt } from './hover';
-import { SHOW_RULE_DOCS_COMMAND, codeActionsFor } from './code-actions';
+import { SHOW_RULE_DOCS_COMMAND, codeActionsFor, type CodeActionOptions } from './code-actions';
+import { FIX_ALL_KIND, fixAllAction, wantsFixAll } from './fix-all';
 import { analysisPathFor, fileUriToPath, pathToFileUri } from './paths';
 import { isIgnoredByConfig } from '../workspace/ignore-files';
 import { isClassificationInput, TestCodeClassifier } from '../workspace/test-code';
@@ -85,6 +89,7 @@ interface ClientSupport {
   pullDiagnostics: boolean;
   diagnosticsRefresh: boolean;
   documentChanges: boolean;
+  snippetEdits: boolean;
   showDocument: boolean;
   workspaceFolderChanges: boolean;
 }
@@ -96,6 +101,7 @@ function clientSupport(capabilities: ClientCapabilities): ClientSupport {
     pullDiagnostics: capabilities.textDocument?.diagnostic !== undefined,
     diagnosticsRefresh: capabilities.workspace?.diagnostics?.refreshSupport === true,
     documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
+    snippetEdits: capabilities.workspace?.workspaceEdit?.snippetEditSupport === true,
     showDocument: capabilities.window?.showDocument?.support === true,
     workspaceFolderChanges: capabilities.workspace?.workspaceFolders === true,
   };
@@ -125,7 +131,9 @@ export class PreflightServer {
   /** Config files that currently show problems, so that fixed ones get cleared. */
   private configFilesWithProblems = new Set<string>();
   private lastSettingsWarning = '';
-  private initialConfigProblems: ConfigProblem[] = [];
+  /** Problems in the config files, as last read; published for the folders Preflight is enabled in. */
+  private fileConfigProblems: ConfigProblem[] = [];
+  private publishedConfigProblems = '[]';
   private workspaceTrusted = true;
   private configReload: Promise<void> = Promise.resolve();
   private fallbackWatchers: fs.FSWatcher[] = [];
@@ -159,7 +167,8 @@ export class PreflightServer {
     connection.onShutdown(guarded(log, 'shutdown', undefined, () => this.shutdown()));
 
     this.documents.onDidOpen((event) => this.safely('didOpen', () => this.opened(event.document)));
-    this.documents.onDidChangeContent((event) => this.safely('didChange', () => this.scheduler.change(event.document)));
+    this.documents.onDidChangeContent((event) => this.safely('didChange', () => this.changed(event.document)));
+    this.documents.onDidSave((event) => this.safely('didSave', () => this.scheduler.analyseIfChanged(event.document.uri)));
     this.documents.onDidClose((event) => this.safely('didClose', () => this.closed(event.document)));
     this.documents.listen(connection);
 
@@ -169,14 +178,7 @@ export class PreflightServer {
         return analysed ? hoverAt(analysed, params.position) : null;
       }),
     );
-    connection.onCodeAction(
-      guarded(log, 'codeAction', [], async (params) => {
-        const document = this.documents.get(params.textDocument.uri);
-        if (!document || !this.scheduler.isOpen(document.uri)) return [];
-        const analysed = await this.currentAnalysis(document.uri, INTERACTIVE_WAIT_MS);
-        return codeActionsFor(params, document, analysed, { documentChanges: this.support.documentChanges });
-      }),
-    );
+    connection.onCodeAction(guarded(log, 'codeAction', [], (params) => this.codeActions(params)));
     connection.onExecuteCommand(
       guarded(log, 'executeCommand', null, async (params) => {
         if (params.command === SHOW_RULE_DOCS_COMMAND) await this.showRuleDocs(params.arguments?.[0]);
@@ -219,6 +221,37 @@ export class PreflightServer {
     }
   }
 
+  /** Quick fixes for the diagnostics in the request, and the fix-all action when the request asks for source actions. */
+  private async codeActions(params: CodeActionParams): Promise<CodeAction[]> {
+    const document = this.documents.get(params.textDocument.uri);
+    if (!document || !this.scheduler.isOpen(document.uri) || !this.editorOptionsFor(document).enable) return [];
+    const actions: CodeAction[] = [];
+    if (wantsFixAll(params.context.only)) {
+      // On save the document may hold changes that were not analysed yet (`run: onSave`): analyse them first.
+      this.scheduler.analyseIfChanged(document.uri);
+      const analysed = await this.currentAnalysis(document.uri, PULL_WAIT_MS);
+      const fixAll = analysed && fixAllAction(document, analysed, this.codeActionOptions());
+      if (fixAll) actions.push(fixAll);
+    }
+    const analysed = await this.currentAnalysis(document.uri, INTERACTIVE_WAIT_MS);
+    return [...actions, ...codeActionsFor(params, document, analysed, this.codeActionOptions())];
+  }
+
+  /** With `run: onSave` a change waits for didSave; otherwise it is analysed once typing pauses. */
+  private changed(document: TextDocument): void {
+    if (this.editorOptionsFor(document).run === 'onSave') return;
+    this.scheduler.change(document);
+  }
+
+  private editorOptionsFor(document: TextDocument): EditorOptions {
+    const filePath = analysisPathFor(document.uri, document.languageId) ?? fileUriToPath(document.uri) ?? '';
+    return this.config.editorOptionsForFile(filePath);
+  }
+
+  private codeActionOptions(): CodeActionOptions {
+    return { documentChanges: this.support.documentChanges, snippetEdits: this.support.snippetEdits };
+  }
+
   private safely(name: string, action: () => void): void {
     try {
       action();
@@ -233,7 +266,7 @@ export class PreflightServer {
       this.config.setFolders(initialFolders(params));
       this.config.setInitialSettings(settingsFromInitializationOptions(params.initializationOptions));
       this.workspaceTrusted = workspaceTrustedFromInitializationOptions(params.initializationOptions);
-      this.initialConfigProblems = this.config.reloadFiles();
+      this.fileConfigProblems = this.config.reloadFiles();
       this.config.resolve();
     } catch (error) {
       this.log.error('Reading the initial configuration failed; using defaults', error);
@@ -243,9 +276,10 @@ export class PreflightServer {
 
   private capabilities(): ServerCapabilities {
     const capabilities: ServerCapabilities = {
-      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+      // didSave carries no text: the incremental changes already hold it.
+      textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
       hoverProvider: true,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
       executeCommandProvider: { commands: [SHOW_RULE_DOCS_COMMAND] },
       workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
     };
@@ -257,8 +291,8 @@ export class PreflightServer {
 
   private async initialized(): Promise<void> {
     // Notifications may only follow the initialize response, so config problems are published here.
-    this.publishConfigProblems(this.initialConfigProblems);
     this.reportSettingsProblems(this.config.resolve());
+    this.publishConfigProblems();
     this.watchConfigFiles();
     if (this.support.workspaceFolderChanges) {
       this.connection.workspace.onDidChangeWorkspaceFolders(
@@ -272,7 +306,10 @@ export class PreflightServer {
       );
     }
     if (this.support.configuration) {
-      const settingsArrived = this.pullSettings().then(() => this.reportSettingsProblems(this.config.resolve()));
+      const settingsArrived = this.pullSettings().then(() => {
+        this.reportSettingsProblems(this.config.resolve());
+        this.publishConfigProblems();
+      });
       const timeout = new Promise<void>((resolve) => setTimeout(resolve, INITIAL_SETTINGS_WAIT_MS));
       await Promise.race([settingsArrived.catch((error) => this.log.error('Reading editor settings failed', error)), timeout]);
     }
@@ -314,6 +351,7 @@ export class PreflightServer {
    * `preflight check .` run in the workspace folder decides it, so the editor and CI agree.
    */
   private async configForAnalysis(filePath: string): Promise<ResolvedConfig | undefined> {
+    if (!this.config.editorOptionsForFile(filePath).enable) return undefined;
     const config = this.config.configForFile(filePath);
     const folder = this.config.folderOf(filePath)?.path;
     if (folder && isIgnoredByConfig(filePath, folder, config.ignore)) return undefined;
@@ -382,9 +420,10 @@ export class PreflightServer {
   private reconfigure(): Promise<void> {
     this.configReload = this.configReload.then(async () => {
       this.classifiers.clear();
-      this.publishConfigProblems(this.config.reloadFiles());
+      this.fileConfigProblems = this.config.reloadFiles();
       if (this.support.configuration) await this.pullSettings();
       this.reportSettingsProblems(this.config.resolve());
+      this.publishConfigProblems();
       this.scheduler.reanalyseAll();
       if (this.support.pullDiagnostics && this.support.diagnosticsRefresh) {
         await this.connection.languages.diagnostics.refresh();
@@ -404,9 +443,14 @@ export class PreflightServer {
     this.config.setClientSettings(undefined, values[folders.length]);
   }
 
-  private publishConfigProblems(problems: ConfigProblem[]): void {
+  private publishConfigProblems(): void {
+    const problems = this.fileConfigProblems.filter((problem) => this.config.editorOptionsForFile(problem.file).enable);
     const byFile = new Map<string, ConfigProblem[]>();
     for (const problem of problems) byFile.set(problem.file, [...(byFile.get(problem.file) ?? []), problem]);
+    // Published again once the client's settings arrive; unchanged problems are not logged twice.
+    const published = JSON.stringify([...byFile]);
+    if (published === this.publishedConfigProblems) return;
+    this.publishedConfigProblems = published;
     for (const file of this.configFilesWithProblems) {
       if (!byFile.has(file)) this.connection.sendDiagnostics({ uri: pathToFileUri(file), diagnostics: [] });
     }

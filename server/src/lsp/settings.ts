@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIG_FILE_NAME, applySettings, loadConfigFile, type ConfigProblem, type LoadedConfig } from '../config/load';
+import { CONFIG_FILE_NAME, SETTINGS_SOURCE, applySettings, loadConfigFile, type ConfigProblem, type LoadedConfig } from '../config/load';
 import { DEFAULT_CONFIG, type ResolvedConfig } from '../config/types';
 import { isInside } from './paths';
 import type { WorkspaceFolderInfo } from './services';
@@ -9,6 +9,41 @@ import type { WorkspaceFolderInfo } from './services';
 export type EditorSettings = unknown;
 
 const OUTSIDE_FOLDERS = '';
+
+/** When open documents are analysed: as they change (debounced), or when they are opened and saved. */
+export type RunTrigger = 'onType' | 'onSave';
+export const RUN_TRIGGERS: readonly RunTrigger[] = ['onType', 'onSave'];
+
+/** Settings of the editor integration itself, which preflight.config.json does not have. */
+export interface EditorOptions {
+  /** `preflight.enable`: false publishes nothing and offers no code actions in the folder. */
+  enable: boolean;
+  /** `preflight.run`. */
+  run: RunTrigger;
+}
+
+export const DEFAULT_EDITOR_OPTIONS: EditorOptions = { enable: true, run: 'onType' };
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function settingProblem(message: string): ConfigProblem {
+  return { file: SETTINGS_SOURCE, line: 0, character: 0, message };
+}
+
+/** `preflight.enable` and `preflight.run` from one layer of settings over `options`; a bad value keeps the one below. */
+export function applyEditorSettings(options: EditorOptions, settings: unknown): { options: EditorOptions; problems: ConfigProblem[] } {
+  if (!isRecord(settings)) return { options, problems: [] };
+  const problems: ConfigProblem[] = [];
+  const result = { ...options };
+  const { enable, run } = settings;
+  if (typeof enable === 'boolean') result.enable = enable;
+  else if (enable !== undefined && enable !== null) problems.push(settingProblem(`preflight.enable: must be true or false, found ${JSON.stringify(enable)}`));
+  if (RUN_TRIGGERS.includes(run as RunTrigger)) result.run = run as RunTrigger;
+  else if (run !== undefined && run !== null) problems.push(settingProblem(`preflight.run: must be ${RUN_TRIGGERS.map((t) => `"${t}"`).join(' or ')}, found ${JSON.stringify(run)}`));
+  return { options: result, problems };
+}
 
 /**
  * The configuration of each workspace folder: its preflight.config.json, then
@@ -22,6 +57,7 @@ export class ConfigStore {
   private clientSettings = new Map<string, EditorSettings>();
   private fileConfigs = new Map<string, LoadedConfig>();
   private resolved = new Map<string, ResolvedConfig>();
+  private resolvedEditorOptions = new Map<string, EditorOptions>();
   private settingsProblems: ConfigProblem[] = [];
 
   setFolders(folders: WorkspaceFolderInfo[]): void {
@@ -69,9 +105,11 @@ export class ConfigStore {
   /** Recomputes every folder's configuration from its layers. Returns problems in the editor settings. */
   resolve(): ConfigProblem[] {
     this.resolved.clear();
+    this.resolvedEditorOptions.clear();
     this.settingsProblems = [];
     for (const scope of [...this.folders.map((folder) => folder.path), OUTSIDE_FOLDERS]) {
       this.resolved.set(scope, this.resolveScope(scope));
+      this.resolvedEditorOptions.set(scope, this.resolveEditorOptions(scope));
     }
     const seen = new Set<string>();
     return this.settingsProblems.filter((problem) => !seen.has(problem.message) && seen.add(problem.message));
@@ -85,6 +123,12 @@ export class ConfigStore {
   /** The configuration that applies to a file: that of the innermost folder holding it. */
   configForFile(filePath: string): ResolvedConfig {
     return this.configForFolder(this.folderOf(filePath)?.path ?? OUTSIDE_FOLDERS);
+  }
+
+  /** `preflight.enable` and `preflight.run` for a file: those of the innermost folder holding it. */
+  editorOptionsForFile(filePath: string): EditorOptions {
+    const scope = this.folderOf(filePath)?.path ?? OUTSIDE_FOLDERS;
+    return this.resolvedEditorOptions.get(scope) ?? this.resolvedEditorOptions.get(OUTSIDE_FOLDERS) ?? DEFAULT_EDITOR_OPTIONS;
   }
 
   folderOf(filePath: string): WorkspaceFolderInfo | undefined {
@@ -104,6 +148,16 @@ export class ConfigStore {
       this.settingsProblems.push(...applied.problems);
     }
     return config;
+  }
+
+  private resolveEditorOptions(scope: string): EditorOptions {
+    let options = DEFAULT_EDITOR_OPTIONS;
+    for (const settings of [this.initialSettings, this.clientSettings.get(scope)]) {
+      const applied = applyEditorSettings(options, settings);
+      options = applied.options;
+      this.settingsProblems.push(...applied.problems);
+    }
+    return options;
   }
 }
 

@@ -676,7 +676,8 @@ function emptyCatchFixes(clause: CatchClause): Fix[] | undefined {
   });
   return [
     { title: 'Log and rethrow the error', edits: [...bindingEdits, replaceBlock([`console.error(${name});`, `throw ${name};`])] },
-    { title: 'Log the error and continue', edits: [...bindingEdits, replaceBlock([`console.error(${name});`])] },
+    // Logging and carrying on is what the empty catch already did, now with a record: safe to batch.
+    { title: 'Log the error and continue', edits: [...bindingEdits, replaceBlock([`console.error(${name});`])], batchable: true },
   ];
 }
 
@@ -690,7 +691,9 @@ function handlerFixes(argument: Node, handler: Node, verdict: Verdict, isNoop: b
     replacement = `(${name}) => { console.error(${name}); return ${handler.getBody().getText()}; }`;
   }
   if (replacement === undefined) return undefined;
-  return [{ title: 'Log the error before ignoring it', edits: [{ start: argument.getStart(), end: argument.getEnd(), newText: replacement }] }];
+  const edits = [{ start: argument.getStart(), end: argument.getEnd(), newText: replacement }];
+  // The handler still answers what it answered; it only logs first: safe to batch.
+  return [{ title: 'Log the error before ignoring it', edits, batchable: true }];
 }
 
 function isInlineFunction(node: Node): boolean {

@@ -159,6 +159,41 @@ describe('Preflight in the extension host', () => {
     }
   });
 
+  describe('preflight.enable setting', () => {
+    afterEach(async () => {
+      await vscode.workspace.getConfiguration('preflight').update('enable', undefined, vscode.ConfigurationTarget.Workspace);
+    });
+
+    it('false clears the findings and the code actions; true brings them back', async () => {
+      const { editor, diagnostics } = await openAndWaitForFindings(ORDERS);
+      const uri = editor.document.uri;
+      const finding = findingOf(diagnostics, 'missing-timeout');
+      await vscode.workspace.getConfiguration('preflight').update('enable', false, vscode.ConfigurationTarget.Workspace);
+      await waitForDiagnostics(uri, 'every finding to go away', (found) => found.length === 0);
+      const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, finding.range)) ?? [];
+      assert.deepEqual(actions.filter((action) => /Disable|timeout/.test(action.title)).map((action) => action.title), []);
+
+      await vscode.workspace.getConfiguration('preflight').update('enable', undefined, vscode.ConfigurationTarget.Workspace);
+      await waitForReport(uri, EXPECTED_FINDINGS[ORDERS].length);
+    });
+  });
+
+  it('offers source.fixAll.preflight, which logs the swallowed error and clears that finding', async () => {
+    const { editor } = await openAndWaitForFindings(ORDERS);
+    const uri = editor.document.uri;
+    try {
+      const whole = new vscode.Range(0, 0, editor.document.lineCount, 0);
+      const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, whole, 'source.fixAll')) ?? [];
+      const fixAll = actions.find((action) => action.kind?.value === 'source.fixAll.preflight');
+      assert.ok(fixAll?.edit, `no fix-all among ${JSON.stringify(actions.map((a) => a.kind?.value))}`);
+      assert.equal(await vscode.workspace.applyEdit(fixAll.edit), true, 'VS Code refused the fix-all');
+      const after = await waitForDiagnostics(uri, 'the swallowed error in saveDraft to be fixed', (found) => !hasFinding(found, 'swallowed-error', 23));
+      assert.ok(hasFinding(after, 'missing-timeout'), 'a timeout is not batched: its finding stays');
+    } finally {
+      await revert(editor);
+    }
+  });
+
   describe('preflight.rules setting', () => {
     afterEach(async () => {
       await vscode.workspace.getConfiguration('preflight').update('rules', undefined, vscode.ConfigurationTarget.Workspace);
