@@ -53,6 +53,8 @@ export class ChecklistController implements vscode.Disposable {
   private report: ChecklistReport | undefined;
   private built: BuiltViewModel | undefined;
   private busy = false;
+  /** How many scans were started, asked for or not (read by the e2e tests). */
+  scansStarted = 0;
   private progress: ScanProgress | null = null;
   private error: string | null = null;
   private scope: ScanScope = 'changed';
@@ -116,6 +118,7 @@ export class ChecklistController implements vscode.Disposable {
   /** Asks the server for a fresh report of `scope` (default: the last one asked for). */
   async scan(scope: ScanScope = this.scope): Promise<void> {
     this.scope = scope;
+    this.scansStarted += 1;
     this.inFlight?.cancel();
     const cancellation = new vscode.CancellationTokenSource();
     this.inFlight = cancellation;
@@ -192,7 +195,10 @@ export class ChecklistController implements vscode.Disposable {
       return;
     }
     clearTimeout(this.debounce);
-    this.debounce = setTimeout(() => void this.scan(this.report ? this.scope : auto), DIAGNOSTICS_DEBOUNCE_MS);
+    this.debounce = setTimeout(() => {
+      // The setting may have changed while the timer ran.
+      if (autoScanSetting() !== 'off') void this.scan(this.report ? this.scope : auto);
+    }, DIAGNOSTICS_DEBOUNCE_MS);
   }
 
   /** The scan that starts without being asked (extension start, a view opening), per `preflight.checklist.autoScan`. */

@@ -22,6 +22,7 @@ export const ChecklistTestCommands = {
   model: 'preflight.test.checklistModel',
   click: 'preflight.test.checklistClick',
   scan: 'preflight.test.checklistScan',
+  scansStarted: 'preflight.test.checklistScansStarted',
 } as const;
 
 const CODICONS_DIR = ['dist', 'codicons'];
@@ -138,6 +139,7 @@ function registerTestCommands(context: vscode.ExtensionContext, controller: Chec
   context.subscriptions.push(
     vscode.commands.registerCommand(ChecklistTestCommands.snapshot, () => controller.snapshot()),
     vscode.commands.registerCommand(ChecklistTestCommands.model, () => controller.stateMessage()),
+    vscode.commands.registerCommand(ChecklistTestCommands.scansStarted, () => controller.scansStarted),
     vscode.commands.registerCommand(ChecklistTestCommands.click, (dataKey: string) => controller.clickInWebview(dataKey)),
     vscode.commands.registerCommand(ChecklistTestCommands.scan, async (scope: ScanScope) => {
       await controller.scan(scope);
