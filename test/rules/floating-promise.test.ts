@@ -253,7 +253,7 @@ export function later() {
 }`,
       findings: [{ line: 5, message: `Promise returned by sendEmail() ${NOT_AWAITED}` }],
       output: `${DECLARATIONS}function onSignup(email: string) {
-  sendEmail(email).catch((err) => console.error(err));
+  sendEmail(email).catch((err) => console.error('sendEmail failed', err));
 }`,
     },
     {
@@ -269,7 +269,7 @@ export function later() {
         { line: 7, message: NOT_AWAITED },
       ],
       output: `${DECLARATIONS}function go() {
-  sendEmail('a').then(() => count()).catch((err) => console.error(err));
+  sendEmail('a').then(() => count()).catch((err) => console.error('sendEmail failed', err));
   sendEmail('b').finally(() => count());
   sendEmail('c').catch();
 }`,
@@ -333,7 +333,7 @@ class Service {
       output: `function boot() {
   (async () => {
     await fetch('https://example.com');
-  })().catch((err) => console.error(err));
+  })().catch((err) => console.error('boot failed', err));
 }`,
     },
     {
@@ -375,7 +375,7 @@ function run() {
     try {
       await save(row);
     } catch (err) {
-      console.error(err);
+      console.error('rows.forEach callback failed', err);
     }
   });
 }
@@ -401,7 +401,7 @@ setTimeout(async () => {
   try {
     await sendEmail('a');
   } catch (err) {
-    console.error(err);
+    console.error('setTimeout callback failed', err);
   }
 }, 1000);
 setInterval(async () => { await sendEmail('b'); }, 60_000);
@@ -473,7 +473,7 @@ async function main() {
 }
 declare function start(): Promise<number>;
 main().catch((err) => {
-  console.error(err);
+  console.error('main failed', err);
   process.exit(1);
 });`,
     },
