@@ -4,6 +4,7 @@ import { hasCatchMethod, hasThenableType, ignoredCallbackOf, isRejectionHandled,
 import { functionsOf, rejectionsOf, summarize, withoutArguments, type Failures } from '../facts/function-summary';
 import { createRule, type RuleContext } from './rule';
 import { logErrorCall, operationName } from './log-fix';
+import { calleeOf } from './report-node';
 import type { FileFacts } from '../facts';
 import { isInAsyncFunction, unwrapExpression } from '../facts/syntax';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
@@ -113,7 +114,7 @@ function checkStatement(statement: ExpressionStatement, context: RuleContext): v
   const isChain = callee !== undefined && Node.isPropertyAccessExpression(callee) && ['then', 'finally'].includes(callee.getName());
   const consequence = rejectionConsequence(context, floating);
   context.report({
-    node: floating,
+    node: calleeOf(floating),
     message: isChain
       ? `Promise returned by ${label} has no rejection handler: ${consequence}`
       : `Promise returned by ${label} is not awaited: ${consequence}`,
@@ -134,7 +135,7 @@ function reportStartUpCall(floating: Node, label: string, context: RuleContext):
   const where = `${path.basename(handler.file)}:${handler.line}`;
   const canChain = Node.isCallExpression(floating) && hasCatchMethod(floating);
   context.report({
-    node: floating,
+    node: calleeOf(floating),
     message: `Start-up call ${label} is not awaited: if it fails, the ${handler.event} handler (${where}) only logs it and the process keeps running without having started.`,
     fixes: canChain
       ? [
@@ -221,9 +222,9 @@ function checkCallback(call: CallExpression, context: RuleContext): void {
   const isForEach = ignored.entry.label === 'forEach';
   const consequence = rejectionConsequence(context, call);
   const message = isForEach
-    ? `${ignored.label} does not wait for the promise returned by this callback: ${consequence.replace(/\.$/, '')}, and the work may finish after the caller has moved on.`
-    : `${ignored.label} ignores the promise returned by this callback: ${consequence}`;
-  context.report({ node: ignored.callback, message, fixes: callbackFixes(call, ignored, context.facts) });
+    ? `${ignored.label} does not wait for the promise returned by its callback: ${consequence.replace(/\.$/, '')}, and the work may finish after the caller has moved on.`
+    : `${ignored.label} ignores the promise returned by its callback: ${consequence}`;
+  context.report({ node: calleeOf(call), message, fixes: callbackFixes(call, ignored, context.facts) });
 }
 
 /** `process.on('SIGTERM', async () => ...)`: the listener runs while the process is shutting down. */

@@ -11,6 +11,7 @@ import {
 } from '../facts/http';
 import type { TimeoutFixSpec } from '../facts/tables/http-clients';
 import { createRule, type RuleContext } from './rule';
+import { calleeOf } from './report-node';
 import type { FileFacts } from '../facts';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
 
@@ -111,7 +112,7 @@ function reportFile(facts: FileFacts, report: RuleContext['report']): void {
     // A command-line program or one-off script holds no request either: whoever runs it sees it hang.
     if (runtimeAt(call.call, facts) === 'browser' || isCommandLineProgram(facts.sourceFile) || (call.library.id === 'fetch' && isSameOriginPath(call.url))) continue;
     const fix = fixForCall(call);
-    report({ node: call.call, message: callMessage(call), fixes: fix ? [fix] : [] });
+    report({ node: calleeOf(call.call), message: callMessage(call), fixes: fix ? [fix] : [] });
   }
   for (const instance of httpClientInstances(facts)) {
     if (instance.reportAt !== 'creation' || instance.timeout.state !== 'missing') continue;
@@ -121,8 +122,8 @@ function reportFile(facts: FileFacts, report: RuleContext['report']): void {
     const related = calls
       .filter((call) => call.instance === instance && call.timeout.state === 'missing')
       .slice(0, MAX_RELATED_CALLS)
-      .map((call) => ({ node: call.call, message: `${call.label} goes through this client and has no timeout of its own` }));
-    report({ node: instance.creation, message: instanceMessage(instance), fixes: fix ? [fix] : [], related });
+      .map((call) => ({ node: calleeOf(call.call), message: `${call.label} goes through this client and has no timeout of its own` }));
+    report({ node: calleeOf(instance.creation), message: instanceMessage(instance), fixes: fix ? [fix] : [], related });
   }
 }
 
