@@ -42,6 +42,10 @@ export const floatingPromise = createRule({
     category: 'error-handling',
     defaultSeverity: 'warning',
     usesTypes: true,
+    summary: [
+      'A promise that nobody awaits, returns or gives a rejection handler is a failure with nowhere to go.',
+      'Since Node 15 an unhandled rejection ends the process, and every request in flight on it; where a process-level handler only logs it, the error has lost its caller\'s context and the caller carries on as if the work had succeeded.',
+    ].join(' '),
     explanation: [
       'A promise that nobody awaits, returns or gives a rejection handler is a failure with nowhere to go.',
       'Since Node 15 an unhandled rejection terminates the process: one flaky call to the mail provider inside',
@@ -54,6 +58,11 @@ export const floatingPromise = createRule({
       '`items.forEach(async (item) => ...)`, `setTimeout(async () => ...)`, `setInterval(...)` and event-emitter listeners',
       '(`emitter.on("data", async (chunk) => ...)`, `process.on("message", ...)`). `forEach` also does not wait, so the',
       'function returns, and may answer the request, before the work is done.',
+    ].join('\n'),
+    shortFix: [
+      'Inside an async function, `await` it; for deliberate fire-and-forget work, log its failure: `send(user).catch((err) => logger.error({ err }, "send failed"))`.',
+      'Replace `forEach(async ...)` with `for (const x of xs) await ...`, or `await Promise.all(xs.map(...))`.',
+      'In timer and event callbacks, catch inside the callback.',
     ].join('\n'),
     fix: [
       '- Inside an async function, `await` the promise, so its failure reaches your own `try`/`catch` or the caller.',

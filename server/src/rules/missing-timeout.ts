@@ -27,6 +27,10 @@ export const missingTimeout = createRule({
     title: 'Outbound HTTP call without a timeout',
     category: 'resilience',
     defaultSeverity: 'warning',
+    summary: [
+      '`fetch`, axios, got and Node\'s `http` have no timeout by default, so when an upstream stops answering, every request that reaches this call waits with it.',
+      'Sockets, memory and pooled connections pile up while traffic keeps arriving, until one slow dependency is an outage of this service and of its callers.',
+    ].join(' '),
     explanation: [
       '`fetch`, axios, got and Node\'s `http`/`https` have **no timeout by default**. When the service you call',
       'stops answering without closing the connection (a hung process, a dead load-balancer target, a packet-dropping',
@@ -43,6 +47,10 @@ export const missingTimeout = createRule({
       'chunks, five minutes in which the request and everything it holds stay open.',
       '',
       'A timeout turns "hangs for minutes" into a fast, visible error that the caller can retry, fall back from or report.',
+    ].join('\n'),
+    shortFix: [
+      'Give the call a deadline within the caller\'s budget: `fetch(url, { signal: AbortSignal.timeout(10_000) })`, axios\'s `timeout: 10_000`, got\'s `timeout: { request: 10_000 }`.',
+      'The quick fix adds a 10-second timeout in the library\'s own form.',
     ].join('\n'),
     fix: [
       'Give every outbound call a deadline that fits the caller\'s own budget (well under your server\'s request timeout):',

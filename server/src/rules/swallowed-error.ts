@@ -38,6 +38,10 @@ export const swallowedError = createRule({
     title: 'Caught error is swallowed',
     category: 'error-handling',
     defaultSeverity: 'warning',
+    summary: [
+      'A catch that neither rethrows, logs, reports nor looks at the error turns a failure into silence: the webhook answers 200 but the order was never written, and the nightly sync fails for weeks while every dashboard stays green.',
+      'When somebody notices, there is no log line, stack trace or error-tracker event to say what broke, when or how often.',
+    ].join(' '),
     explanation: [
       'A catch that neither rethrows, logs, reports nor looks at the error turns a failure into silence.',
       'In production that is the worst kind of failure: the payment webhook returns 200 but the order was never written,',
@@ -48,6 +52,11 @@ export const swallowedError = createRule({
       '`.catch(() => {})` and `.catch(() => null)` do the same to a promise: the rejection is absorbed and the caller carries on with `undefined` or a fallback',
       'as if the call had worked. A catch that answers the client (`res.status(500).send(...)`) or sets an error flag without recording the error',
       'is flagged too: the user sees that something failed, but the cause is lost for whoever has to fix it.',
+    ].join('\n'),
+    shortFix: [
+      'Rethrow the error, log it with the error object (`logger.error({ err }, "sync failed")`) or report it (`Sentry.captureException(err)`).',
+      'If ignoring it is right (best-effort cleanup, an optional cache), say why in a comment inside the catch.',
+      'The quick fix logs through the logger the code already uses.',
     ].join('\n'),
     fix: [
       'Do at least one of these with the caught error:',

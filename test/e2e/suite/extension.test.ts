@@ -88,8 +88,11 @@ describe('Preflight in the extension host', () => {
       .join('\n');
     const rule = findRule('missing-timeout');
     assert.ok(rule, 'missing-timeout is not in the rule registry');
-    assert.ok(text.includes(rule.meta.explanation), `the hover does not hold missing-timeout's explanation:\n${text}`);
+    assert.ok(rule.meta.summary && text.includes(rule.meta.summary), `the hover does not hold missing-timeout's summary:\n${text}`);
+    assert.ok(!text.includes(rule.meta.explanation), 'the full story is behind the docs link, not in the hover');
+    assert.equal(text.split(diagnostic.message).length - 1, 1, `the hover holds the message exactly once:\n${text}`);
     assert.ok(text.includes('`missing-timeout`'), 'the hover names the rule');
+    assert.ok(text.includes('/docs/rules/missing-timeout.md)'), 'the hover links to the rule docs');
 
     editor.selection = new vscode.Selection(position, position);
     await vscode.commands.executeCommand('editor.action.showHover');
