@@ -272,6 +272,19 @@ describe('language server over stdio (real server process)', function () {
     assert.equal(ruleDiagnostics(published.diagnostics).length, 1, describeDiagnostics(published.diagnostics));
   });
 
+  it('tells the client how many files it is analysing (preflight/status), and when it is idle again', async () => {
+    await client.waitUntil(() => client.statuses.at(-1) === 0 || client.statuses.length === 0, 'the server to be idle');
+    const before = client.statuses.length;
+    const uris = [newUri(), newUri(), newUri()];
+    await Promise.all(uris.map((uri) => client.open(uri, HANDLER)));
+    await Promise.all(uris.map((uri) => client.diagnosticsForVersion(uri, 1)));
+    await client.waitUntil(() => client.statuses.length > before && client.statuses.at(-1) === 0, 'preflight/status back to 0');
+    const seen = client.statuses.slice(before);
+    assert.ok(Math.max(...seen) >= 1, `never busy: ${JSON.stringify(seen)}`);
+    assert.ok(seen.every((count) => count >= 0 && count <= uris.length), `counts out of range: ${JSON.stringify(seen)}`);
+    assert.ok(seen.slice(1).every((count, i) => count !== seen[i]), `repeated counts: ${JSON.stringify(seen)}`);
+  });
+
   it('answers preflight/stats with the memory and analysis figures', async () => {
     const stats = await client.request<{ rssBytes: number; analysesCompleted: number; diagnosticsMode: string }>(
       'preflight/stats',

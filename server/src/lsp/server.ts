@@ -20,6 +20,7 @@ import { ruleDocUrl } from '../docs/links';
 import { findRule } from '../rules';
 import { ServerLog, describeError, guarded } from './log';
 import { AnalysisScheduler, type AnalysedDocument } from './scheduler';
+import { STATUS_NOTIFICATION, type StatusNotification } from './status-notification';
 import {
   ConfigStore,
   settingsFromConfigurationChange,
@@ -149,6 +150,7 @@ export class PreflightServer {
       configFor: (filePath) => this.configForAnalysis(filePath),
       programFor: (filePath) => this.programFacts.factsSoon(filePath, PROGRAM_FACTS_WAIT_MS),
       onAnalysed: (result) => this.publish(result),
+      onBusy: (analysing) => this.sendStatus({ analysing }),
     });
   }
 
@@ -217,6 +219,15 @@ export class PreflightServer {
     } catch (error) {
       log.error('Registering the checklist requests failed; the rest of the server works', error);
     }
+  }
+
+  /** Tells the client how many documents are being analysed; a client that has gone away is logged once. */
+  private sendStatus(status: StatusNotification): void {
+    this.safely('status', () => {
+      this.connection.sendNotification(STATUS_NOTIFICATION, status).catch((error: unknown) => {
+        this.log.once('status-notification', 'info', `Could not send ${STATUS_NOTIFICATION}: ${describeError(error)}`);
+      });
+    });
   }
 
   private safely(name: string, action: () => void): void {
