@@ -77,6 +77,32 @@ describe('Preflight in the extension host', () => {
     await screenshot('diagnostics');
   });
 
+  it('shows "Preflight: analysing N files" in the language status while the server analyses, then "Preflight: ready"', async () => {
+    type Shown = { text: string; busy: boolean; history: string[] };
+    let shown!: Shown;
+    const until = async (what: string, condition: (status: Shown) => boolean): Promise<void> => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        shown = (await vscode.commands.executeCommand('preflight.test.serverStatus')) as Shown;
+        if (condition(shown)) return;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(shown)}`);
+        await delay(50);
+      }
+    };
+    const editors = [await openInEditor(ORDERS), await openInEditor(PROFILE)];
+    await until('the server to be idle', (status) => status.text === 'Preflight: ready');
+    const before = shown.history.length;
+    for (const editor of editors) {
+      await vscode.window.showTextDocument(editor.document);
+      await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '// touched\n'));
+    }
+    await until('"analysing" to be shown and over', (status) => status.text === 'Preflight: ready' && status.history.length > before);
+    const seen = shown.history.slice(before - 1);
+    assert.ok(seen.some((text) => /^Preflight: analysing [12] files?$/.test(text)), `never showed "analysing": ${JSON.stringify(seen)}`);
+    assert.equal(seen.at(-1), 'Preflight: ready');
+    for (const editor of editors) await revert(editor);
+  });
+
   it('explains a finding on hover', async () => {
     const { editor, diagnostics } = await openAndWaitForFindings(ORDERS);
     const diagnostic = findingOf(diagnostics, 'missing-timeout');
