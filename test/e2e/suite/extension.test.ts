@@ -89,12 +89,13 @@ describe('Preflight in the extension host', () => {
         await delay(50);
       }
     };
-    const editors = [await openInEditor(ORDERS), await openInEditor(PROFILE)];
+    const editors: vscode.TextEditor[] = [];
     await until('the server to be idle', (status) => status.text === 'Preflight: ready');
     const before = shown.history.length;
-    for (const editor of editors) {
-      await vscode.window.showTextDocument(editor.document);
-      await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '// touched\n'));
+    for (const file of [ORDERS, PROFILE]) {
+      const editor = await openInEditor(file);
+      assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '// touched\n')), `could not edit ${file}`);
+      editors.push(editor);
     }
     await until('"analysing" to be shown and over', (status) => status.text === 'Preflight: ready' && status.history.length > before);
     const seen = shown.history.slice(before - 1);
