@@ -6,6 +6,9 @@ import { ServerStatus } from './status';
 
 let session: ServerSession | undefined;
 
+/** Registered only when the extension runs under tests (ExtensionMode.Test), never contributed. */
+export const TestCommands = { serverStatus: 'preflight.test.serverStatus' } as const;
+
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   const outputChannel = vscode.window.createOutputChannel('Preflight', { log: true });
   const status = new ServerStatus();
@@ -17,6 +20,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(Commands.restartServer, () => current.restart()),
     vscode.commands.registerCommand(Commands.showOutput, () => outputChannel.show(true)),
   );
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    context.subscriptions.push(vscode.commands.registerCommand(TestCommands.serverStatus, () => status.shown));
+  }
   registerPanelWhenTrusted(context, current);
   // Not awaited: activation finishes at once; the status item shows the server coming up.
   void current.start();

@@ -12,6 +12,7 @@ import { DOCUMENT_SELECTOR } from './languages';
 import { SERVER_MODULE, serverOptions } from './server';
 import { currentSettings, SETTINGS_SECTION } from './settings';
 import type { ServerStatus } from './status';
+import { STATUS_NOTIFICATION, type StatusNotification } from 'preflight-server/out/lsp/status-notification';
 
 const CONFIG_FILE_GLOB = '**/preflight.config.json';
 
@@ -68,7 +69,10 @@ export class ServerSession implements vscode.Disposable {
       },
     };
     this.client = new LanguageClient('preflight', 'Preflight', serverOptions(this.serverModule), clientOptions);
-    this.disposables.push(this.client.onDidChangeState(({ newState }) => this.onStateChange(newState)));
+    this.disposables.push(
+      this.client.onDidChangeState(({ newState }) => this.onStateChange(newState)),
+      this.client.onNotification(STATUS_NOTIFICATION, (params: StatusNotification) => this.status.showAnalysing(params.analysing)),
+    );
   }
 
   /** Starts the server; failures are shown in the status item and logged, never thrown. */

@@ -180,13 +180,13 @@ describe('checklist panel view model', () => {
     assert.equal(stillBlocked.summary.ready, false);
   });
 
-  it('shows blocking findings first in the status bar, then required items to tick, then ready', () => {
-    const base = report().summary;
-    assert.equal(statusBarText(base), '$(error) 2 blocking');
-    assert.equal(statusBarText({ ...base, blocking: 0 }), '$(checklist) 1 to tick');
-    assert.equal(
-      statusBarText({ ...base, blocking: 0, manual: { ...base.manual, requiredUnticked: 0 }, ready: true }),
-      '$(pass) Ready',
-    );
+  it('reads "Preflight: …" in the status bar: blockers first, then required items to tick, then ready; warnings beside them', () => {
+    const base = { ...report().summary, warnings: 5 };
+    assert.equal(statusBarText(base), 'Preflight: 2 blockers · 5 warnings');
+    assert.equal(statusBarText({ ...base, blocking: 1, warnings: 0 }), 'Preflight: 1 blocker');
+    assert.equal(statusBarText({ ...base, blocking: 0, warnings: 1 }), 'Preflight: 1 to tick · 1 warning');
+    const ready = { ...base, blocking: 0, manual: { ...base.manual, requiredUnticked: 0 }, ready: true };
+    assert.equal(statusBarText({ ...ready, warnings: 0 }), 'Preflight: ready');
+    assert.equal(statusBarText(ready), 'Preflight: ready · 5 warnings');
   });
 });

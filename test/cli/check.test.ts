@@ -55,8 +55,8 @@ describe('preflight check (real CLI process)', () => {
       assert.equal(fetchFinding.severity, 'warning');
       assert.equal(fetchFinding.category, 'resilience');
       assert.match(fetchFinding.message, /timeout/);
-      // `fetch(url)` is 10 characters from column 10: endColumn is one past its end.
-      assert.deepEqual([fetchFinding.line, fetchFinding.column, fetchFinding.endLine, fetchFinding.endColumn], [2, 10, 2, 20]);
+      // The finding spans the callee, `fetch` (5 characters from column 10): endColumn is one past its end.
+      assert.deepEqual([fetchFinding.line, fetchFinding.column, fetchFinding.endLine, fetchFinding.endColumn], [2, 10, 2, 15]);
       assert.ok(fetchFinding.fixes.length > 0, 'missing-timeout offers a fix');
       for (const fix of fetchFinding.fixes) assert.deepEqual(Object.keys(fix), ['title']);
     });
@@ -392,7 +392,7 @@ describe('preflight check (real CLI process)', () => {
         assert.equal(location!.physicalLocation.artifactLocation.uri, 'src/billing%20client.ts');
         assert.ok(Object.values(result.partialFingerprints).every((v) => typeof v === 'string' && v.length > 0));
       }
-      assert.deepEqual(results[1]!.locations[0]!.physicalLocation.region, { startLine: 7, startColumn: 10, endLine: 7, endColumn: 20 });
+      assert.deepEqual(results[1]!.locations[0]!.physicalLocation.region, { startLine: 7, startColumn: 10, endLine: 7, endColumn: 15 });
     });
 
     it('partialFingerprints survive lines shifting and tell repeated identical lines apart', async () => {

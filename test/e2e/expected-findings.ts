@@ -6,20 +6,20 @@ export interface ExpectedFinding {
   ruleId: string;
   /** 0-based, as in LSP and `vscode.Range`. */
   line: number;
-  /** The source text the diagnostic's range covers: the smallest node that shows the problem. */
+  /** The source text the diagnostic's range covers: the smallest node that names the problem (a call's callee). */
   text: string;
 }
 
 export const EXPECTED_FINDINGS: Readonly<Record<string, readonly ExpectedFinding[]>> = {
   'src/orders.ts': [
-    { ruleId: 'missing-timeout', line: 8, text: 'fetch(url)' },
+    { ruleId: 'missing-timeout', line: 8, text: 'fetch' },
     { ruleId: 'swallowed-error', line: 23, text: 'catch' },
-    { ruleId: 'floating-promise', line: 37, text: 'saveOrder(order)' },
+    { ruleId: 'floating-promise', line: 37, text: 'saveOrder' },
   ],
   'src/profile.js': [
-    { ruleId: 'missing-timeout', line: 2, text: "fetch('https://profiles.example/users/' + id)" },
+    { ruleId: 'missing-timeout', line: 2, text: 'fetch' },
     { ruleId: 'swallowed-error', line: 9, text: 'catch' },
-    { ruleId: 'floating-promise', line: 14, text: 'fetchProfile(id)' },
+    { ruleId: 'floating-promise', line: 14, text: 'fetchProfile' },
   ],
 };
 

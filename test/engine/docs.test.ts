@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { allRules } from 'preflight-server';
+import { ruleShortFix, ruleSummary, sentences } from 'preflight-server/out/docs/short-form';
 import { CONFIG_SCHEMA_PATH, generatedFiles, renderRuleDoc, repositoryRoot, staleDocFiles } from 'preflight-server/out/docs/generate';
 
 const root = repositoryRoot();
@@ -26,6 +27,27 @@ describe('generated rule docs and config schema', () => {
       assert.ok(files.has(`docs/rules/${rule.meta.id}.md`), rule.meta.id);
       assert.ok(index.includes(`[\`${rule.meta.id}\`](${rule.meta.id}.md)`), `index lacks ${rule.meta.id}`);
     }
+  });
+
+  it('every rule has a summary of at most three sentences and a short fix of at most three lines, which open its page', () => {
+    const files = generatedFiles();
+    for (const rule of allRules) {
+      const { summary, shortFix } = rule.meta;
+      assert.ok(summary, `${rule.meta.id} has no summary`);
+      assert.ok(sentences(summary).length <= 3, `${rule.meta.id}: the summary has ${sentences(summary).length} sentences`);
+      assert.ok(shortFix, `${rule.meta.id} has no shortFix`);
+      const lines = shortFix.split('\n');
+      assert.ok(lines.length <= 3 && lines.every((line) => line.trim().length > 0), `${rule.meta.id}: the short fix has ${lines.length} lines`);
+      const page = files.get(`docs/rules/${rule.meta.id}.md`)!;
+      assert.ok(page.includes(`> ${summary}`), `${rule.meta.id}'s page does not open with its summary`);
+      assert.ok(lines.every((line) => page.includes(`- ${line}`)), `${rule.meta.id}'s page lacks its short fix`);
+    }
+  });
+
+  it('the short forms fall back to the first sentences of the explanation and the first lines of the fix', () => {
+    const meta = { explanation: 'One. Two `a.b()` here. Three! Four?\n\nLater.', fix: '- a\n- b\n\n- c\n- d' };
+    assert.equal(ruleSummary(meta), 'One. Two `a.b()` here. Three!');
+    assert.deepEqual(ruleShortFix(meta), ['a', 'b', 'c']);
   });
 
   it('a rule page carries the title, id, category, severity, story, fix, not-flagged list, examples and suppression', () => {

@@ -46,8 +46,8 @@ describe('fix all (batchable fixes)', () => {
     assert.ok(parses(fixed), `does not parse:\n${fixed}`);
     const after = analyse(fixed);
     assert.deepEqual(after.map((f) => f.ruleId), ['missing-timeout'], `after:\n${fixed}`);
-    assert.match(fixed, /catch \(err\) \{\n    console\.error\(err\);\n  \}/);
-    assert.match(fixed, /\.catch\(\(err\) => \{ console\.error\(err\); return null; \}\)/);
+    assert.match(fixed, /catch \(err\) \{\n    console\.error\('remember failed', err\);\n  \}/);
+    assert.match(fixed, /\.catch\(\(err\) => \{ console\.error\('loadProfile failed', err\); return null; \}\)/);
   });
 
   it('is idempotent: a second pass has nothing to batch', () => {

@@ -253,7 +253,7 @@ export function later() {
 }`,
       findings: [{ line: 5, message: `Promise returned by sendEmail() ${NOT_AWAITED}` }],
       output: `${DECLARATIONS}function onSignup(email: string) {
-  sendEmail(email).catch((err) => console.error(err));
+  sendEmail(email).catch((err) => console.error('sendEmail failed', err));
 }`,
     },
     {
@@ -269,7 +269,7 @@ export function later() {
         { line: 7, message: NOT_AWAITED },
       ],
       output: `${DECLARATIONS}function go() {
-  sendEmail('a').then(() => count()).catch((err) => console.error(err));
+  sendEmail('a').then(() => count()).catch((err) => console.error('sendEmail failed', err));
   sendEmail('b').finally(() => count());
   sendEmail('c').catch();
 }`,
@@ -333,7 +333,7 @@ class Service {
       output: `function boot() {
   (async () => {
     await fetch('https://example.com');
-  })().catch((err) => console.error(err));
+  })().catch((err) => console.error('boot failed', err));
 }`,
     },
     {
@@ -343,7 +343,7 @@ class Service {
     await sendEmail(u.email);
   });
 }`,
-      findings: [{ line: 5, column: 17, message: 'users.forEach() does not wait for the promise returned by this callback' }],
+      findings: [{ line: 5, column: 3, message: 'users.forEach() does not wait for the promise returned by its callback' }],
       output: `${DECLARATIONS}async function notifyAll() {
   await Promise.all(users.map(async (u) => {
     await sendEmail(u.email);
@@ -356,7 +356,7 @@ class Service {
 function notifyAll() {
   users.forEach(notify);
 }`,
-      findings: [{ line: 6, column: 17, message: 'users.forEach() does not wait' }],
+      findings: [{ line: 6, column: 3, message: 'users.forEach() does not wait' }],
     },
     {
       name: 'forEach(async ...) over an untyped array in JS, outside an async function: the fix catches inside',
@@ -368,14 +368,14 @@ function run() {
 }
 async function save(row) { await db.insert(row); }`,
       filename: 'run.js',
-      findings: [{ line: 3, column: 16, message: 'rows.forEach() does not wait' }],
+      findings: [{ line: 3, column: 3, message: 'rows.forEach() does not wait' }],
       output: `const { rows, db } = require('./data');
 function run() {
   rows.forEach(async (row) => {
     try {
       await save(row);
     } catch (err) {
-      console.error(err);
+      console.error('rows.forEach callback failed', err);
     }
   });
 }
@@ -391,8 +391,8 @@ setInterval(async () => { await sendEmail('b'); }, 60_000);
 later(async () => { await sendEmail('c'); });
 window.setTimeout(() => sendEmail('d'), 5);`,
       findings: [
-        { line: 5, column: 12, message: 'setTimeout() ignores the promise returned by this callback: a rejection becomes an unhandledRejection' },
-        { line: 8, column: 13, message: 'setInterval() ignores the promise' },
+        { line: 5, column: 1, message: 'setTimeout() ignores the promise returned by its callback: a rejection becomes an unhandledRejection' },
+        { line: 8, column: 1, message: 'setInterval() ignores the promise' },
         { line: 9, message: 'later() ignores the promise' },
         { line: 10, message: 'window.setTimeout() ignores the promise' },
       ],
@@ -401,7 +401,7 @@ setTimeout(async () => {
   try {
     await sendEmail('a');
   } catch (err) {
-    console.error(err);
+    console.error('setTimeout callback failed', err);
   }
 }, 1000);
 setInterval(async () => { await sendEmail('b'); }, 60_000);
@@ -421,7 +421,7 @@ process.on('message', async (msg) => { await store(msg); });
 async function store(x) { await db.put(x); }`,
       filename: 'worker.js',
       findings: [
-        { line: 4, column: 20, message: 'emitter.on() ignores the promise returned by this callback' },
+        { line: 4, column: 1, message: 'emitter.on() ignores the promise returned by its callback' },
         { line: 7, message: 'emitter.once() ignores the promise' },
         { line: 8, message: 'process.on() ignores the promise' },
       ],
@@ -473,7 +473,7 @@ async function main() {
 }
 declare function start(): Promise<number>;
 main().catch((err) => {
-  console.error(err);
+  console.error('main failed', err);
   process.exit(1);
 });`,
     },

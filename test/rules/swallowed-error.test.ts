@@ -686,7 +686,7 @@ export async function show(req: any, res: any) {
   try {
     await repo.insert(row);
   } catch (e) {
-    console.error(e);
+    console.error('save failed', e);
     throw e;
   }
 }`,
@@ -705,7 +705,7 @@ export async function show(req: any, res: any) {
     try {
         await db.flush();
     } catch (err) {
-        console.error(err);
+        console.error('sync failed', err);
         throw err;
     }
 }`,
@@ -732,7 +732,7 @@ export async function show(req: any, res: any) {
 }`,
       findings: [{ line: 2, column: 29, message: '.catch(() => {}) swallows the rejection' }],
       output: `export async function warm(cache: { set(k: string, v: string): Promise<void> }) {
-  await cache.set('k', 'v').catch((err) => console.error(err));
+  await cache.set('k', 'v').catch((err) => console.error('cache.set failed', err));
 }`,
     },
     {
@@ -748,7 +748,7 @@ export async function show(req: any, res: any) {
   return api
     .get(\`/users/\${id}\`)
     .then((r: any) => r.data)
-    .catch((err) => { console.error(err); return null; });
+    .catch((err) => { console.error('api.get failed', err); return null; });
 }`,
     },
     {
@@ -786,7 +786,7 @@ export function fire(p: Promise<void>) {
 import noop2 from 'lodash/noop';
 const _ = require('lodash');
 export function fire(p: Promise<void>) {
-  p.catch((err) => console.error(err));
+  p.catch((err) => console.error('fire failed', err));
   p.catch(_.noop);
   p.catch(noop2);
   p.catch(Function.prototype as any);

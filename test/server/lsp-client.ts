@@ -103,6 +103,8 @@ export class LspTestClient {
   readonly logMessages: string[] = [];
   readonly registrations: Registration[] = [];
   readonly shownDocuments: ShowDocumentParams[] = [];
+  /** Every `preflight/status` notification's `analysing` count, in order. */
+  readonly statuses: number[] = [];
   stderr = '';
   initializeResult!: InitializeResult;
   private readonly waiters = new Set<DiagnosticsWaiter>();
@@ -127,6 +129,9 @@ export class LspTestClient {
     });
     connection.onNotification(LogMessageNotification.type, (params) => {
       this.logMessages.push(params.message);
+    });
+    connection.onNotification('preflight/status', (params: { analysing: number }) => {
+      this.statuses.push(params.analysing);
     });
     connection.onRequest(RegistrationRequest.type, (params) => {
       this.registrations.push(...params.registrations);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { DiagnosticSeverity, MarkupKind, type Diagnostic, type MarkupContent } from 'vscode-languageserver-protocol/node';
 import { findRule } from 'preflight-server';
 import { ruleDocUrl } from 'preflight-server/out/docs/links';
+import { sentences } from 'preflight-server/out/docs/short-form';
 import {
   LspTestClient,
   applyEdits,
@@ -85,7 +86,7 @@ describe('language server over stdio (real server process)', function () {
     assert.match(JSON.stringify(registration.registerOptions), /preflight\.config\.json/);
   });
 
-  it('publishes a diagnostic for fetch(url) on didOpen with source, code, docs link, severity and the call range', async () => {
+  it('publishes a diagnostic for fetch(url) on didOpen with source, code, docs link, severity and the callee range', async () => {
     const { uri, diagnostics } = await openHandler();
     const found = ruleDiagnostics(diagnostics);
     assert.equal(found.length, 1, `expected one ${RULE} diagnostic, got ${describeDiagnostics(diagnostics)}`);
@@ -95,12 +96,12 @@ describe('language server over stdio (real server process)', function () {
     assert.equal(diagnostic.codeDescription?.href, ruleDocUrl(RULE));
     assert.ok(diagnostic.codeDescription.href.endsWith(`/docs/rules/${RULE}.md`));
     assert.equal(diagnostic.severity, DiagnosticSeverity.Warning);
-    assert.deepEqual(diagnostic.range, rangeOf(HANDLER, 'fetch(url)'));
+    assert.deepEqual(diagnostic.range, rangeOf(HANDLER, 'fetch'), 'the range is the callee, not the arguments');
     assert.ok(messageText(diagnostic).length > 0);
     assert.equal(client.lastPublished(uri)?.version, 1);
   });
 
-  it('hovers with the rule title, message, production story, fix and docs link on a finding; null elsewhere', async () => {
+  it('hovers with the message once, why it fails in at most three sentences, the fix in at most three lines and the docs link; null elsewhere', async () => {
     const { uri, diagnostics } = await openHandler();
     const [diagnostic] = ruleDiagnostics(diagnostics);
     assert.ok(diagnostic, `no ${RULE} diagnostic to hover: ${describeDiagnostics(diagnostics)}`);
@@ -111,12 +112,24 @@ describe('language server over stdio (real server process)', function () {
     assert.ok(hover, 'expected a hover on the finding');
     const contents = hover.contents as MarkupContent;
     assert.equal(contents.kind, MarkupKind.Markdown);
-    assert.ok(contents.value.includes(meta.title), 'hover lacks the rule title');
-    assert.ok(contents.value.includes('How this fails in production'));
-    assert.ok(contents.value.includes(meta.explanation.trim().slice(0, 60)), 'hover lacks the explanation');
-    assert.ok(contents.value.includes('How to fix it'));
-    assert.ok(contents.value.includes(meta.fix.trim().slice(0, 60)), 'hover lacks the fix');
-    assert.ok(contents.value.includes(ruleDocUrl(RULE)), 'hover lacks the docs link');
+    const text = contents.value;
+    const message = messageText(diagnostic);
+    assert.equal(text.split(message).length - 1, 1, `the hover must hold the message exactly once:\n${text}`);
+
+    const why = /\*\*Why it fails in production:\*\* (.+)/.exec(text);
+    assert.ok(why, `no "Why it fails in production" in the hover:\n${text}`);
+    assert.equal(why[1], meta.summary, 'the explanation is the rule metadata\'s summary');
+    assert.ok(sentences(why[1]!).length <= 3, `more than three sentences: ${why[1]}`);
+
+    const fix = /\*\*Fix:\*\*\n((?:- .*(?:\n|$))+)/.exec(text);
+    assert.ok(fix, `no "Fix" in the hover:\n${text}`);
+    const fixLines = fix[1]!.trim().split('\n');
+    assert.ok(fixLines.length >= 1 && fixLines.length <= 3, `the fix takes ${fixLines.length} lines`);
+    assert.deepEqual(fixLines, meta.shortFix!.split('\n').map((line) => `- ${line}`));
+
+    assert.ok(text.includes(`](${ruleDocUrl(RULE)})`), 'hover lacks the docs link');
+    assert.ok(!text.includes(meta.explanation.trim().slice(0, 60)), 'the full story is behind the link, not in the hover');
+    assert.ok(text.split(/\s+/).length < 150, `the hover runs to ${text.split(/\s+/).length} words`);
     assert.deepEqual(hover.range, diagnostic.range);
 
     assert.equal(await client.hover(uri, { line: 0, character: 3 }), null, 'hover on `export` should be empty');
@@ -235,7 +248,7 @@ describe('language server over stdio (real server process)', function () {
     const after = await client.diagnosticsForVersion(uri, version);
     const found = ruleDiagnostics(after.diagnostics);
     assert.equal(found.length, 1, describeDiagnostics(after.diagnostics));
-    assert.deepEqual(found[0].range, rangeOf(client.text(uri), 'fetch(host)'));
+    assert.deepEqual(found[0].range, rangeOf(client.text(uri), 'fetch'));
   });
 
   it('publishes only the newest version after rapid successive changes', async () => {
@@ -285,6 +298,19 @@ describe('language server over stdio (real server process)', function () {
     await client.open(uri, 'async function go(u) {\n  return fetch(u);\n}\n', 'javascript');
     const published = await client.diagnosticsForVersion(uri, 1);
     assert.equal(ruleDiagnostics(published.diagnostics).length, 1, describeDiagnostics(published.diagnostics));
+  });
+
+  it('tells the client how many files it is analysing (preflight/status), and when it is idle again', async () => {
+    await client.waitUntil(() => client.statuses.at(-1) === 0 || client.statuses.length === 0, 'the server to be idle');
+    const before = client.statuses.length;
+    const uris = [newUri(), newUri(), newUri()];
+    await Promise.all(uris.map((uri) => client.open(uri, HANDLER)));
+    await Promise.all(uris.map((uri) => client.diagnosticsForVersion(uri, 1)));
+    await client.waitUntil(() => client.statuses.length > before && client.statuses.at(-1) === 0, 'preflight/status back to 0');
+    const seen = client.statuses.slice(before);
+    assert.ok(Math.max(...seen) >= 1, `never busy: ${JSON.stringify(seen)}`);
+    assert.ok(seen.every((count) => count >= 0 && count <= uris.length), `counts out of range: ${JSON.stringify(seen)}`);
+    assert.ok(seen.slice(1).every((count, i) => count !== seen[i]), `repeated counts: ${JSON.stringify(seen)}`);
   });
 
   it('answers preflight/stats with the memory and analysis figures', async () => {

@@ -36,6 +36,7 @@ function recordingLog(): { log: ServerLog; lines: string[] } {
 function setup(rules: Rule[], debounceMs = 10) {
   const { log, lines } = recordingLog();
   const delivered: AnalysedDocument[] = [];
+  const busy: number[] = [];
   const scheduler = new AnalysisScheduler({
     project: new AnalysisProject({ inMemory: true }),
     log,
@@ -43,9 +44,10 @@ function setup(rules: Rule[], debounceMs = 10) {
     debounceMs,
     configFor: () => DEFAULT_CONFIG,
     onAnalysed: (result) => delivered.push(result),
+    onBusy: (analysing) => busy.push(analysing),
   });
   scheduler.setReady();
-  return { scheduler, delivered, lines };
+  return { scheduler, delivered, lines, busy };
 }
 
 function edit(document: TextDocument, text: string): TextDocument {
@@ -53,6 +55,19 @@ function edit(document: TextDocument, text: string): TextDocument {
 }
 
 describe('analysis scheduler', () => {
+  it('reports how many documents are waiting for or in analysis, once per change of the count, down to 0', async () => {
+    const { scheduler, busy } = setup([callsRule]);
+    const documents = ['x', 'y', 'z'].map((name) => TextDocument.create(`file:///${name}.ts`, 'typescript', 1, 'foo();\n'));
+    documents.forEach((document, i) => scheduler.open(document, `/${['x', 'y', 'z'][i]}.ts`));
+    await Promise.all(documents.map((document) => scheduler.whenCurrent(document.uri, 5_000)));
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(busy.at(-1), 0, `ends idle: ${JSON.stringify(busy)}`);
+    assert.ok(Math.max(...busy) >= 1 && Math.max(...busy) <= 3, JSON.stringify(busy));
+    assert.ok(busy.slice(1).every((count, i) => count !== busy[i]), `a count is reported only when it changes: ${JSON.stringify(busy)}`);
+    assert.equal(scheduler.analysing(), 0);
+    scheduler.dispose();
+  });
+
   it('logs a throwing rule once per session, not on every change, and still delivers the other rules’ findings', async () => {
     const { scheduler, delivered, lines } = setup([throwingRule, callsRule]);
     let document = TextDocument.create('file:///a.ts', 'typescript', 1, 'foo();\n');

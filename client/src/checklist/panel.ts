@@ -23,6 +23,7 @@ export const ChecklistTestCommands = {
   click: 'preflight.test.checklistClick',
   scan: 'preflight.test.checklistScan',
   scansStarted: 'preflight.test.checklistScansStarted',
+  statusBar: 'preflight.test.checklistStatusBar',
 } as const;
 
 const CODICONS_DIR = ['dist', 'codicons'];
@@ -43,7 +44,7 @@ export function registerChecklistPanel(context: vscode.ExtensionContext, client:
     vscode.commands.registerCommand(ChecklistIds.scanChanged, () => controller.scan('changed')),
     vscode.commands.registerCommand(ChecklistIds.scanWorkspace, () => controller.scan('workspace')),
   );
-  if (context.extensionMode === vscode.ExtensionMode.Test) registerTestCommands(context, controller);
+  if (context.extensionMode === vscode.ExtensionMode.Test) registerTestCommands(context, controller, statusItem);
   // The status item shows the branch's blocking count without the view being opened (unless autoScan is off).
   controller.autoScan();
 }
@@ -135,12 +136,13 @@ class EditorTab implements vscode.Disposable {
  * real webview: `click` makes the webview click its own element (running the
  * same listener a mouse click runs), `snapshot` returns the rendered DOM.
  */
-function registerTestCommands(context: vscode.ExtensionContext, controller: ChecklistController): void {
+function registerTestCommands(context: vscode.ExtensionContext, controller: ChecklistController, statusItem: ChecklistStatusItem): void {
   context.subscriptions.push(
     vscode.commands.registerCommand(ChecklistTestCommands.snapshot, () => controller.snapshot()),
     vscode.commands.registerCommand(ChecklistTestCommands.model, () => controller.stateMessage()),
     vscode.commands.registerCommand(ChecklistTestCommands.scansStarted, () => controller.scansStarted),
     vscode.commands.registerCommand(ChecklistTestCommands.click, (dataKey: string) => controller.clickInWebview(dataKey)),
+    vscode.commands.registerCommand(ChecklistTestCommands.statusBar, () => statusItem.text),
     vscode.commands.registerCommand(ChecklistTestCommands.scan, async (scope: ScanScope) => {
       await controller.scan(scope);
       return controller.currentReport;

@@ -16,9 +16,15 @@ export class ChecklistStatusItem implements vscode.Disposable {
   update(report: ChecklistReport): void {
     const branch = report.scope.branch ? ` on ${report.scope.branch}` : '';
     this.item.text = statusBarText(report.summary);
+    this.item.backgroundColor = report.summary.blocking > 0 ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     this.item.tooltip = `Preflight readiness${branch}: ${summaryText(report.summary)}. Click to open the checklist.`;
     this.item.accessibilityInformation = { label: `Preflight readiness${branch}: ${summaryText(report.summary)}` };
     this.item.show();
+  }
+
+  /** The item's text, for the e2e suite. */
+  get text(): string {
+    return this.item.text;
   }
 
   dispose(): void {

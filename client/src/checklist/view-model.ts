@@ -156,10 +156,17 @@ export function locationLabel(file: string, line: number): string {
   return line > 0 ? `${file}:${line}` : file;
 }
 
+/**
+ * The status bar's reading of the report: `Preflight: 2 blockers · 5 warnings`, `Preflight: 1 to tick`,
+ * `Preflight: ready`. Warnings follow what blocks (they never block), and show beside `ready` too.
+ */
 export function statusBarText(summary: ChecklistSummary): string {
-  if (summary.blocking > 0) return `$(error) ${summary.blocking} blocking`;
-  if (summary.manual.requiredUnticked > 0) return `$(checklist) ${summary.manual.requiredUnticked} to tick`;
-  return summary.ready ? '$(pass) Ready' : '$(checklist) Preflight';
+  const warnings = summary.warnings > 0 ? [plural(summary.warnings, 'warning')] : [];
+  let state: string;
+  if (summary.blocking > 0) state = plural(summary.blocking, 'blocker');
+  else if (summary.manual.requiredUnticked > 0) state = `${summary.manual.requiredUnticked} to tick`;
+  else state = summary.ready ? 'ready' : 'not ready';
+  return `Preflight: ${[state, ...warnings].join(' · ')}`;
 }
 
 function manualDetail(item: ManualItem): string | undefined {

@@ -1,4 +1,5 @@
 import type { Rule } from '../rules/rule';
+import { ruleSummary } from '../docs/short-form';
 
 const SEVERITIES = ['error', 'warning', 'info', 'hint', 'off'];
 const SEVERITY_DESCRIPTIONS = [
@@ -14,7 +15,7 @@ function ruleProperty(rule: Rule): Record<string, unknown> {
   const summary = `${meta.title} (${meta.category}, default: ${meta.defaultSeverity}).`;
   return {
     description: summary,
-    markdownDescription: `**${meta.title}** — category \`${meta.category}\`, default \`${meta.defaultSeverity}\`.\n\n${meta.explanation}`,
+    markdownDescription: `**${meta.title}** — category \`${meta.category}\`, default \`${meta.defaultSeverity}\`.\n\n${ruleSummary(meta)}`,
     allOf: [{ $ref: '#/definitions/ruleSetting' }],
   };
 }

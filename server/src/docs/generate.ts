@@ -6,6 +6,7 @@ import { allRules } from '../rules';
 import { buildConfigSchema } from '../config/schema';
 import { eslintEquivalentsFor } from '../facts/tables/eslint-equivalents';
 import { MANIFEST_PATH, manifestWithRulesSetting } from './manifest-settings';
+import { ruleShortFix, ruleSummary } from './short-form';
 
 /*
  * Everything generated from rule metadata: docs/rules/<id>.md, the index
@@ -47,7 +48,10 @@ function severityLine(rule: Rule): string {
 /** The body of a rule's documentation (Markdown, no title): also the SARIF help text. */
 export function renderRuleHelp(rule: Rule): string {
   const { meta } = rule;
-  const sections: string[] = [severityLine(rule), '## How it fails in production', meta.explanation.trim(), '## How to fix it', meta.fix.trim()];
+  // The short forms open the page when the rule has them (the hover shows them too).
+  const summary = meta.summary ? [`> ${ruleSummary(meta)}`] : [];
+  const shortFix = meta.shortFix ? [`In short:\n\n${ruleShortFix(meta).map((line) => `- ${line}`).join('\n')}`] : [];
+  const sections: string[] = [severityLine(rule), ...summary, '## How it fails in production', meta.explanation.trim(), '## How to fix it', ...shortFix, meta.fix.trim()];
   if (meta.notFlagged && meta.notFlagged.length > 0) {
     sections.push('## Not flagged', meta.notFlagged.map((item) => `- ${item.trim()}`).join('\n'));
   }

@@ -129,10 +129,10 @@ function byName(callee: Node): LogCall | undefined {
 }
 
 /** Marks a call in a member chain: `pino().info` is `['()', 'info']`. */
-const CALL = '()';
+export const CALL = '()';
 
 /** The package a value comes from and the members and calls on the way: `winston.createLogger().error` → winston, [createLogger, (), error]. */
-function moduleChain(origin: Origin): { module: string; members: string[] } | undefined {
+export function moduleChain(origin: Origin): { module: string; members: string[] } | undefined {
   if (origin.kind === 'module') return { module: origin.module, members: [...origin.path] };
   if (origin.kind === 'call') {
     const inner = moduleChain(origin.callee);

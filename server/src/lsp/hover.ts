@@ -2,6 +2,7 @@ import { MarkupKind, type Hover, type Position, type Range } from 'vscode-langua
 import type { Finding } from '../engine/finding';
 import { findRule } from '../rules';
 import { ruleDocUrl } from '../docs/links';
+import { ruleShortFix, ruleSummary } from '../docs/short-form';
 import type { AnalysedDocument } from './scheduler';
 
 /** The hover for a position: every finding whose range holds it, or null off findings. */
@@ -28,15 +29,20 @@ export function contains(range: Range, position: Position): boolean {
   return (afterStart && beforeEnd) || isEmptyRangeAt;
 }
 
+/**
+ * One finding, short enough to read at a glance: the message once, why it
+ * fails in production (at most three sentences), the fix (at most three
+ * lines), and a link to the rule's full story. All but the message come from
+ * the rule's metadata, as its docs do.
+ */
 function describeFinding(finding: Finding): string {
   const meta = findRule(finding.ruleId)?.meta;
-  const parts = [
-    `**${escapeMarkdown(meta?.title ?? finding.ruleId)}** · \`${finding.ruleId}\` (${finding.severity})`,
-    escapeMarkdown(finding.message),
-  ];
-  if (meta?.explanation) parts.push(`**How this fails in production**\n\n${meta.explanation}`);
-  if (meta?.fix) parts.push(`**How to fix it**\n\n${meta.fix}`);
-  parts.push(`[Rule documentation: ${finding.ruleId}](${ruleDocUrl(finding.ruleId)})`);
+  const parts = [`${escapeMarkdown(finding.message)} \`${finding.ruleId}\``];
+  if (meta) {
+    parts.push(`**Why it fails in production:** ${ruleSummary(meta)}`);
+    parts.push(`**Fix:**\n${ruleShortFix(meta).map((line) => `- ${line}`).join('\n')}`);
+  }
+  parts.push(`[${meta ? escapeMarkdown(meta.title) : finding.ruleId}: the full story](${ruleDocUrl(finding.ruleId)})`);
   return parts.join('\n\n');
 }
 

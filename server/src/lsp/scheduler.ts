@@ -32,6 +32,8 @@ export interface SchedulerOptions {
   programFor?(filePath: string): Promise<ProgramFacts | undefined>;
   /** Called with each document's current findings once they are known. */
   onAnalysed(result: AnalysedDocument): void;
+  /** Called when the number of documents waiting for or in analysis changes (0: idle). */
+  onBusy?(analysing: number): void;
 }
 
 interface DocumentState {
@@ -68,6 +70,7 @@ export class AnalysisScheduler {
   private ready = false;
   private readonly tooLargeLogged = new Set<string>();
   private readonly stats = { analysesCompleted: 0, analysesCancelled: 0, lastAnalysisMs: 0 };
+  private reportedBusy = 0;
 
   constructor(private readonly options: SchedulerOptions) {}
 
@@ -105,6 +108,7 @@ export class AnalysisScheduler {
     state.ticket++;
     this.states.delete(uri);
     this.due.delete(uri);
+    this.reportBusy();
     this.tooLargeLogged.delete(uri);
     if (![...this.states.values()].some((other) => other.filePath === state.filePath)) {
       this.options.project.remove(state.filePath);
@@ -171,6 +175,11 @@ export class AnalysisScheduler {
     });
   }
 
+  /** Documents whose analysis is due or running (not those still in their debounce). */
+  analysing(): number {
+    return this.due.size + (this.running ? 1 : 0);
+  }
+
   getStats(): SchedulerStats {
     return { openDocuments: this.states.size, ...this.stats };
   }
@@ -185,7 +194,7 @@ export class AnalysisScheduler {
     state.ticket++;
     state.scheduledVersion = state.document.version;
     clearTimeout(state.timer);
-    this.due.delete(uri);
+    if (this.due.delete(uri)) this.reportBusy();
     state.timer = setTimeout(() => {
       state.timer = undefined;
       this.due.add(uri);
@@ -194,6 +203,7 @@ export class AnalysisScheduler {
   }
 
   private pump(): void {
+    this.reportBusy();
     if (this.running || !this.ready) return;
     const next = this.due.values().next();
     if (next.done) return;
@@ -204,6 +214,13 @@ export class AnalysisScheduler {
       this.running = false;
       this.pump();
     });
+  }
+
+  private reportBusy(): void {
+    const analysing = this.analysing();
+    if (analysing === this.reportedBusy) return;
+    this.reportedBusy = analysing;
+    this.options.onBusy?.(analysing);
   }
 
   private async analyseGuarded(uri: string): Promise<void> {

@@ -22,6 +22,7 @@ import { ruleDocUrl } from '../docs/links';
 import { findRule } from '../rules';
 import { ServerLog, describeError, guarded } from './log';
 import { AnalysisScheduler, type AnalysedDocument } from './scheduler';
+import { STATUS_NOTIFICATION, type StatusNotification } from './status-notification';
 import {
   ConfigStore,
   type EditorOptions,
@@ -157,6 +158,7 @@ export class PreflightServer {
       configFor: (filePath) => this.configForAnalysis(filePath),
       programFor: (filePath) => this.programFacts.factsSoon(filePath, PROGRAM_FACTS_WAIT_MS),
       onAnalysed: (result) => this.publish(result),
+      onBusy: (analysing) => this.sendStatus({ analysing }),
     });
   }
 
@@ -250,6 +252,15 @@ export class PreflightServer {
 
   private codeActionOptions(): CodeActionOptions {
     return { documentChanges: this.support.documentChanges, snippetEdits: this.support.snippetEdits };
+  }
+
+  /** Tells the client how many documents are being analysed; a client that has gone away is logged once. */
+  private sendStatus(status: StatusNotification): void {
+    this.safely('status', () => {
+      this.connection.sendNotification(STATUS_NOTIFICATION, status).catch((error: unknown) => {
+        this.log.once('status-notification', 'info', `Could not send ${STATUS_NOTIFICATION}: ${describeError(error)}`);
+      });
+    });
   }
 
   private safely(name: string, action: () => void): void {

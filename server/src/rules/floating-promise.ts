@@ -3,6 +3,9 @@ import type { Fix } from '../engine/finding';
 import { hasCatchMethod, hasThenableType, ignoredCallbackOf, isRejectionHandled, returnsThenable, type IgnoredCallback } from '../facts/promises';
 import { functionsOf, rejectionsOf, summarize, withoutArguments, type Failures } from '../facts/function-summary';
 import { createRule, type RuleContext } from './rule';
+import { logErrorCall, operationName } from './log-fix';
+import { calleeOf } from './report-node';
+import type { FileFacts } from '../facts';
 import { isInAsyncFunction, unwrapExpression } from '../facts/syntax';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
 import { isCleanupCall } from '../facts/cleanup';
@@ -39,6 +42,10 @@ export const floatingPromise = createRule({
     category: 'error-handling',
     defaultSeverity: 'warning',
     usesTypes: true,
+    summary: [
+      'A promise that nobody awaits, returns or gives a rejection handler is a failure with nowhere to go.',
+      'Since Node 15 an unhandled rejection ends the process, and every request in flight on it; where a process-level handler only logs it, the error has lost its caller\'s context and the caller carries on as if the work had succeeded.',
+    ].join(' '),
     explanation: [
       'A promise that nobody awaits, returns or gives a rejection handler is a failure with nowhere to go.',
       'Since Node 15 an unhandled rejection terminates the process: one flaky call to the mail provider inside',
@@ -51,6 +58,11 @@ export const floatingPromise = createRule({
       '`items.forEach(async (item) => ...)`, `setTimeout(async () => ...)`, `setInterval(...)` and event-emitter listeners',
       '(`emitter.on("data", async (chunk) => ...)`, `process.on("message", ...)`). `forEach` also does not wait, so the',
       'function returns, and may answer the request, before the work is done.',
+    ].join('\n'),
+    shortFix: [
+      'Inside an async function, `await` it; for deliberate fire-and-forget work, log its failure: `send(user).catch((err) => logger.error({ err }, "send failed"))`.',
+      'Replace `forEach(async ...)` with `for (const x of xs) await ...`, or `await Promise.all(xs.map(...))`.',
+      'In timer and event callbacks, catch inside the callback.',
     ].join('\n'),
     fix: [
       '- Inside an async function, `await` the promise, so its failure reaches your own `try`/`catch` or the caller.',
@@ -111,11 +123,11 @@ function checkStatement(statement: ExpressionStatement, context: RuleContext): v
   const isChain = callee !== undefined && Node.isPropertyAccessExpression(callee) && ['then', 'finally'].includes(callee.getName());
   const consequence = rejectionConsequence(context, floating);
   context.report({
-    node: floating,
+    node: calleeOf(floating),
     message: isChain
       ? `Promise returned by ${label} has no rejection handler: ${consequence}`
       : `Promise returned by ${label} is not awaited: ${consequence}`,
-    fixes: floating === expression ? statementFixes(floating) : undefined,
+    fixes: floating === expression ? statementFixes(floating, context.facts) : undefined,
   });
 }
 
@@ -132,13 +144,13 @@ function reportStartUpCall(floating: Node, label: string, context: RuleContext):
   const where = `${path.basename(handler.file)}:${handler.line}`;
   const canChain = Node.isCallExpression(floating) && hasCatchMethod(floating);
   context.report({
-    node: floating,
+    node: calleeOf(floating),
     message: `Start-up call ${label} is not awaited: if it fails, the ${handler.event} handler (${where}) only logs it and the process keeps running without having started.`,
     fixes: canChain
       ? [
           {
             title: 'Exit when start-up fails (.catch)',
-            edits: [{ start: floating.getEnd(), end: floating.getEnd(), newText: '.catch((err) => {\n  console.error(err);\n  process.exit(1);\n})' }],
+            edits: [{ start: floating.getEnd(), end: floating.getEnd(), newText: `.catch((err) => {\n  ${logErrorCall(floating, context.facts, 'err', operationName(floating))};\n  process.exit(1);\n})` }],
           },
         ]
       : undefined,
@@ -193,7 +205,7 @@ function promiseLabel(node: Node): string {
 }
 
 /** `await` inside an async function; otherwise (or as well) a `.catch` that logs. Never `void`: it does not handle the rejection. */
-function statementFixes(promise: Node): Fix[] | undefined {
+function statementFixes(promise: Node, facts: FileFacts): Fix[] | undefined {
   const fixes: Fix[] = [];
   if (isInAsyncFunction(promise)) {
     fixes.push({ title: 'Await the promise', edits: [{ start: promise.getStart(), end: promise.getStart(), newText: 'await ' }] });
@@ -202,7 +214,7 @@ function statementFixes(promise: Node): Fix[] | undefined {
   if (canChain && hasCatchMethod(promise)) {
     fixes.push({
       title: 'Log the rejection (.catch)',
-      edits: [{ start: promise.getEnd(), end: promise.getEnd(), newText: '.catch((err) => console.error(err))' }],
+      edits: [{ start: promise.getEnd(), end: promise.getEnd(), newText: `.catch((err) => ${logErrorCall(promise, facts, 'err', operationName(promise))})` }],
     });
   }
   return fixes.length > 0 ? fixes : undefined;
@@ -219,9 +231,9 @@ function checkCallback(call: CallExpression, context: RuleContext): void {
   const isForEach = ignored.entry.label === 'forEach';
   const consequence = rejectionConsequence(context, call);
   const message = isForEach
-    ? `${ignored.label} does not wait for the promise returned by this callback: ${consequence.replace(/\.$/, '')}, and the work may finish after the caller has moved on.`
-    : `${ignored.label} ignores the promise returned by this callback: ${consequence}`;
-  context.report({ node: ignored.callback, message, fixes: callbackFixes(call, ignored) });
+    ? `${ignored.label} does not wait for the promise returned by its callback: ${consequence.replace(/\.$/, '')}, and the work may finish after the caller has moved on.`
+    : `${ignored.label} ignores the promise returned by its callback: ${consequence}`;
+  context.report({ node: calleeOf(call), message, fixes: callbackFixes(call, ignored, context.facts) });
 }
 
 /** `process.on('SIGTERM', async () => ...)`: the listener runs while the process is shutting down. */
@@ -230,13 +242,13 @@ function isShutdownEvent(call: CallExpression): boolean {
   return events !== undefined && events.length > 0 && events.every((event) => SHUTDOWN_EVENT.test(event));
 }
 
-function callbackFixes(call: CallExpression, ignored: IgnoredCallback): Fix[] | undefined {
+function callbackFixes(call: CallExpression, ignored: IgnoredCallback, facts: FileFacts): Fix[] | undefined {
   const fixes: Fix[] = [];
   if (ignored.entry.label === 'forEach') {
     const promiseAll = promiseAllFix(call);
     if (promiseAll) fixes.push(promiseAll);
   }
-  const wrap = catchInsideFix(unwrapExpression(ignored.callback));
+  const wrap = catchInsideFix(unwrapExpression(ignored.callback), facts, `${operationName(call)} callback`);
   if (wrap) fixes.push(wrap);
   return fixes.length > 0 ? fixes : undefined;
 }
@@ -260,8 +272,8 @@ function promiseAllFix(call: CallExpression): Fix | undefined {
   };
 }
 
-/** Wraps an inline callback's body in `try { ... } catch (err) { console.error(err); }`, so it cannot reject. */
-function catchInsideFix(callback: Node): Fix | undefined {
+/** Wraps an inline callback's body in `try { ... } catch (err) { logger.error(...); }`, so it cannot reject. */
+function catchInsideFix(callback: Node, facts: FileFacts, operation: string): Fix | undefined {
   if (!Node.isArrowFunction(callback) && !Node.isFunctionExpression(callback)) return undefined;
   const body = callback.getBody();
   if (!Node.isBlock(body) || body.getStatements().length === 0) return undefined;
@@ -280,7 +292,7 @@ function catchInsideFix(callback: Node): Fix | undefined {
     `${base}${unit}try {`,
     ...bodyLines,
     `${base}${unit}} catch (err) {`,
-    `${base}${unit}${unit}console.error(err);`,
+    `${base}${unit}${unit}${logErrorCall(body.getStatements()[0]!, facts, 'err', operation)};`,
     `${base}${unit}}`,
     `${base}}`,
   ].join('\n');

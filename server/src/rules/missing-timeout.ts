@@ -11,6 +11,7 @@ import {
 } from '../facts/http';
 import type { TimeoutFixSpec } from '../facts/tables/http-clients';
 import { createRule, type RuleContext } from './rule';
+import { calleeOf } from './report-node';
 import type { FileFacts } from '../facts';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
 
@@ -26,6 +27,10 @@ export const missingTimeout = createRule({
     title: 'Outbound HTTP call without a timeout',
     category: 'resilience',
     defaultSeverity: 'warning',
+    summary: [
+      '`fetch`, axios, got and Node\'s `http` have no timeout by default, so when an upstream stops answering, every request that reaches this call waits with it.',
+      'Sockets, memory and pooled connections pile up while traffic keeps arriving, until one slow dependency is an outage of this service and of its callers.',
+    ].join(' '),
     explanation: [
       '`fetch`, axios, got and Node\'s `http`/`https` have **no timeout by default**. When the service you call',
       'stops answering without closing the connection (a hung process, a dead load-balancer target, a packet-dropping',
@@ -42,6 +47,10 @@ export const missingTimeout = createRule({
       'chunks, five minutes in which the request and everything it holds stay open.',
       '',
       'A timeout turns "hangs for minutes" into a fast, visible error that the caller can retry, fall back from or report.',
+    ].join('\n'),
+    shortFix: [
+      'Give the call a deadline within the caller\'s budget: `fetch(url, { signal: AbortSignal.timeout(10_000) })`, axios\'s `timeout: 10_000`, got\'s `timeout: { request: 10_000 }`.',
+      'The quick fix adds a 10-second timeout in the library\'s own form.',
     ].join('\n'),
     fix: [
       'Give every outbound call a deadline that fits the caller\'s own budget (well under your server\'s request timeout):',
@@ -111,7 +120,7 @@ function reportFile(facts: FileFacts, report: RuleContext['report']): void {
     // A command-line program or one-off script holds no request either: whoever runs it sees it hang.
     if (runtimeAt(call.call, facts) === 'browser' || isCommandLineProgram(facts.sourceFile) || (call.library.id === 'fetch' && isSameOriginPath(call.url))) continue;
     const fix = fixForCall(call);
-    report({ node: call.call, message: callMessage(call), fixes: fix ? [fix] : [] });
+    report({ node: calleeOf(call.call), message: callMessage(call), fixes: fix ? [fix] : [] });
   }
   for (const instance of httpClientInstances(facts)) {
     if (instance.reportAt !== 'creation' || instance.timeout.state !== 'missing') continue;
@@ -121,8 +130,8 @@ function reportFile(facts: FileFacts, report: RuleContext['report']): void {
     const related = calls
       .filter((call) => call.instance === instance && call.timeout.state === 'missing')
       .slice(0, MAX_RELATED_CALLS)
-      .map((call) => ({ node: call.call, message: `${call.label} goes through this client and has no timeout of its own` }));
-    report({ node: instance.creation, message: instanceMessage(instance), fixes: fix ? [fix] : [], related });
+      .map((call) => ({ node: calleeOf(call.call), message: `${call.label} goes through this client and has no timeout of its own` }));
+    report({ node: calleeOf(instance.creation), message: instanceMessage(instance), fixes: fix ? [fix] : [], related });
   }
 }
 

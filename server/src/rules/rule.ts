@@ -19,8 +19,16 @@ export interface RuleMeta {
   title: string;
   category: Category;
   defaultSeverity: Severity;
+  /**
+   * Why this fails in production, in at most three sentences (Markdown): the
+   * hover, the opening of the rule's docs and the config schema's description.
+   * Every shipped rule has one (a test checks); without it the first sentences of `explanation` stand in.
+   */
+  summary?: string;
   /** How this fails in production: the story of the outage (Markdown). */
   explanation: string;
+  /** The fix in at most three lines (Markdown, one line each): the hover, and the opening of the docs' "How to fix it". */
+  shortFix?: string;
   /** How to fix it (Markdown). */
   fix: string;
   /** What the rule deliberately does not flag, for the docs (Markdown list items). */

@@ -12,6 +12,10 @@ export const suppressionWithoutReason = createRule({
     title: 'Suppression comment without a reason',
     category: 'preflight',
     defaultSeverity: 'info',
+    summary:
+      'A `preflight-disable` comment switches off a production-readiness check, and months later nobody remembers why. ' +
+      'Without a written reason a reviewer cannot tell a considered decision from a silenced warning.',
+    shortFix: 'Write the reason after ` -- `: `// preflight-disable-next-line missing-timeout -- upstream is in-cluster, 50ms p99`.\nAdd `(until YYYY-MM-DD)` when the exception is temporary.',
     explanation:
       'A `preflight-disable` comment switches off a production-readiness check. Months later nobody remembers why: ' +
       'was the upstream really in-cluster, was the swallowed error really harmless, or was it a Friday-evening shortcut? ' +
@@ -42,6 +46,9 @@ export const unknownRuleInSuppression = createRule({
     title: 'Suppression comment names a rule that does not exist',
     category: 'preflight',
     defaultSeverity: 'warning',
+    summary:
+      'A suppression comment with a misspelt or removed rule id suppresses nothing: the finding it was meant to silence is still there, or the comment makes readers believe a risk was reviewed.',
+    shortFix: 'Correct the rule id (`preflight rules` lists them), or remove the comment; put the reason after ` -- `.',
     explanation:
       'A suppression comment with a misspelt or removed rule id suppresses nothing, so the finding it was meant to ' +
       'silence is still there, or the comment is dead weight that makes readers believe a risk was reviewed. ' +

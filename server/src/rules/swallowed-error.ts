@@ -12,6 +12,7 @@ import type { Origin } from '../facts/origin';
 import { isLogOrReportCall, logOrReportCallsWithin } from '../facts/logging';
 import { localFunctionOf } from '../facts/promises';
 import { createRule, type RuleContext } from './rule';
+import { logErrorCall, operationName } from './log-fix';
 import { runtimeAt } from '../facts/runtime';
 import { isFunctionScope, isTransparentWrapper, unwrapExpression } from '../facts/syntax';
 
@@ -37,6 +38,10 @@ export const swallowedError = createRule({
     title: 'Caught error is swallowed',
     category: 'error-handling',
     defaultSeverity: 'warning',
+    summary: [
+      'A catch that neither rethrows, logs, reports nor looks at the error turns a failure into silence: the webhook answers 200 but the order was never written, and the nightly sync fails for weeks while every dashboard stays green.',
+      'When somebody notices, there is no log line, stack trace or error-tracker event to say what broke, when or how often.',
+    ].join(' '),
     explanation: [
       'A catch that neither rethrows, logs, reports nor looks at the error turns a failure into silence.',
       'In production that is the worst kind of failure: the payment webhook returns 200 but the order was never written,',
@@ -47,6 +52,11 @@ export const swallowedError = createRule({
       '`.catch(() => {})` and `.catch(() => null)` do the same to a promise: the rejection is absorbed and the caller carries on with `undefined` or a fallback',
       'as if the call had worked. A catch that answers the client (`res.status(500).send(...)`) or sets an error flag without recording the error',
       'is flagged too: the user sees that something failed, but the cause is lost for whoever has to fix it.',
+    ].join('\n'),
+    shortFix: [
+      'Rethrow the error, log it with the error object (`logger.error({ err }, "sync failed")`) or report it (`Sentry.captureException(err)`).',
+      'If ignoring it is right (best-effort cleanup, an optional cache), say why in a comment inside the catch.',
+      'The quick fix logs through the logger the code already uses.',
     ].join('\n'),
     fix: [
       'Do at least one of these with the caught error:',
@@ -135,7 +145,7 @@ function checkCatchClause(clause: CatchClause, context: RuleContext): void {
   context.report({
     node: keyword,
     message: CATCH_CLAUSE_MESSAGES[verdict],
-    fixes: verdict === 'empty' ? emptyCatchFixes(clause) : undefined,
+    fixes: verdict === 'empty' ? emptyCatchFixes(clause, facts) : undefined,
   });
 }
 
@@ -206,7 +216,7 @@ function checkPromiseHandler(call: CallExpression, context: RuleContext): void {
   context.report({
     node: method === 'catch' ? callee.getNameNode() : handlerArgument,
     message,
-    fixes: handlerFixes(handlerArgument, handlerNode, verdict, isNoop),
+    fixes: handlerFixes(handlerArgument, handlerNode, verdict, isNoop, logErrorCallFor(handlerArgument, callee.getExpression(), facts)),
   });
 }
 
@@ -658,7 +668,7 @@ function isFunctionBoundary(node: Node): boolean {
 }
 
 /** Log and rethrow (the default), or log and carry on, for an empty `catch {}` / `catch (e) {}`. */
-function emptyCatchFixes(clause: CatchClause): Fix[] | undefined {
+function emptyCatchFixes(clause: CatchClause, facts: FileFacts): Fix[] | undefined {
   const declaration = clause.getVariableDeclaration();
   const nameNode = declaration?.getNameNode();
   if (nameNode && !Node.isIdentifier(nameNode)) return undefined;
@@ -674,21 +684,34 @@ function emptyCatchFixes(clause: CatchClause): Fix[] | undefined {
     end: block.getEnd(),
     newText: `{\n${lines.map((line) => inner + line).join('\n')}\n${base}}`,
   });
+  const tryBlock = clause.getParentIfKindOrThrow(SyntaxKind.TryStatement).getTryBlock();
+  const log = `${logErrorCall(block, facts, name, operationName(firstCallIn(tryBlock), clause))};`;
   return [
-    { title: 'Log and rethrow the error', edits: [...bindingEdits, replaceBlock([`console.error(${name});`, `throw ${name};`])] },
+    { title: 'Log and rethrow the error', edits: [...bindingEdits, replaceBlock([log, `throw ${name};`])] },
     // Logging and carrying on is what the empty catch already did, now with a record: safe to batch.
-    { title: 'Log the error and continue', edits: [...bindingEdits, replaceBlock([`console.error(${name});`])], batchable: true },
+    { title: 'Log the error and continue', edits: [...bindingEdits, replaceBlock([log])], batchable: true },
   ];
 }
 
+/** The function the catch is in names what failed (`save failed`); at the top level, the try block's first call does. */
+function firstCallIn(block: Node): Node | undefined {
+  if (block.getFirstAncestor(isFunctionScope)) return undefined;
+  return block.getFirstDescendantByKind(SyntaxKind.CallExpression);
+}
+
+/** The log call a handler replacing `argument` writes for the error named `name`: `(name) => <call>`. */
+function logErrorCallFor(argument: Node, receiver: Node, facts: FileFacts): (name: string) => string {
+  return (name) => logErrorCall(argument, facts, name, operationName(chainRoot(receiver) ?? receiver));
+}
+
 /** For `.catch(() => {})`, `.catch(() => null)` and `.catch(noop)`: keep the behaviour, but log the error first. */
-function handlerFixes(argument: Node, handler: Node, verdict: Verdict, isNoop: boolean): Fix[] | undefined {
+function handlerFixes(argument: Node, handler: Node, verdict: Verdict, isNoop: boolean, logCall: (name: string) => string): Fix[] | undefined {
   const name = freeName(argument.getText());
   let replacement: string | undefined;
   if (isNoop || (verdict === 'empty' && isInlineFunction(handler))) {
-    replacement = `(${name}) => console.error(${name})`;
+    replacement = `(${name}) => ${logCall(name)}`;
   } else if (verdict === 'fallback' && Node.isArrowFunction(handler) && !Node.isBlock(handler.getBody())) {
-    replacement = `(${name}) => { console.error(${name}); return ${handler.getBody().getText()}; }`;
+    replacement = `(${name}) => { ${logCall(name)}; return ${handler.getBody().getText()}; }`;
   }
   if (replacement === undefined) return undefined;
   const edits = [{ start: argument.getStart(), end: argument.getEnd(), newText: replacement }];

@@ -96,7 +96,7 @@ describe('Neovim as a client of preflight-lsp --stdio', function () {
       const first = result.diagnostics[0];
       const rule = findRule(first.code);
       assert.ok(rule, `${first.code} is not in the rule registry`);
-      assert.ok(result.hover?.contents.value.includes(rule.meta.explanation), `the hover lacks ${first.code}'s explanation`);
+      assert.ok(rule.meta.summary && result.hover?.contents.value.includes(rule.meta.summary), `the hover lacks ${first.code}'s summary`);
       const titles = JSON.stringify(result.codeActions);
       assert.ok(result.codeActions.some((action) => action.title === `Disable ${first.code} for this line` && action.hasEdit), `no suppression among ${titles}`);
       assert.equal(first.code, 'missing-timeout', 'the first finding of each fixture is its missing fetch timeout');

@@ -33,6 +33,7 @@ const TestCommands = {
   model: 'preflight.test.checklistModel',
   click: 'preflight.test.checklistClick',
   scan: 'preflight.test.checklistScan',
+  statusBar: 'preflight.test.checklistStatusBar',
 } as const;
 
 interface Snapshot {
@@ -184,6 +185,8 @@ describe('readiness checklist panel', function () {
     // rescans by itself when the config file changes, so wait for it to show the configured severities.
     await vscode.commands.executeCommand(TestCommands.scan, 'changed');
     await waitForRendered('3 blocking on the fixture branch', (shown) => shown.text.includes('3 blocking') && shown.text.includes(BRANCH));
+    const statusBar = (await vscode.commands.executeCommand(TestCommands.statusBar)) as string;
+    assert.match(statusBar, /^Preflight: 3 blockers · \d+ warnings?$/, 'the status bar reads the report');
     const report = (await vscode.commands.executeCommand(TestCommands.scan, 'changed')) as {
       projectChecks: { id: string; status: string }[];
     };

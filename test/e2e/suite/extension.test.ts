@@ -77,6 +77,33 @@ describe('Preflight in the extension host', () => {
     await screenshot('diagnostics');
   });
 
+  it('shows "Preflight: analysing N files" in the language status while the server analyses, then "Preflight: ready"', async () => {
+    type Shown = { text: string; busy: boolean; history: string[] };
+    let shown!: Shown;
+    const until = async (what: string, condition: (status: Shown) => boolean): Promise<void> => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        shown = (await vscode.commands.executeCommand('preflight.test.serverStatus')) as Shown;
+        if (condition(shown)) return;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(shown)}`);
+        await delay(50);
+      }
+    };
+    const editors: vscode.TextEditor[] = [];
+    await until('the server to be idle', (status) => status.text === 'Preflight: ready');
+    const before = shown.history.length;
+    for (const file of [ORDERS, PROFILE]) {
+      const editor = await openInEditor(file);
+      assert.ok(await editor.edit((edit) => edit.insert(new vscode.Position(0, 0), '// touched\n')), `could not edit ${file}`);
+      editors.push(editor);
+    }
+    await until('"analysing" to be shown and over', (status) => status.text === 'Preflight: ready' && status.history.length > before);
+    const seen = shown.history.slice(before - 1);
+    assert.ok(seen.some((text) => /^Preflight: analysing [12] files?$/.test(text)), `never showed "analysing": ${JSON.stringify(seen)}`);
+    assert.equal(seen.at(-1), 'Preflight: ready');
+    for (const editor of editors) await revert(editor);
+  });
+
   it('explains a finding on hover', async () => {
     const { editor, diagnostics } = await openAndWaitForFindings(ORDERS);
     const diagnostic = findingOf(diagnostics, 'missing-timeout');
@@ -88,8 +115,11 @@ describe('Preflight in the extension host', () => {
       .join('\n');
     const rule = findRule('missing-timeout');
     assert.ok(rule, 'missing-timeout is not in the rule registry');
-    assert.ok(text.includes(rule.meta.explanation), `the hover does not hold missing-timeout's explanation:\n${text}`);
+    assert.ok(rule.meta.summary && text.includes(rule.meta.summary), `the hover does not hold missing-timeout's summary:\n${text}`);
+    assert.ok(!text.includes(rule.meta.explanation), 'the full story is behind the docs link, not in the hover');
+    assert.equal(text.split(diagnostic.message).length - 1, 1, `the hover holds the message exactly once:\n${text}`);
     assert.ok(text.includes('`missing-timeout`'), 'the hover names the rule');
+    assert.ok(text.includes('/docs/rules/missing-timeout.md)'), 'the hover links to the rule docs');
 
     editor.selection = new vscode.Selection(position, position);
     await vscode.commands.executeCommand('editor.action.showHover');

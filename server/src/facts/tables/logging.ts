@@ -144,3 +144,83 @@ export const METRIC_RECORDERS: readonly MetricRecorder[] = [
   { modules: ['prom-client'], instruments: ['Counter', 'Gauge', 'Histogram', 'Summary'], methods: ['inc', 'dec', 'observe', 'set'] },
   { modules: ['hot-shots', 'node-statsd', 'statsd-client'], instruments: [], methods: ['increment', 'histogram', 'timing', 'gauge'] },
 ];
+
+/**
+ * How a logger takes an error:
+ * - `object-first`: fields first, then the message (pino and bunyan serialise `err`): `logger.error({ err }, 'sync failed')`;
+ * - `message-first`: the message, then the error (winston, log4js, Nest, console): `logger.error('sync failed', err)`.
+ */
+export type ErrorArgumentStyle = 'object-first' | 'message-first';
+
+/**
+ * What makes a value a logger of a library, and how that library wants an
+ * error written: the quick-fixes that add a log call write it this way, to the
+ * logger the code already uses (facts/logger-in-scope.ts).
+ */
+export interface LoggerLibrary {
+  module: string;
+  /**
+   * Member chains from the module that produce a logger, calls written `()`
+   * (`new` counts as a call): `()` is `pino()`, `createLogger()` is
+   * `winston.createLogger(...)`, `Logger()` is `new Logger(...)`. Child
+   * loggers of these (`.child({...})`) are loggers too.
+   */
+  instances: readonly string[];
+  /** Type names (below the module) a parameter or property holding a logger is declared with; `''` is the module's default export. */
+  types: readonly string[];
+  errorStyle: ErrorArgumentStyle;
+  /**
+   * A logger to use where the file imports the library but holds none:
+   * `from` is the export imported (`''` for the module itself), `expression`
+   * what to call `error` on, `$` standing for the imported name
+   * (`winston` is winston's default logger; `log4js.getLogger()` log4js's).
+   */
+  defaultLoggers?: readonly { from: string; expression: string }[];
+}
+
+export const LOGGER_LIBRARIES: readonly LoggerLibrary[] = [
+  { module: 'pino', instances: ['()', 'pino()'], types: ['Logger', 'BaseLogger'], errorStyle: 'object-first' },
+  { module: 'bunyan', instances: ['createLogger()', '()'], types: ['', 'Logger'], errorStyle: 'object-first' },
+  {
+    module: 'winston',
+    instances: ['createLogger()', 'loggers.get()'],
+    types: ['Logger'],
+    errorStyle: 'message-first',
+    defaultLoggers: [{ from: '', expression: '$' }],
+  },
+  {
+    module: 'log4js',
+    instances: ['getLogger()'],
+    types: ['Logger'],
+    errorStyle: 'message-first',
+    defaultLoggers: [
+      { from: '', expression: '$.getLogger()' },
+      { from: 'getLogger', expression: '$()' },
+    ],
+  },
+  {
+    module: '@nestjs/common',
+    instances: ['Logger()', 'ConsoleLogger()'],
+    types: ['Logger', 'LoggerService', 'ConsoleLogger'],
+    errorStyle: 'message-first',
+    // Nest's Logger has static methods that write through the application's logger.
+    defaultLoggers: [{ from: 'Logger', expression: '$' }],
+  },
+  {
+    module: 'consola',
+    instances: ['create()', 'createConsola()', 'withTag()'],
+    types: ['ConsolaInstance', 'Consola'],
+    errorStyle: 'message-first',
+    defaultLoggers: [
+      { from: '', expression: '$' },
+      { from: 'consola', expression: '$' },
+    ],
+  },
+  { module: 'loglevel', instances: ['getLogger()'], types: ['Logger'], errorStyle: 'message-first', defaultLoggers: [{ from: '', expression: '$' }] },
+  { module: 'signale', instances: ['Signale()'], types: ['Signale'], errorStyle: 'message-first', defaultLoggers: [{ from: '', expression: '$' }] },
+  { module: 'tslog', instances: ['Logger()'], types: ['Logger'], errorStyle: 'message-first' },
+  { module: '@aws-lambda-powertools/logger', instances: ['Logger()'], types: ['Logger'], errorStyle: 'message-first' },
+];
+
+/** Names of a project's own logger factories, imported from its files: `getLogger()`, `createLogger()`. */
+export const LOGGER_FACTORY_NAME = /^(get|create|make|build)(App|Module|Service|Child)?Logger$/;
