@@ -5,9 +5,10 @@ import { FileFacts } from '../facts';
 import { libraryImports } from '../facts/imports';
 import { excerpt } from '../facts/literals';
 import { parsePackageManifest, type PackageManifest } from '../facts/packages';
-import { libraryHealthPaths, listenCalls, shutdownHandling } from '../facts/process';
+import { healthCheckHandlers, libraryHealthPaths, listenCalls, shutdownHandling, workerStarts } from '../facts/process';
 import { isFlagGuarded } from '../facts/feature-flags';
 import { jsonLogWrites } from '../facts/json-logging';
+import { injectedLoggerTypes, projectLoggerDefinitions, projectLoggerImports, type ProjectLoggerImport } from '../facts/project-loggers';
 import { isHealthPath, routeRegistrations, type Recognition, type RouteFramework } from '../facts/routes';
 import type { LibraryKind } from '../facts/tables/libraries';
 import { relativePath } from './scope';
@@ -34,6 +35,21 @@ export interface ListenFact extends FactLocation {
   via: 'factory' | 'type' | 'convention' | 'serve-function';
 }
 
+export interface WorkerFact extends FactLocation {
+  /** `BullMQ Worker`, `node-cron job`. */
+  label: string;
+  module: string;
+}
+
+export interface LoggerDefinitionFact extends FactLocation {
+  /** The exported name (`default` for a default export). */
+  name: string;
+  /** The package it is built on. */
+  library: string;
+  /** `known`: a structured logger library; `workspace`: another package's logger, whose output is not visible here. */
+  basis: 'known' | 'workspace';
+}
+
 export interface LibraryFact extends FactLocation {
   module: string;
 }
@@ -47,11 +63,19 @@ export interface FileReadinessFacts {
   routes: RouteFact[];
   listens: ListenFact[];
   shutdown: (FactLocation & { kind: string })[];
+  /** Queue workers, job schedulers and cron jobs started here (`new Worker(...)` of bullmq, `@Processor()`): long-running work a deploy cuts off. */
+  workers?: WorkerFact[];
   /** Health endpoints served by a library (`createTerminus(..., { healthChecks: { '/healthz': ... } })`) or health-check modules. */
   healthLibraries: FactLocation[];
   libraries: Record<LibraryKind, LibraryFact[]>;
   /** Hand-written structured log output: `process.stdout.write(JSON.stringify({ level, ... }))`. */
   jsonLogWrites: FactLocation[];
+  /** Loggers and logger factories this file exports (`export function getLogger(...)` wrapping log4js). */
+  loggerDefinitions?: LoggerDefinitionFact[];
+  /** Imports of names that read as a logger from modules that are not logger libraries: candidates for a project logger. */
+  loggerImports?: ProjectLoggerImport[];
+  /** Imports of a framework's injected logger interface (Medusa's `Logger`). */
+  injectedLoggers?: LibraryFact[];
   /** The file declares functions or classes (not only types, constants or re-exports). */
   hasCode: boolean;
 }
@@ -86,6 +110,7 @@ export function summariseFile(sourceFile: SourceFile, root: string): FileReadine
     ...libraryHealthPaths(facts)
       .filter((entry) => isHealthPath(entry.path))
       .map((entry) => at(entry.node)),
+    ...healthCheckHandlers(facts).map((handler) => at(handler.node)),
     ...libraries['health-check'],
   ];
   return {
@@ -94,9 +119,13 @@ export function summariseFile(sourceFile: SourceFile, root: string): FileReadine
     routes,
     listens: listenCalls(facts).map((listen) => ({ ...at(listen.node), framework: listen.framework, via: listen.via })),
     shutdown: shutdownHandling(facts).map((handling) => ({ ...at(handling.node), kind: handling.kind })),
+    workers: workerStarts(facts).map((worker) => ({ ...at(worker.node), label: worker.label, module: worker.module })),
     healthLibraries,
     libraries,
     jsonLogWrites: jsonLogWrites(facts).map(at),
+    loggerDefinitions: projectLoggerDefinitions(facts).map((definition) => ({ ...at(definition.node), name: definition.name, library: definition.library, basis: definition.basis })),
+    loggerImports: projectLoggerImports(facts),
+    injectedLoggers: injectedLoggerTypes(facts).map((use) => ({ ...at(use.node), module: use.library })),
     hasCode: declaresCode(sourceFile),
   };
 }
