@@ -45,11 +45,13 @@ describe('preflight checklist (real CLI process)', function () {
   after(() => cleanups.forEach((cleanup) => cleanup()));
   before(requireGit);
 
-  function featureRepo(change: Record<string, string>, config?: unknown): GitRepo {
+  /** A repository on a feature branch; its config tolerates warnings (`checklist.maxWarnings`) unless `config` sets the limit. */
+  function featureRepo(change: Record<string, string>, config: { checklist?: Record<string, unknown> } & Record<string, unknown> = {}): GitRepo {
+    const withLimit = { ...config, checklist: { maxWarnings: 100, ...config.checklist } };
     const git = GitRepo.init({
       'package.json': JSON.stringify({ name: 'svc', dependencies: { express: '^4', pino: '^9' } }, null, 2),
       'src/server.ts': SERVER_WITH_SHUTDOWN,
-      ...(config ? { 'preflight.config.json': JSON.stringify(config, null, 2) } : {}),
+      'preflight.config.json': JSON.stringify(withLimit, null, 2),
     });
     cleanups.push(() => git.remove());
     git.git('checkout', '-q', '-b', 'feature/x');
@@ -62,10 +64,23 @@ describe('preflight checklist (real CLI process)', function () {
     const result = await preflight(['checklist'], git.dir);
     assert.equal(result.code, 0, result.stderr + result.stdout);
     assert.equal(result.stderr, '');
-    assert.match(result.stdout, /^## Preflight readiness checklist\n\n✅ \*\*Ready\*\*: 0 blocking, \d+ warnings?, 0\/5 manual items\n/);
+    assert.match(result.stdout, /^## Preflight readiness checklist\n\n✅ \*\*Ready\*\*: 0 blocking, \d+ warnings? \([^)]*within the limit of 100\), 0\/5 manual items\n/);
     assert.match(result.stdout, /Scope: files changed since `main` \(merge base `[0-9a-f]{7}`\) on `feature\/x`: 2 changed, 1 source file analysed\./);
     assert.match(result.stdout, /- \[ \] Rollback plan written/);
     assert.match(result.stdout, /✅ \*\*Graceful shutdown handled\*\* \(pass\)[^\n]*\n  - `src\/server\.ts:5` `process\.on\('SIGTERM', \(\) => server\.close\(\)\)`/);
+  });
+
+  it('exits 1 with warnings over checklist.maxWarnings (default 0), saying so in the summary', async () => {
+    const change = { 'src/sum.ts': 'export function sum(a: number, b: number) {\n  return a + b;\n}\n' };
+    const git = featureRepo(change, { checklist: { maxWarnings: 0 } });
+    const result = await preflight(['checklist'], git.dir);
+    assert.equal(result.code, 1, result.stdout);
+    assert.match(result.stdout, /❌ \*\*Not ready\*\*: 0 blocking, \d+ warnings? \(\d+ findings?, \d+ project checks?; over the limit of 0\)/);
+    const report = json(await preflight(['checklist', '--format', 'json'], git.dir));
+    assert.equal(report.summary.ready, false);
+    assert.equal(report.summary.maxWarnings, 0);
+    assert.deepEqual(report.summary.notReadyBecause, ['warnings']);
+    assert.equal(report.summary.warnings, report.summary.counts.warningFindings + report.summary.counts.warnedChecks);
   });
 
   it('--format json prints exactly one report document', async () => {
@@ -139,7 +154,7 @@ describe('preflight checklist (real CLI process)', function () {
   it('falls back to the workspace with the reason on stderr: outside git, git missing, unknown base', async () => {
     const dir = tempDir();
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-    writeFiles(dir, { 'src/a.ts': 'export const a = 1;\n' });
+    writeFiles(dir, { 'src/a.ts': 'export const a = 1;\n', 'preflight.config.json': '{ "checklist": { "maxWarnings": 100 } }' });
     const outside = await preflight(['checklist', '--format', 'json'], dir);
     assert.equal(outside.code, 0);
     assert.match(outside.stderr, /^preflight: not a git repository: .*analysed the whole workspace\n$/);

@@ -38,7 +38,16 @@ function sampleReport(): ChecklistReport {
       files: ['migrations/004_refunds.sql', 'src/billing/client.ts', 'src/routes/auth.ts', 'src/refunds.ts'],
     },
     analysedFiles: 3,
-    summary: { blocking: 2, warnings: 3, notices: 1, manual: { ticked: 2, total: 6, requiredUnticked: 1 }, ready: false },
+    summary: {
+      blocking: 2,
+      warnings: 3,
+      notices: 1,
+      manual: { ticked: 2, total: 6, requiredUnticked: 1 },
+      ready: false,
+      maxWarnings: 0,
+      counts: { errorFindings: 1, failedChecks: 1, warningFindings: 2, warnedChecks: 1 },
+      notReadyBecause: ['blocking', 'warnings', 'manual'],
+    },
     sections: [
       {
         category: 'resilience',
@@ -99,7 +108,16 @@ describe('checklist Markdown export', () => {
     report.projectChecks = report.projectChecks.filter((check) => check.status !== 'fail');
     report.manualItems = report.manualItems.slice(0, 2);
     report.problems = [];
-    report.summary = { blocking: 0, warnings: 2, notices: 0, manual: { ticked: 1, total: 2, requiredUnticked: 0 }, ready: true };
+    report.summary = {
+      blocking: 0,
+      warnings: 2,
+      notices: 0,
+      manual: { ticked: 1, total: 2, requiredUnticked: 0 },
+      ready: true,
+      maxWarnings: 5,
+      counts: { errorFindings: 0, failedChecks: 0, warningFindings: 1, warnedChecks: 1 },
+      notReadyBecause: [],
+    };
     assertGolden('ready-workspace.md', checklistMarkdown(report));
   });
 

@@ -34,7 +34,7 @@ function report(overrides: Partial<ChecklistReport> = {}): ChecklistReport {
       files: ['src/a.ts', HOSTILE_FILE],
     },
     analysedFiles: 2,
-    summary: { blocking: 2, warnings: 1, notices: 0, manual: { ticked: 1, total: 2, requiredUnticked: 1 }, ready: false },
+    summary: { blocking: 2, warnings: 1, notices: 0, manual: { ticked: 1, total: 2, requiredUnticked: 1 }, ready: false, maxWarnings: 0, counts: { errorFindings: 0, failedChecks: 0, warningFindings: 0, warnedChecks: 0 }, notReadyBecause: [] },
     sections: [
       {
         category: 'resilience',
@@ -85,11 +85,11 @@ function report(overrides: Partial<ChecklistReport> = {}): ChecklistReport {
 describe('checklist panel view model', () => {
   it('words the summary as blocking, warnings and ticked manual items', () => {
     assert.equal(
-      summaryText({ blocking: 3, warnings: 5, notices: 0, manual: { ticked: 4, total: 6, requiredUnticked: 0 }, ready: false }),
+      summaryText({ blocking: 3, warnings: 5, notices: 0, manual: { ticked: 4, total: 6, requiredUnticked: 0 }, ready: false, maxWarnings: 0, counts: { errorFindings: 0, failedChecks: 0, warningFindings: 0, warnedChecks: 0 }, notReadyBecause: [] }),
       '3 blocking, 5 warnings, 4/6 manual items',
     );
     assert.equal(
-      summaryText({ blocking: 0, warnings: 1, notices: 2, manual: { ticked: 0, total: 1, requiredUnticked: 1 }, ready: false }),
+      summaryText({ blocking: 0, warnings: 1, notices: 2, manual: { ticked: 0, total: 1, requiredUnticked: 1 }, ready: false, maxWarnings: 0, counts: { errorFindings: 0, failedChecks: 0, warningFindings: 0, warnedChecks: 0 }, notReadyBecause: [] }),
       '0 blocking, 1 warning, 0/1 manual item',
     );
   });

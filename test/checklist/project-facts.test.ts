@@ -17,7 +17,8 @@ function factsOf(file: string, text: string): FileReadinessFacts {
 function hasAnyFact(facts: FileReadinessFacts): boolean {
   return (
     facts.routes.length + facts.listens.length + facts.shutdown.length + facts.healthLibraries.length + facts.jsonLogWrites.length > 0 ||
-    Object.values(facts.libraries).some((uses) => uses.length > 0)
+    Object.values(facts.libraries).some((uses) => uses.length > 0) ||
+    [facts.workers, facts.loggerDefinitions, facts.loggerImports, facts.injectedLoggers].some((found) => (found ?? []).length > 0)
   );
 }
 
@@ -33,6 +34,10 @@ const WITH_FACTS: Record<string, string> = {
   '/repo/src/main.ts': `import { NestFactory } from '@nestjs/core';\nasync function bootstrap() { const app = await NestFactory.create({} as any); app.enableShutdownHooks(); await app.listen(3000); }\nvoid bootstrap();\n`,
   '/repo/app/api/items/route.ts': `export async function GET() { return Response.json([]); }\n`,
   '/repo/src/http.cjs': `const http = require('node:http');\nhttp.createServer(() => {}).listen(8080);\n`,
+  '/repo/app/routes/healthcheck.ts': `export async function loader() { return new Response('ok'); }\n`,
+  '/repo/src/worker.ts': `import { Worker } from 'bullmq';\nexport const worker = new Worker('emails', async () => undefined);\n`,
+  '/repo/src/orders-service.ts': `import { logger } from './logging';\nexport function place() { logger.info('placed'); }\n`,
+  '/repo/src/router.ts': `export class Router {\n  route(method: string, path: string, handler: () => void) {}\n  mount() { this.route('POST', '/login', () => undefined); }\n}\n`,
 };
 
 /** Files a large package is mostly made of: nothing for the project checks. */

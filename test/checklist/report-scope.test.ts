@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { DEFAULT_CONFIG, type ResolvedConfig } from 'preflight-server';
-import { buildChecklistReport } from 'preflight-server/out/checklist/report';
+import { buildChecklistReport, summarise } from 'preflight-server/out/checklist/report';
 import type { ChecklistReport } from 'preflight-server/out/checklist/types';
 import { GitRepo, requireGit, tempDir, writeFiles } from './git-fixture';
 import * as fs from 'node:fs';
@@ -98,10 +98,14 @@ describe('checklist report: scope on a real git repository', function () {
       );
     });
 
-    it('summarises: warnings count, nothing blocking, ready', () => {
+    it('summarises: warnings count, nothing blocking, not ready while the warnings exceed checklist.maxWarnings (default 0)', () => {
       assert.equal(report.summary.blocking, 0);
       assert.ok(report.summary.warnings >= 4, `warnings: ${report.summary.warnings}`);
-      assert.equal(report.summary.ready, true);
+      assert.equal(report.summary.ready, false);
+      assert.deepEqual(report.summary.notReadyBecause, ['warnings']);
+      assert.equal(report.summary.maxWarnings, 0);
+      const tolerant = summarise(report.sections, report.projectChecks, report.manualItems, report.summary.warnings);
+      assert.equal(tolerant.ready, true);
       assert.deepEqual(report.summary.manual, { ticked: 0, total: 5, requiredUnticked: 0 });
     });
 

@@ -140,6 +140,16 @@ describe('config: loadConfigFile', () => {
     assert.deepEqual(loaded.config.checklist, { items: [{ id: 'a', title: 'A' }, { id: 'c', title: 'C' }] });
   });
 
+  it('checks checklist.maxWarnings: a whole number of 0 or more, absent by default (the summary then applies 0)', () => {
+    assert.equal(parseConfigText('c.json', '{ "checklist": { "maxWarnings": 12 } }').config.checklist.maxWarnings, 12);
+    assert.equal(parseConfigText('c.json', '{}').config.checklist.maxWarnings, undefined);
+    for (const bad of ['-1', '2.5', '"10"']) {
+      const loaded = parseConfigText('c.json', `{ "checklist": { "maxWarnings": ${bad} } }`);
+      assert.match(loaded.problems[0]?.message ?? '', /"checklist.maxWarnings" must be a whole number of 0 or more/, bad);
+      assert.equal(loaded.config.checklist.maxWarnings, undefined);
+    }
+  });
+
   it('reports unknown and duplicate top-level properties and a non-object document', () => {
     assert.deepEqual(problemsOf('{"rule": {}}'), ['1:2: unknown property "rule" (did you mean "rules"?); expected rules, ignore, tests, checklist']);
     assert.deepEqual(problemsOf('{"ignore": [], "ignore": []}'), ['1:16: duplicate property "ignore"']);

@@ -57,13 +57,30 @@ export function checklistMarkdown(report: ChecklistReport): string {
 function summaryLine(report: ChecklistReport): string {
   const { summary } = report;
   const verdict = summary.ready ? '✅ **Ready**' : '❌ **Not ready**';
-  const parts = [
-    `${summary.blocking} blocking`,
-    `${summary.warnings} ${summary.warnings === 1 ? 'warning' : 'warnings'}`,
-    `${summary.manual.ticked}/${summary.manual.total} manual items`,
-  ];
+  const parts = [`${summary.blocking} blocking${breakdown(summary.counts?.errorFindings, summary.counts?.failedChecks)}`, warningsPart(summary)];
+  parts.push(`${summary.manual.ticked}/${summary.manual.total} manual items`);
   if (summary.manual.requiredUnticked > 0) parts.push(`${summary.manual.requiredUnticked} required unticked`);
   return `${verdict}: ${parts.join(', ')}`;
+}
+
+/** `259 warnings (255 findings, 4 project checks; over the limit of 0)`. */
+function warningsPart(summary: ChecklistReport['summary']): string {
+  const words = `${summary.warnings} ${summary.warnings === 1 ? 'warning' : 'warnings'}`;
+  const limit = summary.maxWarnings ?? 0;
+  const over = summary.warnings > limit ? `over the limit of ${limit}` : summary.warnings > 0 ? `within the limit of ${limit}` : '';
+  const from = summary.counts && summary.warnings > 0 ? findingsAndChecks(summary.counts.warningFindings, summary.counts.warnedChecks) : '';
+  const detail = [from, over].filter((part) => part !== '').join('; ');
+  return detail ? `${words} (${detail})` : words;
+}
+
+/** ` (2 findings, 1 project check)`; empty when there is nothing to break down (or an older report without counts). */
+function breakdown(findings: number | undefined, checks: number | undefined): string {
+  if (findings === undefined || checks === undefined || findings + checks === 0) return '';
+  return ` (${findingsAndChecks(findings, checks)})`;
+}
+
+function findingsAndChecks(findings: number, checks: number): string {
+  return `${findings} ${findings === 1 ? 'finding' : 'findings'}, ${checks} project ${checks === 1 ? 'check' : 'checks'}`;
 }
 
 function scopeLine(report: ChecklistReport): string {

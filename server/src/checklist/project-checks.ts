@@ -1,15 +1,18 @@
 import * as path from 'node:path';
 import { dependenciesOfKind, owningManifest, serverFrameworkDependencies, type PackageManifest } from '../facts/packages';
-import { isAuthPath, isHealthPath } from '../facts/routes';
+import { isAuthRoute, isHealthPath } from '../facts/routes';
+import { isRelativeModule } from '../facts/imports';
 import { LIBRARIES, type LibraryKind } from '../facts/tables/libraries';
+import { MIN_LOGGER_IMPORTERS } from '../facts/tables/logging';
+import { WORKER_STARTERS } from '../facts/tables/workers';
 import { migrationToolOf } from '../facts/tables/migration-paths';
 import { isInRanges, relativePath, type LineRange } from './scope';
 import type { Evidence, ProjectCheck, ProjectCheckId } from './types';
-import type { FactLocation, FileReadinessFacts, RouteFact } from './workspace-facts';
+import type { FactLocation, FileReadinessFacts, LoggerDefinitionFact, RouteFact } from './workspace-facts';
 
 /**
  * The project-level checks. Which outcomes block (status `fail`):
- * - graceful-shutdown: a program starts a server but nothing handles SIGTERM;
+ * - graceful-shutdown: a program starts a server but nothing in it handles SIGTERM;
  * - auth-rate-limit: authentication routes exist in a program that applies no rate limiting.
  * Both make a deploy or an attack hurt users directly. Every other check
  * reports `warn` when unsatisfied: a reviewer decides.
@@ -132,40 +135,97 @@ function plural(count: number, one: string, many = one + 's'): string {
 // ---------------------------------------------------------------------------
 // The checks
 
+/** What a program runs that a deploy stops: a server it starts, routes served by a server started elsewhere, workers. */
+interface RunningWork {
+  program: Program;
+  /** Listen calls of a server this program starts. */
+  listens: FactLocation[];
+  /** Routes, when no listen call is found: the server is started by the framework or another package. */
+  routes: FactLocation[];
+  workers: (FactLocation & { label: string })[];
+}
+
+function runningWork(program: Program): RunningWork {
+  const listens = program.files.flatMap((file) => file.listens.filter((listen) => listen.via !== 'convention' || hasServerDependency(program)));
+  const routes = listens.length > 0 ? [] : routesOf(program).filter((route) => route.kind === 'route');
+  const workers = program.files.flatMap((file) => file.workers ?? []);
+  return { program, listens, routes, workers };
+}
+
+function runsAnything(work: RunningWork): boolean {
+  return work.listens.length + work.routes.length + work.workers.length > 0;
+}
+
+/**
+ * Graceful shutdown, per program (package.json): SIGTERM handled in any file of
+ * it (a signal handler, a shutdown library, Nest's enableShutdownHooks, a
+ * framework's shutdown hooks) passes. Unhandled, a server the program starts
+ * fails; routes served by a server started elsewhere, or workers, warn.
+ * Not applicable only when no program starts a server, serves routes or runs workers.
+ */
 function gracefulShutdown(programs: readonly Program[]): ProjectCheck {
   const lookedFor =
-    "Server entry points (app.listen, server.listen, fastify.listen, Nest app.listen, Hono serve) and, in the same program, process.on/once('SIGTERM'), Nest enableShutdownHooks(), or " +
+    'Server entry points (app.listen, server.listen, fastify.listen, Nest app.listen, Hono serve), routes, and queue workers or schedulers (' +
+    [...new Set(WORKER_STARTERS.map((starter) => starter.module))].join(', ') +
+    "); and, in any file of the same package, process.on/once('SIGTERM'), Nest enableShutdownHooks(), Medusa shutdown hooks, or " +
     libraryNames('graceful-shutdown');
   const title = 'Graceful shutdown handled';
-  const listening = programs.filter((program) => program.files.some((file) => file.listens.some((listen) => listen.via !== 'convention' || hasServerDependency(program))));
-  if (listening.length === 0) {
-    return check('graceful-shutdown', title, lookedFor, { status: 'n/a', message: 'No server entry point (listen call) found.', evidence: [] });
+  const running = programs.map(runningWork).filter(runsAnything);
+  if (running.length === 0) {
+    return check('graceful-shutdown', title, lookedFor, { status: 'n/a', message: 'No server, routes or workers found: nothing here runs until a deploy stops it.', evidence: [] });
   }
   const handled: FactLocation[] = [];
-  const unhandled: FactLocation[] = [];
-  for (const program of listening) {
-    const shutdown = program.files.flatMap((file) => file.shutdown);
+  const failing: RunningWork[] = [];
+  const warning: RunningWork[] = [];
+  for (const work of running) {
+    const shutdown = work.program.files.flatMap((file) => file.shutdown);
     if (shutdown.length > 0) handled.push(...shutdown);
-    else unhandled.push(...program.files.flatMap((file) => file.listens));
+    else if (work.listens.length > 0) failing.push(work);
+    else warning.push(work);
   }
-  if (unhandled.length > 0) {
-    const where = [...new Set(unhandled.map((listen) => listen.file))].join(', ');
+  if (failing.length > 0) {
+    const listens = failing.flatMap((work) => work.listens);
+    const where = [...new Set(listens.map((listen) => listen.file))].join(', ');
     return check('graceful-shutdown', title, lookedFor, {
       status: 'fail',
       message: `The server started in ${where} never handles SIGTERM: every deploy drops in-flight requests.`,
-      evidence: evidenceOf(unhandled),
+      evidence: evidenceOf([...listens, ...failing.flatMap((work) => work.workers)]),
     });
   }
-  return check('graceful-shutdown', title, lookedFor, { status: 'pass', message: 'SIGTERM is handled where the server starts.', evidence: evidenceOf(handled) });
+  if (warning.length > 0) {
+    return check('graceful-shutdown', title, lookedFor, {
+      status: 'warn',
+      message: `${warning.map(unhandledWorkMessage).join(' ')} Nothing in ${warning.length === 1 ? 'that package' : 'those packages'} handles SIGTERM.`,
+      evidence: evidenceOf(warning.flatMap((work) => [...work.workers, ...work.routes])),
+    });
+  }
+  return check('graceful-shutdown', title, lookedFor, { status: 'pass', message: 'SIGTERM is handled in the packages that run servers or workers.', evidence: evidenceOf(handled) });
+}
+
+function unhandledWorkMessage(work: RunningWork): string {
+  const where = programName(work.program);
+  const parts: string[] = [];
+  if (work.workers.length > 0) {
+    const labels = [...new Set(work.workers.map((worker) => worker.label))].join(', ');
+    parts.push(`${where} starts ${labels} (${plural(work.workers.length, 'place')}): a deploy cuts running jobs off.`);
+  }
+  if (work.routes.length > 0) {
+    parts.push(`${where} serves ${plural(work.routes.length, 'route')} from a server started elsewhere (no listen call here): check that it drains on SIGTERM.`);
+  }
+  return parts.join(' ');
 }
 
 function hasServerDependency(program: Program): boolean {
   return [program.manifest, program.rootManifest].some((manifest) => manifest !== undefined && serverFrameworkDependencies(manifest).length > 0);
 }
 
+/** Registrations that serve a probe: a GET-like route, or a router mounted at a health path (`app.use('/health', router)`, Hono `app.route`). */
+const HEALTH_METHODS = ['get', 'all', 'head', 'use', 'route'];
+
 function healthEndpoint(programs: readonly Program[]): ProjectCheck {
   const lookedFor =
-    'A route for /health, /healthz, /ready, /readyz, /live, /livez or /status (Express, Fastify, Koa, Hono, NestJS, Next.js), terminus healthChecks, or ' +
+    'A route for /health, /healthz, /healthcheck, /ready, /readyz, /readiness, /live, /livez, /liveness, or a top-level /status, /ping or /heartbeat ' +
+    '(Express, Fastify, Koa, Hono, NestJS, Next.js and Remix routes, routers of the project mounted with app.use), a Nest Terminus @HealthCheck() handler, terminus healthChecks, or ' +
     libraryNames('health-check');
   const title = 'Health/readiness endpoint';
   const servers = programs.filter(isServerProgram);
@@ -174,14 +234,14 @@ function healthEndpoint(programs: readonly Program[]): ProjectCheck {
   const missing: string[] = [];
   for (const program of servers) {
     const health = [
-      ...routesOf(program).filter((route) => isHealthPath(route.path) && ['get', 'all', 'head', 'use'].includes(route.method)),
+      ...routesOf(program).filter((route) => isHealthPath(route.path) && HEALTH_METHODS.includes(route.method)),
       ...program.files.flatMap((file) => file.healthLibraries),
     ];
     if (health.length > 0) found.push(...health);
     else missing.push(programName(program));
   }
   if (missing.length > 0) {
-    const entry = servers.flatMap((program) => program.files.flatMap((file) => file.listens));
+    const entry = servers.filter((program) => missing.includes(programName(program))).flatMap((program) => program.files.flatMap((file) => file.listens));
     return check('health-endpoint', title, lookedFor, {
       status: 'warn',
       message: `No health or readiness endpoint in ${missing.join(', ')}: the orchestrator cannot tell a hung instance from a healthy one.`,
@@ -192,13 +252,33 @@ function healthEndpoint(programs: readonly Program[]): ProjectCheck {
 }
 
 function structuredLogger(input: ProjectCheckInput, programs: readonly Program[]): ProjectCheck {
-  const lookedFor = `An import of a structured logger (${libraryNames('structured-logger')}), one in package.json dependencies, or JSON log records written to stdout (JSON.stringify({ level, ... }))`;
+  const lookedFor =
+    `An import of a structured or leveled logger (${libraryNames('structured-logger')}), the project's own logger factory wrapping one and imported across the package, ` +
+    "a framework's injected logger (Medusa's Logger, Fastify's), one in package.json dependencies, or JSON log records written to stdout (JSON.stringify({ level, ... }))";
   const title = 'Structured logger used';
   if (input.files.length === 0) return check('structured-logger', title, lookedFor, { status: 'n/a', message: 'No source files.', evidence: [] });
   const relevant = programs.some(isServerProgram) ? programs.filter(isServerProgram) : programs;
   const imports = relevant.flatMap((program) => program.files.flatMap((file) => file.libraries['structured-logger']));
+  const factories = relevant.flatMap(projectLoggers).filter((logger) => logger.importers >= MIN_LOGGER_IMPORTERS);
+  if (factories.length > 0) {
+    const best = factories.sort((a, b) => b.importers - a.importers)[0]!;
+    const built = best.basis === 'known' ? best.library : `${best.library}, another package whose output format is not checked here`;
+    return check('structured-logger', title, lookedFor, {
+      status: 'pass',
+      message: `Logs through the project's ${best.name === 'default' ? 'logger' : best.name} (${best.file}, built on ${built}), imported in ${plural(best.importers, 'file')}.`,
+      evidence: evidenceOf([...factories, ...imports]),
+    });
+  }
   if (imports.length > 0) {
     return check('structured-logger', title, lookedFor, { status: 'pass', message: `Logs through ${[...new Set(imports.map((i) => i.module))].join(', ')}.`, evidence: evidenceOf(imports) });
+  }
+  const injected = relevant.flatMap((program) => program.files.flatMap((file) => file.injectedLoggers ?? []));
+  if (injected.length > 0) {
+    return check('structured-logger', title, lookedFor, {
+      status: 'pass',
+      message: `Logs through the logger the framework injects: ${[...new Set(injected.map((i) => i.module))].join(', ')}.`,
+      evidence: evidenceOf(injected),
+    });
   }
   const declared = relevant.flatMap((program) => manifestEvidence(input.root, program, 'structured-logger'));
   if (declared.length > 0) {
@@ -215,10 +295,37 @@ function structuredLogger(input: ProjectCheckInput, programs: readonly Program[]
   });
 }
 
+/** The program's own loggers with the number of its files that import each. */
+function projectLoggers(program: Program): (LoggerDefinitionFact & { importers: number })[] {
+  const definitions = program.files.flatMap((file) => file.loggerDefinitions ?? []);
+  return definitions.map((definition) => {
+    const importers = program.files.filter(
+      (file) => file.file !== definition.file && (file.loggerImports ?? []).some((use) => use.names.includes(definition.name) && importTargets(file.file, use.module, definition.file)),
+    ).length;
+    return { ...definition, importers };
+  });
+}
+
+/**
+ * Whether `specifier`, imported by `importer`, names `target` (all relative
+ * paths). Relative specifiers are resolved; an alias (`~/services/logger.server`,
+ * `@app/common/logger`, tsconfig `paths`) is matched by its last two path segments.
+ */
+function importTargets(importer: string, specifier: string, target: string): boolean {
+  const targetNoExt = stripExtension(target);
+  const candidates = [targetNoExt, targetNoExt.replace(/\/index$/, '')];
+  if (isRelativeModule(specifier)) {
+    const resolved = stripExtension(path.posix.normalize(path.posix.join(path.posix.dirname(importer), specifier)));
+    return candidates.includes(resolved);
+  }
+  const tail = stripExtension(specifier).split('/').slice(-2).join('/');
+  return tail.includes('/') && candidates.some((candidate) => candidate === tail || candidate.endsWith('/' + tail));
+}
+
 function authRateLimit(programs: readonly Program[]): ProjectCheck {
-  const lookedFor = `Routes for login, signin, signup, register, forgot/reset password, otp/verify or token, and an import of ${libraryNames('rate-limit')} in the same program`;
+  const lookedFor = `Routes for login, signin, signup, register, forgot/reset password, otp/verify or token, or a POST below /auth, and an import of ${libraryNames('rate-limit')} in the same program`;
   const title = 'Rate limiting on auth routes';
-  const withAuth = programs.map((program) => ({ program, auth: routesOf(program).filter((route) => route.kind === 'route' && isAuthPath(route.path)) }));
+  const withAuth = programs.map((program) => ({ program, auth: routesOf(program).filter((route) => route.kind === 'route' && isAuthRoute(route.path, route.method)) }));
   const relevant = withAuth.filter((entry) => entry.auth.length > 0);
   if (relevant.length === 0) return check('auth-rate-limit', title, lookedFor, { status: 'n/a', message: 'No authentication routes found.', evidence: [] });
   const limited: FactLocation[] = [];

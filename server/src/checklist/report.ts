@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { AnalysisCancelled, analyzeSourceFileAsync, effectiveSeverity } from '../engine/analyze';
 import { allRules } from '../rules';
 import type { Finding } from '../engine/finding';
-import type { ResolvedConfig } from '../config/types';
+import { DEFAULT_MAX_WARNINGS, type ResolvedConfig } from '../config/types';
 import type { SourceFile } from 'ts-morph';
 import { AnalysisProject, firstParseProblem } from '../parse/project';
 import type { Rule } from '../rules/rule';
@@ -90,7 +90,7 @@ export interface BuildChecklistOptions {
  * 4. manual items with this branch's ticks.
  *
  * Blocking = error-severity findings + project checks with status `fail`.
- * Ready = nothing blocking and every required manual item ticked.
+ * Ready = nothing blocking, warnings within `checklist.maxWarnings`, every required manual item ticked.
  */
 export async function buildChecklistReport(options: BuildChecklistOptions): Promise<ChecklistReport> {
   const root = path.resolve(options.root);
@@ -170,7 +170,7 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
     scope: scope.scope,
     analysedFiles: analysed,
     projectFacts: { packages: packagesOfScope(scope, root).map((dir) => relativePath(root, dir)), files: factFiles.length, parsed },
-    summary: summarise(sections, projectChecks, items),
+    summary: summarise(sections, projectChecks, items, options.config.checklist.maxWarnings),
     sections,
     projectChecks,
     manualItems: items,
@@ -184,7 +184,7 @@ export function withCurrentTicks(report: ChecklistReport, config: ResolvedConfig
   const problems = report.problems.filter((problem) => !problem.file?.startsWith('.preflight/'));
   const ticks = readTicksReportingProblems(report.root, problems);
   const items = manualItems(config.checklist.items, ticksForBranch(ticks, branchKey), { requireAll: options.requireManual });
-  return { ...report, manualItems: items, problems, summary: summarise(report.sections, report.projectChecks, items) };
+  return { ...report, manualItems: items, problems, summary: summarise(report.sections, report.projectChecks, items, config.checklist.maxWarnings) };
 }
 
 function readTicksReportingProblems(root: string, problems: ChecklistProblem[]): TicksDocument {
@@ -364,17 +364,41 @@ export function buildSections(
   return { sections, outside: outside.sort(compareFindings) };
 }
 
-export function summarise(sections: readonly ChecklistSection[], checks: readonly ProjectCheck[], items: readonly ManualItem[]): ChecklistSummary {
+/**
+ * The summary: blocking = error findings + failed project checks; warnings =
+ * warning findings + project checks that warn. Ready = nothing blocks, the
+ * warnings are within `maxWarnings` (config `checklist.maxWarnings`, default 0)
+ * and every required manual item is ticked.
+ */
+export function summarise(
+  sections: readonly ChecklistSection[],
+  checks: readonly ProjectCheck[],
+  items: readonly ManualItem[],
+  maxWarnings: number = DEFAULT_MAX_WARNINGS,
+): ChecklistSummary {
   const total = (severity: keyof SeverityCounts): number => sections.reduce((sum, section) => sum + section.counts[severity], 0);
-  const blocking = total('error') + checks.filter((c) => c.status === 'fail').length;
-  const warnings = total('warning') + checks.filter((c) => c.status === 'warn').length;
+  const counts = {
+    errorFindings: total('error'),
+    failedChecks: checks.filter((c) => c.status === 'fail').length,
+    warningFindings: total('warning'),
+    warnedChecks: checks.filter((c) => c.status === 'warn').length,
+  };
+  const blocking = counts.errorFindings + counts.failedChecks;
+  const warnings = counts.warningFindings + counts.warnedChecks;
   const requiredUnticked = items.filter((item) => item.required && !item.ticked).length;
+  const notReadyBecause: ChecklistSummary['notReadyBecause'] = [];
+  if (blocking > 0) notReadyBecause.push('blocking');
+  if (warnings > maxWarnings) notReadyBecause.push('warnings');
+  if (requiredUnticked > 0) notReadyBecause.push('manual');
   return {
     blocking,
     warnings,
     notices: total('info') + total('hint'),
     manual: { ticked: items.filter((item) => item.ticked).length, total: items.length, requiredUnticked },
-    ready: blocking === 0 && requiredUnticked === 0,
+    ready: notReadyBecause.length === 0,
+    maxWarnings,
+    counts,
+    notReadyBecause,
   };
 }
 

@@ -134,8 +134,22 @@ export interface ChecklistSummary {
   /** Info/hint findings: listed, never blocking. */
   notices: number;
   manual: { ticked: number; total: number; requiredUnticked: number };
-  /** No blocking items and every required manual item ticked. */
+  /**
+   * No blocking items, no more warnings than `maxWarnings`, and every required
+   * manual item ticked. "No blockers, 259 warnings" is not ready.
+   */
   ready: boolean;
+  /** The warning threshold applied (config `checklist.maxWarnings`, default 0). */
+  maxWarnings: number;
+  /** Where the blocking and warning counts come from. */
+  counts: {
+    errorFindings: number;
+    failedChecks: number;
+    warningFindings: number;
+    warnedChecks: number;
+  };
+  /** Why the report is not ready, in order of weight; empty when it is ready. */
+  notReadyBecause: ('blocking' | 'warnings' | 'manual')[];
 }
 
 export interface ProjectFactsScope {

@@ -5,12 +5,15 @@ import { FileFacts } from '../facts';
 import { libraryImports } from '../facts/imports';
 import { excerpt } from '../facts/literals';
 import { parsePackageManifest, type PackageManifest } from '../facts/packages';
-import { libraryHealthPaths, listenCalls, shutdownHandling } from '../facts/process';
+import { healthCheckHandlers, libraryHealthPaths, listenCalls, shutdownHandling, workerStarts } from '../facts/process';
 import { isFlagGuarded } from '../facts/feature-flags';
 import { jsonLogWrites } from '../facts/json-logging';
+import { injectedLoggerTypes, projectLoggerDefinitions, projectLoggerImports, type ProjectLoggerImport } from '../facts/project-loggers';
 import { isHealthPath, routeRegistrations, type Recognition, type RouteFramework } from '../facts/routes';
 import { HEALTH_CHECK_OPTIONS, LIBRARIES, type LibraryKind } from '../facts/tables/libraries';
-import { CONVENTIONAL_ROUTER_NAMES, CONVENTIONAL_SERVER_NAMES, NEST_ROUTES, NEXT_ROUTES, SERVE_FUNCTIONS, SERVER_FRAMEWORKS } from '../facts/tables/frameworks';
+import { CONVENTIONAL_ROUTER_NAMES, CONVENTIONAL_SERVER_NAMES, NEST_ROUTES, NEXT_ROUTES, REMIX_ROUTES, SERVE_FUNCTIONS, SERVER_FRAMEWORKS } from '../facts/tables/frameworks';
+import { INJECTED_LOGGER_TYPES, LOGGER_MODULES } from '../facts/tables/logging';
+import { FRAMEWORK_SHUTDOWN_HOOKS, WORKER_STARTERS } from '../facts/tables/workers';
 import { relativePath } from './scope';
 
 /** Where a fact was seen: relative file, 1-based line, a one-line excerpt. */
@@ -35,6 +38,21 @@ export interface ListenFact extends FactLocation {
   via: 'factory' | 'type' | 'convention' | 'serve-function';
 }
 
+export interface WorkerFact extends FactLocation {
+  /** `BullMQ Worker`, `node-cron job`. */
+  label: string;
+  module: string;
+}
+
+export interface LoggerDefinitionFact extends FactLocation {
+  /** The exported name (`default` for a default export). */
+  name: string;
+  /** The package it is built on. */
+  library: string;
+  /** `known`: a structured logger library; `workspace`: another package's logger, whose output is not visible here. */
+  basis: 'known' | 'workspace';
+}
+
 export interface LibraryFact extends FactLocation {
   module: string;
 }
@@ -48,11 +66,19 @@ export interface FileReadinessFacts {
   routes: RouteFact[];
   listens: ListenFact[];
   shutdown: (FactLocation & { kind: string })[];
+  /** Queue workers, job schedulers and cron jobs started here (`new Worker(...)` of bullmq, `@Processor()`): long-running work a deploy cuts off. */
+  workers?: WorkerFact[];
   /** Health endpoints served by a library (`createTerminus(..., { healthChecks: { '/healthz': ... } })`) or health-check modules. */
   healthLibraries: FactLocation[];
   libraries: Record<LibraryKind, LibraryFact[]>;
   /** Hand-written structured log output: `process.stdout.write(JSON.stringify({ level, ... }))`. */
   jsonLogWrites: FactLocation[];
+  /** Loggers and logger factories this file exports (`export function getLogger(...)` wrapping log4js). */
+  loggerDefinitions?: LoggerDefinitionFact[];
+  /** Imports of names that read as a logger from modules that are not logger libraries: candidates for a project logger. */
+  loggerImports?: ProjectLoggerImport[];
+  /** Imports of a framework's injected logger interface (Medusa's `Logger`). */
+  injectedLoggers?: LibraryFact[];
   /** The file declares functions or classes (not only types, constants or re-exports). */
   hasCode: boolean;
 }
@@ -87,6 +113,7 @@ export function summariseFile(sourceFile: SourceFile, root: string): FileReadine
     ...libraryHealthPaths(facts)
       .filter((entry) => isHealthPath(entry.path))
       .map((entry) => at(entry.node)),
+    ...healthCheckHandlers(facts).map((handler) => at(handler.node)),
     ...libraries['health-check'],
   ];
   return {
@@ -95,9 +122,13 @@ export function summariseFile(sourceFile: SourceFile, root: string): FileReadine
     routes,
     listens: listenCalls(facts).map((listen) => ({ ...at(listen.node), framework: listen.framework, via: listen.via })),
     shutdown: shutdownHandling(facts).map((handling) => ({ ...at(handling.node), kind: handling.kind })),
+    workers: workerStarts(facts).map((worker) => ({ ...at(worker.node), label: worker.label, module: worker.module })),
     healthLibraries,
     libraries,
     jsonLogWrites: jsonLogWrites(facts).map(at),
+    loggerDefinitions: projectLoggerDefinitions(facts).map((definition) => ({ ...at(definition.node), name: definition.name, library: definition.library, basis: definition.basis })),
+    loggerImports: projectLoggerImports(facts),
+    injectedLoggers: injectedLoggerTypes(facts).map((use) => ({ ...at(use.node), module: use.library })),
     hasCode: declaresCode(sourceFile),
   };
 }
@@ -171,8 +202,8 @@ export function noReadinessFacts(filePath: string, root: string): FileReadinessF
  */
 export function mayHaveReadinessFacts(filePath: string, text: string): boolean {
   const normalised = filePath.split(path.sep).join('/');
-  if (NEXT_ROUTES.pagesApi.test(normalised) || NEXT_ROUTES.appRoute.test(normalised)) return true;
-  return READINESS_TOKENS.test(text) || mentionsModule(text);
+  if (NEXT_ROUTES.pagesApi.test(normalised) || NEXT_ROUTES.appRoute.test(normalised) || REMIX_ROUTES.routeFile.test(normalised)) return true;
+  return READINESS_TOKENS.test(text) || mentionsModule(text) || LOGGER_IMPORT.test(text);
 }
 
 function escape(text: string): string {
@@ -181,7 +212,24 @@ function escape(text: string): string {
 
 const FRAMEWORK_MODULES = [...SERVER_FRAMEWORKS.flatMap((framework) => [...framework.modules, ...(framework.pluginParameter?.wrapperModules ?? [])]), ...SERVE_FUNCTIONS.map((fn) => fn.module), NEST_ROUTES.module];
 const LIBRARY_MODULES = Object.values(LIBRARIES).flatMap((entries) => entries.map((entry) => entry.module));
-const ALL_MODULES = [...new Set([...FRAMEWORK_MODULES, ...LIBRARY_MODULES, ...HEALTH_CHECK_OPTIONS.map((option) => option.module)])];
+const ALL_MODULES = [
+  ...new Set([
+    ...FRAMEWORK_MODULES,
+    ...LIBRARY_MODULES,
+    ...HEALTH_CHECK_OPTIONS.map((option) => option.module),
+    ...WORKER_STARTERS.map((starter) => starter.module),
+    ...LOGGER_MODULES.map((logger) => logger.module),
+    ...INJECTED_LOGGER_TYPES.map((type) => type.module),
+    // A prefix: every module under it.
+    ...FRAMEWORK_SHUTDOWN_HOOKS.map((hooks) => (/[/-]$/.test(hooks.modulePrefix) ? hooks.modulePrefix : `${hooks.modulePrefix}/`)),
+  ]),
+];
+/**
+ * An import that may bring the project's own logger (`import { logger } from './logger'`,
+ * `const log = require('../log')`, `import { Logger } from '@acme/core/logger'`): every name and
+ * module a project logger is recognised by contains "log".
+ */
+const LOGGER_IMPORT = /\b(?:import|require)\b[^;]*?log/i;
 
 /** A quoted module specifier naming one of the tables' modules (`'express'`, `"node:http"`, `'@openfeature/server-sdk'`). */
 const MODULE_SPECIFIER = new RegExp(
@@ -204,6 +252,8 @@ const READINESS_TOKENS = new RegExp(
     'SIG[A-Z]',
     'stringify',
     ...NEST_ROUTES.shutdownHookMethods.map(escape),
+    // A project router taking the method first: `this.route('POST', '/login', handler)`.
+    '\\bthis\\s*\\.\\s*route\\s*\\(',
   ]
     .filter((part): part is string => part !== undefined)
     .join('|'),

@@ -79,6 +79,13 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
             type: 'string',
             minLength: 1,
           },
+          maxWarnings: {
+            description:
+              'How many warnings (warning findings plus project checks that warn) the checklist may have and still be ready to open the PR. Default: 0, so any warning makes it not ready; blocking items always do.',
+            type: 'integer',
+            minimum: 0,
+            default: 0,
+          },
           items: {
             description: 'Manual checklist items of this project, added to the built-in ones.',
             type: 'array',

@@ -32,8 +32,13 @@ export interface ResolvedConfig {
   checklist: {
     baseBranch?: string;
     items: ChecklistItemConfig[];
+    /** Warnings the report may have and still be ready (default DEFAULT_MAX_WARNINGS: any warning makes it not ready). */
+    maxWarnings?: number;
   };
 }
+
+/** `checklist.maxWarnings` when the config does not set it: a warning is something to look at before the PR opens. */
+export const DEFAULT_MAX_WARNINGS = 0;
 
 export const DEFAULT_CONFIG: ResolvedConfig = { rules: {}, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] } };
 

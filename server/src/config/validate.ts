@@ -20,7 +20,7 @@ export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning'
 const SEVERITY_LIST = 'error, warning, info, hint or off';
 const TOP_LEVEL_KEYS = ['rules', 'ignore', 'tests', 'checklist'];
 const TESTS_KEYS = ['patterns', 'notTests', 'analyze'];
-const CHECKLIST_KEYS = ['baseBranch', 'items'];
+const CHECKLIST_KEYS = ['baseBranch', 'items', 'maxWarnings'];
 const CHECKLIST_ITEM_KEYS = ['id', 'title', 'required'];
 
 type ObjectNode = Extract<JsonNode, { kind: 'object' }>;
@@ -204,7 +204,7 @@ class ConfigValidator {
   validateChecklist(node: JsonNode): ResolvedConfig['checklist'] {
     const checklist: ResolvedConfig['checklist'] = { items: [] };
     if (node.kind !== 'object') {
-      this.problem(node.start, `"checklist" must be an object with "baseBranch" and "items", found ${describeKind(node)}`);
+      this.problem(node.start, `"checklist" must be an object with "baseBranch", "items" and "maxWarnings", found ${describeKind(node)}`);
       return checklist;
     }
     for (const property of this.propertiesOf(node, CHECKLIST_KEYS, ' in "checklist"')) {
@@ -214,6 +214,9 @@ class ConfigValidator {
         else this.problem(value.start, `"checklist.baseBranch" must be a branch name, found ${describeKind(value)}`);
       } else if (property.key === 'items') {
         checklist.items = this.validateChecklistItems(value);
+      } else if (property.key === 'maxWarnings') {
+        if (value.kind === 'number' && Number.isInteger(value.value) && value.value >= 0) checklist.maxWarnings = value.value;
+        else this.problem(value.start, `"checklist.maxWarnings" must be a whole number of 0 or more, found ${describeKind(value)}`);
       }
     }
     return checklist;

@@ -5,7 +5,8 @@ import { libraryImports } from './imports';
 import { possibleStrings, stringLiteralValue } from './literals';
 import { frameworkInstance, isConventionalReceiver, type RouteFramework } from './routes';
 import { CONVENTIONAL_SERVER_NAMES, NEST_ROUTES, SERVE_FUNCTIONS } from './tables/frameworks';
-import { HEALTH_CHECK_OPTIONS } from './tables/libraries';
+import { HEALTH_CHECK_DECORATORS, HEALTH_CHECK_OPTIONS } from './tables/libraries';
+import { FRAMEWORK_SHUTDOWN_HOOKS, WORKER_STARTERS, type WorkerStarter } from './tables/workers';
 
 /** A call that starts a server listening: `app.listen(3000)`, `server.listen(...)`, Hono's `serve(...)`. */
 export interface ListenCall {
@@ -78,8 +79,9 @@ function isProcess(expression: Node, facts: FileFacts): boolean {
 /** Something that installs graceful shutdown: a SIGTERM handler, a shutdown library, Nest's shutdown hooks. */
 export interface ShutdownHandling {
   node: Node;
-  kind: 'signal-handler' | 'library' | 'nest-shutdown-hooks';
-  /** The library's package, for `library`. */
+  /** `framework-hook`: a shutdown hook that the framework loading this module runs on SIGTERM (Medusa's `onApplicationShutdown`). */
+  kind: 'signal-handler' | 'library' | 'nest-shutdown-hooks' | 'framework-hook';
+  /** The library's package, for `library`; the framework, for `framework-hook`. */
   module?: string;
 }
 
@@ -98,8 +100,78 @@ export function shutdownHandling(facts: FileFacts): ShutdownHandling[] {
         found.push({ node: call, kind: 'nest-shutdown-hooks' });
       }
     }
+    found.push(...frameworkShutdownHooks(facts));
     return found.sort((a, b) => a.node.getStart() - b.node.getStart());
   });
+}
+
+/** `__hooks = { onApplicationShutdown: ... }` or `async onApplicationShutdown()` in a module of a framework that runs them on SIGTERM. */
+function frameworkShutdownHooks(facts: FileFacts): ShutdownHandling[] {
+  const imported = facts.sourceFile.getImportDeclarations().map((declaration) => declaration.getModuleSpecifierValue());
+  const found: ShutdownHandling[] = [];
+  for (const { framework, modulePrefix, hooks } of FRAMEWORK_SHUTDOWN_HOOKS) {
+    if (!imported.some((module) => module.startsWith(modulePrefix))) continue;
+    const named = (node: Node): boolean => {
+      const name = Node.isMethodDeclaration(node) || Node.isPropertyAssignment(node) ? node.getName() : undefined;
+      return name !== undefined && hooks.includes(name);
+    };
+    for (const method of facts.nodes.ofKind(SyntaxKind.MethodDeclaration)) if (named(method)) found.push({ node: method, kind: 'framework-hook', module: framework });
+    for (const property of facts.nodes.ofKind(SyntaxKind.PropertyAssignment)) if (named(property)) found.push({ node: property, kind: 'framework-hook', module: framework });
+  }
+  return found;
+}
+
+/** Long-running work started in this file that a deploy cuts off: a queue worker, a job scheduler, a cron job. */
+export interface WorkerStart {
+  node: Node;
+  label: string;
+  module: string;
+}
+
+export function workerStarts(facts: FileFacts): WorkerStart[] {
+  return facts.memo('process.workerStarts', () => {
+    const imported = new Set(facts.sourceFile.getImportDeclarations().map((declaration) => declaration.getModuleSpecifierValue()));
+    for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
+      const required = call.getArguments()[0];
+      if (call.getExpression().getText() === 'require' && required && Node.isStringLiteral(required)) imported.add(required.getLiteralValue());
+    }
+    const starters = WORKER_STARTERS.filter((starter) => imported.has(starter.module));
+    if (starters.length === 0) return [];
+    const found: WorkerStart[] = [];
+    const add = (node: Node, starter: WorkerStarter): void => {
+      found.push({ node, label: starter.label, module: starter.module });
+    };
+    for (const created of facts.nodes.ofKind(SyntaxKind.NewExpression)) {
+      const origin = facts.origin(created.getExpression());
+      const starter = starters.find((candidate) => candidate.how === 'construct' && isModuleExport(origin, candidate.module, candidate.path));
+      if (starter) add(created, starter);
+    }
+    for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
+      const starter = starters.find((candidate) => startsWork(call, candidate, facts));
+      if (starter) add(call, starter);
+    }
+    for (const decorator of facts.nodes.ofKind(SyntaxKind.Decorator)) {
+      const origin = facts.origin(decorator.getCallExpression()?.getExpression() ?? decorator.getNameNode());
+      const starter = starters.find((candidate) => candidate.how === 'decorator' && isModuleExport(origin, candidate.module, candidate.path));
+      if (starter) add(decorator, starter);
+    }
+    return found.sort((a, b) => a.node.getStart() - b.node.getStart());
+  });
+}
+
+function startsWork(call: CallExpression, starter: WorkerStarter, facts: FileFacts): boolean {
+  if (starter.how === 'call') return isModuleExport(facts.origin(call.getExpression()), starter.module, starter.path);
+  if (starter.how !== 'method') return false;
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== starter.path[0]) return false;
+  const receiver = facts.origin(callee.getExpression());
+  if (receiver.kind !== 'call' || receiver.path.length !== 0 || receiver.callee.kind !== 'module') return false;
+  const creator = receiver.callee;
+  return creator.module === starter.module && (starter.created ?? [[]]).some((path) => samePath(path, creator.path));
+}
+
+function isModuleExport(origin: ReturnType<FileFacts['origin']>, module: string, path: readonly string[]): boolean {
+  return origin.kind === 'module' && origin.module === module && samePath(origin.path, path);
 }
 
 /** The first call of anything the module exports (`createTerminus(server, ...)`), as better evidence than the import. */
@@ -134,6 +206,19 @@ export function libraryHealthPaths(facts: FileFacts): { node: Node; path: string
           }
         }
       }
+    }
+    return found;
+  });
+}
+
+/** Route handlers marked as health checks by a library, whatever their path: Nest Terminus `@HealthCheck()`. */
+export function healthCheckHandlers(facts: FileFacts): { node: Node; module: string }[] {
+  return facts.memo('process.healthCheckHandlers', () => {
+    const found: { node: Node; module: string }[] = [];
+    for (const decorator of facts.nodes.ofKind(SyntaxKind.Decorator)) {
+      const origin = facts.origin(decorator.getCallExpression()?.getExpression() ?? decorator.getNameNode());
+      const known = HEALTH_CHECK_DECORATORS.find((entry) => isModuleExport(origin, entry.module, [entry.name]));
+      if (known) found.push({ node: decorator, module: known.module });
     }
     return found;
   });

@@ -2,12 +2,17 @@ import { Node, SyntaxKind, type CallExpression, type ClassDeclaration, type Sour
 import type { FileFacts } from './index';
 import { normaliseModuleName, samePath, type Origin } from './origin';
 import { isRelativeModule, moduleImports } from './imports';
-import { stringLiteralValue } from './literals';
+import { possibleStrings, stringLiteralValue } from './literals';
 import {
+  AUTH_AREA_SEGMENT,
   AUTH_PATH_PAIRS,
   AUTH_PATH_SEGMENT,
   CONVENTIONAL_ROUTER_NAMES,
   HEALTH_PATH_SEGMENT,
+  HTTP_METHOD_NAME,
+  REMIX_ROUTES,
+  ROUTER_CLASS_NAME,
+  VERB_FIRST_ROUTE_METHODS,
   HEALTH_STATUS_SEGMENT,
   NEST_ROUTES,
   NEXT_ROUTES,
@@ -17,14 +22,14 @@ import {
   type ServerFramework,
 } from './tables/frameworks';
 
-export type RouteFramework = FrameworkId | 'next' | 'unknown';
+export type RouteFramework = FrameworkId | 'next' | 'remix' | 'unknown';
 
 /**
  * How an app or router was recognised:
  * `factory` created by the framework in this file (`express()`, `new Hono()`),
  * `type` declared with the framework's type (`fastify: FastifyInstance`) or received as a plugin's instance,
  * `convention` a conventional name (`app`, `router`) from a parameter or another file, with a route-shaped call,
- * `decorator` NestJS decorators, `file-path` Next.js API route files.
+ * `decorator` NestJS decorators, `file-path` Next.js API route files and Remix route modules.
  */
 export type Recognition = 'factory' | 'type' | 'convention' | 'decorator' | 'file-path';
 
@@ -153,12 +158,39 @@ function importedModuleNames(facts: FileFacts): ReadonlySet<string> {
  * another file of the project.
  */
 export function isConventionalReceiver(expression: Node, facts: FileFacts, names: RegExp): boolean {
+  // `this.router.get('/health', h)`: a router held by a class (`public router = Router()`, or set in the constructor).
+  if (Node.isPropertyAccessExpression(expression) && expression.getExpression().getKind() === SyntaxKind.ThisKeyword) {
+    return names.test(expression.getName());
+  }
   if (!Node.isIdentifier(expression) || !names.test(expression.getText())) return false;
   const origin = facts.origin(expression);
-  if (origin.kind === 'module') return isRelativeModule(origin.module) || origin.module.startsWith('@/') || origin.module.startsWith('~/');
+  if (origin.kind === 'module') return isProjectModule(origin.module);
+  if (origin.kind === 'call') return isBuiltByProjectCode(origin.callee);
   // A typed parameter whose type is not a framework's (those are recognised by type) is something else: `(app: AppConfig)`.
   if (origin.kind === 'local') return Node.isParameterDeclaration(origin.declaration) && isUntyped(origin.declaration);
   return false;
+}
+
+/** A module of the project itself: a relative path or an alias (`@/x`, `~/x`). */
+function isProjectModule(module: string): boolean {
+  return isRelativeModule(module) || module.startsWith('@/') || module.startsWith('~/');
+}
+
+/**
+ * `const app = createApp()`, `const app = await buildServer()`: an app made by
+ * a function of the project (in this file or another one), not by a library.
+ */
+function isBuiltByProjectCode(callee: Origin): boolean {
+  if (callee.kind === 'module') return isProjectModule(callee.module);
+  if (callee.kind === 'local') {
+    const declaration = callee.declaration;
+    return Node.isFunctionDeclaration(declaration) || (Node.isVariableDeclaration(declaration) && isFunctionValue(declaration.getInitializer()));
+  }
+  return false;
+}
+
+function isFunctionValue(node: Node | undefined): boolean {
+  return node !== undefined && (Node.isArrowFunction(node) || Node.isFunctionExpression(node));
 }
 
 function isUntyped(parameter: Node): boolean {
@@ -173,7 +205,7 @@ function isUntyped(parameter: Node): boolean {
 /** Every route and middleware registration in the file. */
 export function routeRegistrations(facts: FileFacts): RouteRegistration[] {
   return facts.memo('routes.registrations', () => {
-    const registrations = [...callRegistrations(facts), ...nestRegistrations(facts), ...nextRegistrations(facts)];
+    const registrations = [...callRegistrations(facts), ...nestRegistrations(facts), ...nextRegistrations(facts), ...remixRegistrations(facts)];
     return registrations.sort((a, b) => a.node.getStart() - b.node.getStart() || a.node.getEnd() - b.node.getEnd());
   });
 }
@@ -220,7 +252,29 @@ function registrationOfCall(call: CallExpression, method: string, receiver: Node
   if (CONVENTIONAL_ROUTE_METHODS.has(method) && isConventionalReceiver(receiver, facts, CONVENTIONAL_ROUTER_NAMES)) {
     return conventionalRegistration(call, method);
   }
+  if (VERB_FIRST_ROUTE_METHODS.includes(method) && (isRouterClassThis(receiver) || isConventionalReceiver(receiver, facts, CONVENTIONAL_ROUTER_NAMES))) {
+    return verbFirstRegistration(call, method);
+  }
   return undefined;
+}
+
+/** `this` inside a class named like a router, or extending one: `class UsersRouter extends PromiseRouter`. */
+function isRouterClassThis(receiver: Node): boolean {
+  if (receiver.getKind() !== SyntaxKind.ThisKeyword) return false;
+  const cls = receiver.getFirstAncestorByKind(SyntaxKind.ClassDeclaration);
+  if (!cls) return false;
+  const names = [cls.getName(), cls.getExtends()?.getExpression().getText()];
+  return names.some((name) => name !== undefined && ROUTER_CLASS_NAME.test(name));
+}
+
+/** `this.route('POST', '/login', handler)`: a project router taking the HTTP method first. */
+function verbFirstRegistration(call: CallExpression, method: string): RouteRegistration | undefined {
+  const [verbArgument, pathArgument, ...handlers] = call.getArguments();
+  const verb = stringLiteralValue(verbArgument);
+  if (verb === undefined || !HTTP_METHOD_NAME.test(verb)) return undefined;
+  const path = literalPath(pathArgument);
+  if (path === undefined || !path.startsWith('/') || handlers.length === 0 || !handlers.every(isHandlerLike)) return undefined;
+  return { framework: 'unknown', kind: 'route', method: verb.toLowerCase(), path, node: call, handlers, hasSchema: false, via: 'convention' };
 }
 
 function instanceRegistration(call: CallExpression, method: string, instance: FrameworkInstance): RouteRegistration | undefined {
@@ -271,7 +325,7 @@ function instanceRegistration(call: CallExpression, method: string, instance: Fr
 
 function conventionalRegistration(call: CallExpression, method: string): RouteRegistration | undefined {
   const args = call.getArguments();
-  const path = stringLiteralValue(args[0]);
+  const path = literalPath(args[0]);
   const handlers = args.slice(1);
   if (path === undefined || !path.startsWith('/') || handlers.length === 0) return undefined;
   if (!handlers.every(isHandlerLike)) return undefined;
@@ -309,8 +363,16 @@ function routeBuilderPrefix(
   return undefined;
 }
 
-function routePathOf(node: Node | undefined): string | undefined {
+/** A path written literally or held by a `const` of the file (`router.get(HEALTH_PATH, h)`). */
+function literalPath(node: Node | undefined): string | undefined {
   const literal = stringLiteralValue(node);
+  if (literal !== undefined) return literal;
+  const values = possibleStrings(node);
+  return values?.length === 1 ? values[0] : undefined;
+}
+
+function routePathOf(node: Node | undefined): string | undefined {
+  const literal = literalPath(node);
   if (literal !== undefined) return literal;
   if (node && Node.isArrayLiteralExpression(node)) {
     const first = node.getElements().map(stringLiteralValue).find((value) => value !== undefined);
@@ -441,6 +503,42 @@ function nextRegistrations(facts: FileFacts): RouteRegistration[] {
   return registrations;
 }
 
+// Remix / React Router --------------------------------------------------------
+
+function remixRegistrations(facts: FileFacts): RouteRegistration[] {
+  const match = REMIX_ROUTES.routeFile.exec(facts.sourceFile.getFilePath());
+  if (!match) return [];
+  const path = remixPath(match[1]!);
+  const registrations: RouteRegistration[] = [];
+  for (const [name, declarations] of facts.sourceFile.getExportedDeclarations()) {
+    const method = REMIX_ROUTES.exports[name];
+    const declaration = method && declarations.find((d) => d.getSourceFile() === facts.sourceFile);
+    if (!method || !declaration) continue;
+    const handler = Node.isVariableDeclaration(declaration) ? (declaration.getInitializer() ?? declaration) : declaration;
+    registrations.push({ framework: 'remix', kind: 'route', method, path, node: declaration, handlers: [handler], hasSchema: false, via: 'file-path' });
+  }
+  return registrations;
+}
+
+/**
+ * The URL path of a route module from its name below `app/routes/`:
+ * `api.v1.runs.$runId` → `/api/v1/runs/:runId`, `_app.orgs._index` → `/orgs`,
+ * `login.magic/route` → `/login/magic`, `users_.$id` → `/users/:id`, `sitemap[.]xml` → `/sitemap.xml`.
+ */
+export function remixPath(name: string): string {
+  const parts = name.split('/');
+  if (parts.length > 1 && REMIX_ROUTES.folderRouteFile.test(parts[parts.length - 1]!)) parts.pop();
+  const segments: string[] = [];
+  for (const part of parts) {
+    for (const raw of part.split(/\.(?![^[]*\])/)) {
+      if (raw === '' || raw.startsWith('_') || /^\(.*\)$/.test(raw) || raw === 'index') continue;
+      const segment = raw.replace(/\[(.*?)\]/g, '$1').replace(/_$/, '');
+      segments.push(segment.startsWith('$') ? (segment === '$' ? '*' : ':' + segment.slice(1)) : segment);
+    }
+  }
+  return '/' + segments.join('/');
+}
+
 function defaultExport(sourceFile: SourceFile): { node: Node; handler?: Node } | undefined {
   const assignment = sourceFile.getExportAssignments().find((a) => !a.isExportEquals());
   if (assignment) return { node: assignment, handler: assignment.getExpression() };
@@ -468,6 +566,13 @@ export function isHealthPath(path: string | undefined): boolean {
   if (!last || segments.some(isParameterSegment)) return false;
   if (HEALTH_PATH_SEGMENT.test(last)) return true;
   return HEALTH_STATUS_SEGMENT.test(last) && segments.slice(0, -1).every((segment) => ROUTE_PREFIX_SEGMENT.test(segment));
+}
+
+/** An authentication route: an auth path, or a POST anywhere below an `auth` segment (`POST /auth/anonymous`). */
+export function isAuthRoute(path: string | undefined, method: string): boolean {
+  if (isAuthPath(path)) return true;
+  if (path === undefined || method !== 'post') return false;
+  return pathSegments(path).some((segment) => AUTH_AREA_SEGMENT.test(segment));
 }
 
 /** Login, sign-up, password reset, one-time codes, token issuing. */

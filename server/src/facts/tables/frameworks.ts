@@ -182,13 +182,39 @@ export const NEXT_ROUTES = {
   verbs: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as readonly string[],
 } as const;
 
-/** The last path segment of a route that serves health or readiness probes. */
-export const HEALTH_PATH_SEGMENT = /^(?:health|healthz|healthcheck|health-check|_health|ready|readyz|readiness|live|livez|liveness)$/i;
 /**
- * `status` is a health route only at the top (`/status`, `/api/status`), not
- * `/orders/:id/status`: the segments before it must all be prefixes like these.
+ * Remix and React Router (framework mode) route modules, recognised by file
+ * path under `app/routes/`: flat routes (`api.v1.health.ts`, `login.magic/route.tsx`)
+ * and nested folders (`routes/api/health.ts`). A module serves requests when
+ * it exports a `loader` (GET) or an `action` (POST, PUT, PATCH, DELETE).
+ * A module that only exports a component is a page, not an endpoint.
  */
-export const HEALTH_STATUS_SEGMENT = /^status$/i;
+export const REMIX_ROUTES = {
+  routeFile: /(?:^|\/)app\/routes\/(.+?)\.(?:[cm]?[jt]sx?)$/,
+  /** The last file name of a folder route, left out of the path. */
+  folderRouteFile: /^(?:route|index|_index|_layout)$/,
+  exports: { loader: 'get', action: 'post' } as Readonly<Record<string, string>>,
+} as const;
+
+/**
+ * Methods of a project's own router that take the HTTP method first:
+ * `this.route('POST', '/login', handler)` (Parse Server's PromiseRouter and
+ * routers like it). Recognised on `this` in a class named like a router
+ * (ROUTER_CLASS_NAME) or on a conventional router name, with a literal method and path.
+ */
+export const VERB_FIRST_ROUTE_METHODS: readonly string[] = ['route', 'addRoute'];
+export const ROUTER_CLASS_NAME = /Router$/;
+export const HTTP_METHOD_NAME = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|ALL|get|post|put|patch|delete|head|options|all)$/;
+
+/** The last path segment of a route that serves health or readiness probes. */
+export const HEALTH_PATH_SEGMENT =
+  /^(?:health|healthz|healthcheck|healthcheckz|health-check|health_check|_health|ready|readyz|readiness|live|livez|liveness|alive)$/i;
+/**
+ * `status`, `ping` and `heartbeat` are health routes only at the top (`/status`,
+ * `/api/ping`, `/internal/heartbeat`), not `/orders/:id/status` or
+ * `/jobs/ping`: the segments before them must all be prefixes like these.
+ */
+export const HEALTH_STATUS_SEGMENT = /^(?:status|ping|heartbeat)$/i;
 export const ROUTE_PREFIX_SEGMENT = /^(?:api|v\d+|_|internal|sys|system|management|admin|monitoring|ops|\.well-known)$/i;
 
 /**
@@ -197,6 +223,12 @@ export const ROUTE_PREFIX_SEGMENT = /^(?:api|v\d+|_|internal|sys|system|manageme
  */
 export const AUTH_PATH_SEGMENT =
   /^(?:log-?in|log_in|logon|sign-?in|sign_in|sign-?up|sign_up|register|registration|forgot-?password|forgot_password|reset-?password|reset_password|password-?reset|password_reset|otp|verify|verify-otp|verify-code|mfa|2fa|token|refresh-?token|refresh_token|magic-?link)$/i;
+/**
+ * A segment that names the authentication area (`/auth/anonymous`,
+ * `/api/authentication/webauthn/verify`): a POST below it takes credentials,
+ * whatever the last segment is called.
+ */
+export const AUTH_AREA_SEGMENT = /^(?:auth|authentication)$/i;
 /** `password/forgot`, `password/reset`: two segments that together make a reset route. */
 export const AUTH_PATH_PAIRS: readonly (readonly [RegExp, RegExp])[] = [[/^passwords?$/i, /^(?:forgot|reset|recover)$/i]];
 
@@ -206,5 +238,5 @@ export const AUTH_PATH_PAIRS: readonly (readonly [RegExp, RegExp])[] = [[/^passw
  * Used only together with a literal `/path` argument and a handler, or for `listen`;
  * `api` is left out on purpose: it usually names an HTTP client (`api.post('/login', body)`).
  */
-export const CONVENTIONAL_ROUTER_NAMES = /^(?:app|application|router|server|fastify|[a-z][A-Za-z]*Router)$/;
+export const CONVENTIONAL_ROUTER_NAMES = /^(?:app|application|router|routes|server|fastify|[a-z][A-Za-z]*Router|[a-z][A-Za-z]*Routes)$/;
 export const CONVENTIONAL_SERVER_NAMES = /^(?:app|application|server|httpServer|httpsServer|fastify)$/;

@@ -95,7 +95,8 @@ export const LIBRARIES: Readonly<Record<LibraryKind, readonly LibraryEntry[]>> =
     { module: '@fastify/close-with-grace' },
   ],
   'health-check': [
-    { module: '@nestjs/terminus' },
+    // Nest Terminus: the service that runs the checks (TerminusModule alone serves nothing).
+    { module: '@nestjs/terminus', member: 'HealthCheckService' },
     { module: 'lightship' },
     { module: 'express-actuator' },
     { module: '@cloudnative/health-connect' },
@@ -111,6 +112,9 @@ export function libraryMatches(entry: LibraryEntry, module: string): boolean {
  * `@godaddy/terminus` also serves health checks: `createTerminus(server, { healthChecks: { '/healthz': ... } })`.
  * The option names whose object keys are probe paths.
  */
+/** Decorators that make a route handler a health check, whatever its path: Nest Terminus `@HealthCheck()`. */
+export const HEALTH_CHECK_DECORATORS: readonly { module: string; name: string }[] = [{ module: '@nestjs/terminus', name: 'HealthCheck' }];
+
 export const HEALTH_CHECK_OPTIONS: readonly { module: string; option: string }[] = [
   { module: '@godaddy/terminus', option: 'healthChecks' },
 ];

@@ -54,26 +54,62 @@ export interface LoggerModule {
   member?: string;
   /** The logger itself is a function: `const debug = require('debug')('app'); debug(err)`. */
   callableInstance?: boolean;
-  /** Writes structured records (levels, fields) that a log pipeline can search: the checklist's "structured logger". */
-  structured?: boolean;
+  /**
+   * What the checklist's "structured logger" check makes of it:
+   * `json` writes JSON records with a level and fields by default (pino, bunyan, roarr);
+   * `leveled` has levels, named loggers or categories and a configurable output
+   * (layouts, formats, reporters) that can write JSON (winston, log4js, consola, Nest's Logger).
+   * Unset: a logger for CLIs, desktop apps or debugging (`debug`, `npmlog`), which does not count.
+   */
+  structured?: 'json' | 'leveled';
 }
 
 export const LOGGER_MODULES: readonly LoggerModule[] = [
-  { module: 'pino', structured: true },
-  { module: 'winston', structured: true },
-  { module: 'bunyan', structured: true },
-  { module: 'log4js' },
-  { module: 'loglevel' },
-  { module: 'signale' },
-  { module: 'consola' },
+  { module: 'pino', structured: 'json' },
+  { module: 'winston', structured: 'leveled' },
+  { module: 'bunyan', structured: 'json' },
+  { module: 'log4js', structured: 'leveled' },
+  { module: 'loglevel', structured: 'leveled' },
+  { module: 'signale', structured: 'leveled' },
+  { module: 'consola', structured: 'leveled' },
   { module: 'npmlog' },
-  { module: 'roarr', structured: true },
-  { module: 'tslog', structured: true },
+  { module: 'roarr', structured: 'json' },
+  { module: 'tslog', structured: 'leveled' },
   { module: 'electron-log' },
-  { module: '@aws-lambda-powertools/logger', structured: true },
-  { module: '@nestjs/common', member: 'Logger', structured: true },
-  { module: '@nestjs/common', member: 'ConsoleLogger', structured: true },
+  { module: '@aws-lambda-powertools/logger', structured: 'json' },
+  { module: '@google-cloud/logging-winston', structured: 'json' },
+  { module: '@nestjs/common', member: 'Logger', structured: 'leveled' },
+  { module: '@nestjs/common', member: 'ConsoleLogger', structured: 'leveled' },
   { module: 'debug', callableInstance: true },
+];
+
+/**
+ * A project's own logger: an exported function, class or value of the package
+ * that makes or wraps a logger (`export function getLogger(name) { return log4js.getLogger(name) }`,
+ * `export const logger = new Logger('webapp')`), imported across the package.
+ * It wraps a library of LOGGER_MODULES that counts as structured, or it is
+ * built by a logger class or factory of another package of the workspace
+ * (named like LOGGER_CLASS_NAME, or from a module named like LOGGER_MODULE_NAME),
+ * whose output this package cannot show. Either counts as the package's logger
+ * when at least MIN_LOGGER_IMPORTERS files of the package import it.
+ */
+export const LOGGER_CLASS_NAME = /^(?:[A-Z][A-Za-z]*)?Logger$|^(?:create|get|make|build)Logger$/;
+export const LOGGER_MODULE_NAME = /(?:^|[/-])log(?:ger|ging|s)?$/i;
+export const MIN_LOGGER_IMPORTERS = 3;
+/** Names under which a project logger is imported: `logger`, `getLogger`, `createLogger`, `log`, `appLogger`. */
+export const PROJECT_LOGGER_NAME = /^(?:log|logger|logging|default)$|log(?:ger)?$|^(?:get|create|make|build|new)\w*Log/i;
+
+/**
+ * Logger interfaces of frameworks that inject a structured logger into the
+ * modules they load: a Medusa module service receives `logger: Logger` from the
+ * container (Medusa's winston logger); a Fastify plugin's `FastifyBaseLogger` is pino.
+ * Recognised by the import of the type.
+ */
+export const INJECTED_LOGGER_TYPES: readonly { module: string; name: string; library: string }[] = [
+  { module: '@medusajs/framework/types', name: 'Logger', library: "Medusa's logger (winston)" },
+  { module: '@medusajs/types', name: 'Logger', library: "Medusa's logger (winston)" },
+  { module: '@medusajs/framework', name: 'Logger', library: "Medusa's logger (winston)" },
+  { module: 'fastify', name: 'FastifyBaseLogger', library: "Fastify's logger (pino)" },
 ];
 
 /**

@@ -1,0 +1,53 @@
+/**
+ * Long-running work that is not an HTTP server but is cut off by a deploy all
+ * the same: queue workers, job schedulers, cron jobs. A package that starts one
+ * needs graceful shutdown as much as one that listens. Adding a queue or
+ * scheduler library is a change to this table only.
+ */
+
+export interface WorkerStarter {
+  /** Shown in messages: `BullMQ Worker`. */
+  label: string;
+  module: string;
+  /**
+   * How the work starts, below the module root:
+   * `construct`: `new Worker(...)` of this export path;
+   * `call`: a call of this export path (`cron.schedule(...)`, graphile-worker `run(...)`);
+   * `method`: a method called on an instance the module creates (`new Queue().process(...)`):
+   *   `created` lists the export paths that create the instance (`[]` is the module itself);
+   * `decorator`: a class or method decorator (`@Processor()`, `@Cron()`).
+   */
+  how: 'construct' | 'call' | 'method' | 'decorator';
+  path: readonly string[];
+  created?: readonly (readonly string[])[];
+}
+
+export const WORKER_STARTERS: readonly WorkerStarter[] = [
+  { label: 'BullMQ Worker', module: 'bullmq', how: 'construct', path: ['Worker'] },
+  { label: 'Bull queue processor', module: 'bull', how: 'method', path: ['process'], created: [[], ['default']] },
+  { label: 'Bee-Queue processor', module: 'bee-queue', how: 'method', path: ['process'], created: [[]] },
+  { label: 'Agenda', module: 'agenda', how: 'method', path: ['start'], created: [[], ['Agenda']] },
+  { label: 'pg-boss worker', module: 'pg-boss', how: 'method', path: ['work'], created: [[], ['default']] },
+  { label: 'graphile-worker', module: 'graphile-worker', how: 'call', path: ['run'] },
+  { label: 'node-cron job', module: 'node-cron', how: 'call', path: ['schedule'] },
+  { label: 'cron job', module: 'cron', how: 'construct', path: ['CronJob'] },
+  { label: 'Nest Bull processor', module: '@nestjs/bull', how: 'decorator', path: ['Processor'] },
+  { label: 'Nest BullMQ processor', module: '@nestjs/bullmq', how: 'decorator', path: ['Processor'] },
+  { label: 'Nest scheduled job', module: '@nestjs/schedule', how: 'decorator', path: ['Cron'] },
+  { label: 'Nest scheduled job', module: '@nestjs/schedule', how: 'decorator', path: ['Interval'] },
+];
+
+/**
+ * Frameworks that call shutdown hooks of the modules they load when the
+ * process receives SIGTERM, without the module registering anything itself:
+ * Medusa runs `onApplicationPrepareShutdown` and `onApplicationShutdown` of
+ * every module service (`__hooks = { onApplicationShutdown }` or methods of that
+ * name). Recognised in a file that imports from `modulePrefix` (type imports included).
+ *
+ * NestJS's `onApplicationShutdown`/`beforeApplicationShutdown` are left out on
+ * purpose: Nest runs them on SIGTERM only after `app.enableShutdownHooks()`,
+ * which is what counts there.
+ */
+export const FRAMEWORK_SHUTDOWN_HOOKS: readonly { framework: string; modulePrefix: string; hooks: readonly string[] }[] = [
+  { framework: 'Medusa', modulePrefix: '@medusajs/', hooks: ['onApplicationShutdown', 'onApplicationPrepareShutdown'] },
+];
