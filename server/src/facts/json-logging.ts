@@ -18,7 +18,12 @@ export function jsonLogWrites(facts: FileFacts): CallExpression[] {
 }
 
 function isOutputCall(call: CallExpression, facts: FileFacts): boolean {
-  const origin = facts.origin(call.getExpression());
+  // Only `x.write(...)` or `x.log(...)`-style calls can be output: resolve nothing else.
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee)) return false;
+  const name = callee.getName();
+  if (name !== 'write' && !CONSOLE_METHODS.has(name)) return false;
+  const origin = facts.origin(callee);
   if (origin.kind !== 'global') return false;
   if (samePath(origin.path, ['process', 'stdout', 'write']) || samePath(origin.path, ['process', 'stderr', 'write'])) return true;
   return origin.path.length === 2 && origin.path[0] === 'console' && CONSOLE_METHODS.has(origin.path[1]!);

@@ -42,10 +42,19 @@ function listenCallOf(call: CallExpression, facts: FileFacts): ListenCall | unde
     }
     return undefined;
   }
+  // Resolving every call's origin is what costs: only a file importing a serve function can call one.
+  if (!importsServeFunctionModule(facts)) return undefined;
   const origin = facts.origin(callee);
   if (origin.kind !== 'module') return undefined;
   const serve = SERVE_FUNCTIONS.find((fn) => fn.module === origin.module && samePath(fn.path, origin.path));
   return serve ? { node: call, framework: serve.framework, via: 'serve-function' } : undefined;
+}
+
+function importsServeFunctionModule(facts: FileFacts): boolean {
+  return facts.memo('process.importsServeFunctionModule', () => {
+    const text = facts.sourceFile.getFullText();
+    return SERVE_FUNCTIONS.some((fn) => text.includes(fn.module));
+  });
 }
 
 /** `process.on('SIGTERM', ...)` and its variants; `signals` lists what the handler is registered for. */
