@@ -1,10 +1,8 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import { DEFAULT_CONFIG, type ResolvedConfig } from 'preflight-server';
-import { buildChecklistReport } from 'preflight-server/out/checklist/report';
 import { remixPath } from 'preflight-server/out/facts/routes';
 import type { ChecklistReport, ProjectCheck, ProjectCheckId } from 'preflight-server/out/checklist/types';
-import { tempDir, writeFiles } from './git-fixture';
+import { checkOf, evidence, workspaceReport } from './workspace-report';
 
 /**
  * Project checks on the patterns real backends use and a first version missed
@@ -14,26 +12,9 @@ import { tempDir, writeFiles } from './git-fixture';
  * Each with its near misses.
  */
 
-const cleanups: (() => void)[] = [];
-after(() => cleanups.forEach((cleanup) => cleanup()));
 
-async function workspaceReport(files: Record<string, string>, config: ResolvedConfig = DEFAULT_CONFIG): Promise<ChecklistReport> {
-  const dir = tempDir();
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  writeFiles(dir, files);
-  return buildChecklistReport({ root: dir, scope: 'workspace', config });
-}
 
-async function checkOf(files: Record<string, string>, id: ProjectCheckId): Promise<ProjectCheck> {
-  const report = await workspaceReport(files);
-  const found = report.projectChecks.find((check) => check.id === id);
-  assert.ok(found, `no project check ${id}`);
-  return found;
-}
 
-function evidence(check: ProjectCheck): string[] {
-  return check.evidence.map((e) => `${e.file}:${e.line}`);
-}
 
 const EXPRESS_PACKAGE = JSON.stringify({ name: 'api', dependencies: { express: '^4.19.0' } }, null, 2);
 

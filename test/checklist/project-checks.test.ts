@@ -4,30 +4,15 @@ import { DEFAULT_CONFIG } from 'preflight-server';
 import { buildChecklistReport, type FactsCache } from 'preflight-server/out/checklist/report';
 import type { ChecklistReport, ProjectCheck, ProjectCheckId } from 'preflight-server/out/checklist/types';
 import { GitRepo, requireGit, tempDir, writeFiles } from './git-fixture';
+import { checkOf, evidence, workspaceReport } from './workspace-report';
 
 const EXPRESS_PACKAGE = JSON.stringify({ name: 'svc', dependencies: { express: '^4.19.0' } }, null, 2);
 
 const cleanups: (() => void)[] = [];
 after(() => cleanups.forEach((cleanup) => cleanup()));
 
-/** Builds a whole-workspace report over `files` in a folder outside git. */
-async function workspaceReport(files: Record<string, string>): Promise<ChecklistReport> {
-  const dir = tempDir();
-  cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
-  writeFiles(dir, files);
-  return buildChecklistReport({ root: dir, scope: 'workspace', config: DEFAULT_CONFIG });
-}
 
-async function checkOf(files: Record<string, string>, id: ProjectCheckId): Promise<ProjectCheck> {
-  const report = await workspaceReport(files);
-  const found = report.projectChecks.find((check) => check.id === id);
-  assert.ok(found, `no project check ${id}`);
-  return found;
-}
 
-function evidence(check: ProjectCheck): string[] {
-  return check.evidence.map((e) => `${e.file}:${e.line}`);
-}
 
 const SERVER_NO_SHUTDOWN = `import express from 'express';
 const app = express();

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { delay, preflightDiagnostics, ruleIdOf, screenshot, waitFor, workspaceRoot, workspaceUri } from './helpers';
+import { checklistSnapshot, delay, preflightDiagnostics, ruleIdOf, screenshot, waitFor, waitForRendered, workspaceRoot, workspaceUri } from './helpers';
 
 const PACKAGE_DIR = 'scale';
 const MODULES = 2_000;
@@ -98,24 +98,8 @@ async function scansStarted(): Promise<number> {
   return (await vscode.commands.executeCommand(TestCommands.scansStarted)) as number;
 }
 
-async function snapshot(): Promise<Snapshot> {
-  return (await vscode.commands.executeCommand(TestCommands.snapshot)) as Snapshot;
-}
-
-async function waitForRendered(what: string, accept: (shown: Snapshot) => boolean, timeoutMs = 60_000): Promise<Snapshot> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'nothing';
-  for (;;) {
-    try {
-      const shown = await snapshot();
-      if (accept(shown)) return shown;
-      last = shown.text;
-    } catch (error) {
-      last = `nothing: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the panel to show ${what}; it shows ${last}`);
-    await delay(200);
-  }
+function snapshot(): Promise<Snapshot> {
+  return checklistSnapshot();
 }
 
 async function click(dataKey: string): Promise<void> {

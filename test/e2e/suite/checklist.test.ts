@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, delay, screenshot, waitFor, workspaceRoot } from './helpers';
+import { EXTENSION_ID, checklistSnapshot, delay, screenshot, waitFor, waitForRendered, workspaceRoot } from './helpers';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', 'fixtures', 'checklist-workspace');
 const HOSTILE_FILE = 'checkout/<img src=x onerror=alert(1)>.ts';
@@ -99,8 +99,8 @@ async function state(): Promise<StateMessage> {
   return (await vscode.commands.executeCommand(TestCommands.model)) as StateMessage;
 }
 
-async function snapshot(): Promise<Snapshot> {
-  return (await vscode.commands.executeCommand(TestCommands.snapshot)) as Snapshot;
+function snapshot(): Promise<Snapshot> {
+  return checklistSnapshot();
 }
 
 /** Clicks the webview's element with this data-key once it is rendered. */
@@ -111,22 +111,6 @@ async function clickInWebview(dataKey: string): Promise<Snapshot> {
   return result;
 }
 
-/** Polls the rendered webview (which may still be resolving) until `accept` holds. */
-async function waitForRendered(what: string, accept: (snapshot: Snapshot) => boolean, timeoutMs = 30_000): Promise<Snapshot> {
-  const deadline = Date.now() + timeoutMs;
-  let last = 'nothing: no checklist webview answered';
-  for (;;) {
-    try {
-      const shown = await snapshot();
-      if (accept(shown)) return shown;
-      last = shown.text;
-    } catch (error) {
-      last = `nothing: ${error instanceof Error ? error.message : String(error)}`;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for the panel to show ${what}; it shows ${last}`);
-    await delay(250);
-  }
-}
 
 /** The section and index of a finding in the panel's model, once the model has it. */
 async function findingIn(ruleId: string, where: string): Promise<{ sectionId: string; index: number }> {

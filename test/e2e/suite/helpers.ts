@@ -128,3 +128,31 @@ export async function screenshot(name: string): Promise<void> {
   console.log(screenshotMarker(name));
   await waitFor(`screenshot ${file}`, () => fs.existsSync(file) && fs.statSync(file).mtimeMs >= asked - 1000, 20_000);
 }
+
+/** What a checklist webview rendered, as the `preflight.test.checklistSnapshot` command answers. */
+export interface ChecklistSnapshot {
+  clicked: boolean;
+  text: string;
+  html: string;
+}
+
+export async function checklistSnapshot(): Promise<ChecklistSnapshot> {
+  return (await vscode.commands.executeCommand('preflight.test.checklistSnapshot')) as ChecklistSnapshot;
+}
+
+/** Polls the rendered checklist webview (which may still be resolving) until `accept` holds. */
+export async function waitForRendered(what: string, accept: (snapshot: ChecklistSnapshot) => boolean, timeoutMs = 30_000): Promise<ChecklistSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'nothing: no checklist webview answered';
+  for (;;) {
+    try {
+      const shown = await checklistSnapshot();
+      if (accept(shown)) return shown;
+      last = shown.text;
+    } catch (error) {
+      last = `nothing: ${error instanceof Error ? error.message : String(error)}`;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for the panel to show ${what}; it shows ${last}`);
+    await delay(250);
+  }
+}
