@@ -101,7 +101,10 @@ describe('Preflight in the extension host', () => {
     const seen = shown.history.slice(before - 1);
     assert.ok(seen.some((text) => /^Preflight: analysing [12] files?$/.test(text)), `never showed "analysing": ${JSON.stringify(seen)}`);
     assert.equal(seen.at(-1), 'Preflight: ready');
+    const beforeRevert = shown.history.length;
     for (const editor of editors) await revert(editor);
+    // The next tests read these files' diagnostics: wait until those of the reverted text are published.
+    await until('the reverted files to be analysed', (status) => status.text === 'Preflight: ready' && status.history.length > beforeRevert);
   });
 
   it('explains a finding on hover', async () => {
