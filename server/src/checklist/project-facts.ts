@@ -1,8 +1,8 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { SyntaxOnlyProject } from '../parse/project';
 import { collectSourceFiles } from '../workspace/files';
+import { PackageRoots } from '../workspace/package-root';
 import type { TestCodeClassifier } from '../workspace/test-code';
 import { relativePath, type ResolvedScope } from './scope';
 import type { ChecklistProblem } from './types';
@@ -14,59 +14,32 @@ export type FactsCache = Map<string, { text: string; facts: FileReadinessFacts }
 /** Files parsed together: the program is built once per batch, and memory holds one batch at a time. */
 const BATCH_SIZE = 200;
 
-/**
- * The folders of the packages a scope touches: the nearest folder with a
- * package.json above each changed file (the root when there is none). In a
- * monorepo a backend change reads the backend package, not the frontend.
- */
-export function packagesOfScope(scope: ResolvedScope, root: string): string[] {
-  if (scope.scope.kind === 'workspace') return [root];
-  const packages = new Set<string>();
-  const known = new Map<string, string>();
-  for (const file of [...scope.sourceFiles, ...scope.changedFiles]) packages.add(owningPackageDir(path.dirname(file), root, known));
-  return [...packages].sort();
-}
-
-function owningPackageDir(dir: string, root: string, known: Map<string, string>): string {
-  const seen: string[] = [];
-  let current = dir;
-  let found = root;
-  for (;;) {
-    const cached = known.get(current);
-    if (cached !== undefined) {
-      found = cached;
-      break;
-    }
-    seen.push(current);
-    if (fs.existsSync(path.join(current, 'package.json'))) {
-      found = current;
-      break;
-    }
-    const parent = path.dirname(current);
-    if (current === root || parent === current || path.relative(root, current).startsWith('..')) break;
-    current = parent;
-  }
-  for (const folder of seen) known.set(folder, found);
-  return found;
+/** The source files the project checks read, and the folders of the packages they belong to. */
+export interface ProjectFactFiles {
+  packages: string[];
+  files: string[];
 }
 
 /**
- * The source files whose facts the project checks read: those of the scope's
- * packages, without the packages nested inside them (a monorepo root's
- * workspaces are packages of their own), honouring .gitignore, the config's
- * `ignore` and test code as `preflight check` does.
+ * The source files whose facts the project checks read: those of the packages
+ * the scope touches (the nearest folder with a package.json above each changed
+ * file, the root when there is none; every package for a workspace scope),
+ * without the packages nested inside them (a monorepo root's workspaces are
+ * packages of their own), honouring .gitignore, the config's `ignore` and test
+ * code as `preflight check` does. A backend change reads the backend package,
+ * not the frontend.
  */
-export async function projectFactFiles(scope: ResolvedScope, root: string, config: ResolvedConfig, classifier: TestCodeClassifier): Promise<string[]> {
-  if (scope.scope.kind === 'workspace') return scope.sourceFiles;
-  const packages = packagesOfScope(scope, root);
+export async function projectFactFiles(scope: ResolvedScope, root: string, config: ResolvedConfig, classifier: TestCodeClassifier): Promise<ProjectFactFiles> {
+  if (scope.scope.kind === 'workspace') return { packages: [root], files: scope.sourceFiles };
+  const owners = new PackageRoots(root);
+  const packages = [...new Set([...scope.sourceFiles, ...scope.changedFiles].map((file) => owners.of(file)))].sort();
   const listed = await collectSourceFiles(
     packages.map((dir) => path.relative(root, dir) || '.'),
     root,
     { root, ignore: config.ignore, tests: config.tests, classifier },
   );
   const wanted = new Set(packages);
-  const known = new Map<string, string>();
-  return listed.files.filter((file) => wanted.has(owningPackageDir(path.dirname(file), root, known)));
+  return { packages, files: listed.files.filter((file) => wanted.has(owners.of(file))) };
 }
 
 export interface ReadFactsOptions {

@@ -28,7 +28,7 @@ import type {
   SeverityCounts,
 } from './types';
 import { findManifests } from './workspace-facts';
-import { packagesOfScope, projectFactFiles, readProjectFacts, type FactsCache } from './project-facts';
+import { projectFactFiles, readProjectFacts, type FactsCache } from './project-facts';
 
 export const CHECKLIST_CATEGORIES: readonly { category: ChecklistCategory; title: string }[] = [
   { category: 'resilience', title: 'Resilience' },
@@ -135,7 +135,7 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
   // 2. Facts for the project checks, from the packages that contain the scope (readiness is a property
   //    of the program, not of the diff; other packages of a monorepo are not read for this change).
   progress.phase('Listing project files', 0, 0, 70, 70);
-  const factFiles = await projectFactFiles(scope, root, options.config, classifier);
+  const { packages: factPackages, files: factFiles } = await projectFactFiles(scope, root, options.config, classifier);
   cancelled();
   const { facts, parsed } = await readProjectFacts(factFiles, {
     root,
@@ -169,7 +169,7 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
     root,
     scope: scope.scope,
     analysedFiles: analysed,
-    projectFacts: { packages: packagesOfScope(scope, root).map((dir) => relativePath(root, dir)), files: factFiles.length, parsed },
+    projectFacts: { packages: factPackages.map((dir) => relativePath(root, dir)), files: factFiles.length, parsed },
     summary: summarise(sections, projectChecks, items, options.config.checklist.maxWarnings),
     sections,
     projectChecks,

@@ -1,5 +1,6 @@
 import { Node, SyntaxKind, type CallExpression, type NewExpression, type SourceFile, type ts } from 'ts-morph';
 import { FileFacts } from './index';
+import { propertyStringValue } from './literals';
 import { samePath, type Origin } from './origin';
 import { isFunctionScope, isInAsyncFunction, unwrapExpression } from './syntax';
 
@@ -628,18 +629,9 @@ class FailureScan {
     const text = Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node) ? node.getLiteralValue() : Node.isPropertyAccessExpression(node) ? node.getName() : undefined;
     if (text !== undefined && BY_DESIGN_ERROR_NAME.test(text)) return BY_DESIGN;
     // `throw errors.fileOutsideAllowedScope` where `errors = { fileOutsideAllowedScope: 'not allowed to read ...' }`.
-    const message = Node.isPropertyAccessExpression(node) ? constantMessage(node) : undefined;
+    const message = Node.isPropertyAccessExpression(node) ? propertyStringValue(node) : undefined;
     return message !== undefined && BY_DESIGN_ERROR_NAME.test(message) ? BY_DESIGN : UNKNOWN;
   }
-}
-
-/** The string a constant property holds (`errors.notAllowed` declared as `notAllowed: 'not allowed to ...'`). */
-function constantMessage(access: Node): string | undefined {
-  // Through `Object.freeze({...})` the property is a mapped one whose declarations are still the original.
-  const declaration = access.getSymbol()?.getDeclarations()[0];
-  if (!declaration || !Node.isPropertyAssignment(declaration)) return undefined;
-  const value = declaration.getInitializer();
-  return value && (Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value)) ? value.getLiteralValue() : undefined;
 }
 
 const BY_DESIGN: Failures = new Set<FailureKind>(['by-design']);

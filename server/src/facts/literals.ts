@@ -7,6 +7,16 @@ export function stringLiteralValue(node: Node | undefined): string | undefined {
   return undefined;
 }
 
+/**
+ * The string a property declared with a literal holds: `errors.notAllowed`
+ * where `errors = Object.freeze({ notAllowed: 'not allowed to ...' })`.
+ */
+export function propertyStringValue(access: Node): string | undefined {
+  // Through `Object.freeze({...})` the property is a mapped one whose declarations are still the original.
+  const declaration = access.getSymbol()?.getDeclarations()[0];
+  return declaration && Node.isPropertyAssignment(declaration) ? stringLiteralValue(declaration.getInitializer()) : undefined;
+}
+
 const MAX_DEPTH = 4;
 
 /**
