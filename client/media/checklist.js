@@ -138,8 +138,8 @@
   function renderSummary(model) {
     const summary = model.summary;
     const status = summary.ready
-      ? h('div', { class: 'verdict ready' }, [icon('pass-filled'), h('span', {}, ['Ready to open the PR'])])
-      : h('div', { class: 'verdict not-ready' }, [icon('error'), h('span', {}, ['Not ready yet'])]);
+      ? h('div', { class: 'verdict ready', 'data-testid': 'verdict' }, [icon('pass-filled'), h('span', {}, [summary.verdict])])
+      : h('div', { class: 'verdict not-ready', 'data-testid': 'verdict' }, [icon('error'), h('span', {}, [summary.verdict])]);
     return h('section', { class: 'summary', 'aria-label': 'Readiness summary' }, [
       status,
       h('div', { class: 'summary-counts', role: 'status', 'aria-live': 'polite', 'data-testid': 'summary' }, [

@@ -7,6 +7,7 @@ import {
   sectionCountsText,
   statusBarText,
   summaryText,
+  verdictText,
   withManualItems,
 } from 'preflight-client/out/checklist/view-model';
 
@@ -34,7 +35,7 @@ function report(overrides: Partial<ChecklistReport> = {}): ChecklistReport {
       files: ['src/a.ts', HOSTILE_FILE],
     },
     analysedFiles: 2,
-    summary: { blocking: 2, warnings: 1, notices: 0, manual: { ticked: 1, total: 2, requiredUnticked: 1 }, ready: false, maxWarnings: 0, counts: { errorFindings: 0, failedChecks: 0, warningFindings: 0, warnedChecks: 0 }, notReadyBecause: [] },
+    summary: { blocking: 2, warnings: 1, notices: 0, manual: { ticked: 1, total: 2, requiredUnticked: 1 }, ready: false, maxWarnings: 0, counts: { errorFindings: 0, failedChecks: 0, warningFindings: 0, warnedChecks: 0 }, notReadyBecause: ['blocking', 'warnings', 'manual'] },
     sections: [
       {
         category: 'resilience',
@@ -83,15 +84,27 @@ function report(overrides: Partial<ChecklistReport> = {}): ChecklistReport {
 }
 
 describe('checklist panel view model', () => {
-  it('words the summary as blocking, warnings and ticked manual items', () => {
+  it('words the summary as blocking, warnings and ticked manual items, each split into findings and project checks', () => {
+    const zero = { errorFindings: 0, failedChecks: 0, warningFindings: 0, warnedChecks: 0 };
     assert.equal(
-      summaryText({ blocking: 3, warnings: 5, notices: 0, manual: { ticked: 4, total: 6, requiredUnticked: 0 }, ready: false, maxWarnings: 0, counts: { errorFindings: 0, failedChecks: 0, warningFindings: 0, warnedChecks: 0 }, notReadyBecause: [] }),
-      '3 blocking, 5 warnings, 4/6 manual items',
+      summaryText({ blocking: 3, warnings: 5, notices: 0, manual: { ticked: 4, total: 6, requiredUnticked: 0 }, ready: false, maxWarnings: 0, counts: { errorFindings: 2, failedChecks: 1, warningFindings: 5, warnedChecks: 0 }, notReadyBecause: ['blocking', 'warnings'] }),
+      '3 blocking (2 findings, 1 project check), 5 warnings (5 findings, 0 project checks), 4/6 manual items',
     );
     assert.equal(
-      summaryText({ blocking: 0, warnings: 1, notices: 2, manual: { ticked: 0, total: 1, requiredUnticked: 1 }, ready: false, maxWarnings: 0, counts: { errorFindings: 0, failedChecks: 0, warningFindings: 0, warnedChecks: 0 }, notReadyBecause: [] }),
-      '0 blocking, 1 warning, 0/1 manual item',
+      summaryText({ blocking: 0, warnings: 1, notices: 2, manual: { ticked: 0, total: 1, requiredUnticked: 1 }, ready: false, maxWarnings: 0, counts: { ...zero, warnedChecks: 1 }, notReadyBecause: ['warnings', 'manual'] }),
+      '0 blocking, 1 warning (0 findings, 1 project check), 0/1 manual item',
     );
+  });
+
+  it('says in the verdict what stands in the way: blockers, warnings over the limit, items to tick', () => {
+    const summary = { blocking: 0, warnings: 259, notices: 0, manual: { ticked: 1, total: 2, requiredUnticked: 0 }, ready: false, maxWarnings: 10, counts: { errorFindings: 0, failedChecks: 0, warningFindings: 255, warnedChecks: 4 }, notReadyBecause: ['warnings' as const] };
+    assert.equal(verdictText(summary), 'Not ready: 259 warnings, over the limit of 10');
+    assert.equal(
+      verdictText({ ...summary, blocking: 2, manual: { ...summary.manual, requiredUnticked: 1 }, notReadyBecause: ['blocking', 'warnings', 'manual'] }),
+      'Not ready: 2 blockers; 259 warnings, over the limit of 10; 1 required item to tick',
+    );
+    assert.equal(verdictText({ ...summary, warnings: 3, ready: true, notReadyBecause: [] }), 'Ready to open the PR');
+    assert.equal(buildViewModel(report()).model.summary.verdict.startsWith('Not ready: 2 blockers'), true);
   });
 
   it('counts a section by severity, most severe first, and says when it has none', () => {
@@ -171,13 +184,20 @@ describe('checklist panel view model', () => {
     assert.equal(model.manualItems[1]!.detail, undefined);
   });
 
-  it('recomputes the manual counts and readiness after a tick', () => {
-    const clean = report({ summary: { ...report().summary, blocking: 0 } });
+  it('recomputes the manual counts and readiness after a tick, keeping the warning limit', () => {
+    const clean = report({ summary: { ...report().summary, blocking: 0, warnings: 0 } });
     const allTicked = withManualItems(clean, [manual('rollback-plan', true, true), manual('runbook', true, true)]);
     assert.deepEqual(allTicked.summary.manual, { ticked: 2, total: 2, requiredUnticked: 0 });
     assert.equal(allTicked.summary.ready, true);
+    assert.deepEqual(allTicked.summary.notReadyBecause, []);
     const stillBlocked = withManualItems(report(), [manual('rollback-plan', true, true), manual('runbook', true, true)]);
     assert.equal(stillBlocked.summary.ready, false);
+    const overLimit = report({ summary: { ...report().summary, blocking: 0, warnings: 3, maxWarnings: 2 } });
+    const ticked = withManualItems(overLimit, [manual('rollback-plan', true, true), manual('runbook', true, true)]);
+    assert.equal(ticked.summary.ready, false);
+    assert.deepEqual(ticked.summary.notReadyBecause, ['warnings']);
+    const withinLimit = withManualItems({ ...overLimit, summary: { ...overLimit.summary, maxWarnings: 3 } }, ticked.manualItems);
+    assert.equal(withinLimit.summary.ready, true);
   });
 
   it('reads "Preflight: …" in the status bar: blockers first, then required items to tick, then ready; warnings beside them', () => {

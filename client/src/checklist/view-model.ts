@@ -28,6 +28,8 @@ export interface ReportLocation {
 }
 
 export interface SummaryView {
+  /** `Ready to open the PR`, or `Not ready: ...` naming what stands in the way. */
+  verdict: string;
   text: string;
   blocking: number;
   warnings: number;
@@ -113,10 +115,40 @@ function plural(count: number, singular: string, pluralForm = `${singular}s`): s
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
 
-/** "3 blocking, 5 warnings, 4/6 manual items" */
+/** "3 blocking (2 findings, 1 project check), 5 warnings (5 findings, 0 project checks), 4/6 manual items" */
 export function summaryText(summary: ChecklistSummary): string {
   const manual = `${summary.manual.ticked}/${summary.manual.total} manual ${summary.manual.total === 1 ? 'item' : 'items'}`;
-  return `${summary.blocking} blocking, ${plural(summary.warnings, 'warning')}, ${manual}`;
+  const { counts } = summary;
+  const blocking = `${summary.blocking} blocking${fromFindingsAndChecks(counts.errorFindings, counts.failedChecks)}`;
+  const warnings = `${plural(summary.warnings, 'warning')}${fromFindingsAndChecks(counts.warningFindings, counts.warnedChecks)}`;
+  return `${blocking}, ${warnings}, ${manual}`;
+}
+
+/** ` (2 findings, 1 project check)`; empty for a count of 0. */
+function fromFindingsAndChecks(findings: number, checks: number): string {
+  return findings + checks === 0 ? '' : ` (${plural(findings, 'finding')}, ${plural(checks, 'project check')})`;
+}
+
+/**
+ * What the verdict says: ready, or each reason it is not, in order of weight,
+ * with the warning limit when warnings are the reason ("No blockers, 259 warnings" is not ready).
+ */
+export function verdictText(summary: ChecklistSummary): string {
+  if (summary.ready) return 'Ready to open the PR';
+  const reasons = summary.notReadyBecause.map((reason) => {
+    if (reason === 'blocking') return plural(summary.blocking, 'blocker');
+    if (reason === 'warnings') return `${plural(summary.warnings, 'warning')}, over the limit of ${summary.maxWarnings}`;
+    return `${summary.manual.requiredUnticked} required ${summary.manual.requiredUnticked === 1 ? 'item' : 'items'} to tick`;
+  });
+  return reasons.length > 0 ? `Not ready: ${reasons.join('; ')}` : 'Not ready';
+}
+
+function readinessOf(blocking: number, warnings: number, maxWarnings: number, requiredUnticked: number): ChecklistSummary['notReadyBecause'] {
+  const reasons: ChecklistSummary['notReadyBecause'] = [];
+  if (blocking > 0) reasons.push('blocking');
+  if (warnings > maxWarnings) reasons.push('warnings');
+  if (requiredUnticked > 0) reasons.push('manual');
+  return reasons;
 }
 
 const SEVERITY_ORDER: ChecklistSeverity[] = ['error', 'warning', 'info', 'hint'];
@@ -242,6 +274,7 @@ export function buildViewModel(report: ChecklistReport): BuiltViewModel {
 
   const model: ChecklistViewModel = {
     summary: {
+      verdict: verdictText(report.summary),
       text: summaryText(report.summary),
       blocking: report.summary.blocking,
       warnings: report.summary.warnings,
@@ -269,13 +302,16 @@ export function buildViewModel(report: ChecklistReport): BuiltViewModel {
 export function withManualItems(report: ChecklistReport, manualItems: ManualItem[]): ChecklistReport {
   const ticked = manualItems.filter((item) => item.ticked).length;
   const requiredUnticked = manualItems.filter((item) => item.required && !item.ticked).length;
+  const { blocking, warnings, maxWarnings } = report.summary;
+  const notReadyBecause = readinessOf(blocking, warnings, maxWarnings, requiredUnticked);
   return {
     ...report,
     manualItems,
     summary: {
       ...report.summary,
       manual: { ticked, total: manualItems.length, requiredUnticked },
-      ready: report.summary.blocking === 0 && requiredUnticked === 0,
+      ready: notReadyBecause.length === 0,
+      notReadyBecause,
     },
   };
 }
