@@ -136,6 +136,7 @@ class FolderChecklists {
       });
       state.reports.set(reportKey(request), report);
       this.services.log('info', scanLogLine(report, Date.now() - started));
+      this.services.showScanFindings(folder.path, report);
       return report;
     });
     state.queue = run.catch((error: unknown) => {

@@ -7,6 +7,7 @@ import {
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Finding, Severity } from '../engine/finding';
+import type { ChecklistFinding } from '../checklist/types';
 import type { ConfigProblem } from '../config/load';
 import { ruleDocUrl } from '../docs/links';
 import type { AnalysedDocument } from './scheduler';
@@ -65,6 +66,24 @@ function toDiagnostic(finding: Finding, analysed: AnalysedDocument, analysedText
     );
   }
   return diagnostic;
+}
+
+/**
+ * A checklist scan's finding in a file that is not open. It has no fix data:
+ * opening the file analyses it again, and that analysis offers the fixes.
+ */
+export function scanFindingDiagnostic(finding: ChecklistFinding): Diagnostic {
+  return {
+    range: {
+      start: { line: finding.line - 1, character: finding.column - 1 },
+      end: { line: finding.endLine - 1, character: finding.endColumn - 1 },
+    },
+    severity: SEVERITIES[finding.severity],
+    source: DIAGNOSTIC_SOURCE,
+    code: finding.ruleId,
+    codeDescription: { href: ruleDocUrl(finding.ruleId) },
+    message: finding.message,
+  };
 }
 
 export function isPreflightDiagnosticData(value: unknown): value is PreflightDiagnosticData {

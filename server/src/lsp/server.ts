@@ -40,6 +40,7 @@ import { isClassificationInput, TestCodeClassifier } from '../workspace/test-cod
 import { ProgramFactsIndex } from './program-facts';
 import type { ResolvedConfig } from '../config/types';
 import { registerChecklistRequests } from './checklist';
+import { WorkspaceProblems } from './workspace-problems';
 import type { Disposable, DocumentFindings, PreflightServices, WorkspaceFolderInfo } from './services';
 
 /** Wait after the last keystroke before analysing a document. */
@@ -148,6 +149,11 @@ export class PreflightServer {
   private testCodeRecheckTimer: NodeJS.Timeout | undefined;
   /** Per package: its process-level failure handlers, for floating-promise's messages. */
   private readonly programFacts = new ProgramFactsIndex();
+  /** Checklist scans' findings in files that are not open (`preflight.problems.scope: workspace`). */
+  private readonly workspaceProblems = new WorkspaceProblems({
+    send: (uri, diagnostics) => void this.connection.sendDiagnostics({ uri, diagnostics }),
+    isOpen: (filePath) => this.scheduler.openDocuments().some((open) => path.resolve(open.filePath) === filePath),
+  });
 
   constructor(private readonly connection: Connection) {
     this.log = new ServerLog(connection);
@@ -250,6 +256,11 @@ export class PreflightServer {
     return this.config.editorOptionsForFile(filePath);
   }
 
+  private wantsWorkspaceProblems(folderPath: string): boolean {
+    const options = this.config.editorOptionsForFile(folderPath);
+    return options.enable && options.problemsScope === 'workspace';
+  }
+
   private codeActionOptions(): CodeActionOptions {
     return { documentChanges: this.support.documentChanges, snippetEdits: this.support.snippetEdits };
   }
@@ -337,15 +348,20 @@ export class PreflightServer {
 
   private opened(document: TextDocument): void {
     const filePath = analysisPathFor(document.uri, document.languageId);
-    if (filePath) this.scheduler.open(document, filePath);
+    if (!filePath) return;
+    this.scheduler.open(document, filePath);
+    this.workspaceProblems.opened(filePath);
   }
 
   private closed(document: TextDocument): void {
     if (!this.scheduler.isOpen(document.uri)) return;
     const { filePath } = this.scheduler.openDocuments().find((open) => open.uri === document.uri) ?? {};
+    const latest = this.scheduler.latest(document.uri);
     this.scheduler.close(document.uri);
     if (filePath && !this.scheduler.openDocuments().some((open) => open.filePath === filePath)) this.testCodeVerdicts.delete(filePath);
-    if (!this.support.pullDiagnostics) this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
+    const lastAnalysis = latest && latest.version === document.version ? toDiagnostics(latest) : undefined;
+    const kept = filePath !== undefined && this.workspaceProblems.closed(filePath, lastAnalysis);
+    if (!kept && !this.support.pullDiagnostics) this.connection.sendDiagnostics({ uri: document.uri, diagnostics: [] });
     this.emitFindingsChanged(document.uri);
   }
 
@@ -435,6 +451,7 @@ export class PreflightServer {
       if (this.support.configuration) await this.pullSettings();
       this.reportSettingsProblems(this.config.resolve());
       this.publishConfigProblems();
+      this.workspaceProblems.keepFolders((folderPath) => this.wantsWorkspaceProblems(folderPath));
       this.scheduler.reanalyseAll();
       if (this.support.pullDiagnostics && this.support.diagnosticsRefresh) {
         await this.connection.languages.diagnostics.refresh();
@@ -572,6 +589,9 @@ export class PreflightServer {
       },
       onFindingsChanged: (listener) => subscribe(this.findingsListeners, listener),
       onConfigChanged: (listener) => subscribe(this.configListeners, listener),
+      showScanFindings: (folderPath, report) => {
+        if (this.wantsWorkspaceProblems(folderPath)) this.workspaceProblems.publishScan(folderPath, report);
+      },
       log: (level, message) => this.log[level](message),
     };
   }

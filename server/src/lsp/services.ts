@@ -1,6 +1,7 @@
 import type { AnalysisProject } from '../parse/project';
 import type { ResolvedConfig } from '../config/types';
 import type { Finding } from '../engine/finding';
+import type { ChecklistReport } from '../checklist/types';
 
 /** A workspace folder the client opened. */
 export interface WorkspaceFolderInfo {
@@ -45,6 +46,8 @@ export interface PreflightServices {
   onFindingsChanged(listener: (uri: string) => void): Disposable;
   /** Called after the configuration (file or settings) was reloaded. */
   onConfigChanged(listener: () => void): Disposable;
+  /** A checklist scan finished: its findings go to the Problems panel when `preflight.problems.scope` is `workspace`. */
+  showScanFindings(folderPath: string, report: ChecklistReport): void;
   /** Writes to the server's log (the client's output channel). */
   log(level: 'info' | 'warn' | 'error', message: string): void;
 }

@@ -14,35 +14,48 @@ const OUTSIDE_FOLDERS = '';
 export type RunTrigger = 'onType' | 'onSave';
 export const RUN_TRIGGERS: readonly RunTrigger[] = ['onType', 'onSave'];
 
+/** Which findings go to the Problems panel: those of open files, or also every file a checklist scan analysed. */
+export type ProblemsScope = 'openFiles' | 'workspace';
+export const PROBLEMS_SCOPES: readonly ProblemsScope[] = ['openFiles', 'workspace'];
+
 /** Settings of the editor integration itself, which preflight.config.json does not have. */
 export interface EditorOptions {
   /** `preflight.enable`: false publishes nothing and offers no code actions in the folder. */
   enable: boolean;
   /** `preflight.run`. */
   run: RunTrigger;
+  /** `preflight.problems.scope`. */
+  problemsScope: ProblemsScope;
 }
 
-export const DEFAULT_EDITOR_OPTIONS: EditorOptions = { enable: true, run: 'onType' };
+export const DEFAULT_EDITOR_OPTIONS: EditorOptions = { enable: true, run: 'onType', problemsScope: 'openFiles' };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function quotedList(values: readonly string[]): string {
+  return values.map((value) => `"${value}"`).join(' or ');
 }
 
 function settingProblem(message: string): ConfigProblem {
   return { file: SETTINGS_SOURCE, line: 0, character: 0, message };
 }
 
-/** `preflight.enable` and `preflight.run` from one layer of settings over `options`; a bad value keeps the one below. */
+/** `preflight.enable`, `preflight.run` and `preflight.problems.scope` from one layer of settings over `options`; a bad value keeps the one below. */
 export function applyEditorSettings(options: EditorOptions, settings: unknown): { options: EditorOptions; problems: ConfigProblem[] } {
   if (!isRecord(settings)) return { options, problems: [] };
-  const problems: ConfigProblem[] = [];
+  const found: ConfigProblem[] = [];
   const result = { ...options };
-  const { enable, run } = settings;
+  const { enable, run, problems } = settings;
   if (typeof enable === 'boolean') result.enable = enable;
-  else if (enable !== undefined && enable !== null) problems.push(settingProblem(`preflight.enable: must be true or false, found ${JSON.stringify(enable)}`));
+  else if (enable !== undefined && enable !== null) found.push(settingProblem(`preflight.enable: must be true or false, found ${JSON.stringify(enable)}`));
   if (RUN_TRIGGERS.includes(run as RunTrigger)) result.run = run as RunTrigger;
-  else if (run !== undefined && run !== null) problems.push(settingProblem(`preflight.run: must be ${RUN_TRIGGERS.map((t) => `"${t}"`).join(' or ')}, found ${JSON.stringify(run)}`));
-  return { options: result, problems };
+  else if (run !== undefined && run !== null) found.push(settingProblem(`preflight.run: must be ${quotedList(RUN_TRIGGERS)}, found ${JSON.stringify(run)}`));
+  const scope = isRecord(problems) ? problems.scope : undefined;
+  if (PROBLEMS_SCOPES.includes(scope as ProblemsScope)) result.problemsScope = scope as ProblemsScope;
+  else if (scope !== undefined && scope !== null) found.push(settingProblem(`preflight.problems.scope: must be ${quotedList(PROBLEMS_SCOPES)}, found ${JSON.stringify(scope)}`));
+  return { options: result, problems: found };
 }
 
 /**
