@@ -39,8 +39,14 @@ async function bundleServer() {
   await build({
     ...shared,
     // The same entry the `preflight-lsp` bin runs: main() picks stdio, IPC or socket from argv.
+    // Started as the checklist's project-facts worker thread (facts-thread.ts), the bundle runs that instead.
     stdin: {
-      contents: "require('./server/src/lsp/main').main();\n",
+      contents: [
+        "const { isMainThread, workerData } = require('node:worker_threads');",
+        "if (!isMainThread && workerData && workerData.preflightFactsWorker) require('./server/src/checklist/facts-worker');",
+        "else require('./server/src/lsp/main').main();",
+        '',
+      ].join('\n'),
       resolveDir: root,
       sourcefile: 'preflight-server-entry.js',
       loader: 'js',

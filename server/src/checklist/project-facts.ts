@@ -46,6 +46,8 @@ export interface ReadFactsOptions {
   root: string;
   /** The file's text (editor text first), or undefined when it is skipped (the loader reports why). */
   text: (file: string) => Promise<string | undefined>;
+  /** An open editor document's text, where it differs from the disk (what a reader on another thread is sent). */
+  openText?: (file: string) => string | undefined;
   cache?: FactsCache;
   /** Files always parsed, even when the text rules out every fact: the changed files (their `hasCode` is asked). */
   alwaysParse?: ReadonlySet<string>;
@@ -60,6 +62,11 @@ export interface ProjectFactsRead {
   reused: number;
   /** Files parsed (the others had no fact their text could hold, or were cached). */
   parsed: number;
+}
+
+/** Where a build gets its project facts: this thread, or a worker thread (facts-thread.ts). */
+export interface ProjectFactsReader {
+  read(files: readonly string[], options: ReadFactsOptions): Promise<ProjectFactsRead>;
 }
 
 /** Reads the readiness facts of `files`: from the cache while a text is unchanged, else parsed in batches. */

@@ -28,7 +28,7 @@ import type {
   SeverityCounts,
 } from './types';
 import { findManifests } from './workspace-facts';
-import { projectFactFiles, readProjectFacts, type FactsCache } from './project-facts';
+import { projectFactFiles, readProjectFacts, type FactsCache, type ProjectFactsReader } from './project-facts';
 
 export const CHECKLIST_CATEGORIES: readonly { category: ChecklistCategory; title: string }[] = [
   { category: 'resilience', title: 'Resilience' },
@@ -72,6 +72,8 @@ export interface BuildChecklistOptions {
    * (the facts of a file depend on its text alone). The language server keeps one per folder.
    */
   factsCache?: FactsCache;
+  /** Reads the project facts instead (the language server's worker thread, which keeps its own cache). */
+  factsReader?: ProjectFactsReader;
   /** Treat every manual item as required (`--require-manual`). */
   requireManual?: boolean;
   /** False in an untrusted workspace: git is not run (the scope falls back to the workspace). */
@@ -99,7 +101,7 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
     if (options.isCancelled?.()) throw new AnalysisCancelled();
   };
 
-  progress.phase(options.scope === 'changed' ? 'Finding changed files' : 'Listing workspace files', 0, 0);
+  progress.step(options.scope === 'changed' ? 'Finding changed files' : 'Listing workspace files', 0);
   const classifier = new TestCodeClassifier({ root, tests: options.config.tests });
   const scope = await resolveScope({ root, scope: options.scope, base: options.base, config: options.config, allowGit: options.allowGit, classifier });
   cancelled();
@@ -108,13 +110,18 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
   const problems: ChecklistProblem[] = [];
   const loader = new SourceLoader(project, root, options.readText, problems);
 
+  // The project checks' facts are read while the rules analyse the scope: with a worker thread
+  // (the language server's) that is the machine's other core.
+  const factsRead = readFactsForChecks(scope, { root, options, classifier, loader, problems, cancelled, progress });
+  factsRead.catch(() => undefined); // awaited below; a rules failure must not leave it unhandled
+
   // 1. The rules over the in-scope files.
   const findings: Finding[] = [];
   let analysed = 0;
   const inScope = await loader.loadAll(scope.sourceFiles);
   for (const [index, sourceFile] of inScope.entries()) {
     cancelled();
-    progress.phase('Analysing', index, inScope.length, 0, 70);
+    progress.phase('Analysing', index, inScope.length);
     const shown = relativePath(root, sourceFile.getFilePath());
     const parseProblem = firstParseProblem(sourceFile);
     if (parseProblem) {
@@ -131,21 +138,10 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
     analysed += 1;
     findings.push(...result.findings);
   }
+  progress.phase('Analysing', inScope.length, inScope.length);
 
-  // 2. Facts for the project checks, from the packages that contain the scope (readiness is a property
-  //    of the program, not of the diff; other packages of a monorepo are not read for this change).
-  progress.phase('Listing project files', 0, 0, 70, 70);
-  const { packages: factPackages, files: factFiles } = await projectFactFiles(scope, root, options.config, classifier);
-  cancelled();
-  const { facts, parsed } = await readProjectFacts(factFiles, {
-    root,
-    text: (file) => loader.text(file),
-    cache: options.factsCache,
-    alwaysParse: new Set(scope.changedFiles),
-    cancelled,
-    onProgress: (done, total) => progress.phase('Reading project facts', done, total, 70, 95),
-    problems,
-  });
+  // 2. The project checks, from the facts of the packages that contain the scope.
+  const { factPackages, factFiles, facts, parsed } = await factsRead;
   const { manifests, problems: manifestProblems } = findManifests(root, factFiles);
   problems.push(...manifestProblems);
   const testFiles = listTestFiles(root, classifier);
@@ -162,7 +158,7 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
   const enabledRules = (options.rules ?? allRules).filter((rule) => effectiveSeverity(rule, options.config) !== undefined).map((rule) => rule.meta);
   const { sections, outside } = buildSections(findings, root, enabledRules);
   for (const finding of outside) problems.push({ file: finding.file, line: finding.line, message: `${finding.ruleId}: ${finding.message}` });
-  progress.phase('Done', 1, 1, 100, 100);
+  progress.step('Done', 100);
   return {
     tool: 'preflight',
     version: PREFLIGHT_VERSION,
@@ -174,8 +170,50 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
     sections,
     projectChecks,
     manualItems: items,
-    problems,
+    problems: uniqueProblems(problems),
   };
+}
+
+/** A file the scope and the project facts both skip is reported once. */
+function uniqueProblems(problems: readonly ChecklistProblem[]): ChecklistProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const key = `${problem.file ?? ''}|${problem.line ?? ''}|${problem.message}`;
+    return !seen.has(key) && seen.add(key);
+  });
+}
+
+interface FactsForChecksContext {
+  root: string;
+  options: BuildChecklistOptions;
+  classifier: TestCodeClassifier;
+  loader: SourceLoader;
+  problems: ChecklistProblem[];
+  cancelled: () => void;
+  progress: ReturnType<typeof progressReporter>;
+}
+
+/**
+ * Facts for the project checks, from the packages that contain the scope (readiness is a property
+ * of the program, not of the diff; other packages of a monorepo are not read for this change).
+ */
+async function readFactsForChecks(scope: ResolvedScope, context: FactsForChecksContext) {
+  const { root, options, loader, cancelled, progress } = context;
+  const { packages: factPackages, files: factFiles } = await projectFactFiles(scope, root, options.config, context.classifier);
+  cancelled();
+  const reader = options.factsReader ?? { read: readProjectFacts };
+  const { facts, parsed } = await reader.read(factFiles, {
+    root,
+    text: (file) => loader.text(file),
+    openText: options.readText,
+    cache: options.factsCache,
+    alwaysParse: new Set(scope.changedFiles),
+    cancelled,
+    onProgress: (done, total) => progress.phase('Reading project facts', done, total),
+    problems: context.problems,
+  });
+  progress.phase('Reading project facts', factFiles.length, factFiles.length);
+  return { factPackages, factFiles, facts, parsed };
 }
 
 /** The manual items of a finished report, refreshed from the ticks file (after a tick, without re-analysing). */
@@ -402,15 +440,41 @@ export function summarise(
   };
 }
 
+/** The counted phases, which run side by side, and their share of the scan's percentage. */
+const COUNTED_PHASES = ['Analysing', 'Reading project facts'] as const;
+type CountedPhase = (typeof COUNTED_PHASES)[number];
+const FIRST_PERCENT = 5;
+const LAST_PERCENT = 95;
+
+/**
+ * Progress of a scan whose two counted phases run together: the message names
+ * each phase still running (`Analysing (3/40) · Reading project facts (466/1791)`),
+ * and the percentage is their mean, so it only grows.
+ */
 function progressReporter(onProgress: BuildChecklistOptions['onProgress']) {
-  let last = -1;
+  const fractions = new Map<CountedPhase, number>();
+  const running = new Map<CountedPhase, string>();
+  let last = '';
+  const emit = (message: string, done: number, total: number, percentage: number): void => {
+    const key = `${percentage}|${[...running.keys()].join()}`;
+    if (key === last && done !== 0) return;
+    last = key;
+    onProgress?.({ message, done, total, percentage });
+  };
   return {
-    phase(message: string, done: number, total: number, from = 0, to = 0): void {
+    /** A step that is not counted (`Finding changed files`, `Done`). */
+    step(message: string, percentage: number): void {
+      emit(message, 0, 0, percentage);
+    },
+    phase(name: CountedPhase, done: number, total: number): void {
       if (!onProgress) return;
-      const percentage = Math.round(total > 0 ? from + ((to - from) * done) / total : from);
-      if (percentage === last && done !== 0) return;
-      last = percentage;
-      onProgress({ message: total > 0 ? `${message} (${done}/${total})` : message, done, total, percentage });
+      const fraction = total > 0 ? Math.min(1, done / total) : 1;
+      fractions.set(name, fraction);
+      if (done < total) running.set(name, `${name} (${done}/${total})`);
+      else running.delete(name);
+      const mean = COUNTED_PHASES.reduce((sum, phase) => sum + (fractions.get(phase) ?? 0), 0) / COUNTED_PHASES.length;
+      const percentage = Math.round(FIRST_PERCENT + (LAST_PERCENT - FIRST_PERCENT) * mean);
+      emit([...running.values()].join(' · ') || `${name} (${done}/${total})`, done, total, percentage);
     },
   };
 }

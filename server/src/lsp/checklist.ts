@@ -10,7 +10,8 @@ import {
 } from 'vscode-languageserver/node';
 import { AnalysisCancelled } from '../engine/analyze';
 import { AnalysisProject } from '../parse/project';
-import { buildChecklistReport, withCurrentTicks, type FactsCache } from '../checklist/report';
+import { buildChecklistReport, withCurrentTicks } from '../checklist/report';
+import { FactsThread } from '../checklist/facts-thread';
 import { checklistMarkdown, insertIntoPrTemplate } from '../checklist/markdown';
 import { manualItems } from '../checklist/manual-items';
 import { branchFromGitHead, gitUserName, NO_BRANCH_KEY } from '../checklist/scope';
@@ -90,8 +91,8 @@ export function registerChecklistRequests(connection: Connection, services: Pref
 
 interface FolderState {
   project: AnalysisProject;
-  /** Project facts per file, reused while the file's text is unchanged. */
-  factsCache: FactsCache;
+  /** Reads project facts on a worker thread, which reuses a file's facts while its text is unchanged. */
+  facts: FactsThread;
   /** Last report per `${scope}|${base}`. */
   reports: Map<string, ChecklistReport>;
   /** Builds run one at a time per folder (they share the project). */
@@ -106,7 +107,7 @@ class FolderChecklists {
   private state(folder: WorkspaceFolderInfo): FolderState {
     let state = this.folders.get(folder.path);
     if (!state) {
-      state = { project: new AnalysisProject(), factsCache: new Map(), reports: new Map(), queue: Promise.resolve() };
+      state = { project: new AnalysisProject(), facts: new FactsThread((message) => this.services.log('warn', message)), reports: new Map(), queue: Promise.resolve() };
       this.folders.set(folder.path, state);
     }
     return state;
@@ -128,7 +129,7 @@ class FolderChecklists {
         config: this.services.configFor(folder.path),
         project: state.project,
         pruneProject: true,
-        factsCache: state.factsCache,
+        factsReader: state.facts,
         allowGit: this.services.workspaceTrusted(),
         readText: this.openDocumentText(folder),
         isCancelled: hooks.isCancelled,
