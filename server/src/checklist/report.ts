@@ -74,6 +74,11 @@ export interface BuildChecklistOptions {
   factsCache?: FactsCache;
   /** Reads the project facts instead (the language server's worker thread, which keeps its own cache). */
   factsReader?: ProjectFactsReader;
+  /**
+   * Decides what is test code; the language server passes the one its editor analysis keeps for the
+   * folder (made for the same `tests` config), whose package import scans outlive a scan.
+   */
+  classifier?: TestCodeClassifier;
   /** Treat every manual item as required (`--require-manual`). */
   requireManual?: boolean;
   /** False in an untrusted workspace: git is not run (the scope falls back to the workspace). */
@@ -102,7 +107,7 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
   };
 
   progress.step(options.scope === 'changed' ? 'Finding changed files' : 'Listing workspace files', 0);
-  const classifier = new TestCodeClassifier({ root, tests: options.config.tests });
+  const classifier = options.classifier ?? new TestCodeClassifier({ root, tests: options.config.tests });
   const scope = await resolveScope({ root, scope: options.scope, base: options.base, config: options.config, allowGit: options.allowGit, classifier });
   cancelled();
 
@@ -112,7 +117,10 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
 
   // The project checks' facts are read while the rules analyse the scope: with a worker thread
   // (the language server's) that is the machine's other core.
-  const factsRead = readFactsForChecks(scope, { root, options, classifier, loader, problems, cancelled, progress });
+  // The files are listed first: type-checking blocks this thread, and the worker must have its list before.
+  const { packages: factPackages, files: factFiles } = await projectFactFiles(scope, root, options.config, classifier);
+  cancelled();
+  const factsRead = readFactsForChecks(scope, factFiles, { root, options, loader, problems, cancelled, progress });
   factsRead.catch(() => undefined); // awaited below; a rules failure must not leave it unhandled
 
   // 1. The rules over the in-scope files.
@@ -141,7 +149,7 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
   progress.phase('Analysing', inScope.length, inScope.length);
 
   // 2. The project checks, from the facts of the packages that contain the scope.
-  const { factPackages, factFiles, facts, parsed } = await factsRead;
+  const { facts, parsed } = await factsRead;
   const { manifests, problems: manifestProblems } = findManifests(root, factFiles);
   problems.push(...manifestProblems);
   const testFiles = listTestFiles(root, classifier);
@@ -186,7 +194,6 @@ function uniqueProblems(problems: readonly ChecklistProblem[]): ChecklistProblem
 interface FactsForChecksContext {
   root: string;
   options: BuildChecklistOptions;
-  classifier: TestCodeClassifier;
   loader: SourceLoader;
   problems: ChecklistProblem[];
   cancelled: () => void;
@@ -197,23 +204,21 @@ interface FactsForChecksContext {
  * Facts for the project checks, from the packages that contain the scope (readiness is a property
  * of the program, not of the diff; other packages of a monorepo are not read for this change).
  */
-async function readFactsForChecks(scope: ResolvedScope, context: FactsForChecksContext) {
-  const { root, options, loader, cancelled, progress } = context;
-  const { packages: factPackages, files: factFiles } = await projectFactFiles(scope, root, options.config, context.classifier);
-  cancelled();
+async function readFactsForChecks(scope: ResolvedScope, factFiles: readonly string[], context: FactsForChecksContext) {
+  const { root, options, loader, progress } = context;
   const reader = options.factsReader ?? { read: readProjectFacts };
-  const { facts, parsed } = await reader.read(factFiles, {
+  const read = await reader.read(factFiles, {
     root,
     text: (file) => loader.text(file),
     openText: options.readText,
     cache: options.factsCache,
     alwaysParse: new Set(scope.changedFiles),
-    cancelled,
+    cancelled: context.cancelled,
     onProgress: (done, total) => progress.phase('Reading project facts', done, total),
     problems: context.problems,
   });
   progress.phase('Reading project facts', factFiles.length, factFiles.length);
-  return { factPackages, factFiles, facts, parsed };
+  return read;
 }
 
 /** The manual items of a finished report, refreshed from the ticks file (after a tick, without re-analysing). */

@@ -130,6 +130,7 @@ class FolderChecklists {
         project: state.project,
         pruneProject: true,
         factsReader: state.facts,
+        classifier: this.services.testCodeClassifier(folder.path),
         allowGit: this.services.workspaceTrusted(),
         readText: this.openDocumentText(folder),
         isCancelled: hooks.isCancelled,

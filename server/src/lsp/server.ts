@@ -391,16 +391,22 @@ export class PreflightServer {
     return isTestCode ? undefined : config;
   }
 
-  private async isTestCode(filePath: string, folder: string | undefined, config: ResolvedConfig): Promise<boolean> {
-    const root = folder ?? path.dirname(filePath);
+  /** The test-code classifier of a folder ('' and the file's directory outside folders), for the config's `tests`. */
+  private classifierFor(folder: string | undefined, root: string, config: ResolvedConfig): TestCodeClassifier {
     const key = folder ?? '';
     let entry = this.classifiers.get(key);
     if (!entry || entry.tests !== config.tests || (!folder && entry.classifier.root !== root)) {
       entry = { tests: config.tests, classifier: new TestCodeClassifier({ root, tests: config.tests }) };
       this.classifiers.set(key, entry);
     }
+    return entry.classifier;
+  }
+
+  private async isTestCode(filePath: string, folder: string | undefined, config: ResolvedConfig): Promise<boolean> {
+    const root = folder ?? path.dirname(filePath);
+    const classifier = this.classifierFor(folder, root, config);
     try {
-      const verdict = await entry.classifier.classify(filePath, root);
+      const verdict = await classifier.classify(filePath, root);
       return verdict !== undefined;
     } catch (error) {
       this.log.once(`test-code:${error instanceof Error ? error.message : String(error)}`, 'error', `Deciding whether ${filePath} is test code failed; analysing it: ${describeError(error)}`);
@@ -589,6 +595,9 @@ export class PreflightServer {
       },
       onFindingsChanged: (listener) => subscribe(this.findingsListeners, listener),
       onConfigChanged: (listener) => subscribe(this.configListeners, listener),
+      // Shared only while the client reports source file changes, which is what keeps it current.
+      testCodeClassifier: (folderPath) =>
+        this.support.watchedFilesRegistration ? this.classifierFor(folderPath, folderPath, this.config.configForFolder(folderPath)) : undefined,
       showScanFindings: (folderPath, report) => {
         if (this.wantsWorkspaceProblems(folderPath)) this.workspaceProblems.publishScan(folderPath, report);
       },

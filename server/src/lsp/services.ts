@@ -2,6 +2,7 @@ import type { AnalysisProject } from '../parse/project';
 import type { ResolvedConfig } from '../config/types';
 import type { Finding } from '../engine/finding';
 import type { ChecklistReport } from '../checklist/types';
+import type { TestCodeClassifier } from '../workspace/test-code';
 
 /** A workspace folder the client opened. */
 export interface WorkspaceFolderInfo {
@@ -46,6 +47,12 @@ export interface PreflightServices {
   onFindingsChanged(listener: (uri: string) => void): Disposable;
   /** Called after the configuration (file or settings) was reloaded. */
   onConfigChanged(listener: () => void): Disposable;
+  /**
+   * The folder's test-code classifier, shared with the editor analysis: its package import scans are
+   * kept between scans and forgotten as watched files change. Undefined when the client does not
+   * report file changes (then each scan makes its own).
+   */
+  testCodeClassifier(folderPath: string): TestCodeClassifier | undefined;
   /** A checklist scan finished: its findings go to the Problems panel when `preflight.problems.scope` is `workspace`. */
   showScanFindings(folderPath: string, report: ChecklistReport): void;
   /** Writes to the server's log (the client's output channel). */
