@@ -51,10 +51,12 @@ async function main(): Promise<void> {
     process.stdout.write(`scan changed files, cold: ${cold.seconds.toFixed(1)} s (${verdict(cold.seconds, TARGETS.changedColdS)} s); ${describe(cold.report)}\n`);
     const warm = await timed(client, 'changed');
     process.stdout.write(`scan changed files, warm: ${warm.seconds.toFixed(1)} s (${verdict(warm.seconds, TARGETS.changedWarmS)} s)\n`);
+    const changedRss = peakRssMb(client.process.pid);
+    process.stdout.write(`server peak RSS after the changed-files scans: ${changedRss === undefined ? 'unknown (no /proc)' : `${changedRss.toFixed(0)} MB (${verdict(changedRss, TARGETS.peakRssMb)} MB)`}\n`);
     const workspace = await timed(client, 'workspace');
     process.stdout.write(`scan workspace: ${workspace.seconds.toFixed(1)} s; ${describe(workspace.report)}\n`);
     const rss = peakRssMb(client.process.pid);
-    process.stdout.write(`server peak RSS: ${rss === undefined ? 'unknown (no /proc)' : `${rss.toFixed(0)} MB (${verdict(rss, TARGETS.peakRssMb)} MB)`}\n`);
+    process.stdout.write(`server peak RSS after the workspace scan: ${rss === undefined ? 'unknown (no /proc)' : `${rss.toFixed(0)} MB (${verdict(rss, TARGETS.peakRssMb)} MB)`}\n`);
     const cli = await runMeasuredCli(['check', '.', '--format', 'json'], root);
     const ratio = workspace.seconds / cli.seconds;
     process.stdout.write(

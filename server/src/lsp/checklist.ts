@@ -137,6 +137,10 @@ class FolderChecklists {
         onProgress: (progress) => hooks.onProgress?.(progress.message, progress.percentage),
       });
       state.reports.set(reportKey(request), report);
+      // A workspace scan type-checked every file: keeping that program would hold its memory (over a
+      // gigabyte on a large repository) for the rest of the session. The next changed-files scan builds
+      // its smaller one again.
+      if (report.scope.kind === 'workspace') state.project = new AnalysisProject();
       this.services.log('info', scanLogLine(report, Date.now() - started));
       this.services.showScanFindings(folder.path, report);
       return report;
