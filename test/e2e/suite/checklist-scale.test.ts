@@ -162,7 +162,7 @@ describe('readiness checklist at workspace scale (2,000 files)', function () {
     await waitFor('diagnostics of the opened file', () => preflightDiagnostics(document.uri).some((d) => ruleIdOf(d) === 'missing-timeout'), 60_000);
     assert.equal((await state()).busy, true, 'the scan should still be running when the opened file has its diagnostics');
 
-    const scanning = await waitForRendered('the scan progress', (shown) => /Scanning workspace · (Analysing|Reading project facts) \(\d+\/\d+\) · \d+%/.test(shown.text), 60_000);
+    const scanning = await waitForRendered('the scan progress', (shown) => /Scanning workspace · (?:(?:Analysing|Reading project facts) \(\d+\/\d+\) · )+\d+%/.test(shown.text), 60_000);
     assert.match(scanning.html, /data-key="cancel-scan"/);
     await screenshot('checklist-scanning');
 
