@@ -180,6 +180,36 @@ export async function b(to: string) {
   try { await mail.send(to); } catch (err) { log.warn('send failed'); failures.push(err); }
 }`,
     },
+    {
+      name: 'a branch that recognised the failure: an error code, a message, a project error class; a yes/no health check; debug logs; an _error binding',
+      code: `import pino from 'pino';
+const log = pino();
+class AssetProfileInvalidError extends Error {}
+class DelistedError extends Error {}
+declare const db: { insert(a: unknown): Promise<void>; ping(): Promise<void> };
+export async function a(row: unknown) {
+  try { await db.insert(row); } catch (err: any) {
+    if (err.code === 'P2002') { log.warn('row already there'); return; }
+    throw err;
+  }
+}
+export async function b(symbol: string) {
+  try { await db.insert(symbol); } catch (error: any) {
+    if (error.message === 'Quote not found') throw new DelistedError(symbol + ' may be delisted');
+    if (error instanceof AssetProfileInvalidError) throw new Error('profile unusable');
+    throw error;
+  }
+}
+export async function healthy() {
+  try { await db.ping(); return true; } catch (e: any) { log.error(e.message); return false; }
+}
+export async function c(row: unknown) {
+  try { await db.insert(row); } catch (err) { log.debug('insert failed, ignoring'); }
+}
+export async function d(row: unknown) {
+  try { await db.insert(row); } catch (_error) { log.warn('insert failed'); }
+}`,
+    },
   ],
   invalid: [
     {
@@ -449,6 +479,26 @@ export class Orders {
   }
 }`,
       findings: [{ line: 5, message: DROPS }],
+    },
+    {
+      name: 'instanceof Error recognises nothing; the branch of err.code !== ... is every other failure',
+      code: `import pino from 'pino';
+const log = pino();
+declare const db: { insert(a: unknown): Promise<void> };
+export async function a(row: unknown) {
+  try { await db.insert(row); } catch (err) {
+    if (err instanceof Error) log.error(err.message);
+  }
+}
+export async function b(row: unknown) {
+  try { await db.insert(row); } catch (err: any) {
+    if (err.code !== 'ENOENT') throw new Error('insert failed');
+  }
+}`,
+      findings: [
+        { line: 6, message: LOG },
+        { line: 11, message: DROPS },
+      ],
     },
     {
       name: 'a new error built in a local of the catch and thrown',

@@ -270,3 +270,57 @@ function hasCauseProperty(type: Type): boolean {
   const members = type.isUnion() ? type.getUnionTypes() : [type];
   return members.some((member) => !member.isAny() && member.isObject() && member.getProperty('cause') !== undefined);
 }
+
+/**
+ * True when `node` runs only in a branch that has recognised which failure
+ * the catch caught: `if (err.code === 'P2002')`, `if (error.message === DELISTED)`,
+ * `if (err instanceof AssetProfileInvalidError)`, `if (err.message.startsWith(...))`.
+ * What happens there is the answer to a known failure, not a loss of an unknown one.
+ */
+export function isInBranchOnCaughtError(node: Node, clause: CatchClause, caught: CaughtError, facts: FileFacts): boolean {
+  const block = clause.getBlock();
+  for (let current: Node = node; current !== block; ) {
+    const parent = current.getParent();
+    if (!parent) return false;
+    if (Node.isIfStatement(parent) && parent.getThenStatement() === current && recognisesCaughtError(parent.getExpression(), caught, facts)) return true;
+    if (Node.isConditionalExpression(parent) && parent.getWhenTrue() === current && recognisesCaughtError(parent.getCondition(), caught, facts)) return true;
+    current = parent;
+  }
+  return false;
+}
+
+function recognisesCaughtError(condition: Node, caught: CaughtError, facts: FileFacts, depth = 0): boolean {
+  const value = unwrapExpression(condition);
+  if (Node.isIdentifier(value) && depth === 0) {
+    // `const expected = err.message === '...'; if (expected) ...`
+    const declaration = value.getSymbol()?.getValueDeclaration();
+    const initializer = declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
+    return initializer !== undefined && recognisesCaughtError(initializer, caught, facts, depth + 1);
+  }
+  if (Node.isBinaryExpression(value)) {
+    const operator = value.getOperatorToken().getKind();
+    if (operator === SyntaxKind.AmpersandAmpersandToken || operator === SyntaxKind.BarBarToken) {
+      return recognisesCaughtError(value.getLeft(), caught, facts, depth) || recognisesCaughtError(value.getRight(), caught, facts, depth);
+    }
+    if (operator === SyntaxKind.InstanceOfKeyword) {
+      if (caught.usesWithin(value.getLeft()).length === 0) return false;
+      const right = unwrapExpression(value.getRight());
+      const origin = facts.origin(right);
+      return !(origin.kind === 'global' && origin.path.length === 1 && GENERIC_ERROR_CLASSES.includes(origin.path[0]!));
+    }
+    if (EQUALITY_OPERATORS.includes(operator)) return caught.usesWithin(value).length > 0;
+    return false;
+  }
+  if (Node.isCallExpression(value)) {
+    // `err.message.startsWith(LIMIT)`, `error.message.includes('not found')`.
+    const callee = unwrapExpression(value.getExpression());
+    return Node.isPropertyAccessExpression(callee) && STRING_TESTS.includes(callee.getName()) && caught.usesWithin(callee.getExpression()).length > 0;
+  }
+  return false;
+}
+
+// Not `!==`: the branch of `if (err.code !== 'ENOENT')` is every other failure.
+const EQUALITY_OPERATORS = [SyntaxKind.EqualsEqualsEqualsToken, SyntaxKind.EqualsEqualsToken];
+const STRING_TESTS = ['startsWith', 'endsWith', 'includes', 'match', 'test'];
+/** `err instanceof Error` says nothing about which failure it is. */
+const GENERIC_ERROR_CLASSES = ['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'EvalError', 'URIError', 'AggregateError', 'DOMException'];

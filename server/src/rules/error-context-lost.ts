@@ -6,17 +6,19 @@ import {
   carriesCaughtError,
   caughtErrorGoesOn,
   causeParameterOf,
+  isInBranchOnCaughtError,
   mentionsCaughtError,
   newErrorOf,
   throwsOfCatch,
 } from '../facts/caught-errors';
-import { probeBlockKind } from '../facts/error-probes';
+import { answersNoOnFailure, probeBlockKind } from '../facts/error-probes';
 import { failuresReaching, isByDesignError } from '../facts/function-summary';
 import { loggerOfCall } from '../facts/logger-in-scope';
-import { isLogCall, isLogOrReportCall } from '../facts/logging';
+import { isLogOrReportCall } from '../facts/logging';
 import { runtimeAt } from '../facts/runtime';
 import { isFunctionScope } from '../facts/syntax';
-import { ERROR_IN_LOG_CALL, type ErrorInLogCallConvention } from '../facts/tables/logging';
+import { DIAGNOSTIC_LOG_METHODS, ERROR_IN_LOG_CALL, type ErrorInLogCallConvention } from '../facts/tables/logging';
+import { logCallInfo } from '../facts/logging';
 import { insertArgument } from '../edits/call-arguments';
 import { addObjectProperty } from '../edits/object-literal-property';
 import { calleeOf } from './report-node';
@@ -57,7 +59,10 @@ export const errorContextLost = createRule({
       'A log call without the error in a catch where the error goes on anyway: rethrown, wrapped, passed to `next(err)`, logged by another call, returned or stored.',
       'A designed answer: an error that says "not found", "invalid", "forbidden", "already exists" or a 4xx status (`throw new BadRequestException("invalid")`, `createError(404)`, `new HttpException(msg, HttpStatus.CONFLICT)`), and any new error or message in a catch around a parse or validation probe (`JSON.parse`, `new URL`, `jwt.verify`, a schema `.parse`) or around code whose only failures are designed or already logged by the callee.',
       'Framework error responses, which are not thrown errors: `ctx.throw(...)`, `reply.code(500).send(...)`, `res.status(500).json(...)` (whether the catch records the error is `swallowed-error`\'s question).',
-      '`catch {` without a binding: the author chose to drop the error. A catch that does nothing with the error at all is `swallowed-error`.',
+      'A new error or a message in a branch that has recognised which failure it caught: `if (err.code === "P2002")`, `if (err.message === DELISTED)`, `if (err instanceof AssetProfileInvalidError)` (not `instanceof Error`, which recognises nothing).',
+      'A yes/no question whose catch answers `false` and logs why (`try { await redis.ping(); return true; } catch (e) { log.warn(e.message); return false; }`).',
+      'Diagnostic log levels (`debug`, `trace`, `verbose`, `silly`), which production does not normally record.',
+      '`catch {` without a binding, or a binding named `_error`: the author chose to drop the error. A catch that does nothing with the error at all is `swallowed-error`.',
       'Client code (a browser page, a mobile app): there is no on-call reading its stack traces.',
       'Calls to log helpers in nested functions (callbacks defined in the catch run later, or not at all).',
     ],
@@ -111,12 +116,13 @@ export const errorContextLost = createRule({
 function checkCatchClause(clause: CatchClause, context: RuleContext): void {
   const { facts } = context;
   const caught = CaughtError.of(clause);
-  // `catch {` (or `catch ({ message })`): the author dropped the error object on purpose.
-  if (!caught) return;
+  // `catch {`, `catch ({ message })`, `catch (_error)`: the author dropped the error object on purpose.
+  if (!caught || caught.name.getText().startsWith('_')) return;
   const losingThrows = throwsOfCatch(clause).flatMap((thrown) => {
     const construct = newErrorOf(thrown);
     if (!construct || carriesCaughtError(thrown, caught, facts) || carriesCaughtError(construct, caught, facts)) return [];
     if ((Node.isNewExpression(construct) || Node.isCallExpression(construct)) && isByDesignError(construct)) return [];
+    if (isInBranchOnCaughtError(thrown, clause, caught, facts)) return [];
     return [{ thrown, construct }];
   });
   const messageOnlyLog = losingThrows.length === 0 ? firstMessageOnlyLog(clause, caught, facts) : undefined;
@@ -161,9 +167,17 @@ function firstMessageOnlyLog(clause: CatchClause, caught: CaughtError, facts: Fi
       traversal.skip();
       return;
     }
-    if (Node.isCallExpression(node) && isLogCall(node, facts) && !isNestedLogArgument(node, facts)) found = node;
+    if (Node.isCallExpression(node) && isRecordingLogCall(node, facts) && !isNestedLogArgument(node, facts) && !isInBranchOnCaughtError(node, clause, caught, facts)) {
+      found = node;
+    }
   });
   return found;
+}
+
+/** A log line production records: not `debug`/`trace`/`verbose`. */
+function isRecordingLogCall(call: CallExpression, facts: FileFacts): boolean {
+  const info = logCallInfo(call, facts);
+  return info?.kind === 'log' && !DIAGNOSTIC_LOG_METHODS.includes(info.method);
 }
 
 /** `logger.error(format(logger, ...))`: only the outer call is the log line. */
@@ -178,8 +192,11 @@ function isNestedLogArgument(call: CallExpression, facts: FileFacts): boolean {
  * already logged on its way out.
  */
 function canFailUnexpectedly(clause: CatchClause, facts: FileFacts): boolean {
-  const tryBlock = clause.getParentIfKindOrThrow(SyntaxKind.TryStatement).getTryBlock();
+  const tryStatement = clause.getParentIfKindOrThrow(SyntaxKind.TryStatement);
+  const tryBlock = tryStatement.getTryBlock();
   if (probeBlockKind(tryBlock, facts) !== undefined) return false;
+  // A yes/no question (is Redis healthy?) whose catch answers "no" and says why.
+  if (answersNoOnFailure(tryStatement, clause)) return false;
   return failuresReaching(tryBlock).has('failure');
 }
 

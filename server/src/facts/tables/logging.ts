@@ -306,3 +306,6 @@ export const ERROR_IN_LOG_CALL: Readonly<Record<string, ErrorInLogCallConvention
   '@aws-lambda-powertools/logger': { convention: 'argument' },
   '@nestjs/common': { convention: 'stack', methods: ['error'] },
 };
+
+/** Log methods for diagnostics that production does not normally record: a message without the error there is no lost record. */
+export const DIAGNOSTIC_LOG_METHODS: readonly string[] = ['debug', 'trace', 'verbose', 'silly'];
