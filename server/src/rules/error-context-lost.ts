@@ -223,9 +223,10 @@ function logFixes(call: CallExpression, caught: CaughtError, facts: FileFacts): 
 function passErrorEdit(call: CallExpression, caught: CaughtError, facts: FileFacts): TextEdit | undefined {
   const logger = loggerOfCall(call, facts);
   if (!logger) return undefined;
-  const convention: ErrorInLogCallConvention = (logger.library && ERROR_IN_LOG_CALL[logger.library]) || {
-    convention: logger.errorStyle === 'object-first' ? 'fields' : 'argument',
-  };
+  const known = logger.library ? ERROR_IN_LOG_CALL[logger.library] : undefined;
+  // A project's own logger, known only by how this file calls it: add the error the way those calls do, to a message alone.
+  if (!known && call.getArguments().length > 1) return undefined;
+  const convention: ErrorInLogCallConvention = known ?? { convention: logger.errorStyle === 'object-first' ? 'fields' : 'argument' };
   const method = calleeMethod(call);
   if (convention.methods && (!method || !convention.methods.includes(method))) return undefined;
   const name = caught.name.getText();
