@@ -1,4 +1,5 @@
-import { Node, SyntaxKind, type CallExpression, type NewExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type CatchClause, type NewExpression } from 'ts-morph';
+import { isFunctionScope } from './syntax';
 import type { FileFacts } from './index';
 import { isLogOrReportCall } from './logging';
 import { samePath, type Origin } from './origin';
@@ -190,4 +191,48 @@ function receiverRootName(node: Node): string | undefined {
       return undefined;
     }
   }
+}
+
+/**
+ * `try { ...; return true; } catch { return false; }`: a yes/no question
+ * (is the database healthy? is the plugin installed? may this user see it?)
+ * whose failure is the answer "no".
+ */
+export function isBooleanProbe(tryStatement: Node & { getTryBlock(): Node }, clause: CatchClause): boolean {
+  const block = clause.getBlock();
+  const answers = answersFalse(block) || (block.getStatements().length === 0 && nextStatementReturnsFalse(tryStatement));
+  return answers && returnsLiteral(tryStatement.getTryBlock(), SyntaxKind.TrueKeyword);
+}
+
+/** `try { ... return true; } catch {} return false;` */
+function nextStatementReturnsFalse(statement: Node): boolean {
+  const next = statement.getNextSibling();
+  return next !== undefined && Node.isReturnStatement(next) && next.getExpression()?.getKind() === SyntaxKind.FalseKeyword;
+}
+
+/** The handler or catch block only answers `false`: `() => false`, `{ return false; }`. */
+export function answersFalse(body: Node): boolean {
+  if (body.getKind() === SyntaxKind.FalseKeyword) return true;
+  if (!Node.isBlock(body)) return false;
+  const statements = body.getStatements();
+  return statements.length === 1 && Node.isReturnStatement(statements[0]) && statements[0].getExpression()?.getKind() === SyntaxKind.FalseKeyword;
+}
+
+export function returnsLiteral(block: Node, kind: SyntaxKind): boolean {
+  let found = false;
+  block.forEachDescendant((node, traversal) => {
+    if (isFunctionScope(node)) traversal.skip();
+    else if (Node.isReturnStatement(node) && node.getExpression()?.getKind() === kind) found = true;
+  });
+  return found;
+}
+
+/**
+ * A yes/no question that also says why the answer is no: the try block answers
+ * `true`, the catch ends with `return false` (`catch (e) { logger.warn(e.message); return false; }`).
+ */
+export function answersNoOnFailure(tryStatement: Node & { getTryBlock(): Node }, clause: CatchClause): boolean {
+  const statements = clause.getBlock().getStatements();
+  const last = statements[statements.length - 1];
+  return last !== undefined && Node.isReturnStatement(last) && last.getExpression()?.getKind() === SyntaxKind.FalseKeyword && returnsLiteral(tryStatement.getTryBlock(), SyntaxKind.TrueKeyword);
 }

@@ -57,6 +57,25 @@ export function errorLogCall(logger: Pick<LoggerInScope, 'receiver' | 'errorStyl
   return `${logger.receiver}.error(${message}, ${error})`;
 }
 
+/**
+ * The logger a log call writes through, as far as the file shows: `console`,
+ * a logger package imported and called directly (`winston.error`), or a
+ * receiver declared in this file (`this.logger`, `log`) whose library is known
+ * by its initializer, type or import, or whose style is known by the file's other log calls.
+ */
+export function loggerOfCall(call: CallExpression, facts: FileFacts): Pick<LoggerInScope, 'library' | 'errorStyle'> | undefined {
+  const info = logCallInfo(call, facts);
+  if (info?.kind !== 'log') return undefined;
+  if (info.library === 'console') return { library: 'console', errorStyle: 'message-first' };
+  if (info.via === 'module') {
+    const library = LOGGER_LIBRARIES.find((l) => l.module === info.library);
+    return library && { library: library.module, errorStyle: library.errorStyle };
+  }
+  const declaration = receiverDeclaration(call);
+  const judged = declaration && judgeBinding({ name: '', receiver: '', declaration }, facts);
+  return judged && { library: judged.library, errorStyle: judged.errorStyle };
+}
+
 // ---------------------------------------------------------------------------
 // Scopes
 

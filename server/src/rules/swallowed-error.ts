@@ -2,7 +2,7 @@ import { Node, SyntaxKind, ts, type CallExpression, type CatchClause, type Ident
 import type { Fix } from '../engine/finding';
 import type { FileFacts } from '../facts';
 import { forwardsFailure, isKnownNoop, setsFailingExitCode } from '../facts/error-handlers';
-import { isProbeCall, isPureCall, probeBlockKind, type CallLike } from '../facts/error-probes';
+import { answersFalse, isBooleanProbe, isProbeCall, isPureCall, probeBlockKind, returnsLiteral, type CallLike } from '../facts/error-probes';
 import { callSummary, failuresReaching, rejectionsOf } from '../facts/function-summary';
 import { isCleanupCall } from '../facts/cleanup';
 import { EXPECTED_OUTCOME_STATUS, EXPECTED_OUTCOME_WORDS, type ExpectedOutcome } from '../facts/tables/failures';
@@ -501,40 +501,6 @@ function hasDocumentedFallback(statement: Node): boolean {
   if (!fn) return false;
   const holder = Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) ? fn.getFirstAncestor((a) => Node.isVariableStatement(a) || Node.isPropertyDeclaration(a)) ?? fn : fn;
   return holder.getLeadingCommentRanges().some((range) => FAILURE_WORDS.test(range.getText()));
-}
-
-/**
- * `try { ...; return true; } catch { return false; }`: a yes/no question
- * (is the database healthy? is the plugin installed? may this user see it?)
- * whose failure is the answer "no".
- */
-function isBooleanProbe(tryStatement: Node & { getTryBlock(): Node }, clause: CatchClause): boolean {
-  const block = clause.getBlock();
-  const answers = answersFalse(block) || (block.getStatements().length === 0 && nextStatementReturnsFalse(tryStatement));
-  return answers && returnsLiteral(tryStatement.getTryBlock(), SyntaxKind.TrueKeyword);
-}
-
-/** `try { ... return true; } catch {} return false;` */
-function nextStatementReturnsFalse(statement: Node): boolean {
-  const next = statement.getNextSibling();
-  return next !== undefined && Node.isReturnStatement(next) && next.getExpression()?.getKind() === SyntaxKind.FalseKeyword;
-}
-
-/** The handler or catch block only answers `false`: `() => false`, `{ return false; }`. */
-function answersFalse(body: Node): boolean {
-  if (body.getKind() === SyntaxKind.FalseKeyword) return true;
-  if (!Node.isBlock(body)) return false;
-  const statements = body.getStatements();
-  return statements.length === 1 && Node.isReturnStatement(statements[0]) && statements[0].getExpression()?.getKind() === SyntaxKind.FalseKeyword;
-}
-
-function returnsLiteral(block: Node, kind: SyntaxKind): boolean {
-  let found = false;
-  block.forEachDescendant((node, traversal) => {
-    if (isFunctionBoundary(node)) traversal.skip();
-    else if (Node.isReturnStatement(node) && node.getExpression()?.getKind() === kind) found = true;
-  });
-  return found;
 }
 
 /** A promise of a yes/no answer: typed `Promise<boolean>` (or not typed at all), or a chain that ends `.then(() => true)`. */

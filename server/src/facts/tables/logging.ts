@@ -260,3 +260,52 @@ export const LOGGER_LIBRARIES: readonly LoggerLibrary[] = [
 
 /** Names of a project's own logger factories, imported from its files: `getLogger()`, `createLogger()`. */
 export const LOGGER_FACTORY_NAME = /^(get|create|make|build)(App|Module|Service|Child)?Logger$/;
+
+/** Properties of an error that carry its stack trace: a log call with `err.stack` records where it failed. */
+export const STACK_PROPERTIES: readonly string[] = ['stack'];
+
+/** Calls that turn an error into text that keeps its stack: `util.inspect(err)`, `util.format('%o', err)`. */
+export const STACK_KEEPING_FORMATTERS: readonly { module: string; path: readonly string[] }[] = [
+  { module: 'util', path: ['inspect'] },
+  { module: 'util', path: ['format'] },
+];
+
+/**
+ * How a log call that already writes a message takes the error too (the
+ * "Pass the error to the logger" quick-fix of error-context-lost):
+ * - `fields`: in the fields object that comes first, as `err`, merged into one already there (pino and bunyan serialise its stack): `log.error({ err }, 'sync failed')`;
+ * - `argument`: as one more argument (console prints it with its stack; winston adds the error's message and stack to the record): `logger.error('sync failed', err)`;
+ * - `stack`: the stack string as the second argument of `error(message, stack?, context?)` (Nest's Logger), only when the message is the only argument.
+ */
+export type ErrorInLogCall = 'fields' | 'argument' | 'stack';
+
+export interface ErrorInLogCallConvention {
+  convention: ErrorInLogCall;
+  /**
+   * With `argument`: when the call already passes an object literal after the
+   * message, the stack goes in it under this name instead (winston merges only
+   * its first meta object into the record and serialises an Error in it as `{}`).
+   */
+  stackInMeta?: string;
+  /** Only these methods take the error this way (Nest: `error` alone has a stack parameter). */
+  methods?: readonly string[];
+}
+
+/** By library as logging facts name it (`console`, a logger package); others follow ErrorArgumentStyle (`object-first` → `fields`). */
+export const ERROR_IN_LOG_CALL: Readonly<Record<string, ErrorInLogCallConvention>> = {
+  console: { convention: 'argument' },
+  pino: { convention: 'fields' },
+  bunyan: { convention: 'fields' },
+  winston: { convention: 'argument', stackInMeta: 'stack' },
+  '@google-cloud/logging-winston': { convention: 'argument', stackInMeta: 'stack' },
+  log4js: { convention: 'argument' },
+  loglevel: { convention: 'argument' },
+  consola: { convention: 'argument' },
+  signale: { convention: 'argument' },
+  tslog: { convention: 'argument' },
+  '@aws-lambda-powertools/logger': { convention: 'argument' },
+  '@nestjs/common': { convention: 'stack', methods: ['error'] },
+};
+
+/** Log methods for diagnostics that production does not normally record: a message without the error there is no lost record. */
+export const DIAGNOSTIC_LOG_METHODS: readonly string[] = ['debug', 'trace', 'verbose', 'silly'];
