@@ -2,9 +2,13 @@ import type { Node } from 'ts-morph';
 
 /** The whitespace a node's line starts with. */
 export function lineIndentation(node: Node): string {
-  const text = node.getSourceFile().getFullText();
-  const lineStart = text.lastIndexOf('\n', node.getStart() - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))![0];
+  return indentationAt(node.getSourceFile().getFullText(), node.getStart());
+}
+
+/** The whitespace the line holding `offset` starts with, up to `offset`. */
+export function indentationAt(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart, offset))?.[0] ?? '';
 }
 
 /** True when `later` starts on a line after the one `earlier` ends on. */
@@ -12,4 +16,16 @@ export function startsOnLaterLine(earlier: Node | number, later: Node): boolean 
   const text = later.getSourceFile().getFullText();
   const from = typeof earlier === 'number' ? earlier : earlier.getEnd();
   return text.slice(from, later.getStart()).includes('\n');
+}
+
+/** The offset of the line break (or `\r\n`) that ends the line containing `offset`. */
+export function endOfLine(text: string, offset: number): number {
+  const newline = text.indexOf('\n', offset);
+  if (newline === -1) return text.length;
+  return text[newline - 1] === '\r' ? newline - 1 : newline;
+}
+
+/** The file's line break: `\r\n` when it has any, else `\n`. */
+export function newlineOf(text: string): string {
+  return text.includes('\r\n') ? '\r\n' : '\n';
 }

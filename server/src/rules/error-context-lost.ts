@@ -208,19 +208,19 @@ function causeFixes(construct: Node, caught: CaughtError): Fix[] | undefined {
   const name = caught.name.getText();
   const property = name === 'cause' ? 'cause' : `cause: ${name}`;
   if (parameter.existing?.getProperty('cause')) return undefined;
-  const edit: TextEdit = parameter.existing ? addObjectProperty(parameter.existing, property) : insertArgument(construct, parameter.index, `{ ${property} }`);
+  const edits: TextEdit[] = parameter.existing ? addObjectProperty(parameter.existing, property) : [insertArgument(construct, parameter.index, `{ ${property} }`)];
   // It only adds a record of the failure to the error the code already throws: safe to batch.
-  return [{ title: `Add \`{ ${property} }\``, edits: [edit], batchable: true }];
+  return [{ title: `Add \`{ ${property} }\``, edits, batchable: true }];
 }
 
 /** "Pass the error to the logger", the way the call's logger takes an error (facts/tables/logging.ts ERROR_IN_LOG_CALL). */
 function logFixes(call: CallExpression, caught: CaughtError, facts: FileFacts): Fix[] | undefined {
-  const edit = passErrorEdit(call, caught, facts);
+  const edits = passErrorEdits(call, caught, facts);
   // The log line stays; it only gains the error: safe to batch.
-  return edit && [{ title: 'Pass the error to the logger', edits: [edit], batchable: true }];
+  return edits && [{ title: 'Pass the error to the logger', edits, batchable: true }];
 }
 
-function passErrorEdit(call: CallExpression, caught: CaughtError, facts: FileFacts): TextEdit | undefined {
+function passErrorEdits(call: CallExpression, caught: CaughtError, facts: FileFacts): TextEdit[] | undefined {
   const logger = loggerOfCall(call, facts);
   if (!logger) return undefined;
   const known = logger.library ? ERROR_IN_LOG_CALL[logger.library] : undefined;
@@ -237,7 +237,7 @@ function passErrorEdit(call: CallExpression, caught: CaughtError, facts: FileFac
       const [first] = args;
       const field = name === 'err' ? 'err' : `err: ${name}`;
       if (Node.isObjectLiteralExpression(first)) return first.getProperty('err') ? undefined : addObjectProperty(first, field);
-      return insertArgument(call, 0, `{ ${field} }`);
+      return [insertArgument(call, 0, `{ ${field} }`)];
     }
     case 'argument': {
       const last = args[args.length - 1]!;
@@ -245,10 +245,10 @@ function passErrorEdit(call: CallExpression, caught: CaughtError, facts: FileFac
         if (!Node.isObjectLiteralExpression(last) || last.getProperty(convention.stackInMeta)) return undefined;
         return addObjectProperty(last, `${convention.stackInMeta}: ${stackOf(caught)}`);
       }
-      return insertArgument(call, args.length, name);
+      return [insertArgument(call, args.length, name)];
     }
     case 'stack':
-      return args.length === 1 ? insertArgument(call, 1, stackOf(caught)) : undefined;
+      return args.length === 1 ? [insertArgument(call, 1, stackOf(caught))] : undefined;
   }
 }
 

@@ -10,6 +10,7 @@ import {
   type TimeoutJudgement,
 } from '../facts/http';
 import type { TimeoutFixSpec } from '../facts/tables/http-clients';
+import { addObjectProperty } from '../edits/object-literal-property';
 import { createRule, type RuleContext } from './rule';
 import { calleeOf } from './report-node';
 import type { FileFacts } from '../facts';
@@ -185,7 +186,7 @@ function optionEdits(call: CallExpression, slot: OptionsSlot, property: string, 
       if (disabledBy && disabledBy.getParent() === slot.literal) {
         return [{ start: disabledBy.getStart(), end: disabledBy.getEnd(), newText: property }];
       }
-      return addProperty(slot.literal, property);
+      return addObjectProperty(slot.literal, property);
     }
     case 'reference':
       // Spread rather than edit the shared object: a signal must be made per call, and other calls may use the const.
@@ -211,48 +212,4 @@ function insertOptionsArgument(call: CallExpression, slot: Extract<OptionsSlot, 
   const open = call.getFirstChildByKind(SyntaxKind.OpenParenToken);
   if (!open) return undefined;
   return [{ start: open.getEnd(), end: open.getEnd(), newText: `${padding}${options}` }];
-}
-
-/** Adds `property` as the last property of `literal`, following its layout (one line or one property per line). */
-function addProperty(literal: ObjectLiteralExpression, property: string): TextEdit[] {
-  const properties = literal.getProperties();
-  const last = properties[properties.length - 1];
-  if (!last) return [{ start: literal.getStart(), end: literal.getEnd(), newText: `{ ${property} }` }];
-
-  const text = literal.getSourceFile().getFullText();
-  const firstOnOwnLine = text.slice(literal.getStart() + 1, properties[0]!.getStart()).includes('\n');
-  const comma = trailingCommaAfter(text, last.getEnd());
-  const afterLast = comma === undefined ? last.getEnd() : comma + 1;
-  const lineEnd = endOfLine(text, afterLast);
-  const closeBrace = literal.getEnd() - 1;
-  if (!firstOnOwnLine || lineEnd > closeBrace) {
-    return [{ start: last.getEnd(), end: last.getEnd(), newText: `, ${property}` }];
-  }
-  const newline = text.includes('\r\n') ? '\r\n' : '\n';
-  const indent = indentationOf(text, last.getStart());
-  if (comma !== undefined) return [{ start: lineEnd, end: lineEnd, newText: `${newline}${indent}${property},` }];
-  if (lineEnd === last.getEnd()) return [{ start: lineEnd, end: lineEnd, newText: `,${newline}${indent}${property}` }];
-  // A comment follows the last property on its line: the comma goes before it, the new property after it.
-  return [
-    { start: last.getEnd(), end: last.getEnd(), newText: ',' },
-    { start: lineEnd, end: lineEnd, newText: `${newline}${indent}${property}` },
-  ];
-}
-
-/** The offset of a comma that directly follows `offset` (spaces aside), if there is one. */
-function trailingCommaAfter(text: string, offset: number): number | undefined {
-  const match = /^[ \t]*,/.exec(text.slice(offset, offset + 200));
-  return match ? offset + match[0].length - 1 : undefined;
-}
-
-/** The offset of the line break (or `\r\n`) that ends the line containing `offset`. */
-function endOfLine(text: string, offset: number): number {
-  const newline = text.indexOf('\n', offset);
-  if (newline === -1) return text.length;
-  return text[newline - 1] === '\r' ? newline - 1 : newline;
-}
-
-function indentationOf(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart, offset))?.[0] ?? '';
 }
