@@ -238,6 +238,44 @@ export async function run() {
   }
 }`,
     },
+    {
+      name: 'an immediate retry of a unique-constraint conflict only; other errors rethrow',
+      code: `import { Prisma } from '@prisma/client';
+declare const db: { tag: { upsert(args: object): Promise<object> } };
+export async function createTag(name: string) {
+  let attempts = 0;
+  while (attempts < 3) {
+    try {
+      return await db.tag.upsert({ where: { name }, create: { name }, update: {} });
+    } catch (error) {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+        attempts++;
+        if (attempts >= 3) throw new Error('too many conflicts');
+      } else {
+        throw error;
+      }
+    }
+  }
+}`,
+    },
+    {
+      name: 'an immediate retry after repairing the input, for parse errors only (a derived flag)',
+      filename: 'insert.js',
+      code: `async function insertRepairing(insert, rows, isParseError, repair) {
+  for (let round = 0; round < 5; round++) {
+    try {
+      await insert(rows);
+      return true;
+    } catch (err) {
+      const parseFailure = isParseError(err);
+      if (!parseFailure) throw err;
+      rows = repair(rows, err);
+    }
+  }
+  return false;
+}
+module.exports = { insertRepairing };`,
+    },
   ],
   invalid: [
     {

@@ -38,6 +38,11 @@ export interface RetryLoop {
   /** Something else the loop awaits outside the `try` block (a helper that may wait: the pace is unknown). */
   otherAwaits: Node[];
   counter?: AttemptCounter;
+  /**
+   * The catch looks at the error to decide whether to go round (`if (!isConflict(err)) throw err`): only
+   * the failures it picks out are retried, and the rest leave the loop.
+   */
+  picksErrors: boolean;
 }
 
 /** The retry loop `loop` is, or undefined when it is something else (an iteration over items, a poll, a consumer). */
@@ -53,7 +58,7 @@ export function retryLoopOf(loop: RetryLoopStatement, facts: FileFacts): RetryLo
     if (delay) delays.push(judgeDelay(delay, loop, facts));
     else if (!isWithin(awaited, tryStatement.getTryBlock())) otherAwaits.push(awaited);
   }
-  return { loop, tryStatement, catchClause, delays, otherAwaits, counter: attemptCounter(loop) };
+  return { loop, tryStatement, catchClause, delays, otherAwaits, counter: attemptCounter(loop), picksErrors: picksErrors(catchClause, loop) };
 }
 
 // ---------------------------------------------------------------------------
@@ -174,6 +179,33 @@ export function canCompleteNormally(statement: Node): boolean {
   }
   if (Node.isLabeledStatement(statement)) return canCompleteNormally(statement.getStatement());
   return true;
+}
+
+/** Some path of the catch leaves the loop, under a condition that reads the caught error (or a const computed from it). */
+function picksErrors(catchClause: CatchClause, loop: RetryLoopStatement): boolean {
+  const binding = catchClause.getVariableDeclaration()?.getNameNode();
+  if (!binding || !Node.isIdentifier(binding)) return false;
+  const block = catchClause.getBlock();
+  const scope = loop.getFirstAncestor(isFunctionScope);
+  const leaves = block
+    .getDescendants()
+    .some((node) => (Node.isThrowStatement(node) || Node.isReturnStatement(node) || (Node.isBreakStatement(node) && breakTarget(node) === loop)) && node.getFirstAncestor(isFunctionScope) === scope);
+  if (!leaves) return false;
+  const errorSymbols = new Set([binding.getSymbol()]);
+  for (const declaration of block.getDescendantsOfKind(SyntaxKind.VariableDeclaration)) {
+    if (readsAny(declaration.getInitializer(), errorSymbols)) errorSymbols.add(declaration.getSymbol());
+  }
+  const conditions = [
+    ...block.getDescendantsOfKind(SyntaxKind.IfStatement).map((statement) => statement.getExpression()),
+    ...block.getDescendantsOfKind(SyntaxKind.SwitchStatement).map((statement) => statement.getExpression()),
+  ];
+  return conditions.some((condition) => readsAny(condition, errorSymbols));
+}
+
+function readsAny(node: Node | undefined, symbols: Set<unknown>): boolean {
+  if (!node) return false;
+  if (Node.isIdentifier(node)) return symbols.has(node.getSymbol());
+  return node.getDescendantsOfKind(SyntaxKind.Identifier).some((identifier) => symbols.has(identifier.getSymbol()));
 }
 
 function isWithin(node: Node, container: Node): boolean {

@@ -74,6 +74,7 @@ export const retryWithoutBackoff = createRule({
       'Loops that iterate over items (`for...of`, `for...in`) or keep going after a success: polling, pagination and queue consumers, whose `try` falls through to the next round.',
       'Retry libraries (`p-retry`, `async-retry`, cockatiel): they are not loops, and they back off.',
       'Loops that await something else outside the `try` (a helper that may wait), when no wait is recognised.',
+      'Immediate retries of only the failures the `catch` picks out by looking at the error (`if (!isUniqueViolation(err)) throw err`): a write conflict or a repaired input is retried at once by design, and the errors of an outage leave the loop. (When such a loop waits, a constant wait is still flagged.)',
       'Command-line programs and one-off scripts (`bin/`, `scripts/`, `#!` files): one client cannot make a storm.',
     ],
     examples: [
@@ -120,6 +121,9 @@ function checkLoop(loop: RetryLoopStatement, { facts, report }: RuleContext): vo
   if (waits.length === 0) {
     // Something else awaited outside the try may be the wait (a backoff helper the file cannot see).
     if (retry.otherAwaits.length > 0 && retry.delays.length === 0) return;
+    // Only the failures the catch picks out go round (a unique-constraint conflict, a parse error to repair):
+    // retrying those at once is by design, and an outage's errors leave the loop.
+    if (retry.picksErrors) return;
     const fix = immediateRetryFix(retry, facts);
     report({
       node: keyword,
