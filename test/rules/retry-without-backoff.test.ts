@@ -613,5 +613,8 @@ export async function run() {
     const fixed = applyFix(code, finding!.fixes[0]!);
     assert.match(fixed, /setTimeout\(r, \(BASE \+ 250\) \* 2 \*\* Math\.min\(i, 5\)/);
     assert.deepEqual(findingsOf(retryWithoutBackoff, fixed), []);
+    const twoGroups = constantLoop.replace('setTimeout(r, 1000)', 'setTimeout(r, (BASE) + (250))').replace('declare function', 'const BASE = 750;\ndeclare function');
+    const [grouped] = findingsOf(retryWithoutBackoff, twoGroups);
+    assert.match(applyFix(twoGroups, grouped!.fixes[0]!), /setTimeout\(r, \(\(BASE\) \+ \(250\)\) \* 2 \*\*/);
   });
 });

@@ -12,11 +12,24 @@ export function replaceExpression(node: Node, text: string): TextEdit {
 }
 
 /**
- * `text` as an operand of a multiplication: as it is when it is a name, a literal, a call or a member,
- * in parentheses otherwise (`a + b` → `(a + b)`).
+ * `text` as an operand of a multiplication: as it is when it is a name, a literal, a member or a call,
+ * or already wrapped in one pair of parentheses; in parentheses otherwise (`a + b` → `(a + b)`).
  */
 export function asOperand(text: string): string {
-  return /^[\w$.]+(\([^()]*\))?$/.test(text.trim()) || /^\(.*\)$/s.test(text.trim()) ? text.trim() : `(${text.trim()})`;
+  const trimmed = text.trim();
+  if (/^[\w$.]+(\([^()]*\))?$/.test(trimmed) || isWrapped(trimmed)) return trimmed;
+  return `(${trimmed})`;
+}
+
+/** `(a + b)`, but not `(a) + (b)`: the first parenthesis closes at the very end. */
+function isWrapped(text: string): boolean {
+  if (!text.startsWith('(')) return false;
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '(') depth++;
+    else if (text[i] === ')' && --depth === 0) return i === text.length - 1;
+  }
+  return false;
 }
 
 /** True when the place `node` sits in takes a whole expression, so nothing around it binds tighter. */

@@ -3,6 +3,7 @@ import type { Fix, TextEdit } from '../engine/finding';
 import type { FileFacts } from '../facts';
 import { moduleImports } from '../facts/imports';
 import { canCompleteNormally, retryLoopOf, type AttemptCounter, type LoopDelay, type RetryLoop, type RetryLoopStatement } from '../facts/retry-loops';
+import { excerpt } from '../facts/literals';
 import { isCommandLineProgram } from '../facts/runtime';
 import { isFunctionScope } from '../facts/syntax';
 import { insertStatementBefore, appendStatement } from '../edits/insert-statement';
@@ -135,7 +136,7 @@ function checkLoop(loop: RetryLoopStatement, { facts, report }: RuleContext): vo
   }
   if (!waits.every((wait) => wait.pace === 'constant')) return;
   const [first] = waits as [LoopDelay];
-  const amount = first.milliseconds !== undefined ? `${first.milliseconds} ms` : `\`${first.delay.duration!.getText()}\``;
+  const amount = first.milliseconds !== undefined ? `${first.milliseconds} ms` : `\`${excerpt(first.delay.duration!, 60)}\``;
   const fix = constantDelayFix(retry, first);
   report({
     node: keyword,
