@@ -1,4 +1,5 @@
 import { Node, SyntaxKind, type CallExpression, type Identifier, type ObjectLiteralExpression } from 'ts-morph';
+import { PROMISE_TIMERS } from './tables/timers';
 import type { FileFacts } from './index';
 import { isReassigned, samePath, valueSymbol, type Origin } from './origin';
 import {
@@ -377,11 +378,8 @@ function startsTimer(node: Node, facts: FileFacts): boolean {
   return declaration !== undefined && !declaration.getSourceFile().isInNodeModules() && setsTimer(declaration);
 }
 
-/** Promise-returning timers: `import { setTimeout } from 'timers/promises'`, the `delay` package. */
-const TIMER_MODULES: readonly { module: string; path: readonly string[] }[] = [
-  { module: 'timers/promises', path: ['setTimeout'] },
-  { module: 'delay', path: [] },
-];
+/** Promise-returning timers: `import { setTimeout } from 'timers/promises'`, the `delay` package (the timers table). */
+const TIMER_MODULES = PROMISE_TIMERS;
 
 // ---------------------------------------------------------------------------
 // Arguments: where the URL and options are, and what the options say
