@@ -2,10 +2,11 @@ import type { Rule } from './rule';
 import { missingTimeout } from './missing-timeout';
 import { swallowedError } from './swallowed-error';
 import { floatingPromise } from './floating-promise';
+import { unboundedConcurrency } from './unbounded-concurrency';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
-export const allRules: readonly Rule[] = [missingTimeout, swallowedError, floatingPromise, ...suppressionMetaRules];
+export const allRules: readonly Rule[] = [missingTimeout, swallowedError, floatingPromise, unboundedConcurrency, ...suppressionMetaRules];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);
