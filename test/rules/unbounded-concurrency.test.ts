@@ -134,6 +134,43 @@ testRule(unboundedConcurrency, {
       code: lines(PRISMA, `export const counts = () => Promise.all([prisma.user.count(), prisma.order.count()]);`),
     },
     {
+      name: 'queries on an interactive transaction\'s client share its one connection',
+      code: lines(
+        PRISMA,
+        `export async function rename(ids: string[]) {`,
+        `  await prisma.$transaction(async (tx) => {`,
+        `    await Promise.all(ids.map((id) => tx.item.update({ where: { id }, data: { name: 'x' } })));`,
+        `  });`,
+        `}`,
+      ),
+    },
+    {
+      name: 'the children of one record loaded by a single-row lookup',
+      code: lines(
+        PRISMA,
+        `export async function copy(id: string) {`,
+        `  const envelope = await prisma.envelope.findFirst({ where: { id }, include: { items: true } });`,
+        `  if (!envelope) return;`,
+        `  const { items } = envelope;`,
+        `  await Promise.all(envelope.items.map((item) => prisma.item.create({ data: { name: item.name } })));`,
+        `  await Promise.all(items.map((item) => prisma.item.delete({ where: { id: item.id } })));`,
+        `}`,
+      ),
+    },
+    {
+      name: 'Object.values of an enum imported from the Prisma client',
+      code: lines(
+        `import { PrismaClient, DataSource } from '@prisma/client';`,
+        `const prisma = new PrismaClient();`,
+        `export const counts = () => Promise.all(Object.values(DataSource).map((dataSource) => prisma.profile.count({ where: { dataSource } })));`,
+      ),
+    },
+    {
+      name: 'a seed script',
+      filename: 'seed/users.ts',
+      code: lines(PRISMA, `export const seed = (emails: string[]) => Promise.all(emails.map((email) => prisma.user.create({ data: { email } })));`),
+    },
+    {
       name: 'browser code',
       code: lines(`'use client';`, `export const upload = (files: File[]) => Promise.all(files.map((file) => fetch('https://uploads.example', { method: 'POST', body: file })));`),
     },
@@ -244,6 +281,29 @@ testRule(unboundedConcurrency, {
         `}`,
       ),
       findings: [{ line: 4 }],
+    },
+    {
+      name: 'the same fan-out on the root client of a transaction is flagged',
+      code: lines(
+        PRISMA,
+        `export async function rename(ids: string[]) {`,
+        `  await prisma.$transaction(async () => {`,
+        `    await Promise.all(ids.map((id) => prisma.item.update({ where: { id }, data: { name: 'x' } })));`,
+        `  });`,
+        `}`,
+      ),
+      findings: [{ line: 5 }],
+    },
+    {
+      name: 'the rows of a findMany are not one record\'s children',
+      code: lines(
+        PRISMA,
+        `export async function tagAll(userId: string) {`,
+        `  const orders = await prisma.order.findMany({ where: { userId } });`,
+        `  await Promise.all(orders.map((order) => prisma.order.update({ where: { id: order.id }, data: { tagged: true } })));`,
+        `}`,
+      ),
+      findings: [{ line: 5 }],
     },
     {
       name: 'a slice with one argument is not a chunk',

@@ -1,7 +1,9 @@
-import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression, type Type } from 'ts-morph';
+import { Node, SyntaxKind, type ArrayBindingPattern, type CallExpression, type ObjectLiteralExpression, type Type } from 'ts-morph';
 import type { FileFacts } from './index';
 import { samePath, type Origin } from './origin';
 import { declaredInstanceOrigin } from './declared-types';
+import { databaseCallOf } from './database';
+import { DATABASE_CLIENTS } from './tables/databases';
 import { functionsOf, type FunctionLike } from './function-summary';
 import { unwrapExpression } from './syntax';
 import {
@@ -206,11 +208,23 @@ function isLengthObject(node: Node): boolean {
 function hasFixedKeys(node: Node, facts: FileFacts, level: number): boolean {
   const value = unwrapExpression(node);
   if (Node.isObjectLiteralExpression(value)) return value.getProperties().every((p) => !Node.isSpreadAssignment(p) || hasFixedKeys(p.getExpression(), facts, level + 1));
+  if (isDatabaseEnum(value, facts)) return true;
   const type = value.getType();
   if (type.isAny() || type.isUnknown() || type.isArray() || isTuple(type)) return isTuple(type);
   if (type.getStringIndexType() || type.getNumberIndexType()) return false;
   if (type.isEnum() || value.getSymbol()?.getDeclarations().some((d) => Node.isEnumDeclaration(d))) return true;
   return type.isObject() && type.getProperties().length > 0 && !isCollection(type);
+}
+
+/** `Object.values(DataSource)` where `DataSource` is imported from the Prisma client: a schema enum (its classes are not iterated). */
+function isDatabaseEnum(node: Node, facts: FileFacts): boolean {
+  if (!Node.isIdentifier(node)) return false;
+  const origin = facts.origin(node);
+  if (origin.kind !== 'module' || origin.path.length !== 1) return false;
+  const name = origin.path[0]!;
+  return DATABASE_CLIENTS.some(
+    (library) => (origin.module === library.module || library.generatedModule?.test(origin.module) === true) && !library.clientClasses.includes(name) && name !== 'Prisma',
+  );
 }
 
 function isCollection(type: Type): boolean {
@@ -223,10 +237,18 @@ function isTuple(type: Type): boolean {
 }
 
 function isBoundedName(node: Node, facts: FileFacts, level: number): boolean {
+  // `envelope.items` of `const envelope = await prisma.envelope.findFirst({ include: { items: true } })`.
+  if (Node.isPropertyAccessExpression(node) && isSingleRecord(node.getExpression(), facts, level + 1)) return true;
   const symbol = node.getSymbol();
   const resolved = symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol;
   const declaration = resolved?.getValueDeclaration() ?? resolved?.getDeclarations()[0];
   if (!declaration) return false;
+  // `const { items } = envelope` of a single record.
+  if (Node.isBindingElement(declaration) && Node.isObjectBindingPattern(declaration.getParent())) {
+    const holder = declaration.getParent()?.getParent();
+    const initializer = holder && Node.isVariableDeclaration(holder) ? holder.getInitializer() : undefined;
+    return initializer !== undefined && isSingleRecord(initializer, facts, level + 1);
+  }
   if (Node.isVariableDeclaration(declaration)) {
     const loop = declaration.getParent()?.getParent();
     if (loop && Node.isForOfStatement(loop) && Node.isIdentifier(declaration.getNameNode())) return isChunkLoop(loop.getExpression(), facts);
@@ -239,6 +261,42 @@ function isBoundedName(node: Node, facts: FileFacts, level: number): boolean {
   if (Node.isPropertyDeclaration(declaration) && declaration.isReadonly()) {
     const initializer = declaration.getInitializer();
     return initializer !== undefined && isBoundedList(initializer, facts.forFile(declaration.getSourceFile()), level + 1);
+  }
+  return false;
+}
+
+/**
+ * One database row, loaded whole with its relations by a single-row lookup
+ * (`await prisma.envelope.findFirst({ include: { items: true } })`, directly,
+ * through `a ?? b`, or as one entry of `const [a, b] = await Promise.all([...])`):
+ * its to-many relations are the children of one record, already read in one query.
+ */
+function isSingleRecord(expression: Node, facts: FileFacts, level: number): boolean {
+  if (level > MAX_DEPTH) return false;
+  const node = unwrapExpression(expression);
+  if (Node.isAwaitExpression(node)) return isSingleRecord(node.getExpression(), facts, level + 1);
+  if (Node.isCallExpression(node)) {
+    const database = databaseCallOf(node, facts);
+    return database !== undefined && database.library.singleRowLookups.includes(database.method);
+  }
+  if (Node.isBinaryExpression(node) && [SyntaxKind.QuestionQuestionToken, SyntaxKind.BarBarToken].includes(node.getOperatorToken().getKind())) {
+    return isSingleRecord(node.getLeft(), facts, level + 1) && isSingleRecord(node.getRight(), facts, level + 1);
+  }
+  if (!Node.isIdentifier(node)) return false;
+  const declaration = node.getSymbol()?.getValueDeclaration();
+  if (declaration && Node.isVariableDeclaration(declaration)) {
+    const initializer = declaration.getInitializer();
+    return initializer !== undefined && isSingleRecord(initializer, facts, level + 1);
+  }
+  if (declaration && Node.isBindingElement(declaration) && Node.isArrayBindingPattern(declaration.getParent())) {
+    const pattern = declaration.getParent() as ArrayBindingPattern;
+    const holder = pattern.getParent();
+    const initializer = holder && Node.isVariableDeclaration(holder) ? holder.getInitializer() : undefined;
+    const awaited = initializer && unwrapExpression(initializer);
+    const combined = awaited && Node.isAwaitExpression(awaited) ? unwrapExpression(awaited.getExpression()) : undefined;
+    const list = combined && Node.isCallExpression(combined) ? combined.getArguments()[0] : undefined;
+    const element = list && Node.isArrayLiteralExpression(list) ? list.getElements()[pattern.getElements().indexOf(declaration)] : undefined;
+    return element !== undefined && isSingleRecord(element, facts, level + 1);
   }
   return false;
 }

@@ -24,9 +24,17 @@ export interface IoCall {
   service: string;
   /** The project function calls that lead from the scanned function to it, outermost first. */
   through: CallExpression[];
+  /**
+   * A database call on the client an interactive transaction hands its callback
+   * (`prisma.$transaction(async (tx) => tx.user.update(...))`, knex `trx`):
+   * its queries share the transaction's one connection and queue there, not in the pool.
+   */
+  inTransaction: boolean;
 }
 
 const MAX_DEPTH = 4;
+/** Methods that run a callback inside an interactive transaction and hand it the transaction's client. */
+const TRANSACTION_METHODS: readonly string[] = ['$transaction', 'transaction'];
 
 interface Memo {
   generation: number;
@@ -80,11 +88,27 @@ function scanBody(fn: FunctionLike, depth: number): IoCall | undefined {
 /** A call that is itself a round trip: an outbound HTTP call, a database call, a networked client's method. */
 export function directIoCall(call: CallExpression, facts: FileFacts): IoCall | undefined {
   const http = httpCallsOf(facts).get(call);
-  if (http) return { kind: 'http', call, label: http, service: 'the upstream', through: [] };
-  if (databaseCallOf(call, facts) || isDatabaseWrite(call, facts)) return { kind: 'database', call, label: labelOf(call), service: 'the database', through: [] };
+  if (http) return { kind: 'http', call, label: http, service: 'the upstream', through: [], inTransaction: false };
+  if (databaseCallOf(call, facts) || isDatabaseWrite(call, facts)) {
+    return { kind: 'database', call, label: labelOf(call), service: 'the database', through: [], inTransaction: isTransactionClientCall(call) };
+  }
   const client = networkClientOf(call, facts);
-  if (client) return { kind: client.kind, call, label: labelOf(call), service: client.service, through: [] };
+  if (client) return { kind: client.kind, call, label: labelOf(call), service: client.service, through: [], inTransaction: client.kind === 'database' && isTransactionClientCall(call) };
   return undefined;
+}
+
+/** The receiver's root is a parameter of a callback given to a `$transaction(...)`/`transaction(...)` call. */
+function isTransactionClientCall(call: CallExpression): boolean {
+  let receiver: Node = unwrapExpression(call.getExpression());
+  while (Node.isPropertyAccessExpression(receiver) || Node.isCallExpression(receiver)) receiver = unwrapExpression(receiver.getExpression());
+  if (!Node.isIdentifier(receiver)) return false;
+  const declaration = receiver.getSymbol()?.getValueDeclaration();
+  if (!declaration || !Node.isParameterDeclaration(declaration)) return false;
+  const callback = declaration.getParent();
+  const opener = callback?.getParent();
+  if (!opener || !Node.isCallExpression(opener) || !opener.getArguments().includes(callback as Node)) return false;
+  const callee = unwrapExpression(opener.getExpression());
+  return Node.isPropertyAccessExpression(callee) && TRANSACTION_METHODS.includes(callee.getName());
 }
 
 function httpCallsOf(facts: FileFacts): Map<Node, string> {

@@ -2,7 +2,7 @@ import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import { fanOutOf, isBoundedList, runsThroughLimiter, type FanOut } from '../facts/concurrency';
 import { functionsOf, type FunctionLike } from '../facts/function-summary';
 import { ioCallOf, type IoCall } from '../facts/io';
-import { runtimeAt } from '../facts/runtime';
+import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
 import { unwrapExpression } from '../facts/syntax';
 import type { FileFacts } from '../facts';
 import { createRule, type RuleContext } from './rule';
@@ -57,7 +57,8 @@ export const unboundedConcurrency = createRule({
       'Chunks: `items.slice(i, i + size)`, `queue.splice(0, n)`, and the loop variable of a `for...of` over `chunk(items, n)` (lodash, remeda, es-toolkit, radash, underscore) or over any array of arrays.',
       'Callbacks that go through a concurrency limiter: p-limit (`limit(() => ...)`), p-queue (`queue.add`), Bottleneck (`schedule`, `wrap`), async-sema, async-mutex and await-semaphore; `pMap`/Bluebird `map` with a `concurrency` option (one from a variable the file cannot see counts as set).',
       'Callbacks that only compute, or whose calls Preflight does not know to do I/O: an outbound HTTP call, a database call (Prisma, SQL drivers and ORMs, MongoDB, Redis, ClickHouse, Elasticsearch) or a networked SDK (AWS, Google Cloud, Stripe, mail and messaging providers), directly or through the project\'s own functions.',
-      'Code that runs in the browser: the browser itself caps connections per host.',
+      'Database calls on the client of an interactive transaction (`prisma.$transaction(async (tx) => Promise.all(rows.map((row) => tx.item.update(...))))`, knex `trx`): they share the transaction\'s one connection and queue there, not in the pool.',
+      'Code that runs in the browser (the browser itself caps connections per host), and command-line programs, one-off scripts and seeds (`bin/`, `cli/`, `scripts/`, `seed/`, `#!` files): no other request shares their process.',
     ],
     examples: [
       {
@@ -110,10 +111,11 @@ export const unboundedConcurrency = createRule({
 });
 
 function judgeFanOut(fanOut: FanOut, facts: FileFacts, report: RuleContext['report']): void {
-  if (runtimeAt(fanOut.call, facts) === 'browser') return;
+  if (runtimeAt(fanOut.call, facts) === 'browser' || isCommandLineProgram(facts.sourceFile)) return;
   if (isBoundedList(fanOut.list, facts) || runsThroughLimiter(fanOut.callback, facts)) return;
   const io = perElementIo(fanOut.callback);
-  if (!io) return;
+  // An interactive transaction's queries queue on its one connection: they cannot take the pool.
+  if (!io || io.inTransaction) return;
   report({
     node: calleeOf(fanOut.call),
     message: messageFor(fanOut, io),
