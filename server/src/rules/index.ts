@@ -3,11 +3,12 @@ import { missingTimeout } from './missing-timeout';
 import { swallowedError } from './swallowed-error';
 import { floatingPromise } from './floating-promise';
 import { retryWithoutBackoff } from './retry-without-backoff';
+import { unboundedConcurrency } from './unbounded-concurrency';
 import { errorContextLost } from './error-context-lost';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
-export const allRules: readonly Rule[] = [missingTimeout, swallowedError, floatingPromise, retryWithoutBackoff, errorContextLost, ...suppressionMetaRules];
+export const allRules: readonly Rule[] = [missingTimeout, swallowedError, floatingPromise, retryWithoutBackoff, unboundedConcurrency, errorContextLost, ...suppressionMetaRules];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);

@@ -31,6 +31,8 @@ export interface DatabaseClientLibrary {
   clientWriteMethods: readonly string[];
   /** Model methods that throw when no row matches, by design. */
   throwingLookups: readonly string[];
+  /** Model methods that read at most one row (with whatever relations it includes). */
+  singleRowLookups: readonly string[];
   /** Single-row writes that throw by design: when the key matches nothing (`not-found`) or collides with a unique key (`exists`). */
   keyedWrites: Readonly<Record<string, ExpectedOutcome>>;
 }
@@ -64,6 +66,7 @@ export const DATABASE_CLIENTS: readonly DatabaseClientLibrary[] = [
     writeMethods: ['create', 'createMany', 'createManyAndReturn', 'update', 'updateMany', 'updateManyAndReturn', 'upsert', 'delete', 'deleteMany'],
     clientWriteMethods: ['$executeRaw', '$executeRawUnsafe', '$transaction'],
     throwingLookups: ['findUniqueOrThrow', 'findFirstOrThrow'],
+    singleRowLookups: ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow'],
     keyedWrites: { update: 'not-found', delete: 'not-found', create: 'exists' },
   },
 ];

@@ -72,8 +72,8 @@ export const SERVER_FILE_NAME = /\.server\.[cm]?[jt]sx?$/;
 /** Folders whose code runs in the browser whatever it imports: `client-only/`. */
 export const BROWSER_FOLDER_NAMES: ReadonlySet<string> = new Set(['client-only']);
 
-/** Folders that hold command-line programs and one-off scripts rather than the server. */
-export const COMMAND_LINE_FOLDERS: ReadonlySet<string> = new Set(['bin', 'cli', 'scripts']);
+/** Folders that hold command-line programs, one-off scripts and database seeds rather than the server. */
+export const COMMAND_LINE_FOLDERS: ReadonlySet<string> = new Set(['bin', 'cli', 'scripts', 'seed', 'seeds']);
 
 /**
  * Packages that only run on a server: importing one makes a file server code

@@ -1,0 +1,157 @@
+import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import { fanOutOf, isBoundedList, runsThroughLimiter, type FanOut } from '../facts/concurrency';
+import { functionsOf, type FunctionLike } from '../facts/function-summary';
+import { ioCallOf, type IoCall } from '../facts/io';
+import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
+import { unwrapExpression } from '../facts/syntax';
+import type { FileFacts } from '../facts';
+import { createRule, type RuleContext } from './rule';
+import { calleeOf } from './report-node';
+
+/** Callee names that can start a fan-out: `Promise.all`, `Promise.allSettled`, and mappers such as `pMap` (checked through their imports). */
+const FAN_OUT_CALLEE = /(?:^|\.)(?:all|allSettled|map)$|^[A-Za-z_$][\w$]*$/;
+
+export const unboundedConcurrency = createRule({
+  meta: {
+    id: 'unbounded-concurrency',
+    title: 'Every element of an unbounded list does I/O at once',
+    category: 'resilience',
+    defaultSeverity: 'warning',
+    summary: [
+      '`Promise.all(items.map(async (item) => ...))` starts the round trip of every element at the same moment, however long the list is.',
+      'A large input opens thousands of connections at once: the upstream answers with 429s, the database pool runs dry for every other request, and memory spikes until the batch is done.',
+    ].join(' '),
+    explanation: [
+      '`Promise.all(items.map(async (item) => ...))` does not run "in parallel, a few at a time": it calls the callback',
+      'for **every element before the first one finishes**. With ten items in a demo that is ten requests. With the',
+      'customer who has 20,000 rows it is 20,000 requests started in the same tick.',
+      '',
+      'What happens next depends on what the callback calls:',
+      '',
+      '- **An HTTP API**: thousands of sockets open to one host. The provider\'s rate limit answers most of them with',
+      '  429 (and may block the key for everyone), the agent\'s socket pool and the process\'s file descriptors run out',
+      '  (`EMFILE`, `ECONNRESET`), and `Promise.all` rejects on the first failure while the other requests keep running.',
+      '- **A database**: the queries take every connection of the pool and the rest wait in its queue. Every other',
+      '  request this process serves now waits for a connection too, and times out (Prisma `P2024`, knex',
+      '  `KnexTimeoutError`, pg `timeout exceeded when trying to connect`): one large batch is an outage of the service.',
+      '- **Memory**: every pending request holds its buffers and closures until the whole list is done.',
+      '',
+      'p-map is no exception by default: its `concurrency` option defaults to `Infinity`.',
+    ].join('\n'),
+    shortFix: [
+      'Bound the fan-out: `const limit = pLimit(10); await Promise.all(items.map((item) => limit(() => load(item))))`,',
+      'or `pMap(items, load, { concurrency: 10 })`, or process the list in chunks (`for (const chunk of chunks) await Promise.all(chunk.map(load))`).',
+    ].join('\n'),
+    fix: [
+      'Decide how many round trips may run at once (a few, to a dozen or two: below the pool size and the provider\'s rate limit), and enforce it:',
+      '',
+      '- p-limit: `const limit = pLimit(10);` then `Promise.all(items.map((item) => limit(() => load(item))))`.',
+      '- p-map: `await pMap(items, load, { concurrency: 10 })` (without `concurrency`, p-map runs everything at once too).',
+      '- p-queue or Bottleneck when the limit is shared by several call sites or is a rate (`minTime`, `intervalCap`).',
+      '- Chunks: `for (let i = 0; i < items.length; i += 50) await Promise.all(items.slice(i, i + 50).map(load));`.',
+      '- Often better still: one bulk call instead of one per element (`findMany({ where: { id: { in: ids } } })`,',
+      '  `createMany`, a batch endpoint of the API).',
+    ].join('\n'),
+    notFlagged: [
+      'Lists whose length the code fixes: array literals (through consts, in any file), tuples, `Object.keys/values/entries` of an object literal or of a type with fixed keys, enums, `Array.from({ length: n })` (a pool of n workers), and `filter`/`map`/`slice` of those.',
+      'Chunks: `items.slice(i, i + size)`, `queue.splice(0, n)`, and the loop variable of a `for...of` over `chunk(items, n)` (lodash, remeda, es-toolkit, radash, underscore) or over any array of arrays.',
+      'Callbacks that go through a concurrency limiter: p-limit (`limit(() => ...)`), p-queue (`queue.add`), Bottleneck (`schedule`, `wrap`), async-sema, async-mutex and await-semaphore; `pMap`/Bluebird `map` with a `concurrency` option (one from a variable the file cannot see counts as set).',
+      'Callbacks that only compute, or whose calls Preflight does not know to do I/O: an outbound HTTP call, a database call (Prisma, SQL drivers and ORMs, MongoDB, Redis, ClickHouse, Elasticsearch) or a networked SDK (AWS, Google Cloud, Stripe, mail and messaging providers), directly or through the project\'s own functions.',
+      'Database calls on the client of an interactive transaction (`prisma.$transaction(async (tx) => Promise.all(rows.map((row) => tx.item.update(...))))`, knex `trx`): they share the transaction\'s one connection and queue there, not in the pool.',
+      'Code that runs in the browser (the browser itself caps connections per host), and command-line programs, one-off scripts and seeds (`bin/`, `cli/`, `scripts/`, `seed/`, `#!` files): no other request shares their process.',
+    ],
+    examples: [
+      {
+        bad: [
+          "import { prisma } from './db';",
+          '',
+          'export async function archiveAll(ids: string[]) {',
+          '  await Promise.all(ids.map((id) => prisma.order.update({ where: { id }, data: { archived: true } })));',
+          '}',
+        ].join('\n'),
+        good: [
+          "import pLimit from 'p-limit';",
+          "import { prisma } from './db';",
+          '',
+          'const limit = pLimit(10);',
+          '',
+          'export async function archiveAll(ids: string[]) {',
+          '  await Promise.all(ids.map((id) => limit(() => prisma.order.update({ where: { id }, data: { archived: true } }))));',
+          '}',
+        ].join('\n'),
+      },
+      {
+        bad: [
+          "import pMap from 'p-map';",
+          '',
+          'export async function notify(urls: string[]) {',
+          "  await pMap(urls, (url) => fetch(url, { method: 'POST', signal: AbortSignal.timeout(5_000) }));",
+          '}',
+        ].join('\n'),
+        good: [
+          "import pMap from 'p-map';",
+          '',
+          'export async function notify(urls: string[]) {',
+          "  await pMap(urls, (url) => fetch(url, { method: 'POST', signal: AbortSignal.timeout(5_000) }), { concurrency: 8 });",
+          '}',
+        ].join('\n'),
+      },
+    ],
+    usesTypes: true,
+  },
+  create({ facts, report }) {
+    return {
+      [SyntaxKind.CallExpression]: (call: CallExpression) => {
+        if (!FAN_OUT_CALLEE.test(call.getExpression().getText())) return;
+        const fanOut = fanOutOf(call, facts);
+        if (fanOut) judgeFanOut(fanOut, facts, report);
+      },
+    };
+  },
+});
+
+function judgeFanOut(fanOut: FanOut, facts: FileFacts, report: RuleContext['report']): void {
+  if (runtimeAt(fanOut.call, facts) === 'browser' || isCommandLineProgram(facts.sourceFile)) return;
+  if (isBoundedList(fanOut.list, facts) || runsThroughLimiter(fanOut.callback, facts)) return;
+  const io = perElementIo(fanOut.callback);
+  // An interactive transaction's queries queue on its one connection: they cannot take the pool.
+  if (!io || io.inTransaction) return;
+  report({
+    node: calleeOf(fanOut.call),
+    message: messageFor(fanOut, io),
+    related: [{ node: io.through[0] ?? io.call, message: io.through.length > 0 ? `calls \`${io.label}\` for each element` : 'the round trip made for each element' }],
+  });
+}
+
+function perElementIo(callback: Node): IoCall | undefined {
+  const node = unwrapExpression(callback);
+  const functions: FunctionLike[] = Node.isArrowFunction(node) || Node.isFunctionExpression(node) ? [node as FunctionLike] : functionsOf(node) ?? [];
+  for (const fn of functions) {
+    const io = ioCallOf(fn);
+    if (io) return io;
+  }
+  return undefined;
+}
+
+function messageFor(fanOut: FanOut, io: IoCall): string {
+  const list = `\`${excerptOf(fanOut.list)}\``;
+  const first = io.through[0];
+  const what = first ? `\`${excerptOf(first.getExpression())}()\` (which calls \`${io.label}\`)` : `\`${io.label}\``;
+  return `${fanOut.label} starts ${what} for every element of ${list} at the same time, with no limit on how many run together: ${consequenceOf(io)}`;
+}
+
+function consequenceOf(io: IoCall): string {
+  switch (io.kind) {
+    case 'http':
+      return 'a list of thousands opens thousands of connections to the upstream at once, past its rate limits (429s) and the process\'s sockets.';
+    case 'database':
+      return `a list of thousands sends thousands of queries to ${io.service} at once; they take every connection of the pool and the rest queue until they time out, while every other request waits for a connection.`;
+    case 'network':
+      return `a list of thousands sends thousands of requests to ${io.service} at once, past its rate limits and the client's connection pool.`;
+  }
+}
+
+function excerptOf(node: Node): string {
+  const text = node.getText().replace(/\s+/g, ' ');
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
