@@ -37,6 +37,7 @@ describe('config: loadConfigFile', () => {
         ignore: ['scripts/**', '**/*.generated.ts'],
         tests: { patterns: ['qa/**'], notTests: ['src/fixtures/**'], analyze: true },
         checklist: { baseBranch: 'develop', items: [{ id: 'load-test', title: 'Load-tested the new endpoint', required: true }, { id: 'docs', title: 'Docs updated' }] },
+        fixes: { timeoutMs: 5000 },
       }),
     );
     const loaded = loadConfigFile(file);
@@ -51,7 +52,15 @@ describe('config: loadConfigFile', () => {
       ignore: ['scripts/**', '**/*.generated.ts'],
       tests: { patterns: ['qa/**'], notTests: ['src/fixtures/**'], analyze: true },
       checklist: { baseBranch: 'develop', items: [{ id: 'load-test', title: 'Load-tested the new endpoint', required: true }, { id: 'docs', title: 'Docs updated' }] },
+      fixes: { timeoutMs: 5000 },
     });
+  });
+
+  it('checks fixes.timeoutMs: whole milliseconds from 1 to 600000, else the default', () => {
+    assert.deepEqual(problemsOf('{"fixes": {"timeoutMs": 0}}'), ['1:25: "fixes.timeoutMs" must be a whole number of milliseconds from 1 to 600000, found number 0']);
+    assert.deepEqual(problemsOf('{"fixes": {"timeoutMs": "5s"}}'), ['1:25: "fixes.timeoutMs" must be a whole number of milliseconds from 1 to 600000, found the string "5s"']);
+    assert.deepEqual(problemsOf('{"fixes": {"timeout": 5}}'), ['1:12: unknown property "timeout" in "fixes" (did you mean "timeoutMs"?); expected timeoutMs']);
+    assert.deepEqual(parseConfigText('c.json', '{"fixes": {"timeoutMs": 900000}}').config.fixes, { timeoutMs: 10_000 });
   });
 
   it('bad JSON gives exactly one problem at the right line and column, and the defaults', () => {
@@ -151,9 +160,9 @@ describe('config: loadConfigFile', () => {
   });
 
   it('reports unknown and duplicate top-level properties and a non-object document', () => {
-    assert.deepEqual(problemsOf('{"rule": {}}'), ['1:2: unknown property "rule" (did you mean "rules"?); expected rules, ignore, tests, checklist']);
+    assert.deepEqual(problemsOf('{"rule": {}}'), ['1:2: unknown property "rule" (did you mean "rules"?); expected rules, ignore, tests, checklist, fixes']);
     assert.deepEqual(problemsOf('{"ignore": [], "ignore": []}'), ['1:16: duplicate property "ignore"']);
-    assert.deepEqual(problemsOf('[1]'), ['1:1: expected an object with "rules", "ignore", "tests" and "checklist", found an array']);
+    assert.deepEqual(problemsOf('[1]'), ['1:1: expected an object with "rules", "ignore", "tests", "checklist" and "fixes", found an array']);
   });
 
   it('a directory in place of the file is one problem, not a crash', () => {
@@ -178,6 +187,7 @@ describe('config: applySettings', () => {
       rules: { 'missing-timeout': 'off', 'floating-promise': ['error', { checkEventHandlers: false }] },
       ignore: ['vendor/**', 'scripts/**'],
       trace: { server: 'verbose' },
+      fixes: { timeoutMs: 3000 },
     });
     assert.deepEqual(applied.problems, []);
     assert.deepEqual(applied.config, {
@@ -189,7 +199,11 @@ describe('config: applySettings', () => {
       ignore: ['scripts/**', 'vendor/**'],
       tests: { patterns: [], notTests: [], analyze: false },
       checklist: { baseBranch: 'main', items: [] },
+      fixes: { timeoutMs: 3000 },
     });
+    assert.deepEqual(applySettings(fileConfig, { fixes: { timeoutMs: -1 } }).problems.map((p) => p.message), [
+      '"preflight.fixes.timeoutMs" must be a whole number of milliseconds from 1 to 600000, found number -1',
+    ]);
   });
 
   it('bad settings are problems naming the setting; the rest still applies', () => {

@@ -33,9 +33,9 @@ describe('engine runner', () => {
   it('applies configured severities and turns rules off', () => {
     const project = new AnalysisProject({ inMemory: true });
     const file = project.upsert('/y.ts', 'foo();\n');
-    const asError = analyzeSourceFile(file, { rules: [reportingRule], config: { rules: { 'reports-calls': { severity: 'error' } }, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] } } });
+    const asError = analyzeSourceFile(file, { rules: [reportingRule], config: { rules: { 'reports-calls': { severity: 'error' } }, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] }, fixes: { timeoutMs: 10_000 } } });
     assert.equal(asError.findings[0]?.severity, 'error');
-    const off = analyzeSourceFile(file, { rules: [reportingRule], config: { rules: { 'reports-calls': { severity: 'off' } }, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] } } });
+    const off = analyzeSourceFile(file, { rules: [reportingRule], config: { rules: { 'reports-calls': { severity: 'off' } }, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] }, fixes: { timeoutMs: 10_000 } } });
     assert.equal(off.findings.length, 0);
   });
 

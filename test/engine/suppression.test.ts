@@ -211,9 +211,9 @@ describe('suppression comments', () => {
 
   it('the meta findings follow the config: off turns them off, a severity changes them', () => {
     const code = ['// preflight-disable-next-line flag-calls', 'flagMe();'].join('\n');
-    const off: ResolvedConfig = { rules: { 'suppression-without-reason': { severity: 'off' } }, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] } };
+    const off: ResolvedConfig = { rules: { 'suppression-without-reason': { severity: 'off' } }, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] }, fixes: { timeoutMs: 10_000 } };
     assert.deepEqual(summary(analyse(code, { config: off })), []);
-    const asWarning: ResolvedConfig = { rules: { 'suppression-without-reason': { severity: 'warning' } }, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] } };
+    const asWarning: ResolvedConfig = { rules: { 'suppression-without-reason': { severity: 'warning' } }, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] }, fixes: { timeoutMs: 10_000 } };
     assert.equal(analyse(code, { config: asWarning })[0]?.severity, 'warning');
   });
 

@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { DEFAULT_CONFIG } from 'preflight-server';
 import { missingTimeout } from 'preflight-server/out/rules/missing-timeout';
 import { applyFix, findingsOf, testRule } from '../support/rule-tester';
 
@@ -378,6 +379,18 @@ describe('rule missing-timeout fixes', () => {
     assert.equal(titleOf(`import got from 'got';\ngot('/a');`), 'Add a 10s timeout (timeout: { request: 10_000 })');
     assert.equal(titleOf(`import https from 'https';\nhttps.get('https://a');`), 'Add a 10s timeout (AbortSignal.timeout)');
     assert.equal(titleOf(`import sa from 'superagent';\nsa.get('/a').end();`), 'Add a 10s timeout (.timeout(10_000))');
+  });
+
+  it('writes the timeout of config fixes.timeoutMs, in each library\'s form and in the title', () => {
+    const config = (timeoutMs: number) => ({ ...DEFAULT_CONFIG, fixes: { timeoutMs } });
+    const fixOf = (code: string, timeoutMs: number) => findingsOf(missingTimeout, code, 'case.ts', config(timeoutMs))[0]!.fixes[0]!;
+    const fetchFix = fixOf(`export const a = () => fetch('https://api.example/a');\n`, 5000);
+    assert.equal(fetchFix.title, 'Add a 5s timeout (AbortSignal.timeout)');
+    assert.equal(applyFix(`export const a = () => fetch('https://api.example/a');\n`, fetchFix), `export const a = () => fetch('https://api.example/a', { signal: AbortSignal.timeout(5_000) });\n`);
+    const axiosCode = `import axios from 'axios';\nexport const api = axios.create({ baseURL: '/x' });\n`;
+    assert.equal(applyFix(axiosCode, fixOf(axiosCode, 2500)), `import axios from 'axios';\nexport const api = axios.create({ baseURL: '/x', timeout: 2_500 });\n`);
+    assert.equal(fixOf(`import got from 'got';\ngot('/a');`, 120_000).title, 'Add a 2min timeout (timeout: { request: 120_000 })');
+    assert.equal(fixOf(`import sa from 'superagent';\nsa.get('/a').end();`, 750).title, 'Add a 750ms timeout (.timeout(750))');
   });
 
   it('an instance finding lists the calls through it that have no timeout of their own as related locations', () => {

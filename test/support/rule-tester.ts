@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { AnalysisProject, analyzeSourceFile, firstParseProblem, type Finding, type Fix, type Rule } from 'preflight-server';
+import { AnalysisProject, analyzeSourceFile, firstParseProblem, type Finding, type Fix, type ResolvedConfig, type Rule } from 'preflight-server';
 
 /** One project for all rule tests: the standard library is parsed once, not per case. */
 let sharedProject: AnalysisProject | undefined;
@@ -37,12 +37,12 @@ export interface RuleCases {
 }
 
 /** Analyses `code` with only `rule` enabled and returns its findings. */
-export function findingsOf(rule: Rule, code: string, filename = 'case.ts'): Finding[] {
+export function findingsOf(rule: Rule, code: string, filename = 'case.ts', config?: ResolvedConfig): Finding[] {
   caseCounter += 1;
   const path = `/cases/${caseCounter}/${filename}`;
   const sourceFile = project().upsert(path, code);
   try {
-    return analyzeSourceFile(sourceFile, { rules: [rule] }).findings.filter((f) => f.ruleId === rule.meta.id);
+    return analyzeSourceFile(sourceFile, { rules: [rule], config }).findings.filter((f) => f.ruleId === rule.meta.id);
   } finally {
     project().remove(path);
   }

@@ -3,7 +3,7 @@ import type { ResolvedConfig } from './types';
 import { DEFAULT_CONFIG } from './types';
 import { allRules } from '../rules';
 import { JsonSyntaxError, parseJson, positionAt } from './json';
-import { nodeFromValue, validateConfigDocument, validateIgnoreValue, validateRulesValue, type ValidationProblem } from './validate';
+import { nodeFromValue, validateConfigDocument, validateFixesValue, validateIgnoreValue, validateRulesValue, type ValidationProblem } from './validate';
 
 export const CONFIG_FILE_NAME = 'preflight.config.json';
 
@@ -58,6 +58,7 @@ export function parseConfigText(file: string, text: string): LoadedConfig {
       ignore: config.ignore ?? DEFAULT_CONFIG.ignore,
       tests: config.tests ?? DEFAULT_CONFIG.tests,
       checklist: config.checklist ?? DEFAULT_CONFIG.checklist,
+      fixes: { ...DEFAULT_CONFIG.fixes, ...config.fixes },
     },
     problems: problems.map(toProblem),
     file,
@@ -112,5 +113,11 @@ export function applySettings(config: ResolvedConfig, settings: unknown): Loaded
     problems.push(...validated.problems.map(settingProblem('ignore')));
     ignore = [...new Set([...config.ignore, ...validated.ignore])];
   }
-  return { config: { ...config, rules, ignore }, problems };
+  let fixes = config.fixes;
+  if (settings.fixes !== undefined && settings.fixes !== null) {
+    const validated = validateFixesValue(nodeFromValue(settings.fixes), 'preflight.fixes');
+    problems.push(...validated.problems.map((p): ConfigProblem => ({ file: SETTINGS_SOURCE, line: 0, character: 0, message: p.message })));
+    fixes = { ...config.fixes, ...validated.fixes };
+  }
+  return { config: { ...config, rules, ignore, fixes }, problems };
 }

@@ -69,6 +69,20 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
           },
         },
       },
+      fixes: {
+        description: 'What quick-fixes write.',
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          timeoutMs: {
+            description: 'The timeout, in milliseconds, that the "Add a timeout" fixes give a call or a client (AbortSignal.timeout(ms), axios timeout, got timeout.request, superagent .timeout()). Default: 10000.',
+            type: 'integer',
+            minimum: 1,
+            maximum: 600000,
+            default: 10000,
+          },
+        },
+      },
       checklist: {
         description: 'The readiness checklist.',
         type: 'object',

@@ -35,11 +35,29 @@ export interface ResolvedConfig {
     /** Warnings the report may have and still be ready (default DEFAULT_MAX_WARNINGS: any warning makes it not ready). */
     maxWarnings?: number;
   };
+  /** What quick-fixes write. */
+  fixes: FixesConfig;
 }
+
+export interface FixesConfig {
+  /** The deadline a timeout fix gives a call, in milliseconds. */
+  timeoutMs: number;
+}
+
+/** `fixes.timeoutMs` when neither the config nor the editor sets it. */
+export const DEFAULT_FIX_TIMEOUT_MS = 10_000;
+/** Longer than this is no deadline a caller waits for. */
+export const MAX_FIX_TIMEOUT_MS = 600_000;
 
 /** `checklist.maxWarnings` when the config does not set it: a warning is something to look at before the PR opens. */
 export const DEFAULT_MAX_WARNINGS = 0;
 
-export const DEFAULT_CONFIG: ResolvedConfig = { rules: {}, ignore: [], tests: DEFAULT_TESTS_CONFIG, checklist: { items: [] } };
+export const DEFAULT_CONFIG: ResolvedConfig = {
+  rules: {},
+  ignore: [],
+  tests: DEFAULT_TESTS_CONFIG,
+  checklist: { items: [] },
+  fixes: { timeoutMs: DEFAULT_FIX_TIMEOUT_MS },
+};
 
 export type { Severity, SeveritySetting };

@@ -1,5 +1,5 @@
 import type { SeveritySetting } from '../engine/finding';
-import type { ChecklistItemConfig, ResolvedConfig, RuleSetting, TestsConfig } from './types';
+import { MAX_FIX_TIMEOUT_MS, type ChecklistItemConfig, type FixesConfig, type ResolvedConfig, type RuleSetting, type TestsConfig } from './types';
 import { toPlainValue, type JsonNode, type JsonProperty } from './json';
 
 /** A problem found while validating, at an offset of the config text. */
@@ -14,11 +14,13 @@ export interface PartialConfig {
   ignore?: string[];
   tests?: TestsConfig;
   checklist?: ResolvedConfig['checklist'];
+  fixes?: Partial<FixesConfig>;
 }
 
 export const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning', 'info', 'hint', 'off'];
 const SEVERITY_LIST = 'error, warning, info, hint or off';
-const TOP_LEVEL_KEYS = ['rules', 'ignore', 'tests', 'checklist'];
+const TOP_LEVEL_KEYS = ['rules', 'ignore', 'tests', 'checklist', 'fixes'];
+const FIXES_KEYS = ['timeoutMs'];
 const TESTS_KEYS = ['patterns', 'notTests', 'analyze'];
 const CHECKLIST_KEYS = ['baseBranch', 'items', 'maxWarnings'];
 const CHECKLIST_ITEM_KEYS = ['id', 'title', 'required'];
@@ -101,7 +103,7 @@ class ConfigValidator {
 
   validateRoot(node: JsonNode): PartialConfig {
     if (node.kind !== 'object') {
-      this.problem(node.start, `expected an object with "rules", "ignore", "tests" and "checklist", found ${describeKind(node)}`);
+      this.problem(node.start, `expected an object with "rules", "ignore", "tests", "checklist" and "fixes", found ${describeKind(node)}`);
       return {};
     }
     const result: PartialConfig = {};
@@ -110,6 +112,7 @@ class ConfigValidator {
       else if (property.key === 'ignore') result.ignore = this.validateIgnore(property.value);
       else if (property.key === 'tests') result.tests = this.validateTests(property.value);
       else if (property.key === 'checklist') result.checklist = this.validateChecklist(property.value);
+      else if (property.key === 'fixes') result.fixes = this.validateFixes(property.value);
     }
     return result;
   }
@@ -201,6 +204,21 @@ class ConfigValidator {
     return tests;
   }
 
+  validateFixes(node: JsonNode, name = 'fixes'): Partial<FixesConfig> {
+    const fixes: Partial<FixesConfig> = {};
+    if (node.kind !== 'object') {
+      this.problem(node.start, `"${name}" must be an object with "timeoutMs", found ${describeKind(node)}`);
+      return fixes;
+    }
+    for (const property of this.propertiesOf(node, FIXES_KEYS, ` in "${name}"`)) {
+      const value = property.value;
+      if (property.key !== 'timeoutMs') continue;
+      if (value.kind === 'number' && Number.isInteger(value.value) && value.value >= 1 && value.value <= MAX_FIX_TIMEOUT_MS) fixes.timeoutMs = value.value;
+      else this.problem(value.start, `"${name}.timeoutMs" must be a whole number of milliseconds from 1 to ${MAX_FIX_TIMEOUT_MS}, found ${describeKind(value)}`);
+    }
+    return fixes;
+  }
+
   validateChecklist(node: JsonNode): ResolvedConfig['checklist'] {
     const checklist: ResolvedConfig['checklist'] = { items: [] };
     if (node.kind !== 'object') {
@@ -281,6 +299,11 @@ export function validateConfigDocument(root: JsonNode, knownRuleIds: ReadonlySet
 export function validateRulesValue(node: JsonNode, knownRuleIds: ReadonlySet<string>): { rules: Record<string, RuleSetting>; problems: ValidationProblem[] } {
   const validator = new ConfigValidator(knownRuleIds);
   return { rules: validator.validateRules(node), problems: validator.problems };
+}
+
+export function validateFixesValue(node: JsonNode, name: string): { fixes: Partial<FixesConfig>; problems: ValidationProblem[] } {
+  const validator = new ConfigValidator(new Set());
+  return { fixes: validator.validateFixes(node, name), problems: validator.problems };
 }
 
 export function validateIgnoreValue(node: JsonNode): { ignore: string[]; problems: ValidationProblem[] } {

@@ -106,7 +106,7 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
     };
     active.push(entry);
     try {
-      entry.listeners = rule.create({ sourceFile, facts, program: options.program ?? { failureHandlers: processFailureHandlersIn(sourceFile) }, options: config.rules[rule.meta.id]?.options, report });
+      entry.listeners = rule.create({ sourceFile, facts, program: options.program ?? { failureHandlers: processFailureHandlersIn(sourceFile) }, options: config.rules[rule.meta.id]?.options, fixes: config.fixes ?? DEFAULT_CONFIG.fixes, report });
     } catch (error) {
       fail(entry, error);
     }

@@ -51,7 +51,7 @@ export const missingTimeout = createRule({
     ].join('\n'),
     shortFix: [
       'Give the call a deadline within the caller\'s budget: `fetch(url, { signal: AbortSignal.timeout(10_000) })`, axios\'s `timeout: 10_000`, got\'s `timeout: { request: 10_000 }`.',
-      'The quick fix adds a 10-second timeout in the library\'s own form.',
+      'The quick fix adds a timeout (10 s, or config `fixes.timeoutMs`) in the library\'s own form.',
     ].join('\n'),
     fix: [
       'Give every outbound call a deadline that fits the caller\'s own budget (well under your server\'s request timeout):',
@@ -65,7 +65,8 @@ export const missingTimeout = createRule({
       '  `signal: AbortSignal.timeout(10_000)`, which aborts it.',
       '- superagent: `.timeout({ response: 5_000, deadline: 10_000 })` in the chain.',
       '',
-      'The quick fix adds a 10-second timeout in the library\'s own form; tune the number to the upstream\'s real latency.',
+      'The quick fix adds a timeout in the library\'s own form: 10 seconds, or what config `fixes.timeoutMs` (the setting',
+      '`preflight.fixes.timeoutMs`) says; tune the number to the upstream\'s real latency.',
     ].join('\n'),
     notFlagged: [
       'Options the file cannot see: an options object from a parameter, an unresolved spread, a helper\'s return value.',
@@ -107,12 +108,12 @@ export const missingTimeout = createRule({
       },
     ],
   },
-  create({ facts, report }) {
-    return { onFileEnd: () => reportFile(facts, report) };
+  create({ facts, report, fixes }) {
+    return { onFileEnd: () => reportFile(facts, report, fixes.timeoutMs) };
   },
 });
 
-function reportFile(facts: FileFacts, report: RuleContext['report']): void {
+function reportFile(facts: FileFacts, report: RuleContext['report'], timeoutMs: number): void {
   const calls = outboundHttpCalls(facts);
   for (const call of calls) {
     if (call.instance?.reportAt === 'creation') continue;
@@ -120,14 +121,14 @@ function reportFile(facts: FileFacts, report: RuleContext['report']): void {
     // In the browser a hung request holds no server resource; the browser and the server's own timeouts bound it.
     // A command-line program or one-off script holds no request either: whoever runs it sees it hang.
     if (runtimeAt(call.call, facts) === 'browser' || isCommandLineProgram(facts.sourceFile) || (call.library.id === 'fetch' && isSameOriginPath(call.url))) continue;
-    const fix = fixForCall(call);
+    const fix = fixForCall(call, timeoutMs);
     report({ node: calleeOf(call.call), message: callMessage(call), fixes: fix ? [fix] : [] });
   }
   for (const instance of httpClientInstances(facts)) {
     if (instance.reportAt !== 'creation' || instance.timeout.state !== 'missing') continue;
     // An instance extending one that is already flagged is fixed by fixing that one.
     if (instance.parent && instance.parent.timeout.state === 'missing') continue;
-    const fix = fixForOptions(instance.creation, instance.optionsSlot, instance.library.timeout.fix, instance.timeout);
+    const fix = fixForOptions(instance.creation, instance.optionsSlot, withTimeout(instance.library.timeout.fix, timeoutMs), instance.timeout);
     const related = calls
       .filter((call) => call.instance === instance && call.timeout.state === 'missing')
       .slice(0, MAX_RELATED_CALLS)
@@ -162,8 +163,26 @@ function disabledText(judgement: TimeoutJudgement): string | undefined {
 // ---------------------------------------------------------------------------
 // Fixes
 
-function fixForCall(call: OutboundHttpCall): Fix | undefined {
-  const spec = call.library.timeout.fix;
+/** The library's fix with the configured timeout written in: `AbortSignal.timeout(5_000)`, "Add a 5s timeout". */
+function withTimeout(spec: TimeoutFixSpec, timeoutMs: number): TimeoutFixSpec {
+  const fill = (template: string): string => template.replaceAll('{ms}', millisecondsLiteral(timeoutMs)).replaceAll('{duration}', durationWords(timeoutMs));
+  return spec.kind === 'chain' ? { ...spec, text: fill(spec.text), title: fill(spec.title) } : { ...spec, value: fill(spec.value), title: fill(spec.title) };
+}
+
+/** `10_000`, `500`, `1_500`: digits grouped by thousands, as people write a timeout. */
+function millisecondsLiteral(ms: number): string {
+  return String(ms).replace(/\B(?=(\d{3})+$)/g, '_');
+}
+
+/** `10s`, `1.5s`, `500ms`, `2min`. */
+function durationWords(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms % 60_000 === 0) return `${ms / 60_000}min`;
+  return `${Number((ms / 1000).toFixed(3))}s`;
+}
+
+function fixForCall(call: OutboundHttpCall, timeoutMs: number): Fix | undefined {
+  const spec = withTimeout(call.library.timeout.fix, timeoutMs);
   if (spec.kind === 'chain') {
     // A builder given a callback has already been sent: a timeout chained afterwards does nothing.
     if (call.sentImmediately) return undefined;

@@ -2,6 +2,7 @@ import type { KindToNodeMappings, Node, SourceFile, SyntaxKind } from 'ts-morph'
 import type { Category, Fix, Severity } from '../engine/finding';
 import type { FileFacts } from '../facts';
 import type { ProgramFacts } from '../facts/process-handlers';
+import type { FixesConfig } from '../config/types';
 
 export interface RuleExample {
   /** Code that the rule flags. */
@@ -53,6 +54,8 @@ export interface RuleContext {
   program: ProgramFacts;
   /** Rule options from config (`["error", { ... }]`), or undefined. */
   options: Record<string, unknown> | undefined;
+  /** What quick-fixes write (config `fixes`, editor `preflight.fixes`): the timeout a timeout fix sets. */
+  fixes: FixesConfig;
   report(finding: FindingReport): void;
 }
 

@@ -49,6 +49,10 @@ export interface CallShape {
 }
 
 /** How the quick-fix adds a timeout. */
+/**
+ * How a library's timeout is written. In `value`, `text` and `title`, `{ms}` is the timeout in
+ * milliseconds as code (`10_000`) and `{duration}` as words (`10s`), from config `fixes.timeoutMs`.
+ */
 export type TimeoutFixSpec =
   | { kind: 'option'; key: string; value: string; title: string }
   | { kind: 'chain'; text: string; title: string };
@@ -110,7 +114,7 @@ export interface HttpClientLibrary {
 
 const FETCH_TIMEOUT: TimeoutSpec = {
   optionKeys: ['signal'],
-  fix: { kind: 'option', key: 'signal', value: 'AbortSignal.timeout(10_000)', title: 'Add a 10s timeout (AbortSignal.timeout)' },
+  fix: { kind: 'option', key: 'signal', value: 'AbortSignal.timeout({ms})', title: 'Add a {duration} timeout (AbortSignal.timeout)' },
 };
 
 const FETCH_CALLS: readonly CallShape[] = [
@@ -211,7 +215,7 @@ export const HTTP_CLIENT_LIBRARIES: readonly HttpClientLibrary[] = [
       defaultsPath: ['defaults', 'timeout'],
       interceptorPath: ['interceptors', 'request', 'use'],
       missing: 'axios waits forever by default',
-      fix: { kind: 'option', key: 'timeout', value: '10_000', title: 'Add a 10s timeout (timeout: 10_000)' },
+      fix: { kind: 'option', key: 'timeout', value: '{ms}', title: 'Add a {duration} timeout (timeout: {ms})' },
     },
   },
   {
@@ -232,7 +236,7 @@ export const HTTP_CLIENT_LIBRARIES: readonly HttpClientLibrary[] = [
     timeout: {
       optionKeys: ['timeout', 'signal'],
       missing: 'got waits forever by default',
-      fix: { kind: 'option', key: 'timeout', value: '{ request: 10_000 }', title: 'Add a 10s timeout (timeout: { request: 10_000 })' },
+      fix: { kind: 'option', key: 'timeout', value: '{ request: {ms} }', title: 'Add a {duration} timeout (timeout: { request: {ms} })' },
     },
   },
   {
@@ -251,7 +255,7 @@ export const HTTP_CLIENT_LIBRARIES: readonly HttpClientLibrary[] = [
       agentOption: { key: 'agent', optionKeys: ['timeout'] },
       missing: 'no timeout option and no req.setTimeout()',
       // `timeout` only emits an event; a signal actually aborts the request.
-      fix: { kind: 'option', key: 'signal', value: 'AbortSignal.timeout(10_000)', title: 'Add a 10s timeout (AbortSignal.timeout)' },
+      fix: { kind: 'option', key: 'signal', value: 'AbortSignal.timeout({ms})', title: 'Add a {duration} timeout (AbortSignal.timeout)' },
     },
   },
   {
@@ -271,7 +275,7 @@ export const HTTP_CLIENT_LIBRARIES: readonly HttpClientLibrary[] = [
       chainMethods: ['timeout'],
       builderIsThenable: true,
       missing: 'no .timeout() in the chain',
-      fix: { kind: 'chain', text: '.timeout(10_000)', title: 'Add a 10s timeout (.timeout(10_000))' },
+      fix: { kind: 'chain', text: '.timeout({ms})', title: 'Add a {duration} timeout (.timeout({ms}))' },
     },
   },
 ];
