@@ -748,7 +748,7 @@ export async function show(req: any, res: any) {
   return api
     .get(\`/users/\${id}\`)
     .then((r: any) => r.data)
-    .catch((err) => { console.error('api.get failed', err); return null; });
+    .catch((err: unknown) => { console.error('api.get failed', err); return null; });
 }`,
     },
     {

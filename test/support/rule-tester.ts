@@ -70,8 +70,34 @@ function describeFindings(findings: Finding[]): string {
   return findings.map((f) => `  line ${f.range.start.line + 1}:${f.range.start.character + 1} ${f.message}`).join('\n') || '  (none)';
 }
 
+/** A flagged fixture of some rule's tests, kept for the suites that check every fix (fix-properties.test.ts). */
+export interface FlaggedFixture {
+  rule: Rule;
+  name: string;
+  code: string;
+  filename: string;
+}
+
+/** Every flagged case declared through testRule, in load order. */
+export const flaggedFixtures: FlaggedFixture[] = [];
+
+/** The file's syntax and type errors, as `line: message` (for comparing before and after an edit). */
+export function diagnosticsOf(code: string, filename = 'case.ts'): { syntax: number; types: number } {
+  caseCounter += 1;
+  const path = `/cases/${caseCounter}/${filename}`;
+  const sourceFile = project().upsert(path, code);
+  try {
+    const program = sourceFile.getProject().getProgram().compilerObject;
+    const compiled = program.getSourceFile(sourceFile.getFilePath())!;
+    return { syntax: program.getSyntacticDiagnostics(compiled).length, types: program.getSemanticDiagnostics(compiled).length };
+  } finally {
+    project().remove(path);
+  }
+}
+
 /** Declares mocha tests for a rule: every valid case has no finding, every invalid case exactly the expected ones. */
 export function testRule(rule: Rule, cases: RuleCases): void {
+  for (const c of cases.invalid) flaggedFixtures.push({ rule, name: c.name, code: c.code, filename: c.filename ?? 'case.ts' });
   describe(`rule ${rule.meta.id}`, () => {
     describe('not flagged', () => {
       for (const c of cases.valid) {

@@ -673,16 +673,27 @@ function logErrorCallFor(argument: Node, receiver: Node, facts: FileFacts): (nam
 /** For `.catch(() => {})`, `.catch(() => null)` and `.catch(noop)`: keep the behaviour, but log the error first. */
 function handlerFixes(argument: Node, handler: Node, verdict: Verdict, isNoop: boolean, logCall: (name: string) => string): Fix[] | undefined {
   const name = freeName(argument.getText());
+  const parameter = `${name}${parameterAnnotation(argument)}`;
   let replacement: string | undefined;
   if (isNoop || (verdict === 'empty' && isInlineFunction(handler))) {
-    replacement = `(${name}) => ${logCall(name)}`;
+    replacement = `(${parameter}) => ${logCall(name)}`;
   } else if (verdict === 'fallback' && Node.isArrowFunction(handler) && !Node.isBlock(handler.getBody())) {
-    replacement = `(${name}) => { ${logCall(name)}; return ${handler.getBody().getText()}; }`;
+    replacement = `(${parameter}) => { ${logCall(name)}; return ${handler.getBody().getText()}; }`;
   }
   if (replacement === undefined) return undefined;
   const edits = [{ start: argument.getStart(), end: argument.getEnd(), newText: replacement }];
   // The handler still answers what it answered; it only logs first: safe to batch.
   return [{ title: 'Log the error before ignoring it', edits, batchable: true }];
+}
+
+/**
+ * `: unknown` for the new handler's parameter in a TypeScript file where nothing types it: the
+ * handler is passed to an untyped (`any`) chain, so a bare parameter would be an implicit `any`.
+ */
+function parameterAnnotation(argument: Node): string {
+  if (!/\.[cm]?tsx?$/.test(argument.getSourceFile().getFilePath())) return '';
+  const contextual = Node.isExpression(argument) ? argument.getContextualType() : undefined;
+  return !contextual || contextual.isAny() ? ': unknown' : '';
 }
 
 function isInlineFunction(node: Node): boolean {

@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import { allRules, type Finding, type Fix } from 'preflight-server';
+import { applyFix, diagnosticsOf, findingsOf, flaggedFixtures, type FlaggedFixture } from '../support/rule-tester';
+
+// Mocha loads every spec file before it runs any test, so the rules' tests have registered their
+// flagged fixtures (rule-tester's testRule) by the time this test runs.
+
+interface Checked {
+  fixes: number;
+  fixtures: Set<string>;
+}
+
+/** Each rule example's bad code is a fixture too. */
+function exampleFixtures(): FlaggedFixture[] {
+  return allRules.flatMap((rule) => rule.meta.examples.map((example, index) => ({ rule, name: `example ${index + 1}`, code: example.bad, filename: 'example.ts' })));
+}
+
+/** What is wrong with one fix of one finding, or undefined when it holds every property. */
+function fixProblem(fixture: FlaggedFixture, findings: Finding[], fix: Fix): string | undefined {
+  const fixed = applyFix(fixture.code, fix);
+  const before = diagnosticsOf(fixture.code, fixture.filename);
+  const after = diagnosticsOf(fixed, fixture.filename);
+  if (after.syntax > before.syntax) return `"${fix.title}" gives code that does not parse:\n${fixed}`;
+  if (before.types === 0 && after.types > 0) return `"${fix.title}" gives code that no longer type-checks:\n${fixed}`;
+  const remaining = findingsOf(fixture.rule, fixed, fixture.filename);
+  if (remaining.length >= findings.length) return `"${fix.title}" does not clear its finding:\n${fixed}`;
+  const offeredAgain = remaining.some((finding) => finding.fixes.some((other) => other.title === fix.title && applyFix(fixed, other) === fixed));
+  if (offeredAgain) return `"${fix.title}" is offered again and changes nothing:\n${fixed}`;
+  const twice = remaining.flatMap((finding) => finding.fixes).find((other) => other.title === fix.title && applyFix(fixed, other) === applyFix(fixed, fix));
+  if (twice) return `"${fix.title}" applies again to its own output:\n${fixed}`;
+  return undefined;
+}
+
+describe('every quick-fix of every rule fixture and example', function () {
+  this.timeout(600_000);
+
+  it('parses, type-checks no worse, clears its finding, and is not offered again (idempotent)', () => {
+    const fixtures = [...flaggedFixtures, ...exampleFixtures()];
+    assert.ok(fixtures.length > 50, `only ${fixtures.length} fixtures registered: run this test with the rule tests (test/out/rules)`);
+    const problems: string[] = [];
+    const checked = new Map<string, Checked>();
+    for (const fixture of fixtures) {
+      const findings = findingsOf(fixture.rule, fixture.code, fixture.filename);
+      for (const finding of findings) {
+        for (const fix of finding.fixes) {
+          const problem = fixProblem(fixture, findings, fix);
+          if (problem) problems.push(`${fixture.rule.meta.id} / ${fixture.name}: ${problem}`);
+          const key = `${fixture.rule.meta.id}: ${fix.title.replace(/\d[\d_.]*\s?(?:ms|s|min)?/g, 'N').replace(/`[^`]*`/g, '`…`')}`;
+          const entry = checked.get(key) ?? { fixes: 0, fixtures: new Set<string>() };
+          entry.fixes += 1;
+          entry.fixtures.add(fixture.name);
+          checked.set(key, entry);
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
+    assert.ok(checked.size >= 5, `fixes checked: ${[...checked.keys()].join(', ')}`);
+    // The figures the issue's closing note reports: each fix and the fixtures it was exercised on.
+    for (const [fix, { fixes, fixtures: on }] of [...checked].sort()) process.stdout.write(`      ${fix}: ${fixes} fix(es) on ${on.size} fixture(s)\n`);
+  });
+});
