@@ -16,6 +16,7 @@ export const EXPECTED_FINDINGS: Readonly<Record<string, readonly ExpectedFinding
     { ruleId: 'swallowed-error', line: 23, text: 'catch' },
     { ruleId: 'floating-promise', line: 37, text: 'saveOrder' },
   ],
+  'src/billing.ts': [{ ruleId: 'missing-timeout', line: 3, text: 'axios.create' }],
   'src/profile.js': [
     { ruleId: 'missing-timeout', line: 2, text: 'fetch' },
     { ruleId: 'swallowed-error', line: 9, text: 'catch' },

@@ -19,6 +19,7 @@ import {
 
 const ORDERS = 'src/orders.ts';
 const PROFILE = 'src/profile.js';
+const BILLING = 'src/billing.ts';
 
 function expectedLines(file: string): string[] {
   return sortedFindings(EXPECTED_FINDINGS[file]).map(describeFinding);
@@ -157,6 +158,32 @@ describe('Preflight in the extension host', () => {
         !hasFinding(found, 'missing-timeout'),
       );
       assert.deepEqual(after.map((d) => ruleIdOf(d)).sort(), ruleIdsWithout(ORDERS, 'missing-timeout'), 'the other findings stay');
+    } finally {
+      await revert(editor);
+    }
+  });
+
+  it('adds the timeout to an axios.create client through VS Code: once, on the instance, in its layout', async () => {
+    const { editor, diagnostics } = await openAndWaitForFindings(BILLING);
+    try {
+      const diagnostic = findingOf(diagnostics, 'missing-timeout', expectedFinding(BILLING, 'missing-timeout').line);
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        editor.document.uri,
+        diagnostic.range,
+        vscode.CodeActionKind.QuickFix.value,
+      );
+      const fix = actions.find((action) => action.isPreferred && action.edit);
+      assert.ok(fix?.edit, `no preferred fix with an edit among: ${actions.map((action) => action.title).join(' | ')}`);
+      assert.equal(fix.title, 'Add a 10s timeout (timeout: 10_000)');
+      assert.equal(await vscode.workspace.applyEdit(fix.edit), true, 'VS Code refused the fix');
+      const text = editor.document.getText();
+      assert.ok(
+        text.includes(`  headers: { 'x-service': 'orders' },\n  timeout: 10_000,\n});`),
+        `the timeout is not the client's last property, one a line:\n${text}`,
+      );
+      assert.equal(text.match(/timeout/g)?.length, 1, 'only the client gets a timeout, not its calls');
+      await waitForDiagnostics(editor.document.uri, 'the instance finding to go away', (found) => !hasFinding(found, 'missing-timeout'));
     } finally {
       await revert(editor);
     }
