@@ -2,6 +2,7 @@ import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import { fanOutOf, isBoundedList, runsThroughLimiter, type FanOut } from '../facts/concurrency';
 import { functionsOf, type FunctionLike } from '../facts/function-summary';
 import { ioCallOf, type IoCall } from '../facts/io';
+import { unboundedSourceOf, type ListSource } from '../facts/list-sources';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
 import { unwrapExpression } from '../facts/syntax';
 import type { FileFacts } from '../facts';
@@ -116,12 +117,30 @@ function judgeFanOut(fanOut: FanOut, facts: FileFacts, report: RuleContext['repo
   const io = perElementIo(fanOut.callback);
   // An interactive transaction's queries queue on its one connection: they cannot take the pool.
   if (!io || io.inTransaction) return;
+  // Only a list read from a source that nothing caps: most lists the code cannot size are short by their domain.
+  const source = unboundedSourceOf(fanOut.list, facts);
+  if (!source) return;
   report({
     node: calleeOf(fanOut.call),
-    message: messageFor(fanOut, io),
-    related: [{ node: io.through[0] ?? io.call, message: io.through.length > 0 ? `calls \`${io.label}\` for each element` : 'the round trip made for each element' }],
+    message: messageFor(fanOut, io, source),
+    related: [
+      { node: io.through[0] ?? io.call, message: io.through.length > 0 ? `calls \`${io.label}\` for each element` : 'the round trip made for each element' },
+      { node: source.node, message: SOURCE_DESCRIPTIONS[source.kind] },
+    ],
   });
 }
+
+const SOURCE_DESCRIPTIONS: Record<ListSource['kind'], string> = {
+  query: 'the list comes from this query, which has no limit',
+  request: 'the list comes from the request: the caller decides how long it is',
+  response: 'the list comes from this upstream response: the upstream decides how long it is',
+};
+
+const SOURCE_PHRASES: Record<ListSource['kind'], string> = {
+  query: 'a database query with no limit',
+  request: 'the request',
+  response: 'an upstream response',
+};
 
 function perElementIo(callback: Node): IoCall | undefined {
   const node = unwrapExpression(callback);
@@ -133,8 +152,8 @@ function perElementIo(callback: Node): IoCall | undefined {
   return undefined;
 }
 
-function messageFor(fanOut: FanOut, io: IoCall): string {
-  const list = `\`${excerptOf(fanOut.list)}\``;
+function messageFor(fanOut: FanOut, io: IoCall, source: ListSource): string {
+  const list = `\`${excerptOf(fanOut.list)}\` (read from ${SOURCE_PHRASES[source.kind]})`;
   const first = io.through[0];
   const what = first ? `\`${excerptOf(first.getExpression())}()\` (which calls \`${io.label}\`)` : `\`${io.label}\``;
   return `${fanOut.label} starts ${what} for every element of ${list} at the same time, with no limit on how many run together: ${consequenceOf(io)}`;
