@@ -1,11 +1,11 @@
-import { Node, SyntaxKind, type CallExpression, type Decorator, type Identifier, type ObjectLiteralExpression, type ParameterDeclaration, type SourceFile } from 'ts-morph';
+import { Node, SyntaxKind, type BindingElement, type CallExpression, type Decorator, type Identifier, type ObjectLiteralExpression, type ParameterDeclaration, type SourceFile } from 'ts-morph';
 import type { FileFacts } from './index';
 import { isBoundedList } from './concurrency';
 import { databaseCallOf } from './database';
 import { declaredInstanceOrigin } from './declared-types';
 import { functionsOf, isFunctionLike, type FunctionLike } from './function-summary';
 import { directIoCall } from './io';
-import { samePath } from './origin';
+import { samePath, valueSymbol } from './origin';
 import { unwrapExpression } from './syntax';
 import { LENGTH_KEEPING_METHODS, LIST_DERIVING_FUNCTIONS } from './tables/concurrency';
 import { REQUEST_CLASSES, REQUEST_INPUT_DECORATORS } from './tables/request-input';
@@ -24,7 +24,11 @@ export interface ListSource {
   node: Node;
 }
 
-const MAX_DEPTH = 10;
+const MAX_DEPTH = 16;
+const PROMISE_COMBINATORS: readonly (readonly string[])[] = [
+  ['Promise', 'all'],
+  ['Promise', 'allSettled'],
+];
 /** Promise methods whose result carries what the promise resolves to (`fetch(url).then((res) => res.json())`). */
 const PROMISE_CHAIN_METHODS: readonly string[] = ['then', 'catch', 'finally'];
 /** Methods of a fetch response that read its body. */
@@ -72,6 +76,9 @@ function sourceOfCall(call: CallExpression, facts: FileFacts, level: number): Li
   if (directIoCall(call, facts)?.kind === 'http') return { kind: 'response', node: call };
   const callee = unwrapExpression(call.getExpression());
   const args = call.getArguments();
+  const origin = facts.origin(callee);
+  // `await Promise.all(rows.map(load))` has one result per row.
+  if (origin.kind === 'global' && PROMISE_COMBINATORS.some((path) => samePath(origin.path, path))) return args[0] ? next(args[0]) : undefined;
   if (Node.isPropertyAccessExpression(callee)) {
     const method = callee.getName();
     const receiver = callee.getExpression();
@@ -86,7 +93,6 @@ function sourceOfCall(call: CallExpression, facts: FileFacts, level: number): Li
       return source?.kind === 'response' ? source : undefined;
     }
   }
-  const origin = facts.origin(callee);
   if (origin.kind === 'module' && LIST_DERIVING_FUNCTIONS.some((library) => library.module === origin.module && library.paths.some((path) => samePath(path, origin.path)))) {
     return args[0] ? next(args[0]) : undefined;
   }
@@ -107,17 +113,71 @@ function firstSource(nodes: readonly Node[], sourceOf: (node: Node) => ListSourc
 }
 
 /**
- * A list query capped by its options: a limit (`take`), options the file cannot
- * see (a variable, a spread: the caller may pass one), or a filter on a fixed
- * set of keys (`where: { name: { in: SETTINGS } }` matches at most that many rows).
+ * A list query capped by its options: a limit (`take`) other than "no limit"
+ * (`Number.MAX_SAFE_INTEGER`, `Infinity`, also as the default of the parameter
+ * it is passed through), options the file cannot see (a variable, a spread: the
+ * caller may pass one), or a filter on a fixed set of keys
+ * (`where: { name: { in: SETTINGS } }` matches at most that many rows).
  */
 function isCapped(call: CallExpression, limitOptions: readonly string[], facts: FileFacts): boolean {
   const [options] = call.getArguments();
   if (!options) return false;
   const literal = unwrapExpression(options);
   if (!Node.isObjectLiteralExpression(literal)) return true;
-  if (literal.getProperties().some((property) => Node.isSpreadAssignment(property) || limitOptions.includes(propertyName(property) ?? ''))) return true;
+  for (const property of literal.getProperties()) {
+    if (Node.isSpreadAssignment(property)) return true;
+    const name = propertyName(property);
+    if (name !== undefined && limitOptions.includes(name)) return !isNoLimit(property, facts);
+  }
   return filtersByFixedKeys(literal, facts);
+}
+
+/** `take: Number.MAX_SAFE_INTEGER`, or `take` from a parameter whose default or caller's value is one. */
+function isNoLimit(property: Node, facts: FileFacts): boolean {
+  const value = Node.isPropertyAssignment(property) ? property.getInitializer() : Node.isShorthandPropertyAssignment(property) ? property.getNameNode() : undefined;
+  return value !== undefined && valuesOf(value, facts, 0).some((leaf) => NO_LIMIT.test(unwrapExpression(leaf).getText()));
+}
+
+const NO_LIMIT = /^(?:Number\.MAX_SAFE_INTEGER|Number\.MAX_VALUE|Number\.POSITIVE_INFINITY|Infinity)$/;
+
+/**
+ * The expressions a name can hold: its initializer or default, the property of
+ * the object it is destructured from, and what the calls in its file pass the
+ * parameter it comes from. Anything else is returned as is.
+ */
+function valuesOf(expression: Node, facts: FileFacts, level: number): Node[] {
+  const node = unwrapExpression(expression);
+  if (level > MAX_DEPTH || !Node.isIdentifier(node)) return [node];
+  const declaration = valueSymbol(node)?.getValueDeclaration();
+  if (!declaration) return [node];
+  const deeper = (value: Node) => valuesOf(value, facts, level + 1);
+  if (Node.isVariableDeclaration(declaration)) return declaration.getInitializer() ? deeper(declaration.getInitializer()!) : [];
+  if (Node.isParameterDeclaration(declaration)) return [...defaultOf(declaration).flatMap(deeper), ...passedTo(declaration, undefined, facts).flatMap(deeper)];
+  if (!Node.isBindingElement(declaration) || !Node.isObjectBindingPattern(declaration.getParent())) return [node];
+  const key = declaration.getPropertyNameNode()?.getText() ?? declaration.getName();
+  const holder = declaration.getParent().getParent();
+  const own = defaultOf(declaration).flatMap(deeper);
+  if (Node.isParameterDeclaration(holder)) return [...own, ...passedTo(holder, key, facts).flatMap(deeper)];
+  const initializer = Node.isVariableDeclaration(holder) ? holder.getInitializer() : undefined;
+  const objects = initializer ? deeper(initializer) : [];
+  return [...own, ...objects.map((object) => propertyValue(object, key)).filter((value): value is Node => value !== undefined).flatMap(deeper)];
+}
+
+function defaultOf(declaration: ParameterDeclaration | BindingElement): Node[] {
+  const initializer = declaration.getInitializer();
+  return initializer ? [initializer] : [];
+}
+
+/** What the calls in the parameter's file pass it (its property `key`, for a destructured one). */
+function passedTo(parameter: ParameterDeclaration, key: string | undefined, facts: FileFacts): Node[] {
+  const fn = parameter.getParent();
+  if (!isFunctionLike(fn)) return [];
+  const index = fn.getParameters().indexOf(parameter);
+  const file = facts.forFile(parameter.getSourceFile());
+  return callsOf(fn, file.sourceFile, file)
+    .map((call) => call.getArguments()[index])
+    .map((argument) => (argument && key !== undefined ? propertyValue(argument, key) : argument))
+    .filter((value): value is Node => value !== undefined);
 }
 
 function filtersByFixedKeys(options: ObjectLiteralExpression, facts: FileFacts): boolean {
@@ -160,7 +220,7 @@ function isRequestInputMember(name: string, holder: Node, facts: FileFacts): boo
 }
 
 function sourceOfName(name: Identifier, facts: FileFacts, level: number): ListSource | undefined {
-  const symbol = name.getSymbol();
+  const symbol = valueSymbol(name);
   const resolved = symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol;
   const declaration = resolved?.getValueDeclaration() ?? resolved?.getDeclarations()[0];
   if (!declaration) return undefined;
@@ -181,7 +241,7 @@ function sourceOfName(name: Identifier, facts: FileFacts, level: number): ListSo
 function assignedValues(name: Identifier, declaration: Node): Node[] {
   const scope = declaration.getFirstAncestor((ancestor) => isFunctionLike(ancestor) || Node.isSourceFile(ancestor));
   if (!scope) return [];
-  const symbol = name.getSymbol();
+  const symbol = valueSymbol(name);
   return scope
     .getDescendantsOfKind(SyntaxKind.BinaryExpression)
     .filter((binary) => binary.getOperatorToken().getKind() === SyntaxKind.EqualsToken)
@@ -213,7 +273,24 @@ function sourceOfBindingElement(element: Node, facts: FileFacts, level: number):
   }
   // `const { ids } = req.body`, `const { data } = await axios.get(url)`.
   const source = unboundedSourceOf(initializer, facts, level + 1);
-  return source && source.kind !== 'query' ? source : undefined;
+  if (source && source.kind !== 'query') return source;
+  // `const { rows } = await this.listRows()` of a function that returns `{ rows, count }`.
+  const key = element.getPropertyNameNode()?.getText() ?? element.getName();
+  return firstSource(objectsReturnedBy(initializer), (object) => {
+    const value = propertyValue(object, key);
+    return value ? unboundedSourceOf(value, facts.forFile(object.getSourceFile()), level + 1) : undefined;
+  });
+}
+
+/** The object literals a project function called by `expression` returns. */
+function objectsReturnedBy(expression: Node): ObjectLiteralExpression[] {
+  let node = unwrapExpression(expression);
+  if (Node.isAwaitExpression(node)) node = unwrapExpression(node.getExpression());
+  if (!Node.isCallExpression(node)) return [];
+  return (functionsOf(node.getExpression()) ?? [])
+    .flatMap(returnedExpressions)
+    .map((returned) => unwrapExpression(returned))
+    .filter((returned): returned is ObjectLiteralExpression => Node.isObjectLiteralExpression(returned));
 }
 
 /**
@@ -223,16 +300,7 @@ function sourceOfBindingElement(element: Node, facts: FileFacts, level: number):
  */
 function sourceOfParameter(parameter: ParameterDeclaration, key: string | undefined, facts: FileFacts, level: number): ListSource | undefined {
   if (parameter.getDecorators().some((decorator) => isInputDecorator(decorator, facts))) return { kind: 'request', node: parameter };
-  const fn = parameter.getParent();
-  if (!isFunctionLike(fn)) return undefined;
-  const index = fn.getParameters().indexOf(parameter);
-  for (const call of callsOf(fn, facts.sourceFile, facts)) {
-    const argument = call.getArguments()[index];
-    const passed = argument && key !== undefined ? propertyValue(argument, key) : argument;
-    const source = passed ? unboundedSourceOf(passed, facts, level + 1) : undefined;
-    if (source) return source;
-  }
-  return undefined;
+  return firstSource(passedTo(parameter, key, facts), (passed) => unboundedSourceOf(passed, facts, level + 1));
 }
 
 function isInputDecorator(decorator: Decorator, facts: FileFacts): boolean {

@@ -4,6 +4,7 @@ import { functionsOf, type FunctionLike } from '../facts/function-summary';
 import { ioCallOf, type IoCall } from '../facts/io';
 import { unboundedSourceOf, type ListSource } from '../facts/list-sources';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
+import { isStartUpCode } from '../facts/start-up';
 import { unwrapExpression } from '../facts/syntax';
 import type { FileFacts } from '../facts';
 import { createRule, type RuleContext } from './rule';
@@ -119,7 +120,8 @@ function judgeFanOut(fanOut: FanOut, facts: FileFacts, report: RuleContext['repo
   if (!io || io.inTransaction) return;
   // Only a list read from a source that nothing caps: most lists the code cannot size are short by their domain.
   const source = unboundedSourceOf(fanOut.list, facts);
-  if (!source) return;
+  // Start-up code serves no request yet: nothing else waits for the pool while it runs.
+  if (!source || isStartUpCode(fanOut.call, facts)) return;
   report({
     node: calleeOf(fanOut.call),
     message: messageFor(fanOut, io, source),
