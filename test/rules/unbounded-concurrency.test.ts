@@ -420,6 +420,23 @@ testRule(unboundedConcurrency, {
       findings: [{ line: 9 }, { line: 12 }],
     },
     {
+      name: 'a method of a start-up hook\'s class that a request also calls',
+      code: lines(
+        `import { Injectable, OnModuleInit } from '@nestjs/common';`,
+        PRISMA,
+        `@Injectable()`,
+        `export class ConfigService implements OnModuleInit {`,
+        `  async onModuleInit() { await this.refresh(); }`,
+        `  async handleReload() { await this.refresh(); }`,
+        `  async refresh() {`,
+        `    const rows = await prisma.config.findMany({ where: { stale: true } });`,
+        `    await Promise.all(rows.map((row) => prisma.config.update({ where: { id: row.id }, data: { stale: false } })));`,
+        `  }`,
+        `}`,
+      ),
+      findings: [{ line: 10 }],
+    },
+    {
       name: 'a slice with one argument is not a chunk; GraphQL @Args',
       code: lines(
         `import { Args, Mutation, Resolver } from '@nestjs/graphql';`,
