@@ -77,3 +77,19 @@ export const CHUNKING_FUNCTIONS: readonly { module: string; path: readonly strin
  * a bounded list stays bounded through them.
  */
 export const LENGTH_PRESERVING_METHODS: readonly string[] = ['map', 'filter', 'sort', 'reverse', 'toSorted', 'toReversed', 'slice', 'values', 'keys', 'entries'];
+
+/**
+ * Array methods whose result is as long as their receiver's (or longer): a list
+ * read from an unbounded source stays unbounded through them.
+ */
+export const LENGTH_KEEPING_METHODS: readonly string[] = ['map', 'flatMap', 'filter', 'sort', 'reverse', 'toSorted', 'toReversed', 'values', 'keys', 'entries', 'flat', 'concat'];
+
+/** Library functions that take a list first and return (at most) its elements: the result is as long as the input allows. */
+export const LIST_DERIVING_FUNCTIONS: readonly { module: string; paths: readonly (readonly string[])[] }[] = [
+  { module: 'lodash', paths: [['uniq'], ['uniqBy'], ['sortBy'], ['orderBy'], ['compact'], ['flatten'], ['filter'], ['map'], ['reject'], ['difference'], ['differenceBy'], ['without']] },
+  { module: 'lodash-es', paths: [['uniq'], ['uniqBy'], ['sortBy'], ['orderBy'], ['compact'], ['flatten'], ['filter'], ['map'], ['reject'], ['difference'], ['differenceBy'], ['without']] },
+  { module: 'lodash/uniqBy', paths: [[]] },
+  { module: 'lodash/uniq', paths: [[]] },
+  { module: 'remeda', paths: [['uniq'], ['uniqueBy'], ['sortBy'], ['filter'], ['map']] },
+  { module: 'es-toolkit', paths: [['uniq'], ['uniqBy'], ['sortBy'], ['orderBy'], ['compact'], ['flatten'], ['difference']] },
+];

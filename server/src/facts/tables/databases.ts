@@ -33,6 +33,9 @@ export interface DatabaseClientLibrary {
   throwingLookups: readonly string[];
   /** Model methods that read at most one row (with whatever relations it includes). */
   singleRowLookups: readonly string[];
+  /** Model methods that read a list of rows (`findMany`), and the options that cap how many (`take`). */
+  listQueries: readonly string[];
+  limitOptions: readonly string[];
   /** Single-row writes that throw by design: when the key matches nothing (`not-found`) or collides with a unique key (`exists`). */
   keyedWrites: Readonly<Record<string, ExpectedOutcome>>;
 }
@@ -67,6 +70,8 @@ export const DATABASE_CLIENTS: readonly DatabaseClientLibrary[] = [
     clientWriteMethods: ['$executeRaw', '$executeRawUnsafe', '$transaction'],
     throwingLookups: ['findUniqueOrThrow', 'findFirstOrThrow'],
     singleRowLookups: ['findUnique', 'findUniqueOrThrow', 'findFirst', 'findFirstOrThrow'],
+    listQueries: ['findMany'],
+    limitOptions: ['take'],
     keyedWrites: { update: 'not-found', delete: 'not-found', create: 'exists' },
   },
 ];
