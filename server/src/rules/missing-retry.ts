@@ -173,7 +173,8 @@ function failureFateOf(call: CallExpression, facts: FileFacts): FailureFate {
   for (let current = call.getParent(); current; previous = current, current = current.getParent()) {
     if (Node.isPropertyAccessExpression(current) && current.getExpression() === previous) {
       const chained = current.getParent();
-      if (!Node.isCallExpression(chained)) return 'propagates';
+      // A property of the awaited result (`(await call()).data`): the failure goes on outwards.
+      if (!Node.isCallExpression(chained) || chained.getExpression() !== current) continue;
       const name = current.getName();
       if (name === 'catch' || (name === 'then' && chained.getArguments().length > 1)) return handlerFate(chained.getArguments().at(-1));
       continue;

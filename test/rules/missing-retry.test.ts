@@ -1,0 +1,378 @@
+import * as assert from 'node:assert/strict';
+import { missingRetry } from 'preflight-server/out/rules/missing-retry';
+import { findingsOf, testRule } from '../support/rule-tester';
+
+const lines = (...parts: string[]): string => parts.join('\n') + '\n';
+
+const EXPRESS = [`import express from 'express';`, `const app = express();`].join('\n');
+const EXPRESS_CJS = [`const express = require('express');`, `const app = express();`].join('\n');
+
+testRule(missingRetry, {
+  valid: [
+    {
+      name: 'p-retry around the call',
+      code: lines(
+        EXPRESS,
+        `import axios from 'axios';`,
+        `import pRetry from 'p-retry';`,
+        `app.get('/rates', async (req, res) => {`,
+        `  const { data } = await pRetry(() => axios.get('https://rates.example.com', { timeout: 5000 }), { retries: 3 });`,
+        `  res.json(data);`,
+        `});`,
+      ),
+    },
+    {
+      name: 'async-retry through require (CommonJS)',
+      filename: 'server.js',
+      code: lines(
+        EXPRESS_CJS,
+        `const retry = require('async-retry');`,
+        `const fetch = require('node-fetch');`,
+        `app.get('/user/:id', async (req, res) => {`,
+        `  const user = await retry(async () => (await fetch('https://users.example.com/' + req.params.id)).json(), { retries: 3 });`,
+        `  res.json(user);`,
+        `});`,
+      ),
+    },
+    {
+      name: 'a cockatiel policy runs the call',
+      code: lines(
+        EXPRESS,
+        `import { retry, handleAll, ExponentialBackoff } from 'cockatiel';`,
+        `const policy = retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });`,
+        `app.get('/weather', async (req, res) => {`,
+        `  const response = await policy.execute(() => fetch('https://weather.example.com/today'));`,
+        `  res.json(await response.json());`,
+        `});`,
+      ),
+    },
+    {
+      name: 'a project helper named *retry*',
+      code: lines(
+        EXPRESS,
+        `import { withRetry } from './resilience';`,
+        `app.get('/feed', async (req, res) => {`,
+        `  const response = await withRetry(() => fetch('https://feed.example.com'));`,
+        `  res.json(await response.json());`,
+        `});`,
+      ),
+    },
+    {
+      name: 'a function of the file that is only called under p-retry',
+      code: lines(
+        EXPRESS,
+        `import pRetry from 'p-retry';`,
+        `async function loadRates() {`,
+        `  const response = await fetch('https://rates.example.com');`,
+        `  return response.json();`,
+        `}`,
+        `app.get('/rates', async (req, res) => {`,
+        `  res.json(await pRetry(loadRates, { retries: 3 }));`,
+        `});`,
+      ),
+    },
+    {
+      name: 'got retries idempotent requests itself',
+      code: lines(EXPRESS, `import got from 'got';`, `app.get('/repo', async (req, res) => {`, `  res.json(await got('https://api.example.com/repo', { timeout: { request: 5000 } }).json());`, `});`),
+    },
+    {
+      name: 'an axios instance given to axios-retry',
+      code: lines(
+        EXPRESS,
+        `import axios from 'axios';`,
+        `import axiosRetry from 'axios-retry';`,
+        `const client = axios.create({ baseURL: 'https://crm.example.com', timeout: 5000 });`,
+        `axiosRetry(client, { retries: 3 });`,
+        `app.get('/contacts', async (req, res) => {`,
+        `  const { data } = await client.get('/contacts');`,
+        `  res.json(data);`,
+        `});`,
+      ),
+    },
+    {
+      name: 'Stripe retries by default',
+      code: lines(
+        EXPRESS,
+        `import Stripe from 'stripe';`,
+        `const stripe = new Stripe(process.env.STRIPE_KEY!);`,
+        `app.get('/invoices', async (req, res) => {`,
+        `  res.json(await stripe.invoices.list({ customer: String(req.query.customer) }));`,
+        `});`,
+      ),
+    },
+    {
+      name: 'the AWS SDK v3 retries by default',
+      code: lines(
+        EXPRESS,
+        `import { S3Client, GetObjectCommand } from '@aws-sdk/client-s3';`,
+        `const s3 = new S3Client({});`,
+        `app.get('/files/:key', async (req, res) => {`,
+        `  const object = await s3.send(new GetObjectCommand({ Bucket: 'b', Key: req.params.key }));`,
+        `  res.send(await object.Body?.transformToString());`,
+        `});`,
+      ),
+    },
+    {
+      name: 'a BullMQ processor whose failure propagates: the queue retries the job',
+      code: lines(
+        `import { Worker } from 'bullmq';`,
+        `new Worker('sync', async (job) => {`,
+        `  const response = await fetch('https://crm.example.com/sync/' + job.data.id);`,
+        `  if (!response.ok) throw new Error('sync failed: ' + response.status);`,
+        `});`,
+      ),
+    },
+    {
+      name: 'a helper no handler of the file calls',
+      code: lines(EXPRESS, `export async function warmUp() {`, `  await fetch('https://cdn.example.com/manifest.json');`, `}`, `app.get('/health', (req, res) => res.send('ok'));`),
+    },
+    {
+      name: 'a fallback by design: .catch(() => null)',
+      code: lines(
+        EXPRESS,
+        `app.get('/profile', async (req, res) => {`,
+        `  const avatar = await fetch('https://avatars.example.com/' + req.query.id).catch(() => null);`,
+        `  res.json({ avatar: avatar?.url ?? null });`,
+        `});`,
+      ),
+    },
+    {
+      name: 'a fallback by design: a catch that returns a default',
+      code: lines(
+        EXPRESS,
+        `import axios from 'axios';`,
+        `async function flags() {`,
+        `  try {`,
+        `    return (await axios.get('https://flags.example.com', { timeout: 2000 })).data;`,
+        `  } catch {`,
+        `    return {};`,
+        `  }`,
+        `}`,
+        `app.get('/config', async (req, res) => res.json(await flags()));`,
+      ),
+    },
+    {
+      name: 'a sidecar on localhost',
+      code: lines(EXPRESS, `app.get('/secrets', async (req, res) => {`, `  res.json(await (await fetch('http://localhost:8200/v1/secret')).json());`, `});`),
+    },
+    {
+      name: 'a proxy of the incoming request',
+      filename: 'app/api/proxy/[...path]/route.ts',
+      code: lines(`export async function POST(request: Request) {`, `  return fetch('https://upstream.example.com/ingest', { method: request.method, body: request.body, duplex: 'half' } as RequestInit);`, `}`),
+    },
+    {
+      name: 'a hand-written retry loop with backoff',
+      code: lines(
+        EXPRESS,
+        `app.get('/quote', async (req, res) => {`,
+        `  for (let attempt = 0; ; attempt++) {`,
+        `    try {`,
+        `      return res.json(await (await fetch('https://quotes.example.com')).json());`,
+        `    } catch (err) {`,
+        `      if (attempt >= 3) throw err;`,
+        `      await new Promise((resolve) => setTimeout(resolve, 2 ** attempt * 100));`,
+        `    }`,
+        `  }`,
+        `});`,
+      ),
+    },
+    {
+      name: 'a database query is not a remote-service call for this rule',
+      code: lines(EXPRESS, `import { PrismaClient } from '@prisma/client';`, `const prisma = new PrismaClient();`, `app.get('/users', async (req, res) => res.json(await prisma.user.findMany({ take: 10 })));`),
+    },
+    {
+      name: 'a one-off script',
+      filename: 'scripts/backfill.ts',
+      code: lines(EXPRESS, `app.get('/run', async (req, res) => res.json(await (await fetch('https://api.example.com/all')).json()));`),
+    },
+  ],
+  invalid: [
+    {
+      name: 'axios.get in an Express handler',
+      code: lines(
+        EXPRESS,
+        `import axios from 'axios';`,
+        `app.get('/rates', async (req, res) => {`,
+        `  const { data } = await axios.get('https://rates.example.com', { timeout: 5000 });`,
+        `  res.json(data);`,
+        `});`,
+      ),
+      findings: [{ line: 5, message: "`axios.get()` to the upstream in request-handling code has no retry policy", column: 26 }],
+    },
+    {
+      name: 'a POST says that a retry needs an idempotency key first',
+      code: lines(
+        EXPRESS,
+        `app.post('/orders', async (req, res) => {`,
+        `  const response = await fetch('https://fulfilment.example.com/orders', { method: 'POST', body: JSON.stringify(req.body) });`,
+        `  res.status(201).json(await response.json());`,
+        `});`,
+      ),
+      findings: [{ line: 4, message: 'a retry needs an idempotency key first' }],
+    },
+    {
+      name: 'a POST that sends an Idempotency-Key header can be retried',
+      code: lines(
+        EXPRESS,
+        `import axios from 'axios';`,
+        `app.post('/pay', async (req, res) => {`,
+        `  const { data } = await axios.post('https://pay.example.com/charges', req.body, { timeout: 5000, headers: { 'Idempotency-Key': req.body.orderId } });`,
+        `  res.json(data);`,
+        `});`,
+      ),
+      findings: [{ line: 5, message: 'sends an idempotency key, so it can be retried safely' }],
+    },
+    {
+      name: 'node-fetch in a helper the handler calls (CommonJS)',
+      filename: 'routes.js',
+      code: lines(
+        EXPRESS_CJS,
+        `const fetch = require('node-fetch');`,
+        `async function lookup(id) {`,
+        `  const response = await fetch('https://users.example.com/' + id);`,
+        `  return response.json();`,
+        `}`,
+        `app.get('/users/:id', async (req, res) => res.json(await lookup(req.params.id)));`,
+      ),
+      findings: [{ line: 5, message: 'node-fetch' }],
+    },
+    {
+      name: 'undici fetch in a Fastify route',
+      code: lines(
+        `import Fastify from 'fastify';`,
+        `import { fetch } from 'undici';`,
+        `const fastify = Fastify();`,
+        `fastify.get('/prices', async () => (await fetch('https://prices.example.com')).json());`,
+      ),
+      findings: [{ line: 4 }],
+    },
+    {
+      name: 'a Next.js route export',
+      filename: 'app/api/weather/route.ts',
+      code: lines(`export async function GET() {`, `  const response = await fetch('https://weather.example.com/today');`, `  return Response.json(await response.json());`, `}`),
+      findings: [{ line: 2 }],
+    },
+    {
+      name: 'nodemailer sendMail in a handler: not idempotent',
+      code: lines(
+        EXPRESS,
+        `import nodemailer from 'nodemailer';`,
+        `const transport = nodemailer.createTransport({ host: 'smtp.example.com' });`,
+        `app.post('/invite', async (req, res) => {`,
+        `  await transport.sendMail({ to: req.body.email, subject: 'Welcome' });`,
+        `  res.sendStatus(204);`,
+        `});`,
+      ),
+      findings: [{ line: 6, message: 'the mail server' }],
+    },
+    {
+      name: 'Stripe with retries turned off',
+      code: lines(
+        EXPRESS,
+        `import Stripe from 'stripe';`,
+        `const stripe = new Stripe(process.env.STRIPE_KEY!, { maxNetworkRetries: 0 });`,
+        `app.get('/invoices', async (req, res) => {`,
+        `  res.json(await stripe.invoices.list({ customer: String(req.query.customer) }));`,
+        `});`,
+      ),
+      findings: [{ line: 6, message: 'Stripe' }],
+    },
+    {
+      name: 'OpenAI with maxRetries: 0, through require',
+      filename: 'chat.js',
+      code: lines(
+        EXPRESS_CJS,
+        `const OpenAI = require('openai');`,
+        `const openai = new OpenAI({ maxRetries: 0 });`,
+        `app.post('/chat', async (req, res) => {`,
+        `  const answer = await openai.chat.completions.create({ model: 'gpt-4o', messages: req.body.messages });`,
+        `  res.json(answer);`,
+        `});`,
+      ),
+      findings: [{ line: 6, message: 'OpenAI' }],
+    },
+    {
+      name: 'Twilio does not retry',
+      code: lines(
+        EXPRESS,
+        `import twilio from 'twilio';`,
+        `const sms = twilio(process.env.SID, process.env.TOKEN);`,
+        `app.post('/otp', async (req, res) => {`,
+        `  await sms.messages.create({ to: req.body.phone, from: '+15550100', body: 'code' });`,
+        `  res.sendStatus(204);`,
+        `});`,
+      ),
+      findings: [{ line: 6, message: 'Twilio' }],
+    },
+    {
+      name: 'a BullMQ processor that swallows the failure',
+      code: lines(
+        `import { Worker } from 'bullmq';`,
+        `new Worker('sync', async (job) => {`,
+        `  try {`,
+        `    await fetch('https://crm.example.com/sync/' + job.data.id);`,
+        `  } catch (err) {`,
+        `    console.warn('sync failed', err);`,
+        `  }`,
+        `});`,
+      ),
+      findings: [{ line: 4, message: "the queue's own retry never sees it" }],
+    },
+    {
+      name: 'axios-retry on another instance does not cover this one',
+      code: lines(
+        EXPRESS,
+        `import axios from 'axios';`,
+        `import axiosRetry from 'axios-retry';`,
+        `const crm = axios.create({ timeout: 5000 });`,
+        `const billing = axios.create({ timeout: 5000 });`,
+        `axiosRetry(crm);`,
+        `app.get('/balance', async (req, res) => res.json((await billing.get('https://billing.example.com/balance')).data));`,
+      ),
+      findings: [{ line: 8 }],
+    },
+    {
+      name: 'a catch that answers 502 still fails the request',
+      code: lines(
+        EXPRESS,
+        `app.get('/status', async (req, res) => {`,
+        `  try {`,
+        `    res.json(await (await fetch('https://status.example.com')).json());`,
+        `  } catch (err) {`,
+        `    res.status(502).json({ error: 'upstream unavailable' });`,
+        `  }`,
+        `});`,
+      ),
+      findings: [{ line: 5 }],
+    },
+    {
+      name: 'a NestJS controller method',
+      code: lines(
+        `import { Controller, Get } from '@nestjs/common';`,
+        `import axios from 'axios';`,
+        `@Controller('rates')`,
+        `export class RatesController {`,
+        `  @Get()`,
+        `  async latest() {`,
+        `    return (await axios.get('https://rates.example.com', { timeout: 5000 })).data;`,
+        `  }`,
+        `}`,
+      ),
+      findings: [{ line: 7 }],
+    },
+  ],
+});
+
+describe('rule missing-retry: metadata', () => {
+  it('is an info-level resilience rule', () => {
+    assert.equal(missingRetry.meta.category, 'resilience');
+    assert.equal(missingRetry.meta.defaultSeverity, 'info');
+  });
+
+  it('says nothing about the same call once it is wrapped', () => {
+    const bare = lines(EXPRESS, `app.get('/a', async (req, res) => res.json(await (await fetch('https://a.example.com')).json()));`);
+    const wrapped = lines(EXPRESS, `import pRetry from 'p-retry';`, `app.get('/a', async (req, res) => res.json(await (await pRetry(() => fetch('https://a.example.com'))).json()));`);
+    assert.equal(findingsOf(missingRetry, bare).length, 1);
+    assert.equal(findingsOf(missingRetry, wrapped).length, 0);
+  });
+});
