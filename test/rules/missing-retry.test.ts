@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { missingRetry } from 'preflight-server/out/rules/missing-retry';
-import { findingsOf, testRule } from '../support/rule-tester';
+import { AnalysisProject, analyzeSourceFile, type Finding } from 'preflight-server';
+import { applyFix, findingsOf, parses, testRule } from '../support/rule-tester';
 
 const lines = (...parts: string[]): string => parts.join('\n') + '\n';
 
@@ -374,5 +375,89 @@ describe('rule missing-retry: metadata', () => {
     const wrapped = lines(EXPRESS, `import pRetry from 'p-retry';`, `app.get('/a', async (req, res) => res.json(await (await pRetry(() => fetch('https://a.example.com'))).json()));`);
     assert.equal(findingsOf(missingRetry, bare).length, 1);
     assert.equal(findingsOf(missingRetry, wrapped).length, 0);
+  });
+});
+
+describe('rule missing-retry: quick fix "Wrap in a retry (p-retry)"', () => {
+  const PACKAGE = (section: string) => JSON.stringify({ name: 'api', [section]: { 'p-retry': '^4.6.2', express: '^4.19.0' } });
+  let counter = 0;
+
+  /** Analyses `code` at `<dir>/src/<filename>` of a fresh in-memory project whose package.json is `manifest`. */
+  function inPackage(code: string, filename: string, manifest?: string): Finding[] {
+    counter += 1;
+    const analysis = new AnalysisProject({ inMemory: true });
+    const dir = `/packages/p${counter}`;
+    if (manifest) analysis.project.getFileSystem().writeFileSync(`${dir}/package.json`, manifest);
+    const sourceFile = analysis.upsert(`${dir}/src/${filename}`, code);
+    return analyzeSourceFile(sourceFile, { rules: [missingRetry] }).findings.filter((f) => f.ruleId === 'missing-retry');
+  }
+
+  function assertFixed(code: string, filename: string, expected: string, manifest?: string): void {
+    const [finding] = inPackage(code, filename, manifest);
+    const fix = finding?.fixes[0];
+    assert.ok(fix, 'expected a fix');
+    assert.equal(fix.title, 'Wrap in a retry (p-retry, 3 retries)');
+    const fixed = applyFix(code, fix);
+    assert.equal(fixed, expected);
+    assert.ok(parses(fixed, filename), `fixed code does not parse:\n${fixed}`);
+    assert.equal(inPackage(fixed, filename, manifest).length, 0, 'the fix did not clear the finding');
+  }
+
+  it('wraps the awaited call with the file\'s own p-retry import', () => {
+    const code = lines(
+      EXPRESS,
+      `import retryCall from 'p-retry';`,
+      `app.get('/rates', async (req, res) => {`,
+      `  const response = await fetch('https://rates.example.com');`,
+      `  res.json(await response.json());`,
+      `});`,
+    );
+    assertFixed(code, 'rates.ts', code.replace(`await fetch('https://rates.example.com')`, `await retryCall(() => fetch('https://rates.example.com'), { retries: 3 })`));
+  });
+
+  it('adds a require in a CommonJS file whose package depends on p-retry', () => {
+    const code = lines(
+      `const express = require("express")`,
+      `const axios = require("axios")`,
+      `const app = express()`,
+      `app.get("/rates", async (req, res) => {`,
+      `  const { data } = await axios.get("https://rates.example.com", { timeout: 5000 })`,
+      `  res.json(data)`,
+      `})`,
+    );
+    const expected = code
+      .replace(`const axios = require("axios")`, `const axios = require("axios")\nconst pRetry = require("p-retry")`)
+      .replace(`await axios.get("https://rates.example.com", { timeout: 5000 })`, `await pRetry(() => axios.get("https://rates.example.com", { timeout: 5000 }), { retries: 3 })`);
+    assertFixed(code, 'rates.js', expected, PACKAGE('dependencies'));
+  });
+
+  it('adds an import in an ES module whose package depends on p-retry', () => {
+    const code = lines(EXPRESS, `app.get('/a', async (req, res) => res.json(await fetch('https://a.example.com')));`);
+    const expected = code
+      .replace(`import express from 'express';`, `import express from 'express';\nimport pRetry from 'p-retry';`)
+      .replace(`await fetch('https://a.example.com')`, `await pRetry(() => fetch('https://a.example.com'), { retries: 3 })`);
+    assertFixed(code, 'a.ts', expected, PACKAGE('dependencies'));
+  });
+
+  it('is not offered for a non-idempotent call, even with p-retry imported', () => {
+    const code = lines(
+      EXPRESS,
+      `import pRetry from 'p-retry';`,
+      `app.post('/orders', async (req, res) => {`,
+      `  res.json(await fetch('https://orders.example.com', { method: 'POST', body: '{}' }));`,
+      `});`,
+    );
+    const findings = inPackage(code, 'orders.ts', PACKAGE('dependencies'));
+    assert.equal(findings.length, 1);
+    assert.equal(findings[0]!.fixes.length, 0);
+  });
+
+  it('is not offered when p-retry is only a devDependency, or not a dependency at all', () => {
+    const code = lines(EXPRESS, `app.get('/a', async (req, res) => res.json(await fetch('https://a.example.com')));`);
+    for (const manifest of [PACKAGE('devDependencies'), undefined]) {
+      const findings = inPackage(code, 'a.ts', manifest);
+      assert.equal(findings.length, 1);
+      assert.equal(findings[0]!.fixes.length, 0);
+    }
   });
 });

@@ -8,6 +8,10 @@ import { isFunctionLike } from '../facts/function-summary';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
 import { FAILURE_TO_VALUE, NON_IDEMPOTENT_METHOD } from '../facts/tables/retry-policies';
 import { samePath } from '../facts/origin';
+import { ownPackageDependsOn } from '../facts/packages';
+import { addDefaultImport } from '../edits/default-import';
+import { wrapInCallback } from '../edits/wrap-in-callback';
+import type { Fix } from '../engine/finding';
 import { createRule, type RuleContext } from './rule';
 import { calleeOf } from './report-node';
 
@@ -53,7 +57,7 @@ export const missingRetry = createRule({
     ].join('\n'),
     shortFix: [
       'Retry transient failures a few times with backoff: `await pRetry(() => client.get(url), { retries: 3 })`, `axiosRetry(client)`, or a client that retries (got, the AWS, Stripe and OpenAI SDKs).',
-      'For a POST or a create, send an idempotency key first.',
+      'For a POST or a create, send an idempotency key first. The quick fix wraps an awaited idempotent call in `pRetry(() => ..., { retries: 3 })` when the package depends on p-retry.',
     ].join('\n'),
     fix: [
       'Give the call a retry policy with a small number of attempts and exponential backoff with jitter:',
@@ -122,7 +126,53 @@ function judge(remote: RemoteCall, facts: FileFacts, report: RuleContext['report
   // A job's failure that leaves the processor is the queue's to retry; a request's fallback is handled by design.
   if (entry === 'job' ? fate !== 'swallowed' : fate === 'swallowed') return;
   if (retryAround(remote.call, facts)) return;
-  report({ node: calleeOf(remote.call), message: messageFor(remote, entry) });
+  const fix = retryFixFor(remote, facts);
+  report({ node: calleeOf(remote.call), message: messageFor(remote, entry), ...(fix ? { fixes: [fix] } : {}) });
+}
+
+const P_RETRY = 'p-retry';
+
+/**
+ * `await pRetry(() => <call>, { retries: 3 })` for an awaited idempotent call,
+ * when the file already imports p-retry or its package depends on it (then
+ * the import is added in the file's module style). Never for a call that is not
+ * idempotent: retrying it needs an idempotency key first.
+ */
+function retryFixFor(remote: RemoteCall, facts: FileFacts): Fix | undefined {
+  if (remote.idempotency !== 'safe' || !Node.isAwaitExpression(remote.call.getParent())) return undefined;
+  const imported = pRetryName(facts);
+  if (!imported && (!ownPackageDependsOn(facts.sourceFile, P_RETRY) || declaresName(facts, 'pRetry'))) return undefined;
+  const name = imported ?? 'pRetry';
+  const edits = [wrapInCallback(remote.call, name, ['{ retries: 3 }'])];
+  if (!imported) edits.push(addDefaultImport(facts.sourceFile, name, P_RETRY));
+  return { title: 'Wrap in a retry (p-retry, 3 retries)', edits };
+}
+
+/** The local name of p-retry's default export in this file: `import pRetry from 'p-retry'`, `const retry = require('p-retry')`. */
+function pRetryName(facts: FileFacts): string | undefined {
+  for (const declaration of facts.sourceFile.getImportDeclarations()) {
+    if (declaration.getModuleSpecifierValue() !== P_RETRY || declaration.isTypeOnly()) continue;
+    const named = declaration.getNamedImports().find((specifier) => specifier.getName() === 'default' || specifier.getName() === 'pRetry');
+    const name = declaration.getDefaultImport()?.getText() ?? named?.getAliasNode()?.getText() ?? named?.getName();
+    if (name && name !== 'default') return name;
+  }
+  for (const declaration of facts.nodes.ofKind(SyntaxKind.VariableDeclaration)) {
+    const initializer = declaration.getInitializer();
+    const nameNode = declaration.getNameNode();
+    if (initializer && Node.isIdentifier(nameNode) && requiresPRetry(initializer)) return nameNode.getText();
+  }
+  return undefined;
+}
+
+function requiresPRetry(initializer: Node): boolean {
+  const call = Node.isPropertyAccessExpression(initializer) && initializer.getName() === 'default' ? initializer.getExpression() : initializer;
+  if (!Node.isCallExpression(call) || call.getExpression().getText() !== 'require') return false;
+  const [first] = call.getArguments();
+  return first !== undefined && Node.isStringLiteral(first) && first.getLiteralValue() === P_RETRY;
+}
+
+function declaresName(facts: FileFacts, name: string): boolean {
+  return facts.nodes.ofKind(SyntaxKind.Identifier).some((identifier) => identifier.getText() === name);
 }
 
 function remoteCalls(facts: FileFacts): RemoteCall[] {
