@@ -1,4 +1,6 @@
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import { samePath, type Origin } from './origin';
+import { JOB_CONSUMERS, type JobConsumer } from './tables/workers';
 import type { FileFacts } from './index';
 import { workerStarts } from './process';
 import { functionsReachableFrom, isRequestHandlingCode, requestHandlingFunctions } from './routes';
@@ -34,7 +36,66 @@ export function isJobCode(node: Node, facts: FileFacts): boolean {
 
 /** The job functions of a file and what they call in it: the processor of `new Worker(name, fn)`, `queue.process(fn)`, methods of a `@Processor()` class, a `@Cron()` method. */
 export function jobFunctions(facts: FileFacts): ReadonlySet<Node> {
-  return facts.memo('entry-points.jobFunctions', () => functionsReachableFrom(workerStarts(facts).flatMap((start) => processorsOf(start.node)), facts));
+  return facts.memo('entry-points.jobFunctions', () =>
+    functionsReachableFrom([...workerStarts(facts).flatMap((start) => processorsOf(start.node)), ...consumerHandlers(facts)], facts),
+  );
+}
+
+/** The handlers of message consumers started in this file (tables/workers.ts `JOB_CONSUMERS`). */
+function consumerHandlers(facts: FileFacts): Node[] {
+  const text = facts.sourceFile.getFullText();
+  const consumers = JOB_CONSUMERS.filter((consumer) => text.includes(consumer.module));
+  if (consumers.length === 0) return [];
+  const handlers: Node[] = [];
+  for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
+    const consumer = consumers.find((candidate) => startsConsumer(call, candidate, facts));
+    if (consumer) handlers.push(...handlersOf(call, consumer));
+  }
+  return handlers;
+}
+
+function startsConsumer(call: CallExpression, consumer: JobConsumer, facts: FileFacts): boolean {
+  const callee = call.getExpression();
+  if (consumer.call) {
+    const origin = facts.origin(callee);
+    return origin.kind === 'module' && origin.module === consumer.module && samePath(origin.path, consumer.call);
+  }
+  if (!consumer.method || !Node.isPropertyAccessExpression(callee) || callee.getName() !== consumer.method) return false;
+  return madeByModule(facts.origin(callee.getExpression()), consumer.module, facts);
+}
+
+/**
+ * A value the module made: the result of a call (or a member of one) rooted in
+ * the module, through awaits. A chain longer than one origin follows (a channel
+ * of a connection of `amqp.connect()`) is taken up again at the const it stops on.
+ */
+function madeByModule(origin: Origin, module: string, facts: FileFacts): boolean {
+  let current: Origin = origin;
+  for (let i = 0, calls = 0; i < 12; i += 1) {
+    if (current.kind === 'module') return calls > 0 && current.module === module;
+    if (current.kind === 'call') {
+      calls += 1;
+      current = current.callee;
+    } else if (current.kind === 'local' && Node.isVariableDeclaration(current.declaration) && current.declaration.getInitializer()) {
+      current = facts.origin(current.declaration.getInitializerOrThrow());
+    } else return false;
+  }
+  return false;
+}
+
+function handlersOf(call: CallExpression, consumer: JobConsumer): Node[] {
+  const args = call.getArguments();
+  if (consumer.argument !== undefined) return args[consumer.argument] ? [args[consumer.argument]!] : [];
+  const handlers: Node[] = [];
+  for (const argument of args) {
+    if (!Node.isObjectLiteralExpression(argument)) continue;
+    for (const name of consumer.options ?? []) {
+      const property = argument.getProperty(name);
+      if (property && Node.isPropertyAssignment(property)) handlers.push(property.getInitializerOrThrow());
+      else if (property && Node.isMethodDeclaration(property)) handlers.push(property);
+    }
+  }
+  return handlers;
 }
 
 function processorsOf(start: Node): Node[] {
