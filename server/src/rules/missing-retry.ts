@@ -7,6 +7,7 @@ import { httpClientRetries, networkClientRetries, retryAround } from '../facts/r
 import { isFunctionLike } from '../facts/function-summary';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
 import { FAILURE_TO_VALUE, NON_IDEMPOTENT_METHOD } from '../facts/tables/retry-policies';
+import { NETWORK_CLIENT_MODULES } from '../facts/tables/network-clients';
 import { samePath } from '../facts/origin';
 import { ownPackageDependsOn } from '../facts/packages';
 import { addDefaultImport } from '../edits/default-import';
@@ -112,8 +113,12 @@ export const missingRetry = createRule({
   create({ facts, report, sourceFile }) {
     return {
       onFileEnd: () => {
-        if (isCommandLineProgram(sourceFile) || !hasEntryPoints(facts)) return;
-        for (const remote of remoteCalls(facts)) judge(remote, facts, report);
+        if (isCommandLineProgram(sourceFile)) return;
+        // Outbound calls first (missing-timeout has found the HTTP ones already): most files make none.
+        const http = outboundHttpCalls(facts);
+        const sdk = mentionsUnretriedClient(sourceFile.getFullText());
+        if ((http.length === 0 && !sdk) || !hasEntryPoints(facts)) return;
+        for (const remote of remoteCalls(http, sdk, facts)) judge(remote, facts, report);
       },
     };
   },
@@ -175,16 +180,22 @@ function declaresName(facts: FileFacts, name: string): boolean {
   return facts.nodes.ofKind(SyntaxKind.Identifier).some((identifier) => identifier.getText() === name);
 }
 
-function remoteCalls(facts: FileFacts): RemoteCall[] {
+/** The file names a networked SDK that may not retry (one that never does, or whose retries an option can turn off). */
+function mentionsUnretriedClient(text: string): boolean {
+  return NETWORK_CLIENT_MODULES.some((client) => client.kind === 'network' && (!client.retries?.byDefault || client.retries.option) && text.includes(client.module));
+}
+
+function remoteCalls(httpCalls: readonly OutboundHttpCall[], sdk: boolean, facts: FileFacts): RemoteCall[] {
   const found: RemoteCall[] = [];
   const seen = new Set<Node>();
-  for (const http of outboundHttpCalls(facts)) {
+  for (const http of httpCalls) {
     seen.add(http.call);
     if (httpClientRetries(http, facts) || isSameOriginPath(http.url) || isLocalUrl(http.url) || isForwardedRequest(http)) continue;
     found.push({ call: http.call, label: http.label, service: 'the upstream', idempotency: httpIdempotency(http) });
   }
-  for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
-    if (seen.has(call)) continue;
+  for (const call of sdk ? facts.nodes.ofKind(SyntaxKind.CallExpression) : []) {
+    // Where the call runs is cheap to ask; what it is may need the type checker.
+    if (seen.has(call) || !Node.isPropertyAccessExpression(call.getExpression()) || !entryPointOf(call, facts)) continue;
     const io = directIoCall(call, facts);
     if (!io || io.kind !== 'network' || !io.client || networkClientRetries(io.client, facts)) continue;
     found.push({ call, label: io.label, service: io.service, idempotency: sdkIdempotency(call) });
