@@ -52,6 +52,5 @@ function specifierQuote(sourceFile: SourceFile): string {
 function firstStatementAfterDirectives(sourceFile: SourceFile): Node | undefined {
   const statements = sourceFile.getStatements();
   const index = statements.findIndex((statement) => !(Node.isExpressionStatement(statement) && Node.isStringLiteral(statement.getExpression())));
-  if (index === -1) return undefined;
-  return index === 0 ? statements[0] : statements[index];
+  return index === -1 ? undefined : statements[index];
 }
