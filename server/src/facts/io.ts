@@ -30,6 +30,8 @@ export interface IoCall {
    * its queries share the transaction's one connection and queue there, not in the pool.
    */
   inTransaction: boolean;
+  /** The networked client's table entry (kind `network` or a database driver of that table). */
+  client?: NetworkClientModule;
 }
 
 const MAX_DEPTH = 4;
@@ -93,7 +95,7 @@ export function directIoCall(call: CallExpression, facts: FileFacts): IoCall | u
     return { kind: 'database', call, label: labelOf(call), service: 'the database', through: [], inTransaction: isTransactionClientCall(call) };
   }
   const client = networkClientOf(call, facts);
-  if (client) return { kind: client.kind, call, label: labelOf(call), service: client.service, through: [], inTransaction: client.kind === 'database' && isTransactionClientCall(call) };
+  if (client) return { kind: client.kind, call, label: labelOf(call), service: client.service, through: [], inTransaction: client.kind === 'database' && isTransactionClientCall(call), client };
   return undefined;
 }
 

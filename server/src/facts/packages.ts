@@ -82,3 +82,23 @@ export function dependenciesOfKind(manifest: PackageManifest, kind: LibraryKind,
 export function serverFrameworkDependencies(manifest: PackageManifest): Dependency[] {
   return manifest.dependencies.filter((dependency) => dependency.section !== 'devDependencies' && SERVER_PACKAGES.includes(dependency.name));
 }
+
+/**
+ * True when the package.json that owns the file (the nearest one above it, read
+ * through the project's file system) lists `name` among the dependencies it
+ * ships with (not devDependencies). False when there is none or it cannot be read.
+ */
+export function ownPackageDependsOn(sourceFile: import('ts-morph').SourceFile, name: string): boolean {
+  const fileSystem = sourceFile.getProject().getFileSystem();
+  for (let folder = path.posix.dirname(sourceFile.getFilePath()); ; folder = path.posix.dirname(folder)) {
+    const file = path.posix.join(folder, 'package.json');
+    if (fileSystem.fileExistsSync(file)) {
+      try {
+        return parsePackageManifest(file, fileSystem.readFileSync(file)).dependencies.some((dependency) => dependency.name === name && dependency.section !== 'devDependencies');
+      } catch {
+        return false;
+      }
+    }
+    if (path.posix.dirname(folder) === folder) return false;
+  }
+}

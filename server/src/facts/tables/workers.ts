@@ -51,3 +51,27 @@ export const WORKER_STARTERS: readonly WorkerStarter[] = [
 export const FRAMEWORK_SHUTDOWN_HOOKS: readonly { framework: string; modulePrefix: string; hooks: readonly string[] }[] = [
   { framework: 'Medusa', modulePrefix: '@medusajs/', hooks: ['onApplicationShutdown', 'onApplicationPrepareShutdown'] },
 ];
+
+/**
+ * Message consumers whose handler is job code (rules.md: amqplib `consume`,
+ * kafkajs `eachMessage`, SQS consumers) though they start no worker of the
+ * table above: a call of `method` on a value the module made (`channel.consume`
+ * of an amqplib channel, `consumer.run` of a kafkajs consumer) or of the
+ * module's export path `call`; the handler is argument `argument` or the
+ * function under one of `options` in an object-literal argument.
+ */
+export interface JobConsumer {
+  label: string;
+  module: string;
+  method?: string;
+  call?: readonly string[];
+  argument?: number;
+  options?: readonly string[];
+}
+
+export const JOB_CONSUMERS: readonly JobConsumer[] = [
+  { label: 'amqplib consumer', module: 'amqplib', method: 'consume', argument: 1 },
+  { label: 'amqplib consumer', module: 'amqplib/callback_api', method: 'consume', argument: 1 },
+  { label: 'kafkajs consumer', module: 'kafkajs', method: 'run', options: ['eachMessage', 'eachBatch'] },
+  { label: 'SQS consumer', module: 'sqs-consumer', call: ['Consumer', 'create'], options: ['handleMessage', 'handleMessageBatch'] },
+];

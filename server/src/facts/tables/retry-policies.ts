@@ -1,0 +1,66 @@
+/**
+ * What retries an outbound call without the call site writing a loop: retry
+ * wrappers that run a callback again when it rejects, policies built by a
+ * resilience library, and interceptors installed on an HTTP client instance.
+ * Used by facts/retry-policies.ts. Clients that retry on their own are in
+ * tables/network-clients.ts (`retries`) and, for HTTP, `HTTP_LIBRARIES_THAT_RETRY`.
+ */
+
+export interface RetryWrapper {
+  module: string;
+  /** The export that retries the callback it is given, below the module root (`[]`: the default export). */
+  path: readonly string[];
+}
+
+/** `pRetry(() => call())`, `retry(async (bail) => call())`, `backOff(() => call())`. */
+export const RETRY_WRAPPERS: readonly RetryWrapper[] = [
+  { module: 'p-retry', path: [] },
+  { module: 'p-retry', path: ['pRetry'] },
+  { module: 'async-retry', path: [] },
+  { module: 'promise-retry', path: [] },
+  { module: 'retry', path: ['operation'] },
+  { module: 'exponential-backoff', path: ['backOff'] },
+  { module: 'ts-retry-promise', path: ['retry'] },
+  { module: '@lifeomic/attempt', path: ['retry'] },
+  { module: 'async', path: ['retry'] },
+];
+
+/**
+ * Libraries whose policies run a callback under a retry when built with one:
+ * cockatiel `retry(handleAll, {...}).execute(fn)` and `wrap(retryPolicy, ...)`.
+ * A call of `execute` on any value this module built counts as covered.
+ */
+export const RETRY_POLICY_MODULES: readonly { module: string; run: readonly string[] }[] = [
+  { module: 'cockatiel', run: ['execute'] },
+];
+
+/** Interceptor packages that make an HTTP client instance retry: `axiosRetry(client, {...})`. */
+export const RETRYING_INTERCEPTORS: readonly { module: string; path: readonly string[]; client: string }[] = [
+  { module: 'axios-retry', path: [], client: 'axios' },
+  { module: 'axios-retry', path: ['axiosRetry'], client: 'axios' },
+  { module: 'retry-axios', path: ['attach'], client: 'axios' },
+];
+
+/** HTTP clients (ids of tables/http-clients.ts) that retry idempotent requests by default: got (2 retries on GET/PUT/HEAD/DELETE/OPTIONS/TRACE). */
+export const HTTP_LIBRARIES_THAT_RETRY: readonly string[] = ['got'];
+
+/** A callee whose name says it retries (`withRetry(fn)`, `this.retryService.run(fn)`, `retryable(fn)`). */
+export const RETRYING_CALLEE_NAME = /retr(y|ies|ying|iable)|backoff/i;
+
+/**
+ * Methods of networked SDKs that create or send something: retried without an
+ * idempotency key, they create or send it twice (an email, an SMS, a charge).
+ */
+export const NON_IDEMPOTENT_METHOD = /^(create|send|post|insert|charge|capture|refund|transfer|pay|publish|enqueue|add|trigger|invoke|upload)/i;
+
+/**
+ * Calls that turn a rejection into a value the code then decides about
+ * (neverthrow's `fromPromise(promise, toError)`): the failure is handled where
+ * the result is matched, as a `.catch` would handle it.
+ */
+export const FAILURE_TO_VALUE: readonly { module: string; path: readonly string[] }[] = [
+  { module: 'neverthrow', path: ['fromPromise'] },
+  { module: 'neverthrow', path: ['ResultAsync', 'fromPromise'] },
+  { module: 'neverthrow', path: ['fromSafePromise'] },
+  { module: 'neverthrow', path: ['ResultAsync', 'fromSafePromise'] },
+];
