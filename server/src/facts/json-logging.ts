@@ -13,8 +13,13 @@ const CONSOLE_METHODS = new Set(['log', 'info', 'warn', 'error', 'debug']);
  */
 export function jsonLogWrites(facts: FileFacts): CallExpression[] {
   return facts.memo('jsonLogging.writes', () =>
-    facts.nodes.ofKind(SyntaxKind.CallExpression).filter((call) => isOutputCall(call, facts) && writesJsonRecord(call, facts)),
+    facts.nodes.ofKind(SyntaxKind.CallExpression).filter((call) => mentionsStringify(call) && isOutputCall(call, facts) && writesJsonRecord(call, facts)),
   );
+}
+
+/** The record is built in the call (`JSON.stringify(...)` among its arguments): checked before resolving anything. */
+function mentionsStringify(call: CallExpression): boolean {
+  return call.getArguments().some((argument) => argument.getText().includes('stringify'));
 }
 
 function isOutputCall(call: CallExpression, facts: FileFacts): boolean {

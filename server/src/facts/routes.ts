@@ -65,6 +65,9 @@ for (const framework of SERVER_FRAMEWORKS) {
 
 /** The framework instance an expression evaluates to, when the file shows it. */
 export function frameworkInstance(expression: Node, facts: FileFacts): FrameworkInstance | undefined {
+  // Every way to an instance goes through a framework module this file imports (a factory call, an
+  // instance type, a plugin wrapper); without one, resolving the receiver's origin cannot find any.
+  if (!fileImportsAny(facts, FRAMEWORK_MODULES)) return undefined;
   const origin = facts.origin(expression);
   return instanceFromOrigin(origin, facts, 0);
 }
@@ -137,6 +140,8 @@ function pluginInstance(parameter: Node, facts: FileFacts): FrameworkInstance | 
   }
   return undefined;
 }
+
+const FRAMEWORK_MODULES = [...new Set(SERVER_FRAMEWORKS.flatMap((framework) => [...framework.modules, ...(framework.pluginParameter?.wrapperModules ?? [])]))];
 
 function fileImportsAny(facts: FileFacts, modules: readonly string[]): boolean {
   const imported = importedModuleNames(facts);
