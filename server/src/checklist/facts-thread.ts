@@ -66,6 +66,10 @@ export class FactsThread implements ProjectFactsReader {
     }
   }
 
+  prepare(): void {
+    if (this.unavailable === undefined) this.started();
+  }
+
   /** Stops the worker; its cache goes with it. */
   async dispose(): Promise<void> {
     const worker = this.worker;

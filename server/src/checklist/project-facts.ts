@@ -67,6 +67,8 @@ export interface ProjectFactsRead {
 /** Where a build gets its project facts: this thread, or a worker thread (facts-thread.ts). */
 export interface ProjectFactsReader {
   read(files: readonly string[], options: ReadFactsOptions): Promise<ProjectFactsRead>;
+  /** Gets ready for a read soon (a worker starts loading its code while the scope is resolved). */
+  prepare?(): void;
 }
 
 /** Reads the readiness facts of `files`: from the cache while a text is unchanged, else parsed in batches. */

@@ -108,7 +108,10 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
 
   progress.step(options.scope === 'changed' ? 'Finding changed files' : 'Listing workspace files', 0);
   const classifier = options.classifier ?? new TestCodeClassifier({ root, tests: options.config.tests });
+  const started = Date.now();
+  options.factsReader?.prepare?.();
   const scope = await resolveScope({ root, scope: options.scope, base: options.base, config: options.config, allowGit: options.allowGit, classifier });
+  const scopeMs = Date.now() - started;
   cancelled();
 
   const project = options.project ?? new AnalysisProject();
@@ -147,9 +150,10 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
     findings.push(...result.findings);
   }
   progress.phase('Analysing', inScope.length, inScope.length);
+  const rulesMs = Date.now() - started;
 
   // 2. The project checks, from the facts of the packages that contain the scope.
-  const { facts, parsed } = await factsRead;
+  const { facts, parsed, doneAt: factsDoneAt } = await factsRead;
   const { manifests, problems: manifestProblems } = findManifests(root, factFiles);
   problems.push(...manifestProblems);
   const testFiles = listTestFiles(root, classifier);
@@ -174,6 +178,7 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
     scope: scope.scope,
     analysedFiles: analysed,
     projectFacts: { packages: factPackages.map((dir) => relativePath(root, dir)), files: factFiles.length, parsed },
+    timings: { scopeMs, rulesMs, factsMs: factsDoneAt - started, totalMs: Date.now() - started },
     summary: summarise(sections, projectChecks, items, options.config.checklist.maxWarnings),
     sections,
     projectChecks,
@@ -218,7 +223,7 @@ async function readFactsForChecks(scope: ResolvedScope, factFiles: readonly stri
     problems: context.problems,
   });
   progress.phase('Reading project facts', factFiles.length, factFiles.length);
-  return read;
+  return { ...read, doneAt: Date.now() };
 }
 
 /** The manual items of a finished report, refreshed from the ticks file (after a tick, without re-analysing). */

@@ -170,6 +170,11 @@ export interface ChecklistReport {
   analysedFiles: number;
   /** Where the project checks' facts came from: the packages that contain the scope (relative folders, '' for the root). */
   projectFacts?: ProjectFactsScope;
+  /**
+   * Where the scan's time went, in milliseconds from its start: the scope resolved (git, test code),
+   * the rules done with the scope, the project facts read (the two run side by side), the report done.
+   */
+  timings?: { scopeMs: number; rulesMs: number; factsMs: number; totalMs: number };
   summary: ChecklistSummary;
   /** One per category, always all seven, in ChecklistCategory order. */
   sections: ChecklistSection[];

@@ -194,10 +194,17 @@ export function scanLogLine(report: ChecklistReport, elapsedMs: number): string 
     `checklist (${report.scope.kind}): ${report.analysedFiles} file(s) analysed`,
     facts ? `project facts from ${facts.files} file(s) of ${packages} (${facts.parsed} parsed)` : undefined,
     `${report.summary.blocking} blocking, ${report.summary.warnings} warning(s)`,
-    `in ${(elapsedMs / 1000).toFixed(1)} s`,
+    `in ${(elapsedMs / 1000).toFixed(1)} s${timingsText(report.timings)}`,
   ].filter((part): part is string => part !== undefined);
   const problems = report.problems.map((problem) => `\n  ${problem.file ?? ''}${problem.line ? `:${problem.line}` : ''}: ${problem.message}`);
   return parts.join(' · ') + problems.join('');
+}
+
+/** ` (scope 2.1 s, rules done at 7.9 s, facts at 9.6 s)`: where a scan's time went. */
+function timingsText(timings: ChecklistReport['timings']): string {
+  if (!timings) return '';
+  const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+  return ` (scope ${seconds(timings.scopeMs)}, rules done at ${seconds(timings.rulesMs)}, facts at ${seconds(timings.factsMs)})`;
 }
 
 function reportKey(request: ChecklistParams): string {
