@@ -43,6 +43,20 @@ async function openAndWaitForFindings(file: string): Promise<{ editor: vscode.Te
   return { editor, diagnostics };
 }
 
+/** The quick fix VS Code would apply for a diagnostic: the preferred action with an edit. */
+async function preferredFix(editor: vscode.TextEditor, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction & { edit: vscode.WorkspaceEdit }> {
+  const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+    'vscode.executeCodeActionProvider',
+    editor.document.uri,
+    diagnostic.range,
+    vscode.CodeActionKind.QuickFix.value,
+  );
+  // The command's results do not carry `diagnostics`: the fix is the preferred action with an edit.
+  const fix = actions.find((action) => action.isPreferred && action.edit);
+  assert.ok(fix?.edit, `no preferred fix with an edit among: ${actions.map((action) => action.title).join(' | ')}`);
+  return fix as vscode.CodeAction & { edit: vscode.WorkspaceEdit };
+}
+
 async function revert(editor: vscode.TextEditor): Promise<void> {
   await vscode.window.showTextDocument(editor.document);
   await vscode.commands.executeCommand('workbench.action.files.revert');
@@ -137,15 +151,7 @@ describe('Preflight in the extension host', () => {
     try {
       const finding = expectedFinding(ORDERS, 'missing-timeout');
       const diagnostic = findingOf(diagnostics, 'missing-timeout', finding.line);
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-        'vscode.executeCodeActionProvider',
-        editor.document.uri,
-        diagnostic.range,
-        vscode.CodeActionKind.QuickFix.value,
-      );
-      // The command's results do not carry `diagnostics`: the fix is the preferred action with an edit.
-      const fix = actions.find((action) => action.isPreferred && action.edit);
-      assert.ok(fix?.edit, `no preferred fix with an edit among: ${actions.map((action) => action.title).join(' | ')}`);
+      const fix = await preferredFix(editor, diagnostic);
       assert.match(fix.title, /timeout/i);
       const lineBefore = editor.document.lineAt(finding.line).text;
 
@@ -167,14 +173,7 @@ describe('Preflight in the extension host', () => {
     const { editor, diagnostics } = await openAndWaitForFindings(BILLING);
     try {
       const diagnostic = findingOf(diagnostics, 'missing-timeout', expectedFinding(BILLING, 'missing-timeout').line);
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
-        'vscode.executeCodeActionProvider',
-        editor.document.uri,
-        diagnostic.range,
-        vscode.CodeActionKind.QuickFix.value,
-      );
-      const fix = actions.find((action) => action.isPreferred && action.edit);
-      assert.ok(fix?.edit, `no preferred fix with an edit among: ${actions.map((action) => action.title).join(' | ')}`);
+      const fix = await preferredFix(editor, diagnostic);
       assert.equal(fix.title, 'Add a 10s timeout (timeout: 10_000)');
       assert.equal(await vscode.workspace.applyEdit(fix.edit), true, 'VS Code refused the fix');
       const text = editor.document.getText();
