@@ -185,10 +185,12 @@ describe('readiness checklist panel', function () {
     );
     const rendered = await waitForRendered('the fixture branch', (shown) => shown.text.includes(BRANCH));
     const warnings = 1 + warningChecks;
+    const checks = `${warningChecks} project check${warningChecks === 1 ? '' : 's'}`;
     assert.ok(
-      rendered.text.includes(`3 blocking, ${warnings} warning${warnings === 1 ? '' : 's'}, 0/6 manual items`),
+      rendered.text.includes(`3 blocking (3 findings, 0 project checks), ${warnings} warning${warnings === 1 ? '' : 's'} (1 finding, ${checks}), 0/6 manual items`),
       rendered.text,
     );
+    assert.ok(rendered.text.includes(`Not ready: 3 blockers; ${warnings} warning${warnings === 1 ? '' : 's'}, over the limit of 0`), rendered.text);
     assert.ok(rendered.text.includes('3 changed files since main'), rendered.text);
 
     const resilience = current.model.sections.find((section) => section.id === 'resilience')!;
