@@ -36,10 +36,17 @@ function expectedFinding(file: string, ruleId: string) {
   return finding;
 }
 
-/** Opens a fixture and waits until Preflight has reported on it. */
+/**
+ * Opens a fixture and waits until Preflight reports exactly its expected findings (rule and line), so
+ * that a test never reads the diagnostics of text an earlier test edited and reverted.
+ */
 async function openAndWaitForFindings(file: string): Promise<{ editor: vscode.TextEditor; diagnostics: vscode.Diagnostic[] }> {
   const editor = await openInEditor(file);
-  const diagnostics = await waitForReport(editor.document.uri, EXPECTED_FINDINGS[file].length);
+  const expected = sortedFindings(EXPECTED_FINDINGS[file]).map((finding) => `${finding.line}:${finding.ruleId}`);
+  const diagnostics = await waitForDiagnostics(editor.document.uri, `the expected findings of ${file}`, (found) => {
+    const shown = found.map((d) => `${d.range.start.line}:${ruleIdOf(d)}`).sort((a, b) => Number.parseInt(a) - Number.parseInt(b) || a.localeCompare(b));
+    return JSON.stringify(shown) === JSON.stringify(expected);
+  });
   return { editor, diagnostics };
 }
 
