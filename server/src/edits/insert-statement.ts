@@ -1,5 +1,6 @@
 import { Node, SyntaxKind, type Block, type SourceFile } from 'ts-morph';
 import type { TextEdit } from '../engine/finding';
+import { indentationAt, newlineOf } from './layout';
 
 /**
  * Inserts the statement `text` (written without its `;`) on its own line before `statement`, at its
@@ -61,15 +62,6 @@ const statementEnds = new WeakMap<object, string>();
 function leadingCommentStart(statement: Node): number | undefined {
   const comments = statement.getLeadingCommentRanges();
   return comments[0]?.getPos();
-}
-
-function newlineOf(text: string): string {
-  return text.includes('\r\n') ? '\r\n' : '\n';
-}
-
-function indentationAt(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart, offset))?.[0] ?? '';
 }
 
 /** The end of the line `offset` is on, when nothing but spaces or a line comment follows it there. */

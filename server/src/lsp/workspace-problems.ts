@@ -57,13 +57,6 @@ export class WorkspaceProblems {
     }
   }
 
-  /** Files whose scan findings are held (for tests and stats). */
-  heldFiles(): number {
-    let count = 0;
-    for (const held of this.folders.values()) count += [...held.values()].filter((diagnostics) => diagnostics.length > 0).length;
-    return count;
-  }
-
   private holding(filePath: string): Map<string, Diagnostic[]> | undefined {
     const file = path.resolve(filePath);
     for (const held of this.folders.values()) if (held.has(file)) return held;

@@ -5,6 +5,7 @@ import { functionsOf, rejectionsOf, summarize, withoutArguments, type Failures }
 import { createRule, type RuleContext } from './rule';
 import { logErrorCall, operationName } from './log-fix';
 import { calleeOf } from './report-node';
+import { indentationAt } from '../edits/layout';
 import type { FileFacts } from '../facts';
 import { isInAsyncFunction, unwrapExpression } from '../facts/syntax';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
@@ -283,7 +284,7 @@ function catchInsideFix(callback: Node, facts: FileFacts, operation: string): Fi
   if (spansLinesInsideTemplate) return undefined;
   const text = body.getSourceFile().getFullText();
   const inner = text.slice(body.getStart() + 1, body.getEnd() - 1);
-  const base = lineIndentation(text, body.getEnd() - 1);
+  const base = indentationAt(text, body.getEnd() - 1);
   const unit = base.includes('\t') ? '\t' : '  ';
   const lines = dedent(inner);
   const bodyLines = lines.map((line) => (line.length > 0 ? base + unit + unit + line : line));
@@ -308,8 +309,4 @@ function dedent(text: string): string[] {
   return lines.map((line) => (line.trim() === '' ? '' : line.slice(common)));
 }
 
-function lineIndentation(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))![0];
-}
 

@@ -13,6 +13,7 @@ import { isLogOrReportCall, logOrReportCallsWithin } from '../facts/logging';
 import { localFunctionOf } from '../facts/promises';
 import { createRule, type RuleContext } from './rule';
 import { logErrorCall, operationName } from './log-fix';
+import { lineIndentation } from '../edits/layout';
 import { runtimeAt } from '../facts/runtime';
 import { isFunctionScope, isTransparentWrapper, unwrapExpression } from '../facts/syntax';
 
@@ -704,11 +705,6 @@ function freeName(text: string): string {
   return ['err', 'error', 'caughtError'].find((candidate) => !new RegExp(`\\b${candidate}\\b`).test(text)) ?? 'caughtError';
 }
 
-function lineIndentation(node: Node): string {
-  const text = node.getSourceFile().getFullText();
-  const lineStart = text.lastIndexOf('\n', node.getStart() - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))![0];
-}
 
 function indentUnit(clause: CatchClause, base: string): string {
   const tryStatement = clause.getParentIfKind(SyntaxKind.TryStatement);
