@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { allRules, type Finding, type Fix } from 'preflight-server';
-import { applyFix, diagnosticsOf, findingsOf, flaggedFixtures, type FlaggedFixture } from '../support/rule-tester';
+import { analyzeCase, applyFix, applyFixToFiles, diagnosticsOf, findingsOf, flaggedFixtures, type CaseFiles, type FlaggedFixture } from '../support/rule-tester';
 
 // Mocha loads every spec file before it runs any test, so the rules' tests have registered their
 // flagged fixtures (rule-tester's testRule) by the time this test runs.
@@ -15,19 +15,25 @@ function exampleFixtures(): FlaggedFixture[] {
   return allRules.flatMap((rule) => rule.meta.examples.map((example, index) => ({ rule, name: `example ${index + 1}`, code: example.bad, filename: 'example.ts' })));
 }
 
-/** What is wrong with one fix of one finding, or undefined when it holds every property. */
-function fixProblem(fixture: FlaggedFixture, findings: Finding[], fix: Fix): string | undefined {
+/**
+ * What is wrong with one fix of one finding, or undefined when it holds every
+ * property. A fix that changes other files (a package.json, a helper module it
+ * creates) is judged with them changed: the case's folder after the fix.
+ */
+function fixProblem(fixture: FlaggedFixture, findings: Finding[], dir: string, fix: Fix): string | undefined {
   const fixed = applyFix(fixture.code, fix);
-  const before = diagnosticsOf(fixture.code, fixture.filename);
-  const after = diagnosticsOf(fixed, fixture.filename);
-  if (after.syntax > before.syntax) return `"${fix.title}" gives code that does not parse:\n${fixed}`;
-  if (before.types === 0 && after.types > 0) return `"${fix.title}" gives code that no longer type-checks:\n${fixed}`;
-  const remaining = findingsOf(fixture.rule, fixed, fixture.filename);
-  if (remaining.length >= findings.length) return `"${fix.title}" does not clear its finding:\n${fixed}`;
+  const files: CaseFiles = applyFixToFiles(fix, dir, fixture.files);
+  const before = diagnosticsOf(fixture.code, fixture.filename, fixture.files);
+  const after = diagnosticsOf(fixed, fixture.filename, files);
+  const shown = [fixed, ...Object.entries(files).filter(([name]) => fixture.files?.[name] !== files[name]).map(([name, text]) => `--- ${name}\n${text}`)].join('\n');
+  if (after.syntax > before.syntax) return `"${fix.title}" gives code that does not parse:\n${shown}`;
+  if (before.types === 0 && after.types > 0) return `"${fix.title}" gives code that no longer type-checks:\n${shown}`;
+  const remaining = findingsOf(fixture.rule, fixed, fixture.filename, undefined, files);
+  if (remaining.length >= findings.length) return `"${fix.title}" does not clear its finding:\n${shown}`;
   const offeredAgain = remaining.some((finding) => finding.fixes.some((other) => other.title === fix.title && applyFix(fixed, other) === fixed));
-  if (offeredAgain) return `"${fix.title}" is offered again and changes nothing:\n${fixed}`;
+  if (offeredAgain) return `"${fix.title}" is offered again and changes nothing:\n${shown}`;
   const twice = remaining.flatMap((finding) => finding.fixes).find((other) => other.title === fix.title && applyFix(fixed, other) === applyFix(fixed, fix));
-  if (twice) return `"${fix.title}" applies again to its own output:\n${fixed}`;
+  if (twice) return `"${fix.title}" applies again to its own output:\n${shown}`;
   return undefined;
 }
 
@@ -40,10 +46,10 @@ describe('every quick-fix of every rule fixture and example', function () {
     const problems: string[] = [];
     const checked = new Map<string, Checked>();
     for (const fixture of fixtures) {
-      const findings = findingsOf(fixture.rule, fixture.code, fixture.filename);
+      const { findings, dir } = analyzeCase(fixture.rule, fixture.code, fixture.filename, undefined, fixture.files);
       for (const finding of findings) {
         for (const fix of finding.fixes) {
-          const problem = fixProblem(fixture, findings, fix);
+          const problem = fixProblem(fixture, findings, dir, fix);
           if (problem) problems.push(`${fixture.rule.meta.id} / ${fixture.name}: ${problem}`);
           const key = `${fixture.rule.meta.id}: ${fix.title.replace(/\d[\d_.]*\s?(?:ms|s|min)?/g, 'N').replace(/`[^`]*`/g, '`…`')}`;
           const entry = checked.get(key) ?? { fixes: 0, fixtures: new Set<string>() };

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { missingRetry } from 'preflight-server/out/rules/missing-retry';
-import { AnalysisProject, analyzeSourceFile, type Finding } from 'preflight-server';
-import { applyFix, findingsOf, parses, testRule } from '../support/rule-tester';
+import { retryHelperSource } from 'preflight-server/out/rules/retry-helper-module';
+import type { Fix } from 'preflight-server';
+import { analyzeCase, applyFix, applyFixToFiles, findingsOf, testRule, type CaseFiles } from '../support/rule-tester';
 
 const lines = (...parts: string[]): string => parts.join('\n') + '\n';
 
@@ -408,8 +409,33 @@ testRule(missingRetry, {
       ),
       findings: [{ line: 8, message: 'job code' }],
     },
+    ...retryFixFixtures(),
   ],
 });
+
+/** Flagged cases in packages with and without a retry library, so that the property test applies every retry fix. */
+function retryFixFixtures(): { name: string; filename: string; files: Record<string, string>; code: string; findings: { line: number }[] }[] {
+  const manifest = (dependencies: Record<string, string>): string => `${JSON.stringify({ name: 'api', dependencies: { express: '^4.19.0', ...dependencies } }, null, 2)}\n`;
+  const axiosRoute = lines(EXPRESS, `import axios from 'axios';`, `app.get('/rates', async (req, res) => {`, `  const { data } = await axios.get('https://rates.example.com', { timeout: 5000 });`, `  res.json(data);`, `});`);
+  const fetchRoute = lines(EXPRESS_CJS, `app.get('/feed', async (req, res) => {`, `  const response = await fetch('https://feed.example.com', { signal: AbortSignal.timeout(5000) });`, `  res.json(await response.json());`, `});`);
+  const esmRoute = lines(EXPRESS, `app.get('/feed', async (req, res) => res.json(await (await fetch('https://feed.example.com')).json()));`);
+  return [
+    { name: 'fixes: p-retry 6 in the package (axios, TS)', filename: 'src/rates.ts', files: { 'package.json': manifest({ 'p-retry': '^6.2.1' }) }, code: axiosRoute, findings: [{ line: 5 }] },
+    { name: 'fixes: p-retry 7 in the package (axios, TS)', filename: 'src/rates.ts', files: { 'package.json': manifest({ 'p-retry': '^7.1.1' }) }, code: axiosRoute, findings: [{ line: 5 }] },
+    { name: 'fixes: p-retry 4 in the package (fetch, CommonJS)', filename: 'rates.js', files: { 'package.json': manifest({ 'p-retry': '^4.6.2' }) }, code: fetchRoute, findings: [{ line: 4 }] },
+    { name: 'fixes: async-retry in the package (axios, TS)', filename: 'src/rates.ts', files: { 'package.json': manifest({ 'async-retry': '^1.3.3' }) }, code: axiosRoute, findings: [{ line: 5 }] },
+    { name: 'fixes: no retry library (axios, TS)', filename: 'src/rates.ts', files: { 'package.json': manifest({ axios: '^1.7.0' }) }, code: axiosRoute, findings: [{ line: 5 }] },
+    { name: 'fixes: no retry library (fetch, CommonJS)', filename: 'server.js', files: { 'package.json': manifest({}) }, code: fetchRoute, findings: [{ line: 4 }] },
+    { name: 'fixes: no retry library (fetch, .mjs)', filename: 'src/feed.mjs', files: { 'package.json': manifest({}) }, code: esmRoute, findings: [{ line: 3 }] },
+    {
+      name: 'fixes: the package has the withRetry helper already',
+      filename: 'src/routes/rates.ts',
+      files: { 'package.json': manifest({}), 'src/lib/with-retry.ts': retryHelperSource({ typed: true, commonJs: false, newline: '\n' }) },
+      code: axiosRoute,
+      findings: [{ line: 5 }],
+    },
+  ];
+}
 
 describe('rule missing-retry: metadata', () => {
   it('is an info-level resilience rule', () => {
@@ -425,86 +451,181 @@ describe('rule missing-retry: metadata', () => {
   });
 });
 
-describe('rule missing-retry: quick fix "Wrap in a retry (p-retry)"', () => {
-  const PACKAGE = (section: string) => JSON.stringify({ name: 'api', [section]: { 'p-retry': '^4.6.2', express: '^4.19.0' } });
-  let counter = 0;
+describe('rule missing-retry: retry quick fixes', () => {
+  const manifest = (dependencies: Record<string, string>, section = 'dependencies'): string =>
+    `${JSON.stringify({ name: 'api', version: '1.0.0', [section]: { express: '^4.19.0', ...dependencies } }, null, 2)}\n`;
+  const RATES_TS = lines(
+    EXPRESS,
+    `import axios from 'axios';`,
+    `app.get('/rates', async (req, res) => {`,
+    `  const { data } = await axios.get('https://rates.example.com', { timeout: 5000 });`,
+    `  res.json(data);`,
+    `});`,
+  );
+  const RATES_CJS = lines(
+    `const express = require("express")`,
+    `const axios = require("axios")`,
+    `const app = express()`,
+    `app.get("/rates", async (req, res) => {`,
+    `  const { data } = await axios.get("https://rates.example.com", { timeout: 5000 })`,
+    `  res.json(data)`,
+    `})`,
+  );
+  const FEED_TS = lines(EXPRESS, `app.get('/feed', async (req, res) => res.json(await fetch('https://feed.example.com')));`);
 
-  /** Analyses `code` at `<dir>/src/<filename>` of a fresh in-memory project whose package.json is `manifest`. */
-  function inPackage(code: string, filename: string, manifest?: string): Finding[] {
-    counter += 1;
-    const analysis = new AnalysisProject({ inMemory: true });
-    const dir = `/packages/p${counter}`;
-    if (manifest) analysis.project.getFileSystem().writeFileSync(`${dir}/package.json`, manifest);
-    const sourceFile = analysis.upsert(`${dir}/src/${filename}`, code);
-    return analyzeSourceFile(sourceFile, { rules: [missingRetry] }).findings.filter((f) => f.ruleId === 'missing-retry');
+  function fixesOf(code: string, filename: string, files?: CaseFiles): { fixes: Fix[]; dir: string } {
+    const { findings, dir } = analyzeCase(missingRetry, code, filename, undefined, files);
+    assert.equal(findings.length, 1, `expected one finding, got ${findings.length}`);
+    return { fixes: findings[0]!.fixes, dir };
   }
 
-  function assertFixed(code: string, filename: string, expected: string, manifest?: string): void {
-    const [finding] = inPackage(code, filename, manifest);
-    const fix = finding?.fixes[0];
-    assert.ok(fix, 'expected a fix');
-    assert.equal(fix.title, 'Wrap in a retry (p-retry, 3 retries)');
-    const fixed = applyFix(code, fix);
-    assert.equal(fixed, expected);
-    assert.ok(parses(fixed, filename), `fixed code does not parse:\n${fixed}`);
-    assert.equal(inPackage(fixed, filename, manifest).length, 0, 'the fix did not clear the finding');
-  }
+  it('wraps the awaited call with the file\'s own p-retry import, with jitter', () => {
+    const code = FEED_TS.replace(`import express from 'express';`, `import express from 'express';\nimport retryCall from 'p-retry';`);
+    const { fixes } = fixesOf(code, 'feed.ts');
+    assert.deepEqual(fixes.map((fix) => fix.title), ['Wrap in a retry (p-retry: 3 retries, exponential backoff with jitter)']);
+    assert.equal(applyFix(code, fixes[0]!), code.replace(`await fetch('https://feed.example.com')`, `await retryCall(() => fetch('https://feed.example.com'), { retries: 3, randomize: true })`));
+  });
 
-  it('wraps the awaited call with the file\'s own p-retry import', () => {
-    const code = lines(
-      EXPRESS,
-      `import retryCall from 'p-retry';`,
-      `app.get('/rates', async (req, res) => {`,
-      `  const response = await fetch('https://rates.example.com');`,
-      `  res.json(await response.json());`,
-      `});`,
+  it('with p-retry 4 in a CommonJS file, requires it and stops at a 4xx from onFailedAttempt', () => {
+    const { fixes } = fixesOf(RATES_CJS, 'src/rates.js', { 'package.json': manifest({ 'p-retry': '^4.6.2', axios: '^1.7.0' }) });
+    assert.equal(fixes.length, 1);
+    assert.equal(
+      applyFix(RATES_CJS, fixes[0]!),
+      RATES_CJS.replace(`const axios = require("axios")`, `const axios = require("axios")\nconst pRetry = require("p-retry")`).replace(
+        `await axios.get("https://rates.example.com", { timeout: 5000 })`,
+        `await pRetry(() => axios.get("https://rates.example.com", { timeout: 5000 }), { retries: 3, randomize: true, onFailedAttempt: (error) => { const status = error.response?.status; if (status !== undefined && status < 500 && status !== 429) throw error; } })`,
+      ),
     );
-    assertFixed(code, 'rates.ts', code.replace(`await fetch('https://rates.example.com')`, `await retryCall(() => fetch('https://rates.example.com'), { retries: 3 })`));
   });
 
-  it('adds a require in a CommonJS file whose package depends on p-retry', () => {
-    const code = lines(
-      `const express = require("express")`,
-      `const axios = require("axios")`,
-      `const app = express()`,
-      `app.get("/rates", async (req, res) => {`,
-      `  const { data } = await axios.get("https://rates.example.com", { timeout: 5000 })`,
-      `  res.json(data)`,
-      `})`,
+  it('with p-retry 6, retries axios failures through shouldRetry(error), typed in TypeScript', () => {
+    const { fixes } = fixesOf(RATES_TS, 'src/rates.ts', { 'package.json': manifest({ 'p-retry': '^6.2.1', axios: '^1.7.0' }) });
+    const fixed = applyFix(RATES_TS, fixes[0]!);
+    assert.ok(fixed.includes(`import pRetry from 'p-retry';`), fixed);
+    assert.ok(
+      fixed.includes(
+        `await pRetry(() => axios.get('https://rates.example.com', { timeout: 5000 }), { retries: 3, randomize: true, shouldRetry: (error) => { const status = (error as Error & { response?: { status?: number } }).response?.status; return status === undefined || status >= 500 || status === 429; } })`,
+      ),
+      fixed,
     );
-    const expected = code
-      .replace(`const axios = require("axios")`, `const axios = require("axios")\nconst pRetry = require("p-retry")`)
-      .replace(`await axios.get("https://rates.example.com", { timeout: 5000 })`, `await pRetry(() => axios.get("https://rates.example.com", { timeout: 5000 }), { retries: 3 })`);
-    assertFixed(code, 'rates.js', expected, PACKAGE('dependencies'));
   });
 
-  it('adds an import in an ES module whose package depends on p-retry', () => {
-    const code = lines(EXPRESS, `app.get('/a', async (req, res) => res.json(await fetch('https://a.example.com')));`);
-    const expected = code
-      .replace(`import express from 'express';`, `import express from 'express';\nimport pRetry from 'p-retry';`)
-      .replace(`await fetch('https://a.example.com')`, `await pRetry(() => fetch('https://a.example.com'), { retries: 3 })`);
-    assertFixed(code, 'a.ts', expected, PACKAGE('dependencies'));
+  it('with p-retry 7 or later, shouldRetry takes the context object', () => {
+    const { fixes } = fixesOf(RATES_TS, 'src/rates.ts', { 'package.json': manifest({ 'p-retry': '^7.1.1' }) });
+    assert.ok(applyFix(RATES_TS, fixes[0]!).includes('shouldRetry: ({ error }) => {'));
   });
 
-  it('is not offered for a non-idempotent call, even with p-retry imported', () => {
-    const code = lines(
-      EXPRESS,
-      `import pRetry from 'p-retry';`,
-      `app.post('/orders', async (req, res) => {`,
-      `  res.json(await fetch('https://orders.example.com', { method: 'POST', body: '{}' }));`,
-      `});`,
-    );
-    const findings = inPackage(code, 'orders.ts', PACKAGE('dependencies'));
-    assert.equal(findings.length, 1);
-    assert.equal(findings[0]!.fixes.length, 0);
+  it('with async-retry, bails out of a 4xx', () => {
+    const { fixes } = fixesOf(RATES_TS, 'src/rates.ts', { 'package.json': manifest({ 'async-retry': '^1.3.3' }) });
+    assert.deepEqual(fixes.map((fix) => fix.title), ['Wrap in a retry (async-retry: 3 retries, exponential backoff with jitter)']);
+    const fixed = applyFix(RATES_TS, fixes[0]!);
+    assert.ok(fixed.includes(`import retry from 'async-retry';`), fixed);
+    assert.ok(fixed.includes(`await retry((bail) => axios.get('https://rates.example.com', { timeout: 5000 }).catch((error) => {`), fixed);
+    assert.ok(fixed.includes('bail(error); throw error; }), { retries: 3 })'), fixed);
   });
 
-  it('is not offered when p-retry is only a devDependency, or not a dependency at all', () => {
-    const code = lines(EXPRESS, `app.get('/a', async (req, res) => res.json(await fetch('https://a.example.com')));`);
-    for (const manifest of [PACKAGE('devDependencies'), undefined]) {
-      const findings = inPackage(code, 'a.ts', manifest);
-      assert.equal(findings.length, 1);
-      assert.equal(findings[0]!.fixes.length, 0);
-    }
+  it('without a retry library, offers to add p-retry to package.json, or a withRetry helper module', () => {
+    const files = { 'package.json': manifest({ axios: '^1.7.0' }) };
+    const { fixes, dir } = fixesOf(RATES_TS, 'src/rates.ts', files);
+    assert.deepEqual(fixes.map((fix) => fix.title), [
+      'Add p-retry to package.json and wrap in a retry (3 retries, exponential backoff with jitter)',
+      'Wrap in a retry with a new withRetry helper (creates src/lib/with-retry.ts: 3 attempts, exponential backoff with jitter)',
+    ]);
+    const [addPRetry, helper] = fixes as [Fix, Fix];
+    const manifestAfter = JSON.parse(applyFixToFiles(addPRetry, dir, files)['package.json']!) as { dependencies: Record<string, string> };
+    assert.deepEqual(Object.keys(manifestAfter.dependencies), ['express', 'axios', 'p-retry']);
+    assert.equal(manifestAfter.dependencies['p-retry'], '^7.1.1');
+    assert.ok(applyFix(RATES_TS, addPRetry).includes(`import pRetry from 'p-retry';`));
+
+    const created = applyFixToFiles(helper, dir, files)['src/lib/with-retry.ts'];
+    assert.ok(created?.includes('export async function withRetry<T>('), created);
+    const fixed = applyFix(RATES_TS, helper);
+    assert.ok(fixed.includes(`import { withRetry } from './lib/with-retry';`), fixed);
+    assert.ok(fixed.includes(`await withRetry(() => axios.get('https://rates.example.com', { timeout: 5000 }))`), fixed);
+  });
+
+  it('writes the helper in CommonJS for a CommonJS file, and p-retry 4 for it', () => {
+    const files = { 'package.json': manifest({}) };
+    const { fixes, dir } = fixesOf(RATES_CJS, 'rates.js', files);
+    const [addPRetry, helper] = fixes as [Fix, Fix];
+    assert.equal((JSON.parse(applyFixToFiles(addPRetry, dir, files)['package.json']!) as { dependencies: Record<string, string> }).dependencies['p-retry'], '^4.6.2');
+    const created = applyFixToFiles(helper, dir, files)['lib/with-retry.js'];
+    assert.ok(created?.includes('module.exports = { withRetry, isTransientFailure };'), created);
+    assert.ok(!created.includes('interface RetryOptions') && !created.includes('<T>(operation'), 'no TypeScript in a JavaScript helper');
+    assert.ok(applyFix(RATES_CJS, helper).includes(`const { withRetry } = require("./lib/with-retry")`));
+  });
+
+  it('imports an ES module helper with its extension from an .mjs file', () => {
+    const code = lines(`import express from 'express';`, `const app = express();`, `app.get('/feed', async (req, res) => res.json(await fetch('https://feed.example.com')));`);
+    const { fixes } = fixesOf(code, 'src/feed.mjs', { 'package.json': manifest({}) });
+    const helper = fixes.find((fix) => fix.title.includes('withRetry'))!;
+    assert.ok(helper.files?.[0]?.file.endsWith('/src/lib/with-retry.mjs'));
+    assert.ok(applyFix(code, helper).includes(`import { withRetry } from './lib/with-retry.mjs';`));
+  });
+
+  it('reuses the helper module when the package has it, and never writes it twice', () => {
+    const helperText = retryHelperSource({ typed: true, commonJs: false, newline: '\n' });
+    const { fixes } = fixesOf(RATES_TS, 'src/routes/rates.ts', { 'package.json': manifest({}), 'src/lib/with-retry.ts': helperText });
+    const helper = fixes.find((fix) => fix.title.includes('withRetry'))!;
+    assert.equal(helper.title, `Wrap in a retry with the project's withRetry helper (src/lib/with-retry.ts)`);
+    assert.deepEqual(helper.files, []);
+    assert.ok(applyFix(RATES_TS, helper).includes(`import { withRetry } from '../lib/with-retry';`));
+  });
+
+  it('leaves alone a with-retry module the project wrote itself', () => {
+    const { fixes } = fixesOf(RATES_TS, 'src/rates.ts', { 'package.json': manifest({}), 'src/lib/with-retry.ts': 'export const withRetry = 1;\n' });
+    assert.deepEqual(fixes.map((fix) => fix.title), ['Add p-retry to package.json and wrap in a retry (3 retries, exponential backoff with jitter)']);
+  });
+
+  it('offers the helper, not p-retry, when p-retry is ES-module-only and the file is CommonJS', () => {
+    const { fixes } = fixesOf(RATES_CJS, 'rates.js', { 'package.json': manifest({ 'p-retry': '^7.1.1' }) });
+    assert.deepEqual(fixes.map((fix) => fix.title), ['Wrap in a retry with a new withRetry helper (creates lib/with-retry.js: 3 attempts, exponential backoff with jitter)']);
+  });
+
+  it('offers no retry fix for a non-idempotent call: it needs an idempotency key first', () => {
+    const code = lines(EXPRESS, `import pRetry from 'p-retry';`, `app.post('/orders', async (req, res) => {`, `  res.json(await fetch('https://orders.example.com', { method: 'POST', body: '{}' }));`, `});`);
+    assert.deepEqual(fixesOf(code, 'orders.ts', { 'package.json': manifest({ 'p-retry': '^7.1.1' }) }).fixes, []);
+  });
+});
+
+describe('rule missing-retry: the generated withRetry helper, run', () => {
+  const helper = (): { withRetry: <T>(operation: () => Promise<T>, options?: object) => Promise<T> } => {
+    const module = { exports: {} as Record<string, unknown> };
+    new Function('module', 'exports', retryHelperSource({ typed: false, commonJs: true, newline: '\n' }))(module, module.exports);
+    return module.exports as never;
+  };
+  const failing = (outcomes: (Error | { status: number })[]): { calls: () => number; operation: () => Promise<unknown> } => {
+    let calls = 0;
+    return {
+      calls: () => calls,
+      operation: async () => {
+        const outcome = outcomes[Math.min(calls++, outcomes.length - 1)]!;
+        if (outcome instanceof Error) throw outcome;
+        return outcome;
+      },
+    };
+  };
+  const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+  const notFound = Object.assign(new Error('Request failed with status code 404'), { response: { status: 404 } });
+
+  it('retries a reset connection and returns the answer', async () => {
+    const upstream = failing([reset, reset, { status: 200 }]);
+    assert.deepEqual(await helper().withRetry(upstream.operation, { baseDelayMs: 1 }), { status: 200 });
+    assert.equal(upstream.calls(), 3);
+  });
+
+  it('fails at once on a 4xx, and after the last attempt on a 5xx answer it returns that answer', async () => {
+    const client = failing([notFound]);
+    await assert.rejects(helper().withRetry(client.operation, { baseDelayMs: 1 }), /404/);
+    assert.equal(client.calls(), 1);
+    const unavailable = failing([{ status: 503 }]);
+    assert.deepEqual(await helper().withRetry(unavailable.operation, { baseDelayMs: 1, attempts: 4 }), { status: 503 });
+    assert.equal(unavailable.calls(), 4);
+  });
+
+  it('does not retry a programming error', async () => {
+    const buggy = failing([new TypeError('Cannot read properties of undefined')]);
+    await assert.rejects(helper().withRetry(buggy.operation, { baseDelayMs: 1 }), TypeError);
+    assert.equal(buggy.calls(), 1);
   });
 });

@@ -10,11 +10,16 @@ function project(): AnalysisProject {
   return sharedProject;
 }
 
+/** Other files of a case's folder, by path relative to it: `{ 'package.json': '{...}' }`. */
+export type CaseFiles = Readonly<Record<string, string>>;
+
 export interface ValidCase {
   name: string;
   code: string;
   /** File name, e.g. `handler.js`; decides TS vs JS parsing. Default `case.ts`. */
   filename?: string;
+  /** Files beside the case (a package.json, a module it imports). */
+  files?: CaseFiles;
 }
 
 export interface ExpectedFinding {
@@ -37,22 +42,75 @@ export interface RuleCases {
 }
 
 /** Analyses `code` with only `rule` enabled and returns its findings. */
-export function findingsOf(rule: Rule, code: string, filename = 'case.ts', config?: ResolvedConfig): Finding[] {
+export function findingsOf(rule: Rule, code: string, filename = 'case.ts', config?: ResolvedConfig, files?: CaseFiles): Finding[] {
+  return analyzeCase(rule, code, filename, config, files).findings;
+}
+
+/** The findings of `rule` on `code`, and the folder the case was written to (fixes name files in it). */
+export function analyzeCase(rule: Rule, code: string, filename = 'case.ts', config?: ResolvedConfig, files: CaseFiles = {}): { findings: Finding[]; dir: string } {
   caseCounter += 1;
-  const path = `/cases/${caseCounter}/${filename}`;
-  const sourceFile = project().upsert(path, code);
+  const dir = `/cases/${caseCounter}`;
+  return withCaseFiles(dir, files, () => {
+    const sourceFile = project().upsert(`${dir}/${filename}`, code);
+    try {
+      return { findings: analyzeSourceFile(sourceFile, { rules: [rule], config }).findings.filter((f) => f.ruleId === rule.meta.id), dir };
+    } finally {
+      project().remove(`${dir}/${filename}`);
+    }
+  });
+}
+
+/** Runs `body` with `files` written in `dir` (to the project's file system, and source files to the project too), then removes them. */
+function withCaseFiles<T>(dir: string, files: CaseFiles, body: () => T): T {
+  const fileSystem = project().project.getFileSystem();
+  const written = Object.entries(files).map(([relative, text]) => {
+    const file = `${dir}/${relative}`;
+    fileSystem.writeFileSync(file, text);
+    if (/\.[cm]?[jt]sx?$/.test(file)) project().upsert(file, text);
+    return file;
+  });
   try {
-    return analyzeSourceFile(sourceFile, { rules: [rule], config }).findings.filter((f) => f.ruleId === rule.meta.id);
+    return body();
   } finally {
-    project().remove(path);
+    for (const file of written) {
+      project().remove(file);
+      if (fileSystem.fileExistsSync(file)) fileSystem.deleteSync(file);
+    }
   }
 }
 
 export function applyFix(code: string, fix: Fix): string {
-  const edits = [...fix.edits].sort((a, b) => b.start - a.start);
+  return applyEdits(code, fix.edits);
+}
+
+function applyEdits(code: string, edits: readonly { start: number; end: number; newText: string }[]): string {
+  const sorted = [...edits].sort((a, b) => b.start - a.start);
   let text = code;
-  for (const edit of edits) text = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
+  for (const edit of sorted) text = text.slice(0, edit.start) + edit.newText + text.slice(edit.end);
   return text;
+}
+
+/**
+ * The case's other files after a fix: the files it creates added, its edits
+ * to them applied. Paths are relative to the case folder `dir`; a change
+ * outside it is an error (a fix must not reach beyond its package).
+ */
+export function applyFixToFiles(fix: Fix, dir: string, files: CaseFiles = {}): Record<string, string> {
+  const result: Record<string, string> = { ...files };
+  for (const change of fix.files ?? []) {
+    assert.ok(change.file.startsWith(`${dir}/`), `fix "${fix.title}" changes ${change.file}, outside its case folder ${dir}`);
+    const relative = change.file.slice(dir.length + 1);
+    if (change.create !== undefined) {
+      assert.ok(result[relative] === undefined, `fix "${fix.title}" creates ${relative}, which exists`);
+      result[relative] = change.create;
+    }
+    if (change.edits) {
+      const text = result[relative];
+      assert.ok(text !== undefined, `fix "${fix.title}" edits ${relative}, which does not exist`);
+      result[relative] = applyEdits(text, change.edits);
+    }
+  }
+  return result;
 }
 
 export function parses(code: string, filename = 'case.ts'): boolean {
@@ -76,33 +134,44 @@ export interface FlaggedFixture {
   name: string;
   code: string;
   filename: string;
+  files?: CaseFiles;
 }
 
 /** Every flagged case declared through testRule, in load order. */
 export const flaggedFixtures: FlaggedFixture[] = [];
 
-/** The file's syntax and type errors, as `line: message` (for comparing before and after an edit). */
-export function diagnosticsOf(code: string, filename = 'case.ts'): { syntax: number; types: number } {
+/** The number of syntax and type errors of the file (and of the other files of its folder), for comparing before and after an edit. */
+export function diagnosticsOf(code: string, filename = 'case.ts', files: CaseFiles = {}): { syntax: number; types: number } {
   caseCounter += 1;
-  const path = `/cases/${caseCounter}/${filename}`;
-  const sourceFile = project().upsert(path, code);
-  try {
-    const program = sourceFile.getProject().getProgram().compilerObject;
-    const compiled = program.getSourceFile(sourceFile.getFilePath())!;
-    return { syntax: program.getSyntacticDiagnostics(compiled).length, types: program.getSemanticDiagnostics(compiled).length };
-  } finally {
-    project().remove(path);
-  }
+  const dir = `/cases/${caseCounter}`;
+  return withCaseFiles(dir, files, () => {
+    const sourceFile = project().upsert(`${dir}/${filename}`, code);
+    try {
+      const program = sourceFile.getProject().getProgram().compilerObject;
+      const counted = [`${dir}/${filename}`, ...Object.keys(files).filter((relative) => /\.[cm]?[jt]sx?$/.test(relative)).map((relative) => `${dir}/${relative}`)];
+      let syntax = 0;
+      let types = 0;
+      for (const file of counted) {
+        const compiled = program.getSourceFile(file);
+        if (!compiled) continue;
+        syntax += program.getSyntacticDiagnostics(compiled).length;
+        types += program.getSemanticDiagnostics(compiled).length;
+      }
+      return { syntax, types };
+    } finally {
+      project().remove(`${dir}/${filename}`);
+    }
+  });
 }
 
 /** Declares mocha tests for a rule: every valid case has no finding, every invalid case exactly the expected ones. */
 export function testRule(rule: Rule, cases: RuleCases): void {
-  for (const c of cases.invalid) flaggedFixtures.push({ rule, name: c.name, code: c.code, filename: c.filename ?? 'case.ts' });
+  for (const c of cases.invalid) flaggedFixtures.push({ rule, name: c.name, code: c.code, filename: c.filename ?? 'case.ts', files: c.files });
   describe(`rule ${rule.meta.id}`, () => {
     describe('not flagged', () => {
       for (const c of cases.valid) {
         it(c.name, () => {
-          const findings = findingsOf(rule, c.code, c.filename);
+          const findings = findingsOf(rule, c.code, c.filename, undefined, c.files);
           assert.equal(findings.length, 0, `expected no finding, got:\n${describeFindings(findings)}`);
         });
       }
@@ -110,7 +179,7 @@ export function testRule(rule: Rule, cases: RuleCases): void {
     describe('flagged', () => {
       for (const c of cases.invalid) {
         it(c.name, () => {
-          const findings = findingsOf(rule, c.code, c.filename);
+          const findings = findingsOf(rule, c.code, c.filename, undefined, c.files);
           const actualLines = findings.map((f) => f.range.start.line + 1);
           const expectedLines = c.findings.map((f) => f.line);
           assert.deepEqual(actualLines, expectedLines, `findings at wrong lines:\n${describeFindings(findings)}`);
@@ -125,7 +194,7 @@ export function testRule(rule: Rule, cases: RuleCases): void {
             const fixed = applyFix(c.code, fix);
             assert.equal(fixed, c.output);
             assert.ok(parses(fixed, c.filename), `fixed code does not parse:\n${fixed}`);
-            const after = findingsOf(rule, fixed, c.filename);
+            const after = findingsOf(rule, fixed, c.filename, undefined, c.files);
             const stillThere = after.filter((f) => f.range.start.line === findings[0]!.range.start.line);
             assert.equal(stillThere.length, 0, `the fix did not clear the finding:\n${describeFindings(after)}`);
           }

@@ -10,12 +10,23 @@ import { newlineOf } from './layout';
  * require of a CommonJS one, quoted as the file quotes its module specifiers.
  */
 export function addDefaultImport(sourceFile: SourceFile, localName: string, module: string): TextEdit {
+  return addImportStatement(sourceFile, (quoted) => ({ esm: `import ${localName} from ${quoted}`, commonJs: `const ${localName} = require(${quoted})` }), module);
+}
+
+/**
+ * Adds the import statement `write` gives for `module` (quoted as the file
+ * quotes its specifiers), in the file's module style: after the last import
+ * of an ES module, after the last top-level require of a CommonJS one, or at
+ * the top after any directives.
+ */
+export function addImportStatement(sourceFile: SourceFile, write: (quotedModule: string) => { esm: string; commonJs: string }, module: string): TextEdit {
   const text = sourceFile.getFullText();
   const newline = newlineOf(text);
   const end = statementEnd(sourceFile);
   const quote = specifierQuote(sourceFile);
   const commonJs = isCommonJs(sourceFile);
-  const line = commonJs ? `const ${localName} = require(${quote}${module}${quote})${end}` : `import ${localName} from ${quote}${module}${quote}${end}`;
+  const written = write(`${quote}${module}${quote}`);
+  const line = `${commonJs ? written.commonJs : written.esm}${end}`;
   const after = commonJs ? lastTopLevelRequire(sourceFile) : sourceFile.getImportDeclarations().at(-1);
   if (after) return { start: after.getEnd(), end: after.getEnd(), newText: `${newline}${line}` };
   const first = firstStatementAfterDirectives(sourceFile);
@@ -23,7 +34,8 @@ export function addDefaultImport(sourceFile: SourceFile, localName: string, modu
   return { start, end: start, newText: `${line}${newline}${first ? newline : ''}` };
 }
 
-function isCommonJs(sourceFile: SourceFile): boolean {
+/** The file is a CommonJS module: no `import` declarations, and a `.cjs`/`.cts` name, a top-level require or `module.exports`. */
+export function isCommonJs(sourceFile: SourceFile): boolean {
   if (sourceFile.getImportDeclarations().length > 0) return false;
   if (/\.c[jt]s$/.test(sourceFile.getFilePath())) return true;
   return lastTopLevelRequire(sourceFile) !== undefined || /\bmodule\.exports\b|\bexports\.\w+\s*=/.test(sourceFile.getFullText());

@@ -30,9 +30,24 @@ export interface TextEdit {
   newText: string;
 }
 
+/**
+ * A change to a file other than the analysed one, made together with the
+ * fix's own edits: a dependency added to package.json, a helper module created.
+ */
+export interface FileChange {
+  /** Absolute path. */
+  file: string;
+  /** The file does not exist yet: create it with this text. */
+  create?: string;
+  /** Replacements in the file's text as the analysis read it from disk. */
+  edits?: TextEdit[];
+}
+
 export interface Fix {
   title: string;
   edits: TextEdit[];
+  /** Changes to other files that the fix needs (never the analysed file itself). */
+  files?: FileChange[];
   /**
    * Safe to apply unreviewed, together with every other such fix in the file
    * (`source.fixAll.preflight`, e.g. on save): it keeps what the code does on

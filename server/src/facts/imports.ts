@@ -90,3 +90,55 @@ function importMatchesEntry(moduleImport: ModuleImport, entry: LibraryEntry): bo
 export function isRelativeModule(module: string): boolean {
   return module.startsWith('./') || module.startsWith('../') || module === '.' || module === '..';
 }
+
+/**
+ * The local name the file gives `module`'s default export (or the module
+ * itself, through `require`): `import pRetry from 'p-retry'`,
+ * `import { default as retry } from 'p-retry'`, `const retry = require('p-retry')`,
+ * `require('p-retry').default`, `import retry = require('p-retry')`.
+ */
+export function defaultImportName(facts: FileFacts, module: string): string | undefined {
+  for (const declaration of facts.sourceFile.getImportDeclarations()) {
+    if (declaration.isTypeOnly() || normaliseModuleName(declaration.getModuleSpecifierValue()) !== module) continue;
+    const named = declaration.getNamedImports().find((specifier) => specifier.getName() === 'default');
+    const name = declaration.getDefaultImport()?.getText() ?? named?.getAliasNode()?.getText();
+    if (name) return name;
+  }
+  return requiredAs(facts, module, (initializer) => (Node.isPropertyAccessExpression(initializer) && initializer.getName() === 'default' ? initializer.getExpression() : initializer));
+}
+
+/** The local name of the export `name` of `module` in the file (`import { withRetry as retry } from './lib/with-retry'`, `const { withRetry } = require(...)`). */
+export function namedImportName(facts: FileFacts, module: string, name: string): string | undefined {
+  for (const declaration of facts.sourceFile.getImportDeclarations()) {
+    if (declaration.isTypeOnly() || declaration.getModuleSpecifierValue() !== module) continue;
+    const specifier = declaration.getNamedImports().find((candidate) => candidate.getName() === name && !candidate.isTypeOnly());
+    if (specifier) return specifier.getAliasNode()?.getText() ?? name;
+  }
+  for (const declaration of facts.nodes.ofKind(SyntaxKind.VariableDeclaration)) {
+    const initializer = declaration.getInitializer();
+    const binding = declaration.getNameNode();
+    if (!initializer || !Node.isObjectBindingPattern(binding) || requiredModule(initializer) !== module) continue;
+    const element = binding.getElements().find((candidate) => (candidate.getPropertyNameNode()?.getText() ?? candidate.getName()) === name);
+    if (element) return element.getName();
+  }
+  return undefined;
+}
+
+function requiredAs(facts: FileFacts, module: string, unwrap: (initializer: Node) => Node): string | undefined {
+  for (const declaration of facts.nodes.ofKind(SyntaxKind.VariableDeclaration)) {
+    const initializer = declaration.getInitializer();
+    const nameNode = declaration.getNameNode();
+    if (!initializer || !Node.isIdentifier(nameNode)) continue;
+    const unwrapped = unwrap(initializer);
+    // `await import('m')` is the namespace; only its `.default` is the default export.
+    if (unwrapped === initializer && Node.isAwaitExpression(initializer)) continue;
+    const specifier = requiredModule(unwrapped);
+    if (specifier !== undefined && normaliseModuleName(specifier) === module) return nameNode.getText();
+  }
+  for (const declaration of facts.nodes.ofKind(SyntaxKind.ImportEqualsDeclaration)) {
+    const reference = declaration.getModuleReference();
+    const expression = Node.isExternalModuleReference(reference) ? reference.getExpression() : undefined;
+    if (expression && Node.isStringLiteral(expression) && normaliseModuleName(expression.getLiteralValue()) === module) return declaration.getName();
+  }
+  return undefined;
+}

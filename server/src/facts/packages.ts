@@ -83,22 +83,48 @@ export function serverFrameworkDependencies(manifest: PackageManifest): Dependen
   return manifest.dependencies.filter((dependency) => dependency.section !== 'devDependencies' && SERVER_PACKAGES.includes(dependency.name));
 }
 
+/** The package.json that owns a source file, read through the project's file system, with its text (for fixes that edit it). */
+export interface OwningPackage {
+  manifest: PackageManifest;
+  text: string;
+}
+
+/**
+ * The nearest package.json above the file, read through the project's file
+ * system. Undefined when there is none or it is not a JSON object.
+ */
+export function owningPackageOf(sourceFile: import('ts-morph').SourceFile): OwningPackage | undefined {
+  const fileSystem = sourceFile.getProject().getFileSystem();
+  for (let folder = path.posix.dirname(sourceFile.getFilePath()); ; folder = path.posix.dirname(folder)) {
+    const file = path.posix.join(folder, 'package.json');
+    if (fileSystem.fileExistsSync(file)) {
+      try {
+        const text = fileSystem.readFileSync(file);
+        return { manifest: parsePackageManifest(file, text), text };
+      } catch {
+        return undefined;
+      }
+    }
+    if (path.posix.dirname(folder) === folder) return undefined;
+  }
+}
+
+/** The dependency the file's own package ships with (not devDependencies), if it lists `name`. */
+export function ownDependency(sourceFile: import('ts-morph').SourceFile, name: string): Dependency | undefined {
+  return owningPackageOf(sourceFile)?.manifest.dependencies.find((dependency) => dependency.name === name && dependency.section !== 'devDependencies');
+}
+
 /**
  * True when the package.json that owns the file (the nearest one above it, read
  * through the project's file system) lists `name` among the dependencies it
  * ships with (not devDependencies). False when there is none or it cannot be read.
  */
 export function ownPackageDependsOn(sourceFile: import('ts-morph').SourceFile, name: string): boolean {
-  const fileSystem = sourceFile.getProject().getFileSystem();
-  for (let folder = path.posix.dirname(sourceFile.getFilePath()); ; folder = path.posix.dirname(folder)) {
-    const file = path.posix.join(folder, 'package.json');
-    if (fileSystem.fileExistsSync(file)) {
-      try {
-        return parsePackageManifest(file, fileSystem.readFileSync(file)).dependencies.some((dependency) => dependency.name === name && dependency.section !== 'devDependencies');
-      } catch {
-        return false;
-      }
-    }
-    if (path.posix.dirname(folder) === folder) return false;
-  }
+  return ownDependency(sourceFile, name) !== undefined;
+}
+
+/** The major version a dependency's range starts from (`^6.2.1`, `~4.6`, `6.x`, `>=5`): undefined for tags, URLs and `*`. */
+export function majorVersionOf(range: string): number | undefined {
+  const match = /^\s*(?:[\^~]|>=?)?\s*v?(\d+)(?:[.\s]|$)/.exec(range);
+  return match ? Number(match[1]) : undefined;
 }

@@ -9,10 +9,8 @@ import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
 import { FAILURE_TO_VALUE, NON_IDEMPOTENT_METHOD } from '../facts/tables/retry-policies';
 import { NETWORK_CLIENT_MODULES } from '../facts/tables/network-clients';
 import { samePath } from '../facts/origin';
-import { ownPackageDependsOn } from '../facts/packages';
-import { addDefaultImport } from '../edits/default-import';
-import { wrapInCallback } from '../edits/wrap-in-callback';
 import type { Fix } from '../engine/finding';
+import { retryFixesFor } from './retry-fixes';
 import { createRule, type RuleContext } from './rule';
 import { calleeOf } from './report-node';
 
@@ -22,6 +20,8 @@ interface RemoteCall {
   label: string;
   service: string;
   idempotency: 'safe' | 'keyed' | 'unsafe';
+  /** The http-clients id or network-client module that makes it. */
+  client: string;
 }
 
 /** Hosts of the machine itself or its pod: a retry against a local sidecar rarely meets a transient network fault. */
@@ -131,53 +131,17 @@ function judge(remote: RemoteCall, facts: FileFacts, report: RuleContext['report
   // A job's failure that leaves the processor is the queue's to retry; a request's fallback is handled by design.
   if (entry === 'job' ? fate !== 'swallowed' : fate === 'swallowed') return;
   if (retryAround(remote.call, facts)) return;
-  const fix = retryFixFor(remote, facts);
-  report({ node: calleeOf(remote.call), message: messageFor(remote, entry), ...(fix ? { fixes: [fix] } : {}) });
+  report({ node: calleeOf(remote.call), message: messageFor(remote, entry), fixes: retryFixesOf(remote, facts) });
 }
-
-const P_RETRY = 'p-retry';
 
 /**
- * `await pRetry(() => <call>, { retries: 3 })` for an awaited idempotent call,
- * when the file already imports p-retry or its package depends on it (then
- * the import is added in the file's module style). Never for a call that is not
- * idempotent: retrying it needs an idempotency key first.
+ * The retry fixes (retry-fixes.ts) for a call that repeating cannot harm: an
+ * idempotent one, or one that sends an idempotency key. A call that is
+ * neither needs its key first; a retry alone would make it happen twice.
  */
-function retryFixFor(remote: RemoteCall, facts: FileFacts): Fix | undefined {
-  if (remote.idempotency !== 'safe' || !Node.isAwaitExpression(remote.call.getParent())) return undefined;
-  const imported = pRetryName(facts);
-  if (!imported && (!ownPackageDependsOn(facts.sourceFile, P_RETRY) || declaresName(facts, 'pRetry'))) return undefined;
-  const name = imported ?? 'pRetry';
-  const edits = [wrapInCallback(remote.call, name, ['{ retries: 3 }'])];
-  if (!imported) edits.push(addDefaultImport(facts.sourceFile, name, P_RETRY));
-  return { title: 'Wrap in a retry (p-retry, 3 retries)', edits };
-}
-
-/** The local name of p-retry's default export in this file: `import pRetry from 'p-retry'`, `const retry = require('p-retry')`. */
-function pRetryName(facts: FileFacts): string | undefined {
-  for (const declaration of facts.sourceFile.getImportDeclarations()) {
-    if (declaration.getModuleSpecifierValue() !== P_RETRY || declaration.isTypeOnly()) continue;
-    const named = declaration.getNamedImports().find((specifier) => specifier.getName() === 'default' || specifier.getName() === 'pRetry');
-    const name = declaration.getDefaultImport()?.getText() ?? named?.getAliasNode()?.getText() ?? named?.getName();
-    if (name && name !== 'default') return name;
-  }
-  for (const declaration of facts.nodes.ofKind(SyntaxKind.VariableDeclaration)) {
-    const initializer = declaration.getInitializer();
-    const nameNode = declaration.getNameNode();
-    if (initializer && Node.isIdentifier(nameNode) && requiresPRetry(initializer)) return nameNode.getText();
-  }
-  return undefined;
-}
-
-function requiresPRetry(initializer: Node): boolean {
-  const call = Node.isPropertyAccessExpression(initializer) && initializer.getName() === 'default' ? initializer.getExpression() : initializer;
-  if (!Node.isCallExpression(call) || call.getExpression().getText() !== 'require') return false;
-  const [first] = call.getArguments();
-  return first !== undefined && Node.isStringLiteral(first) && first.getLiteralValue() === P_RETRY;
-}
-
-function declaresName(facts: FileFacts, name: string): boolean {
-  return facts.nodes.ofKind(SyntaxKind.Identifier).some((identifier) => identifier.getText() === name);
+function retryFixesOf(remote: RemoteCall, facts: FileFacts): Fix[] {
+  if (remote.idempotency === 'unsafe') return [];
+  return retryFixesFor({ call: remote.call, client: remote.client }, facts);
 }
 
 /** The file names a networked SDK that may not retry (one that never does, or whose retries an option can turn off). */
@@ -191,14 +155,14 @@ function remoteCalls(httpCalls: readonly OutboundHttpCall[], sdk: boolean, facts
   for (const http of httpCalls) {
     seen.add(http.call);
     if (httpClientRetries(http, facts) || isSameOriginPath(http.url) || isLocalUrl(http.url) || isForwardedRequest(http)) continue;
-    found.push({ call: http.call, label: http.label, service: 'the upstream', idempotency: httpIdempotency(http) });
+    found.push({ call: http.call, label: http.label, service: 'the upstream', idempotency: httpIdempotency(http), client: http.library.id });
   }
   for (const call of sdk ? facts.nodes.ofKind(SyntaxKind.CallExpression) : []) {
     // Where the call runs is cheap to ask; what it is may need the type checker.
     if (seen.has(call) || !Node.isPropertyAccessExpression(call.getExpression()) || !entryPointOf(call, facts)) continue;
     const io = directIoCall(call, facts);
     if (!io || io.kind !== 'network' || !io.client || networkClientRetries(io.client, facts)) continue;
-    found.push({ call, label: io.label, service: io.service, idempotency: sdkIdempotency(call) });
+    found.push({ call, label: io.label, service: io.service, idempotency: sdkIdempotency(call), client: io.client.module });
   }
   return found.sort((a, b) => a.call.getStart() - b.call.getStart());
 }

@@ -64,3 +64,38 @@ export const FAILURE_TO_VALUE: readonly { module: string; path: readonly string[
   { module: 'neverthrow', path: ['fromSafePromise'] },
   { module: 'neverthrow', path: ['ResultAsync', 'fromSafePromise'] },
 ];
+
+/**
+ * Clients that reject when the upstream answers an error status, and where
+ * the rejection carries it (axios rejects a 404 with `error.response.status`;
+ * `fetch` resolves with it instead). A retry fix uses it to retry a 5xx or 429
+ * and never a 4xx. Keyed by an http-clients id or a network-client module.
+ */
+export const FAILURE_STATUS_PATHS: readonly { client: string; path: readonly string[] }[] = [
+  { client: 'axios', path: ['response', 'status'] },
+  { client: 'got', path: ['response', 'statusCode'] },
+  { client: 'superagent', path: ['status'] },
+  { client: 'twilio', path: ['status'] },
+  { client: '@sendgrid/mail', path: ['code'] },
+  { client: 'postmark', path: ['statusCode'] },
+];
+
+/**
+ * The retry libraries a fix can wrap a call with, and the version a fix adds
+ * when the package has none: p-retry 5 and later are ES modules only, so a
+ * CommonJS file gets 4, the last that `require` loads everywhere.
+ * `predicateSince` is the major version from which each form of the "retry
+ * this failure?" option applies: p-retry 4-5 abort from `onFailedAttempt`,
+ * 6 takes `shouldRetry(error)`, 7 and later `shouldRetry({ error })`.
+ */
+export const P_RETRY = {
+  module: 'p-retry',
+  localName: 'pRetry',
+  addedVersion: { esm: '^7.1.1', commonJs: '^4.6.2' },
+  /** Majors from which p-retry is an ES module only. */
+  esmOnlySince: 5,
+  predicateSince: { shouldRetryError: 6, shouldRetryContext: 7 },
+} as const;
+
+/** async-retry: `retry(async (bail) => ..., { retries })`; exponential backoff with jitter by default (`randomize: true`). */
+export const ASYNC_RETRY = { module: 'async-retry', localName: 'retry' } as const;

@@ -1,0 +1,172 @@
+import * as path from 'node:path';
+import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import type { FileFacts } from '../facts';
+import { defaultImportName, namedImportName } from '../facts/imports';
+import { majorVersionOf, ownDependency, owningPackageOf } from '../facts/packages';
+import { existingFile, helperModuleFolder, relativeSpecifier } from '../facts/project-layout';
+import { ASYNC_RETRY, FAILURE_STATUS_PATHS, P_RETRY } from '../facts/tables/retry-policies';
+import { addDefaultImport, isCommonJs } from '../edits/default-import';
+import { addNamedImport } from '../edits/named-import';
+import { newlineOf } from '../edits/layout';
+import { addDependency } from '../edits/package-dependency';
+import { wrapInCallback } from '../edits/wrap-in-callback';
+import type { FileChange, Fix, TextEdit } from '../engine/finding';
+import { HELPER_MARKER, RETRY_HELPER_BASENAME, RETRY_HELPER_NAME, retryHelperSource } from './retry-helper-module';
+
+const RETRIES = 3;
+
+/** An awaited call that a retry fix wraps, and how its client reports an error status. */
+export interface RetryTarget {
+  call: CallExpression;
+  /** The http-clients id or network-client module, to find where a rejection carries its status. */
+  client: string | undefined;
+}
+
+/**
+ * The retry fixes for an awaited call: with the retry library the package
+ * already has (p-retry, async-retry); when it has none it can use, adding p-retry, or a
+ * `withRetry` helper module created once per package (or reused). Every
+ * form retries a few times with exponential backoff and jitter, and never a
+ * 4xx. Empty for a call that is not awaited: its promise may be used in ways a wrapper would change.
+ */
+export function retryFixesFor(target: RetryTarget, facts: FileFacts): Fix[] {
+  if (!Node.isAwaitExpression(target.call.getParent())) return [];
+  const status = FAILURE_STATUS_PATHS.find((entry) => entry.client === target.client)?.path;
+  const withLibrary = existingPRetryFix(target.call, facts, status) ?? asyncRetryFix(target.call, facts, status);
+  if (withLibrary) return [withLibrary];
+  const canAddPRetry = !defaultImportName(facts, P_RETRY.module) && !owningPackageOf(facts.sourceFile)?.manifest.dependencies.some((dependency) => dependency.name === P_RETRY.module);
+  return [canAddPRetry ? addPRetryFix(target.call, facts, status) : undefined, helperFix(target.call, facts)].filter((fix): fix is Fix => fix !== undefined);
+}
+
+// ---------------------------------------------------------------------------
+// p-retry
+
+/** The p-retry fix when the file imports p-retry or its package depends on it (and the file can load it). */
+function existingPRetryFix(call: CallExpression, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
+  const imported = defaultImportName(facts, P_RETRY.module);
+  const dependency = ownDependency(facts.sourceFile, P_RETRY.module);
+  if (!imported && !dependency) return undefined;
+  const major = dependency ? majorVersionOf(dependency.version) : undefined;
+  const commonJs = isCommonJs(facts.sourceFile);
+  // `require` of an ES-module-only p-retry needs Node's require(esm) and `.default`: leave it to the author.
+  if (!imported && commonJs && (major === undefined || major >= P_RETRY.esmOnlySince)) return undefined;
+  const name = imported ?? freeName(facts, P_RETRY.localName);
+  if (!name) return undefined;
+  const edits: TextEdit[] = [wrapInCallback(call, name, [pRetryOptions(facts, major, status)])];
+  if (!imported) edits.push(addDefaultImport(facts.sourceFile, name, P_RETRY.module));
+  return { title: `Wrap in a retry (p-retry: ${RETRIES} retries, exponential backoff with jitter)`, edits };
+}
+
+/** p-retry added to package.json and imported: the fix for a package without a retry library. */
+function addPRetryFix(call: CallExpression, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
+  const owner = owningPackageOf(facts.sourceFile);
+  const name = freeName(facts, P_RETRY.localName);
+  if (!owner || !name) return undefined;
+  const commonJs = isCommonJs(facts.sourceFile);
+  const version = commonJs ? P_RETRY.addedVersion.commonJs : P_RETRY.addedVersion.esm;
+  const manifestEdits = addDependency(owner.manifest.file, owner.text, P_RETRY.module, version);
+  if (!manifestEdits) return undefined;
+  return {
+    title: `Add p-retry to package.json and wrap in a retry (${RETRIES} retries, exponential backoff with jitter)`,
+    edits: [wrapInCallback(call, name, [pRetryOptions(facts, majorVersionOf(version), status)]), addDefaultImport(facts.sourceFile, name, P_RETRY.module)],
+    files: [{ file: owner.manifest.file, edits: manifestEdits }],
+  };
+}
+
+/**
+ * `{ retries: 3, randomize: true }`, and for a client that rejects on an
+ * error status, the option that stops at a 4xx other than 429, in the form
+ * the installed major version takes (latest when it is not known).
+ */
+function pRetryOptions(facts: FileFacts, major: number | undefined, status: readonly string[] | undefined): string {
+  const base = `retries: ${RETRIES}, randomize: true`;
+  if (!status) return `{ ${base} }`;
+  const read = `const status = ${statusRead(facts, status)};`;
+  const version = major ?? Number.POSITIVE_INFINITY;
+  if (version < P_RETRY.predicateSince.shouldRetryError) {
+    return `{ ${base}, onFailedAttempt: (error) => { ${read} if (status !== undefined && status < 500 && status !== 429) throw error; } }`;
+  }
+  const parameter = version < P_RETRY.predicateSince.shouldRetryContext ? '(error)' : '({ error })';
+  return `{ ${base}, shouldRetry: ${parameter} => { ${read} return status === undefined || status >= 500 || status === 429; } }`;
+}
+
+/** `error.response?.status`, cast in TypeScript to the shape it reads (the libraries type the error as `Error`). */
+function statusRead(facts: FileFacts, status: readonly string[]): string {
+  const chained = status.join('?.');
+  if (!isTypeScript(facts)) return `error.${chained}`;
+  const shape = status.reduceRight((inner, key) => `{ ${key}?: ${inner} }`, 'number');
+  return `(error as Error & ${shape}).${chained}`;
+}
+
+// ---------------------------------------------------------------------------
+// async-retry
+
+/** `await retry(() => call, { retries: 3 })` with async-retry (jittered exponential backoff by default), when the file or package has it. */
+function asyncRetryFix(call: CallExpression, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
+  const imported = defaultImportName(facts, ASYNC_RETRY.module);
+  if (!imported && !ownDependency(facts.sourceFile, ASYNC_RETRY.module)) return undefined;
+  const name = imported ?? freeName(facts, ASYNC_RETRY.localName);
+  if (!name) return undefined;
+  const wrapped = status
+    ? `${name}((bail) => ${call.getText()}.catch((error) => { const status = ${statusRead(facts, status)}; if (status !== undefined && status < 500 && status !== 429) bail(error); throw error; }), { retries: ${RETRIES} })`
+    : `${name}(() => ${call.getText()}, { retries: ${RETRIES} })`;
+  const edits: TextEdit[] = [{ start: call.getStart(), end: call.getEnd(), newText: wrapped }];
+  if (!imported) edits.push(addDefaultImport(facts.sourceFile, name, ASYNC_RETRY.module));
+  return { title: `Wrap in a retry (async-retry: ${RETRIES} retries, exponential backoff with jitter)`, edits };
+}
+
+// ---------------------------------------------------------------------------
+// The project's own withRetry helper
+
+/**
+ * `await withRetry(() => call)`, importing the package's retry helper module
+ * (created by this fix, once per package, in the caller's language and module style).
+ */
+function helperFix(call: CallExpression, facts: FileFacts): Fix | undefined {
+  const sourceFile = facts.sourceFile;
+  const style = moduleStyle(facts);
+  const folder = helperModuleFolder(sourceFile);
+  const candidates = style.extensions.map((extension) => path.posix.join(folder, `${RETRY_HELPER_BASENAME}${extension}`));
+  const existing = existingFile(sourceFile, candidates);
+  if (existing && !existing.text.includes(HELPER_MARKER)) return undefined;
+  const helperPath = existing?.file ?? candidates[0]!;
+  const specifier = relativeSpecifier(sourceFile, helperPath, style.esmJavaScript);
+  const imported = namedImportName(facts, specifier, RETRY_HELPER_NAME);
+  const name = imported ?? (freeName(facts, RETRY_HELPER_NAME) === RETRY_HELPER_NAME ? RETRY_HELPER_NAME : undefined);
+  if (!name) return undefined;
+  const edits: TextEdit[] = [wrapInCallback(call, name)];
+  if (!imported) edits.push(addNamedImport(sourceFile, name, specifier));
+  const relative = path.posix.relative(owningPackageOf(sourceFile)?.manifest.dir ?? path.posix.dirname(sourceFile.getFilePath()), helperPath);
+  const files: FileChange[] = existing ? [] : [{ file: helperPath, create: retryHelperSource({ typed: style.typed, commonJs: style.commonJs, newline: newlineOf(sourceFile.getFullText()) }) }];
+  const title = existing
+    ? `Wrap in a retry with the project's withRetry helper (${relative})`
+    : `Wrap in a retry with a new withRetry helper (creates ${relative}: ${RETRIES} attempts, exponential backoff with jitter)`;
+  return { title, edits, files };
+}
+
+interface ModuleStyle {
+  typed: boolean;
+  commonJs: boolean;
+  /** An ES module in JavaScript: its relative imports need the file extension. */
+  esmJavaScript: boolean;
+  /** The helper's extensions, preferred first; a TypeScript file can import a JavaScript helper, not the reverse. */
+  extensions: string[];
+}
+
+function moduleStyle(facts: FileFacts): ModuleStyle {
+  const extension = path.posix.extname(facts.sourceFile.getFilePath());
+  const typed = isTypeScript(facts);
+  const commonJs = !typed && isCommonJs(facts.sourceFile);
+  const own = extension === '.mjs' || extension === '.cjs' ? extension : typed ? '.ts' : '.js';
+  const extensions = typed ? ['.ts', '.js', '.mjs'] : [own];
+  return { typed, commonJs, esmJavaScript: !typed && !commonJs, extensions };
+}
+
+function isTypeScript(facts: FileFacts): boolean {
+  return /\.[cm]?tsx?$/.test(facts.sourceFile.getFilePath());
+}
+
+/** `preferred` when no identifier of the file uses it yet (so an added import cannot clash), else undefined. */
+function freeName(facts: FileFacts, preferred: string): string | undefined {
+  return facts.nodes.ofKind(SyntaxKind.Identifier).some((identifier) => identifier.getText() === preferred) ? undefined : preferred;
+}
