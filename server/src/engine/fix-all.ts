@@ -15,7 +15,7 @@ export function batchableEdits(findings: readonly Finding[]): TextEdit[] {
   const inOrder = [...findings].sort((a, b) => a.startOffset - b.startOffset || a.ruleId.localeCompare(b.ruleId));
   const accepted: TextEdit[] = [];
   for (const finding of inOrder) {
-    const fix = finding.fixes.find((candidate) => candidate.batchable === true);
+    const fix = finding.fixes.find((candidate) => candidate.batchable === true && !candidate.files?.length);
     if (!fix || fix.edits.some((edit) => accepted.some((taken) => touches(edit, taken)))) continue;
     accepted.push(...fix.edits);
   }

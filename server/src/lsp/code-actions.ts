@@ -10,7 +10,7 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { DIAGNOSTIC_SOURCE, isPreflightDiagnosticData, toDiagnostics, type PreflightDiagnosticData } from './diagnostics';
+import { DIAGNOSTIC_SOURCE, isPreflightDiagnosticData, toDiagnostics, type DiagnosticFix, type PreflightDiagnosticData } from './diagnostics';
 import type { AnalysedDocument } from './scheduler';
 
 export const SHOW_RULE_DOCS_COMMAND = 'preflight.showRuleDocs';
@@ -27,6 +27,8 @@ export interface CodeActionOptions {
   documentChanges: boolean;
   /** The client applies snippet edits (LSP 3.18), so the reason prompt can be left selected. */
   snippetEdits?: boolean;
+  /** The client creates files from a workspace edit (`resourceOperations` has `create`): fixes that add a module need it. */
+  createFiles?: boolean;
 }
 
 type PreflightDiagnostic = Omit<Diagnostic, 'data'> & { data: PreflightDiagnosticData };
@@ -55,13 +57,9 @@ export function codeActionsFor(
     const { ruleId } = diagnostic.data;
     if (diagnostic.data.version === document.version) {
       diagnostic.data.fixes.forEach((fix, index) => {
-        fixes.push({
-          title: fix.title,
-          kind: CodeActionKind.QuickFix,
-          diagnostics: [diagnostic],
-          isPreferred: index === 0,
-          edit: workspaceEdit(document, fix.edits, options),
-        });
+        const edit = fixWorkspaceEdit(document, fix, options);
+        if (!edit) return;
+        fixes.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: index === 0, edit });
       });
     }
     const line = diagnostic.range.start.line;
@@ -127,6 +125,27 @@ function suppressionWorkspaceEdit(document: TextDocument, line: number, ruleId: 
 
 function escapeSnippet(text: string): string {
   return text.replace(/[\\$}]/g, (character) => `\\${character}`);
+}
+
+/**
+ * The workspace edit of a fix. One that changes other files (a dependency in
+ * package.json, a helper module it creates) needs versioned document changes,
+ * and file creation when it creates one; a client without them is not offered it.
+ * A file to create must not exist: the client then rejects the whole edit rather than writing into it.
+ */
+function fixWorkspaceEdit(document: TextDocument, fix: DiagnosticFix, options: CodeActionOptions): WorkspaceEdit | undefined {
+  const files = fix.files ?? [];
+  if (files.length === 0) return workspaceEdit(document, fix.edits, options);
+  if (!options.documentChanges || (files.some((file) => file.create !== undefined) && !options.createFiles)) return undefined;
+  const changes: NonNullable<WorkspaceEdit['documentChanges']> = [{ textDocument: { uri: document.uri, version: document.version }, edits: fix.edits }];
+  for (const file of files) {
+    if (file.create !== undefined) {
+      changes.push({ kind: 'create', uri: file.uri, options: { overwrite: false, ignoreIfExists: false } });
+      changes.push({ textDocument: { uri: file.uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.create }] });
+    }
+    if (file.edits) changes.push({ textDocument: { uri: file.uri, version: null }, edits: file.edits });
+  }
+  return { documentChanges: changes };
 }
 
 export function workspaceEdit(document: TextDocument, edits: TextEdit[], options: CodeActionOptions): WorkspaceEdit {

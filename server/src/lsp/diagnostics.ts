@@ -6,7 +6,8 @@ import {
   type TextEdit as LspTextEdit,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { Finding, Severity } from '../engine/finding';
+import type { FileChange, Finding, Severity, TextEdit } from '../engine/finding';
+import { pathToFileUri } from './paths';
 import type { ChecklistFinding } from '../checklist/types';
 import type { ConfigProblem } from '../config/load';
 import { ruleDocUrl } from '../docs/links';
@@ -19,7 +20,21 @@ export interface PreflightDiagnosticData {
   ruleId: string;
   /** The document version the diagnostic (and its fixes' ranges) belong to. */
   version: number;
-  fixes: { title: string; edits: LspTextEdit[] }[];
+  fixes: DiagnosticFix[];
+}
+
+/** A fix as its code action needs it: LSP edits of the document, and of the other files it changes. */
+export interface DiagnosticFix {
+  title: string;
+  edits: LspTextEdit[];
+  /** Files other than the document: created with `create`, or edited (ranges in their text when the analysis ran). */
+  files?: FileChangeData[];
+}
+
+export interface FileChangeData {
+  uri: string;
+  create?: string;
+  edits?: LspTextEdit[];
 }
 
 const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
@@ -40,13 +55,12 @@ function toDiagnostic(finding: Finding, analysed: AnalysedDocument, analysedText
   const data: PreflightDiagnosticData = {
     ruleId: finding.ruleId,
     version: analysed.version,
-    fixes: finding.fixes.map((fix) => ({
-      title: fix.title,
-      edits: fix.edits.map((edit) => ({
-        range: { start: analysedText().positionAt(edit.start), end: analysedText().positionAt(edit.end) },
-        newText: edit.newText,
-      })),
-    })),
+    fixes: finding.fixes.flatMap((fix): DiagnosticFix[] => {
+      const files = (fix.files ?? []).map(toFileChange);
+      // A file the fix edits that cannot be read now: its edits could land in the wrong places.
+      if (files.some((file) => file === undefined)) return [];
+      return [{ title: fix.title, edits: lspEdits(analysedText(), fix.edits), ...(files.length > 0 ? { files: files as FileChangeData[] } : {}) }];
+    }),
   };
   const diagnostic: Diagnostic = {
     range: finding.range,
@@ -66,6 +80,23 @@ function toDiagnostic(finding: Finding, analysed: AnalysedDocument, analysedText
     );
   }
   return diagnostic;
+}
+
+function lspEdits(text: TextDocument, edits: readonly TextEdit[]): LspTextEdit[] {
+  return edits.map((edit) => ({ range: { start: text.positionAt(edit.start), end: text.positionAt(edit.end) }, newText: edit.newText }));
+}
+
+/** A fix's change to another file, its offsets turned into positions in that file's text on disk (which the analysis read). */
+function toFileChange(change: FileChange): FileChangeData | undefined {
+  const uri = pathToFileUri(change.file);
+  if (!change.edits) return { uri, create: change.create };
+  let text: string;
+  try {
+    text = fs.readFileSync(change.file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return { uri, ...(change.create !== undefined ? { create: change.create } : {}), edits: lspEdits(TextDocument.create(uri, 'json', 0, text), change.edits) };
 }
 
 /**

@@ -92,6 +92,7 @@ interface ClientSupport {
   diagnosticsRefresh: boolean;
   documentChanges: boolean;
   snippetEdits: boolean;
+  createFiles: boolean;
   showDocument: boolean;
   workspaceFolderChanges: boolean;
 }
@@ -104,6 +105,7 @@ function clientSupport(capabilities: ClientCapabilities): ClientSupport {
     diagnosticsRefresh: capabilities.workspace?.diagnostics?.refreshSupport === true,
     documentChanges: capabilities.workspace?.workspaceEdit?.documentChanges === true,
     snippetEdits: capabilities.workspace?.workspaceEdit?.snippetEditSupport === true,
+    createFiles: capabilities.workspace?.workspaceEdit?.resourceOperations?.includes('create') === true,
     showDocument: capabilities.window?.showDocument?.support === true,
     workspaceFolderChanges: capabilities.workspace?.workspaceFolders === true,
   };
@@ -262,7 +264,7 @@ export class PreflightServer {
   }
 
   private codeActionOptions(): CodeActionOptions {
-    return { documentChanges: this.support.documentChanges, snippetEdits: this.support.snippetEdits };
+    return { documentChanges: this.support.documentChanges, snippetEdits: this.support.snippetEdits, createFiles: this.support.createFiles };
   }
 
   /** Tells the client how many documents are being analysed; a client that has gone away is logged once. */
