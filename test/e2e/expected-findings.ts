@@ -17,6 +17,7 @@ export const EXPECTED_FINDINGS: Readonly<Record<string, readonly ExpectedFinding
     { ruleId: 'floating-promise', line: 37, text: 'saveOrder' },
   ],
   'src/billing.ts': [{ ruleId: 'missing-timeout', line: 3, text: 'axios.create' }],
+  'services/rates/src/rates.ts': [{ ruleId: 'missing-retry', line: 7, text: 'axios.get' }],
   'src/profile.js': [
     { ruleId: 'missing-timeout', line: 2, text: 'fetch' },
     { ruleId: 'swallowed-error', line: 9, text: 'catch' },

@@ -15,11 +15,13 @@ import {
   screenshot,
   waitForDiagnostics,
   waitForReport,
+  workspaceUri,
 } from './helpers';
 
 const ORDERS = 'src/orders.ts';
 const PROFILE = 'src/profile.js';
 const BILLING = 'src/billing.ts';
+const RATES = 'services/rates/src/rates.ts';
 
 function expectedLines(file: string): string[] {
   return sortedFindings(EXPECTED_FINDINGS[file]).map(describeFinding);
@@ -62,6 +64,47 @@ async function preferredFix(editor: vscode.TextEditor, diagnostic: vscode.Diagno
   const fix = actions.find((action) => action.isPreferred && action.edit);
   assert.ok(fix?.edit, `no preferred fix with an edit among: ${actions.map((action) => action.title).join(' | ')}`);
   return fix as vscode.CodeAction & { edit: vscode.WorkspaceEdit };
+}
+
+/**
+ * The quick fix whose title matches `title`. Asked again for a few seconds: which fixes a finding offers
+ * can depend on files an earlier test restored on disk, which the server learns of through file events.
+ */
+async function fixTitled(editor: vscode.TextEditor, title: RegExp, ruleId: string, line: number): Promise<vscode.CodeAction & { edit: vscode.WorkspaceEdit }> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const diagnostic = findingOf(preflightDiagnostics(editor.document.uri), ruleId, line);
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+      'vscode.executeCodeActionProvider',
+      editor.document.uri,
+      diagnostic.range,
+      vscode.CodeActionKind.QuickFix.value,
+    );
+    const fix = actions.find((action) => title.test(action.title) && action.edit);
+    if (fix?.edit) return fix as vscode.CodeAction & { edit: vscode.WorkspaceEdit };
+    if (Date.now() > deadline) assert.fail(`no fix titled ${title} among: ${actions.map((action) => action.title).join(' | ')}`);
+    await delay(250);
+  }
+}
+
+/** The text of files on disk, to put back after a fix that VS Code saves (it saves every file of a multi-file edit: `files.refactoring.autoSave`). */
+async function contentsOf(uris: readonly vscode.Uri[]): Promise<Map<vscode.Uri, Uint8Array>> {
+  return new Map(await Promise.all(uris.map(async (uri) => [uri, await vscode.workspace.fs.readFile(uri)] as const)));
+}
+
+async function restore(originals: ReadonlyMap<vscode.Uri, Uint8Array>): Promise<void> {
+  for (const [uri, content] of originals) {
+    await vscode.workspace.fs.writeFile(uri, content);
+    await revertDocument(uri);
+  }
+}
+
+/** Reverts an open document that a fix changed without saving (a package.json it edited, a module it created). */
+async function revertDocument(uri: vscode.Uri): Promise<void> {
+  const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
+  if (!document) return;
+  await vscode.window.showTextDocument(document);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
 }
 
 async function revert(editor: vscode.TextEditor): Promise<void> {
@@ -191,6 +234,58 @@ describe('Preflight in the extension host', () => {
       assert.equal(text.match(/timeout/g)?.length, 1, 'only the client gets a timeout, not its calls');
       await waitForDiagnostics(editor.document.uri, 'the instance finding to go away', (found) => !hasFinding(found, 'missing-timeout'));
     } finally {
+      await revert(editor);
+    }
+  });
+
+  it('adds p-retry to the package and wraps the call in a retry through VS Code', async () => {
+    const { editor, diagnostics } = await openAndWaitForFindings(RATES);
+    const manifestUri = workspaceUri('services/rates/package.json');
+    const originals = await contentsOf([manifestUri, editor.document.uri]);
+    try {
+      const diagnostic = findingOf(diagnostics, 'missing-retry', expectedFinding(RATES, 'missing-retry').line);
+      const fix = await preferredFix(editor, diagnostic);
+      assert.equal(fix.title, 'Add p-retry to package.json and wrap in a retry (3 retries, exponential backoff with jitter)');
+      assert.equal(await vscode.workspace.applyEdit(fix.edit), true, 'VS Code refused the fix');
+      const text = editor.document.getText();
+      assert.ok(text.includes(`import axios from 'axios';\nimport pRetry from 'p-retry';\n`), `no p-retry import after the last one:\n${text}`);
+      assert.ok(
+        text.includes(
+          "const { data } = await pRetry(() => axios.get('https://rates.example.com/latest', { timeout: 5_000 }), { retries: 3, randomize: true, shouldRetry: ({ error }) => {",
+        ),
+        `the call is not wrapped:\n${text}`,
+      );
+      const manifest = JSON.parse((await vscode.workspace.openTextDocument(manifestUri)).getText()) as { dependencies: Record<string, string> };
+      assert.deepEqual(manifest.dependencies, { axios: '^1.7.0', express: '^4.19.0', 'p-retry': '^7.1.1' });
+      await waitForDiagnostics(editor.document.uri, 'the missing-retry finding to go away', (found) => !hasFinding(found, 'missing-retry'));
+    } finally {
+      await restore(originals);
+      await revert(editor);
+    }
+  });
+
+  it('creates a withRetry helper module and wraps the call with it through VS Code', async () => {
+    const { editor, diagnostics } = await openAndWaitForFindings(RATES);
+    const helperUri = workspaceUri('services/rates/src/lib/with-retry.ts');
+    const originals = await contentsOf([editor.document.uri]);
+    try {
+      const line = expectedFinding(RATES, 'missing-retry').line;
+      findingOf(diagnostics, 'missing-retry', line);
+      const fix = await fixTitled(editor, /^Wrap in a retry with a new withRetry helper \(creates src\/lib\/with-retry\.ts/, 'missing-retry', line);
+      assert.equal(await vscode.workspace.applyEdit(fix.edit), true, 'VS Code refused the fix');
+      const text = editor.document.getText();
+      assert.ok(text.includes(`import { withRetry } from './lib/with-retry';`), `no helper import:\n${text}`);
+      assert.ok(text.includes("await withRetry(() => axios.get('https://rates.example.com/latest', { timeout: 5_000 }))"), `the call is not wrapped:\n${text}`);
+      await vscode.workspace.fs.stat(helperUri); // created on disk
+      const helper = (await vscode.workspace.openTextDocument(helperUri)).getText();
+      assert.ok(helper.includes('export async function withRetry<T>(operation: () => Promise<T>'), helper);
+      assert.ok(helper.includes('status >= 500 || status === 429'), 'the helper retries only transient failures');
+      await waitForDiagnostics(editor.document.uri, 'the missing-retry finding to go away', (found) => !hasFinding(found, 'missing-retry'));
+    } finally {
+      await revertDocument(helperUri);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      await vscode.workspace.fs.delete(helperUri, { useTrash: false }).then(undefined, () => undefined);
+      await restore(originals);
       await revert(editor);
     }
   });
