@@ -1,4 +1,4 @@
-import { SyntaxKind, type CallExpression, type NewExpression } from 'ts-morph';
+import { SyntaxKind, type CallExpression, type NewExpression, type Node } from 'ts-morph';
 import type { TextEdit } from '../engine/finding';
 import { lineIndentation, startsOnLaterLine } from './layout';
 
@@ -24,4 +24,23 @@ export function insertArgument(call: CallExpression | NewExpression, index: numb
   const before = args[index]!;
   const separator = onePerLine ? `,\n${lineIndentation(before)}` : ', ';
   return { start: before.getStart(), end: before.getStart(), newText: `${argument}${separator}` };
+}
+
+/** Where an argument the call does not pass goes: after `padding` `undefined`s for the positions before it, before `before`, or in place of `replace` (an `undefined` placeholder). */
+export interface MissingArgumentSlot {
+  padding: number;
+  before?: Node;
+  replace?: Node;
+}
+
+/** Passes `argument` (source text) in a position the call leaves empty: `fetch(url)` → `fetch(url, { ... })`, `get(url, undefined)` → `get(url, { ... })`. */
+export function insertMissingArgument(call: CallExpression, slot: MissingArgumentSlot, argument: string): TextEdit | undefined {
+  const padding = 'undefined, '.repeat(slot.padding);
+  if (slot.replace) return { start: slot.replace.getStart(), end: slot.replace.getEnd(), newText: argument };
+  if (slot.before) return { start: slot.before.getStart(), end: slot.before.getStart(), newText: `${padding}${argument}, ` };
+  const last = call.getArguments().at(-1);
+  if (last) return { start: last.getEnd(), end: last.getEnd(), newText: `, ${padding}${argument}` };
+  const open = call.getFirstChildByKind(SyntaxKind.OpenParenToken);
+  if (!open) return undefined;
+  return { start: open.getEnd(), end: open.getEnd(), newText: `${padding}${argument}` };
 }

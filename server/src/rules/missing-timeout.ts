@@ -1,4 +1,4 @@
-import { SyntaxKind, type CallExpression, type ObjectLiteralExpression } from 'ts-morph';
+import type { CallExpression } from 'ts-morph';
 import type { Fix, TextEdit } from '../engine/finding';
 import {
   isSameOriginPath,
@@ -11,6 +11,7 @@ import {
 } from '../facts/http';
 import type { TimeoutFixSpec } from '../facts/tables/http-clients';
 import { addObjectProperty } from '../edits/object-literal-property';
+import { insertMissingArgument } from '../edits/call-arguments';
 import { createRule, type RuleContext } from './rule';
 import { calleeOf } from './report-node';
 import type { FileFacts } from '../facts';
@@ -210,25 +211,11 @@ function optionEdits(call: CallExpression, slot: OptionsSlot, property: string, 
     case 'reference':
       // Spread rather than edit the shared object: a signal must be made per call, and other calls may use the const.
       return [{ start: slot.argument.getStart(), end: slot.argument.getEnd(), newText: `{ ...${slot.argument.getText()}, ${property} }` }];
-    case 'absent':
-      return insertOptionsArgument(call, slot, `{ ${property} }`);
+    case 'absent': {
+      const edit = insertMissingArgument(call, slot, `{ ${property} }`);
+      return edit ? [edit] : undefined;
+    }
     case 'fixed':
       return undefined;
   }
-}
-
-function insertOptionsArgument(call: CallExpression, slot: Extract<OptionsSlot, { kind: 'absent' }>, options: string): TextEdit[] | undefined {
-  const padding = 'undefined, '.repeat(slot.padding);
-  if (slot.replace) return [{ start: slot.replace.getStart(), end: slot.replace.getEnd(), newText: options }];
-  if (slot.before) {
-    return [{ start: slot.before.getStart(), end: slot.before.getStart(), newText: `${padding}${options}, ` }];
-  }
-  const args = call.getArguments();
-  const last = args[args.length - 1];
-  if (last) {
-    return [{ start: last.getEnd(), end: last.getEnd(), newText: `, ${padding}${options}` }];
-  }
-  const open = call.getFirstChildByKind(SyntaxKind.OpenParenToken);
-  if (!open) return undefined;
-  return [{ start: open.getEnd(), end: open.getEnd(), newText: `${padding}${options}` }];
 }
