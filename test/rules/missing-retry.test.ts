@@ -419,6 +419,9 @@ function retryFixFixtures(): { name: string; filename: string; files: Record<str
   const axiosRoute = lines(EXPRESS, `import axios from 'axios';`, `app.get('/rates', async (req, res) => {`, `  const { data } = await axios.get('https://rates.example.com', { timeout: 5000 });`, `  res.json(data);`, `});`);
   const fetchRoute = lines(EXPRESS_CJS, `app.get('/feed', async (req, res) => {`, `  const response = await fetch('https://feed.example.com', { signal: AbortSignal.timeout(5000) });`, `  res.json(await response.json());`, `});`);
   const esmRoute = lines(EXPRESS, `app.get('/feed', async (req, res) => res.json(await (await fetch('https://feed.example.com')).json()));`);
+  const instanceRoute = lines(EXPRESS, `import axios from 'axios';`, `const rates = axios.create({ baseURL: 'https://rates.example.com', timeout: 5000 });`, `app.get('/rates', async (req, res) => {`, `  const { data } = await rates.get('/latest');`, `  res.json(data);`, `});`);
+  const breakerRoute = lines(EXPRESS, `import { circuitBreaker, handleAll, ConsecutiveBreaker } from 'cockatiel';`, `const breaker = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });`, `app.get('/feed', async (req, res) => {`, `  const response = await fetch('https://feed.example.com', { signal: AbortSignal.timeout(5000) });`, `  res.json(await breaker.execute(() => response.json()));`, `});`);
+  const policyRoute = lines(EXPRESS, `import { retry, handleAll, ExponentialBackoff } from 'cockatiel';`, `const upstreamRetry = retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });`, `app.get('/feed', async (req, res) => {`, `  const first = await upstreamRetry.execute(() => fetch('https://feed.example.com/a', { signal: AbortSignal.timeout(5000) }));`, `  const second = await fetch('https://feed.example.com/b', { signal: AbortSignal.timeout(5000) });`, `  res.json([await first.json(), await second.json()]);`, `});`);
   return [
     { name: 'fixes: p-retry 6 in the package (axios, TS)', filename: 'src/rates.ts', files: { 'package.json': manifest({ 'p-retry': '^6.2.1' }) }, code: axiosRoute, findings: [{ line: 5 }] },
     { name: 'fixes: p-retry 7 in the package (axios, TS)', filename: 'src/rates.ts', files: { 'package.json': manifest({ 'p-retry': '^7.1.1' }) }, code: axiosRoute, findings: [{ line: 5 }] },
@@ -427,6 +430,10 @@ function retryFixFixtures(): { name: string; filename: string; files: Record<str
     { name: 'fixes: no retry library (axios, TS)', filename: 'src/rates.ts', files: { 'package.json': manifest({ axios: '^1.7.0' }) }, code: axiosRoute, findings: [{ line: 5 }] },
     { name: 'fixes: no retry library (fetch, CommonJS)', filename: 'server.js', files: { 'package.json': manifest({}) }, code: fetchRoute, findings: [{ line: 4 }] },
     { name: 'fixes: no retry library (fetch, .mjs)', filename: 'src/feed.mjs', files: { 'package.json': manifest({}) }, code: esmRoute, findings: [{ line: 3 }] },
+    { name: 'fixes: axios-retry in the package (an axios instance)', filename: 'src/rates.ts', files: { 'package.json': manifest({ 'axios-retry': '^4.5.0' }) }, code: instanceRoute, findings: [{ line: 6 }] },
+    { name: 'fixes: cockatiel in the package (axios)', filename: 'src/rates.ts', files: { 'package.json': manifest({ cockatiel: '^3.2.1' }) }, code: axiosRoute, findings: [{ line: 5 }] },
+    { name: 'fixes: cockatiel imported for a circuit breaker (fetch)', filename: 'src/feed.ts', files: { 'package.json': manifest({ cockatiel: '^3.2.1' }) }, code: breakerRoute, findings: [{ line: 6 }] },
+    { name: 'fixes: a cockatiel retry policy in the file', filename: 'src/feed.ts', files: { 'package.json': manifest({ cockatiel: '^3.2.1' }) }, code: policyRoute, findings: [{ line: 7 }] },
     {
       name: 'fixes: the package has the withRetry helper already',
       filename: 'src/routes/rates.ts',
@@ -513,6 +520,39 @@ describe('rule missing-retry: retry quick fixes', () => {
   it('with p-retry 7 or later, shouldRetry takes the context object', () => {
     const { fixes } = fixesOf(RATES_TS, 'src/rates.ts', { 'package.json': manifest({ 'p-retry': '^7.1.1' }) });
     assert.ok(applyFix(RATES_TS, fixes[0]!).includes('shouldRetry: ({ error }) => {'));
+  });
+
+  it('with axios-retry, retries every call through the axios instance, once after its creation', () => {
+    const code = lines(EXPRESS, `import axios from 'axios';`, `const rates = axios.create({ baseURL: 'https://rates.example.com', timeout: 5000 });`, `app.get('/rates', async (req, res) => res.json((await rates.get('/latest')).data));`);
+    const { fixes } = fixesOf(code, 'src/rates.ts', { 'package.json': manifest({ 'axios-retry': '^4.5.0' }) });
+    assert.deepEqual(fixes.map((fix) => fix.title), ['Retry every call through `rates` (axios-retry: 3 retries, exponential backoff)']);
+    assert.equal(
+      applyFix(code, fixes[0]!),
+      code
+        .replace(`import axios from 'axios';`, `import axios from 'axios';\nimport axiosRetry from 'axios-retry';`)
+        .replace(`timeout: 5000 });`, `timeout: 5000 });\naxiosRetry(rates, { retries: 3, retryDelay: axiosRetry.exponentialDelay });`),
+    );
+  });
+
+  it('with cockatiel, adds a retry policy after the imports and runs the call through it', () => {
+    const code = lines(EXPRESS, `app.get('/feed', async (req, res) => res.json(await fetch('https://feed.example.com')));`);
+    const { fixes } = fixesOf(code, 'src/feed.ts', { 'package.json': manifest({ cockatiel: '^3.2.1' }) });
+    assert.deepEqual(fixes.map((fix) => fix.title), ['Wrap in a retry (cockatiel: 3 retries, exponential backoff with jitter)']);
+    assert.equal(
+      applyFix(code, fixes[0]!),
+      code
+        .replace(
+          `import express from 'express';`,
+          `import express from 'express';\nimport { retry, ExponentialBackoff, handleAll } from 'cockatiel';\nconst retryPolicy = retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });`,
+        )
+        .replace(`await fetch('https://feed.example.com')`, `await retryPolicy.execute(() => fetch('https://feed.example.com'))`),
+    );
+  });
+
+  it('with a cockatiel retry policy in the file, runs the call through it', () => {
+    const code = lines(EXPRESS, `import { retry, handleAll, ExponentialBackoff } from 'cockatiel';`, `const upstream = retry(handleAll, { maxAttempts: 5, backoff: new ExponentialBackoff() });`, `app.get('/feed', async (req, res) => res.json(await fetch('https://feed.example.com')));`);
+    const { fixes } = fixesOf(code, 'src/feed.ts');
+    assert.equal(applyFix(code, fixes[0]!), code.replace(`await fetch('https://feed.example.com')`, `await upstream.execute(() => fetch('https://feed.example.com'))`));
   });
 
   it('with async-retry, bails out of a 4xx', () => {

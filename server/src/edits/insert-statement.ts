@@ -38,6 +38,16 @@ export function appendStatement(block: Block, text: string): TextEdit {
   return { start: lineEnd, end: lineEnd, newText: `${newline}${indent}${line}` };
 }
 
+/** Inserts the statement `text` (without its `;`) on its own line after `statement`, at its indentation. */
+export function insertStatementAfter(statement: Node, text: string): TextEdit {
+  const sourceText = statement.getSourceFile().getFullText();
+  const line = `${text}${statementEnd(statement.getSourceFile())}`;
+  const indent = indentationAt(sourceText, statement.getStart());
+  const lineEnd = endOfLineAfter(sourceText, statement.getEnd());
+  if (lineEnd === undefined) return { start: statement.getEnd(), end: statement.getEnd(), newText: ` ${line}` };
+  return { start: lineEnd, end: lineEnd, newText: `${newlineOf(sourceText)}${indent}${line}` };
+}
+
 /** `;` when most of the file's statements end with one, else nothing. */
 export function statementEnd(sourceFile: SourceFile): string {
   const key = sourceFile.compilerNode;

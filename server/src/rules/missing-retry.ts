@@ -22,6 +22,8 @@ interface RemoteCall {
   idempotency: 'safe' | 'keyed' | 'unsafe';
   /** The http-clients id or network-client module that makes it. */
   client: string;
+  /** The HTTP client instance's creation in this file, when the call goes through one. */
+  instanceCreation?: CallExpression;
 }
 
 /** Hosts of the machine itself or its pod: a retry against a local sidecar rarely meets a transient network fault. */
@@ -157,7 +159,7 @@ function judge(remote: RemoteCall, facts: FileFacts, report: RuleContext['report
  */
 function retryFixesOf(remote: RemoteCall, facts: FileFacts): Fix[] {
   if (remote.idempotency === 'unsafe') return [];
-  return retryFixesFor({ call: remote.call, client: remote.client }, facts);
+  return retryFixesFor({ call: remote.call, client: remote.client, instanceCreation: remote.instanceCreation }, facts);
 }
 
 /** The file names a networked SDK that may not retry (one that never does, or whose retries an option can turn off). */
@@ -170,8 +172,9 @@ function remoteCalls(httpCalls: readonly OutboundHttpCall[], sdk: boolean, facts
   const seen = new Set<Node>();
   for (const http of httpCalls) {
     seen.add(http.call);
-    if (httpClientRetries(http, facts) || isSameOriginPath(http.url) || isLocalUrl(http.url) || isForwardedRequest(http)) continue;
-    found.push({ call: http.call, label: http.label, service: 'the upstream', idempotency: httpIdempotency(http), client: http.library.id });
+    // A path is on the page's own origin only for fetch: an axios instance prefixes its base URL.
+    if (httpClientRetries(http, facts) || (http.library.id === 'fetch' && isSameOriginPath(http.url)) || isLocalUrl(http.url) || isForwardedRequest(http)) continue;
+    found.push({ call: http.call, label: http.label, service: 'the upstream', idempotency: httpIdempotency(http), client: http.library.id, instanceCreation: http.instance?.creation });
   }
   for (const call of sdk ? facts.nodes.ofKind(SyntaxKind.CallExpression) : []) {
     // Where the call runs is cheap to ask; what it is may need the type checker.

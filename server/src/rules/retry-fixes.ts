@@ -4,9 +4,10 @@ import type { FileFacts } from '../facts';
 import { defaultImportName, namedImportName } from '../facts/imports';
 import { majorVersionOf, ownDependency, owningPackageOf } from '../facts/packages';
 import { existingFile, helperModuleFolder, relativeSpecifier } from '../facts/project-layout';
-import { ASYNC_RETRY, FAILURE_STATUS_PATHS, P_RETRY } from '../facts/tables/retry-policies';
+import { ASYNC_RETRY, AXIOS_RETRY, COCKATIEL, FAILURE_STATUS_PATHS, P_RETRY } from '../facts/tables/retry-policies';
 import { addDefaultImport, isCommonJs } from '../edits/default-import';
-import { addNamedImport } from '../edits/named-import';
+import { addNamedImport, addNamedImports } from '../edits/named-import';
+import { insertStatementAfter, statementEnd } from '../edits/insert-statement';
 import { newlineOf } from '../edits/layout';
 import { addDependency } from '../edits/package-dependency';
 import { wrapInCallback } from '../edits/wrap-in-callback';
@@ -20,11 +21,14 @@ export interface RetryTarget {
   call: CallExpression;
   /** The http-clients id or network-client module, to find where a rejection carries its status. */
   client: string | undefined;
+  /** The creation of the HTTP client instance the call goes through (`axios.create(...)`), when the file has it. */
+  instanceCreation?: CallExpression;
 }
 
 /**
  * The retry fixes for an awaited call: with the retry library the package
- * already has (p-retry, async-retry); when it has none it can use, adding p-retry, or a
+ * already has (axios-retry on the call's axios instance, p-retry, cockatiel,
+ * async-retry); when it has none it can use, adding p-retry, or a
  * `withRetry` helper module created once per package (or reused). Every
  * form retries a few times with exponential backoff and jitter, and never a
  * 4xx. Empty for a call that is not awaited: its promise may be used in ways a wrapper would change.
@@ -32,7 +36,8 @@ export interface RetryTarget {
 export function retryFixesFor(target: RetryTarget, facts: FileFacts): Fix[] {
   if (!Node.isAwaitExpression(target.call.getParent())) return [];
   const status = FAILURE_STATUS_PATHS.find((entry) => entry.client === target.client)?.path;
-  const withLibrary = existingPRetryFix(target.call, facts, status) ?? asyncRetryFix(target.call, facts, status);
+  const withLibrary =
+    axiosRetryFix(target, facts) ?? existingPRetryFix(target.call, facts, status) ?? cockatielFix(target.call, facts, status) ?? asyncRetryFix(target.call, facts, status);
   if (withLibrary) return [withLibrary];
   const canAddPRetry = !defaultImportName(facts, P_RETRY.module) && !owningPackageOf(facts.sourceFile)?.manifest.dependencies.some((dependency) => dependency.name === P_RETRY.module);
   return [canAddPRetry ? addPRetryFix(target.call, facts, status) : undefined, helperFix(target.call, facts)].filter((fix): fix is Fix => fix !== undefined);
@@ -96,6 +101,73 @@ function statusRead(facts: FileFacts, status: readonly string[]): string {
   if (!isTypeScript(facts)) return `error.${chained}`;
   const shape = status.reduceRight((inner, key) => `{ ${key}?: ${inner} }`, 'number');
   return `(error as Error & ${shape}).${chained}`;
+}
+
+// ---------------------------------------------------------------------------
+// axios-retry and cockatiel
+
+/**
+ * `axiosRetry(client, { retries: 3, retryDelay: axiosRetry.exponentialDelay })` after the
+ * creation of the axios instance the call goes through: every call through it retries.
+ * Not in a CommonJS file that does not load axios-retry yet (its CommonJS export shape changed between majors).
+ */
+function axiosRetryFix(target: RetryTarget, facts: FileFacts): Fix | undefined {
+  const creation = target.instanceCreation;
+  if (target.client !== AXIOS_RETRY.client || !creation) return undefined;
+  const imported = defaultImportName(facts, AXIOS_RETRY.module);
+  if (!imported && (!ownDependency(facts.sourceFile, AXIOS_RETRY.module) || isCommonJs(facts.sourceFile))) return undefined;
+  const declaration = creation.getParent();
+  const statement = Node.isVariableDeclaration(declaration) ? declaration.getVariableStatement() : undefined;
+  const client = Node.isVariableDeclaration(declaration) ? declaration.getNameNode() : undefined;
+  if (!statement || !client || !Node.isIdentifier(client)) return undefined;
+  const name = imported ?? freeName(facts, AXIOS_RETRY.localName);
+  if (!name) return undefined;
+  const edits = [insertStatementAfter(statement, `${name}(${client.getText()}, { retries: ${RETRIES}, retryDelay: ${name}.exponentialDelay })`)];
+  if (!imported) edits.push(addDefaultImport(facts.sourceFile, name, AXIOS_RETRY.module));
+  return { title: `Retry every call through \`${client.getText()}\` (axios-retry: ${RETRIES} retries, exponential backoff)`, edits };
+}
+
+/**
+ * `await retryPolicy.execute(() => call)` with the file's cockatiel retry
+ * policy, or with one the fix adds after the imports:
+ * `retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() })`, handling
+ * only transient failures of a client that rejects on an error status.
+ */
+function cockatielFix(call: CallExpression, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
+  const policy = cockatielPolicyName(facts);
+  if (!policy && !ownDependency(facts.sourceFile, COCKATIEL.module)) return undefined;
+  const title = `Wrap in a retry (cockatiel: ${RETRIES} retries, exponential backoff with jitter)`;
+  if (policy) return { title, edits: [{ start: call.getStart(), end: call.getEnd(), newText: `${policy}.execute(() => ${call.getText()})` }] };
+  const names = [COCKATIEL.policyName, 'retry', 'ExponentialBackoff', status ? 'handleWhen' : 'handleAll'];
+  if (names.some((name) => !freeName(facts, name)) || isCommonJs(facts.sourceFile)) return undefined;
+  const handler = status ? `handleWhen((error) => { const status = ${statusRead(facts, status)}; return status === undefined || status >= 500 || status === 429; })` : 'handleAll';
+  const definition = `const ${COCKATIEL.policyName} = retry(${handler}, { maxAttempts: ${RETRIES}, backoff: new ExponentialBackoff() })`;
+  const wrap = { start: call.getStart(), end: call.getEnd(), newText: `${COCKATIEL.policyName}.execute(() => ${call.getText()})` };
+  const imports = addNamedImports(facts.sourceFile, names.slice(1), COCKATIEL.module);
+  const lastImport = facts.sourceFile.getImportDeclarations().at(-1);
+  const importsCockatiel = facts.sourceFile.getImportDeclarations().some((declaration) => declaration.getModuleSpecifierValue() === COCKATIEL.module);
+  if (importsCockatiel && lastImport) {
+    return { title, edits: [...(imports ? [imports] : []), insertStatementAfter(lastImport, definition), wrap] };
+  }
+  if (!imports) return undefined;
+  // A new import and the policy that uses it, as one edit so that they stay in order.
+  const newline = newlineOf(facts.sourceFile.getFullText());
+  const line = `${definition}${statementEnd(facts.sourceFile)}`;
+  const edit = imports.newText.startsWith(newline) ? { ...imports, newText: `${imports.newText}${newline}${line}` } : { ...imports, newText: `${imports.newText.trimEnd()}${newline}${line}${newline}${newline}` };
+  return { title, edits: [edit, wrap] };
+}
+
+/** A top-level variable holding a retry policy cockatiel built (`const policy = retry(handleAll, {...})`). */
+function cockatielPolicyName(facts: FileFacts): string | undefined {
+  for (const statement of facts.sourceFile.getVariableStatements()) {
+    for (const declaration of statement.getDeclarations()) {
+      const initializer = declaration.getInitializer();
+      if (!initializer || !Node.isCallExpression(initializer) || !Node.isIdentifier(declaration.getNameNode())) continue;
+      const origin = facts.origin(initializer.getExpression());
+      if (origin.kind === 'module' && origin.module === COCKATIEL.module && origin.path.length === 1 && (COCKATIEL.builders as readonly string[]).includes(origin.path[0]!)) return declaration.getName();
+    }
+  }
+  return undefined;
 }
 
 // ---------------------------------------------------------------------------

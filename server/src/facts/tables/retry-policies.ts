@@ -99,3 +99,9 @@ export const P_RETRY = {
 
 /** async-retry: `retry(async (bail) => ..., { retries })`; exponential backoff with jitter by default (`randomize: true`). */
 export const ASYNC_RETRY = { module: 'async-retry', localName: 'retry' } as const;
+
+/** axios-retry: `axiosRetry(client, {...})` once on an instance retries every call through it (network errors, and 5xx/429 of idempotent requests by default). */
+export const AXIOS_RETRY = { module: 'axios-retry', localName: 'axiosRetry', client: 'axios' } as const;
+
+/** cockatiel: a policy built with `retry(handler, { maxAttempts, backoff })` runs a call with `policy.execute(fn)`; `ExponentialBackoff` jitters by default. */
+export const COCKATIEL = { module: 'cockatiel', builders: ['retry', 'wrap'], policyName: 'retryPolicy' } as const;
