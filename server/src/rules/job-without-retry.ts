@@ -150,8 +150,8 @@ function reportEnqueues(context: RuleContext): void {
 
 function queueMessage(queue: JobQueue, adds: Enqueue[]): string {
   const label = queue.library.label;
-  const count = adds.length === 1 ? `${adds[0]!.label} adds a job` : `${adds.length} calls add jobs`;
-  return `This ${label} queue sets no \`defaultJobOptions.attempts\` and ${count} with no \`attempts\` of its own: ${label} tries a job once, so a job that fails (a deploy, a timeout, a flaky upstream) moves to the failed set and nobody retries it.`;
+  const count = adds.length === 1 ? `${adds[0]!.label} adds a job with no \`attempts\` of its own` : `${adds.length} calls add jobs with no \`attempts\` of their own`;
+  return `This ${label} queue sets no \`defaultJobOptions.attempts\` and ${count}: ${label} tries a job once, so a job that fails (a deploy, a timeout, a flaky upstream) moves to the failed set and nobody retries it.`;
 }
 
 function enqueueMessage(enqueue: Enqueue): string {
