@@ -93,6 +93,17 @@ testRule(jobWithoutRetry, {
       ),
     },
     {
+      name: 'amqplib: nack without requeue into a queue with an x-dead-letter-exchange argument',
+      code: lines(
+        AMQP,
+        `await channel.assertQueue('orders', { durable: true, arguments: { 'x-dead-letter-exchange': 'dlx' } });`,
+        `await channel.consume('orders', async (msg) => {`,
+        `  try { await fulfil(msg!.content); channel.ack(msg!); } catch { channel.nack(msg!, false, false); }`,
+        `});`,
+        `declare function fulfil(order: unknown): Promise<void>;`,
+      ),
+    },
+    {
       name: 'amqplib: the message handed to a function of another module',
       code: lines(AMQP, `import { processOrder } from './orders';`, `await channel.consume('orders', (msg) => processOrder(channel, msg));`),
     },
@@ -280,6 +291,19 @@ testRule(jobWithoutRetry, {
         `declare function fulfil(order: unknown): Promise<void>;`,
       ),
       findings: [{ line: 4, message: 'even when handling it fails' }],
+    },
+    {
+      name: 'amqplib: nack without requeue into a queue declared with no dead-letter exchange',
+      code: lines(
+        AMQP,
+        `const QUEUE = 'orders';`,
+        `await channel.assertQueue(QUEUE, { durable: true });`,
+        `await channel.consume(QUEUE, async (msg) => {`,
+        `  try { await fulfil(msg!.content); channel.ack(msg!); } catch { channel.nack(msg!, false, false); }`,
+        `});`,
+        `declare function fulfil(order: unknown): Promise<void>;`,
+      ),
+      findings: [{ line: 6, message: 'no dead-letter exchange' }],
     },
     {
       name: 'node-cron: an async callback with no error handling',

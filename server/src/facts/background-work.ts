@@ -7,6 +7,7 @@ import { returnsThenable } from './promises';
 import { optionIn } from './queues';
 import { functionsReachableFrom } from './routes';
 import { unwrapExpression } from './syntax';
+import { possibleStrings } from './literals';
 import type { Acknowledgement, JobConsumer, WorkerStarter } from './tables/workers';
 
 /**
@@ -16,7 +17,7 @@ import type { Acknowledgement, JobConsumer, WorkerStarter } from './tables/worke
  * nobody in the project handles.
  */
 
-export type UnretriedConsumerKind = 'auto-ack' | 'acked-on-failure' | 'never-handed-back';
+export type UnretriedConsumerKind = 'auto-ack' | 'acked-on-failure' | 'never-handed-back' | 'discarded-on-nack';
 
 export interface UnretriedConsumer {
   call: CallExpression;
@@ -57,14 +58,48 @@ function judgeConsumer(call: CallExpression, acknowledgement: Acknowledgement, f
     const callee = unwrapExpression(candidate.getExpression());
     return Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
   };
-  const handsBack = calls.some((candidate) => acknowledgement.failureMethods.includes(method(candidate) ?? '') && !isPromiseStatic(candidate, facts));
-  if (handsBack) return undefined;
+  const handBacks = calls.filter((candidate) => acknowledgement.failureMethods.includes(method(candidate) ?? '') && !isPromiseStatic(candidate, facts));
+  if (handBacks.length > 0) return discardsFailedMessages(call, handBacks, acknowledgement, facts);
   const acks = calls.filter((candidate) => acknowledgement.ackMethods.includes(method(candidate) ?? ''));
   // Acknowledged nowhere here: the message goes somewhere this file does not show.
   if (acks.length === 0 || handsMessageOff(handlerFunctions, calls, reachable)) return undefined;
   const onFailure = acks.find(runsWhenHandlingFails);
   if (onFailure) return { kind: 'acked-on-failure', evidence: onFailure };
   return handlerFunctions.some((fn) => canFail(withoutArguments(summarize(fn)).rejects) || canFail(withoutArguments(summarize(fn)).throws)) ? { kind: 'never-handed-back' } : undefined;
+}
+
+/**
+ * Every `nack`/`reject` says `requeue: false`, and the consumed queue is declared
+ * in this file with no dead-letter exchange: a failed message is thrown away.
+ * (A broker policy may still give the queue one; the message says so.)
+ */
+function discardsFailedMessages(consume: CallExpression, handBacks: readonly CallExpression[], acknowledgement: Acknowledgement, facts: FileFacts): Omit<UnretriedConsumer, 'call' | 'consumer'> | undefined {
+  const requeues = (handBack: CallExpression): boolean => {
+    const callee = unwrapExpression(handBack.getExpression());
+    const index = Node.isPropertyAccessExpression(callee) ? acknowledgement.requeueArgument[callee.getName()] : undefined;
+    const argument = index === undefined ? undefined : handBack.getArguments()[index];
+    return !argument || unwrapExpression(argument).getKind() !== SyntaxKind.FalseKeyword;
+  };
+  if (handBacks.some(requeues)) return undefined;
+  const names = possibleStrings(consume.getArguments()[0]);
+  if (!names || names.length !== 1) return undefined;
+  const declarations = facts.nodes.ofKind(SyntaxKind.CallExpression).filter((candidate) => {
+    const callee = unwrapExpression(candidate.getExpression());
+    return Node.isPropertyAccessExpression(callee) && callee.getName() === acknowledgement.declareMethod && possibleStrings(candidate.getArguments()[0])?.[0] === names[0];
+  });
+  if (declarations.length === 0) return undefined;
+  const deadLettered = declarations.some((declaration) => {
+    const options = declaration.getArguments()[1];
+    const states = [
+      ...acknowledgement.deadLetterOptions.map((option) => optionIn(options, option)),
+      ...acknowledgement.deadLetterArguments.map((header) => {
+        const headers = optionIn(options, 'arguments');
+        return headers.state === 'set' ? optionIn(headers.value, header) : headers;
+      }),
+    ];
+    return states.some((state) => state.state !== 'missing');
+  });
+  return deadLettered ? undefined : { kind: 'discarded-on-nack', evidence: declarations[0] };
 }
 
 /** `Promise.reject(...)`: not a channel's `reject`. */

@@ -34,7 +34,7 @@ export const jobWithoutRetry = createRule({
       '  or is deployed while the message is in flight, the message is gone. Without `noAck`, a consumer that acknowledges but',
       '  never `nack`s or `reject`s leaves a failed message unacknowledged: it holds a prefetch slot until the channel closes and',
       '  then comes back, again and again, with no dead-letter exchange ever seeing it; a consumer that acknowledges in its',
-      '  `catch`/`finally` throws the failed message away.',
+      '  `catch`/`finally` throws the failed message away, and so does a `nack(msg, false, false)` into a queue with no dead-letter exchange.',
       '- **node-cron** and **cron** catch a callback\'s rejection and at most print it to the console: the run is lost, and the',
       '  next one is the next tick, an hour or a day later.',
     ].join('\n'),
@@ -64,7 +64,7 @@ export const jobWithoutRetry = createRule({
       'A queue made in the same file is reported once, at its creation, where one `defaultJobOptions` fixes every job added through it (listed as related locations); adds through it in other files are reported at the add.',
       'BullMQ Workers and Bull processors that throw: throwing is what makes a job retry. A processor that catches and swallows its failure is swallowed-error\'s and missing-retry\'s business.',
       'kafkajs consumers: kafkajs retries a throwing `eachMessage`/`eachBatch` itself (the client\'s retry policy, then a consumer restart) and does not commit the offset, so a throwing handler is retried; SQS consumers likewise leave a failed message to reappear after its visibility timeout.',
-      'amqplib consumers that `nack` or `reject` anywhere in the handler (to requeue or dead-letter), that acknowledge nowhere in this file, or that hand the message to a function this file does not show.',
+      'amqplib consumers that `nack` or `reject` in the handler to requeue, or with `requeue: false` into a queue declared with a dead-letter exchange (`deadLetterExchange`, `x-dead-letter-exchange`) or declared outside this file; consumers that acknowledge nowhere in this file, or that hand the message to a function this file does not show.',
       '`@nestjs/schedule` `@Cron`/`@Interval`/`@Timeout` methods: Nest wraps each run in a try/catch that logs through its `Logger`, the application\'s logger.',
       '`setInterval` callbacks: their rejection is an unhandled rejection, which floating-promise reports at the same place with the same fix; it is not reported twice.',
       'Scheduled callbacks that cannot reject: their work sits in a `try`/`catch` that handles the failure, or only does things that cannot fail.',
@@ -169,6 +169,8 @@ function consumerMessage(consumer: UnretriedConsumer): string {
       return `${consumer.consumer.label} with \`noAck: true\`: the broker forgets each message as soon as it is delivered, so one whose handler fails, or that is in flight when the process crashes or is deployed, is gone.`;
     case 'acked-on-failure':
       return `${consumer.consumer.label} acknowledges a message even when handling it fails (the \`ack\` runs in a catch or finally) and never nacks or rejects: the failed message is gone, neither retried nor dead-lettered.`;
+    case 'discarded-on-nack':
+      return `${consumer.consumer.label} nacks or rejects failed messages with \`requeue: false\`, but the queue is declared with no dead-letter exchange (\`deadLetterExchange\`): the broker throws a failed message away, unless a broker policy gives the queue one.`;
     case 'never-handed-back':
       return `${consumer.consumer.label} acknowledges messages but never nacks or rejects one: a message whose handling fails stays unacknowledged, holding a prefetch slot until the channel closes, and then comes back again and again; no dead-letter exchange ever sees it.`;
   }

@@ -95,9 +95,24 @@ export interface Acknowledgement {
   /** Channel methods that acknowledge a message, and those that hand a failed one back. */
   ackMethods: readonly string[];
   failureMethods: readonly string[];
+  /** Which argument of each failure method says whether to requeue (default true): `nack(msg, allUpTo, requeue)`. */
+  requeueArgument: Readonly<Record<string, number>>;
+  /** The method declaring a queue, and the options that give it a dead-letter exchange (also under `arguments`, as `x-` headers). */
+  declareMethod: string;
+  deadLetterOptions: readonly string[];
+  deadLetterArguments: readonly string[];
 }
 
-const AMQP_ACKNOWLEDGEMENT: Acknowledgement = { optionsArgument: 2, autoAckOption: 'noAck', ackMethods: ['ack', 'ackAll'], failureMethods: ['nack', 'nackAll', 'reject'] };
+const AMQP_ACKNOWLEDGEMENT: Acknowledgement = {
+  optionsArgument: 2,
+  autoAckOption: 'noAck',
+  ackMethods: ['ack', 'ackAll'],
+  failureMethods: ['nack', 'nackAll', 'reject'],
+  requeueArgument: { nack: 2, reject: 1, nackAll: 0 },
+  declareMethod: 'assertQueue',
+  deadLetterOptions: ['deadLetterExchange'],
+  deadLetterArguments: ['x-dead-letter-exchange'],
+};
 
 export const JOB_CONSUMERS: readonly JobConsumer[] = [
   { label: 'amqplib consumer', module: 'amqplib', method: 'consume', argument: 1, acknowledgement: AMQP_ACKNOWLEDGEMENT },
