@@ -199,16 +199,34 @@ function thisPropertyValue(access: Node): Node | undefined {
   if (!Node.isPropertyAccessExpression(access)) return undefined;
   const cls = access.getFirstAncestor((a) => Node.isClassDeclaration(a) || Node.isClassExpression(a));
   if (!cls || !(Node.isClassDeclaration(cls) || Node.isClassExpression(cls))) return undefined;
-  const name = access.getName();
-  const values: Node[] = [];
-  const initializer = cls.getProperty(name)?.getInitializer();
-  if (initializer) values.push(initializer);
+  const values = thisPropertyValues(cls).get(access.getName());
+  return values?.length === 1 ? values[0] : undefined;
+}
+
+const propertyValuesByClass = new WeakMap<object, Map<string, Node[]>>();
+
+/** Every value a class gives its properties (initializers and `this.x = …`), by name: one walk per class. */
+function thisPropertyValues(cls: Node): Map<string, Node[]> {
+  const key = cls.compilerNode;
+  const cached = propertyValuesByClass.get(key);
+  if (cached) return cached;
+  const values = new Map<string, Node[]>();
+  const add = (name: string, value: Node): void => {
+    values.set(name, [...(values.get(name) ?? []), value]);
+  };
+  if (Node.isClassDeclaration(cls) || Node.isClassExpression(cls)) {
+    for (const property of cls.getProperties()) {
+      const initializer = property.getInitializer();
+      if (initializer) add(property.getName(), initializer);
+    }
+  }
   for (const binary of cls.getDescendantsOfKind(SyntaxKind.BinaryExpression)) {
     if (binary.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) continue;
     const left = unwrapExpression(binary.getLeft());
-    if (Node.isPropertyAccessExpression(left) && left.getName() === name && left.getExpression().getKind() === SyntaxKind.ThisKeyword) values.push(binary.getRight());
+    if (Node.isPropertyAccessExpression(left) && left.getExpression().getKind() === SyntaxKind.ThisKeyword) add(left.getName(), binary.getRight());
   }
-  return values.length === 1 ? values[0] : undefined;
+  propertyValuesByClass.set(key, values);
+  return values;
 }
 
 // ---------------------------------------------------------------------------
