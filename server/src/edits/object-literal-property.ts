@@ -38,3 +38,16 @@ function trailingCommaAfter(text: string, offset: number): number | undefined {
   const match = /^[ \t]*,/.exec(text.slice(offset, offset + 200));
   return match ? offset + match[0].length - 1 : undefined;
 }
+
+/**
+ * Adds several properties (their source text) as the last ones of an object literal, in its
+ * layout: on the same line (`{ a, b: 1, c: 2 }`) or one a line, as `addObjectProperty` places one.
+ */
+export function addObjectProperties(literal: ObjectLiteralExpression, properties: readonly string[]): TextEdit[] {
+  const last = literal.getProperties().at(-1);
+  if (!last || properties.length <= 1) return addObjectProperty(literal, properties.join(', '));
+  const text = literal.getSourceFile().getFullText();
+  const oneALine = addObjectProperty(literal, '\u0000').some((edit) => edit.newText.includes('\n'));
+  const separator = oneALine ? `,${newlineOf(text)}${indentationAt(text, last.getStart())}` : ', ';
+  return addObjectProperty(literal, properties.join(separator));
+}

@@ -43,15 +43,28 @@ export function jobFunctions(facts: FileFacts): ReadonlySet<Node> {
 
 /** The handlers of message consumers started in this file (tables/workers.ts `JOB_CONSUMERS`). */
 function consumerHandlers(facts: FileFacts): Node[] {
-  const text = facts.sourceFile.getFullText();
-  const consumers = JOB_CONSUMERS.filter((consumer) => text.includes(consumer.module));
-  if (consumers.length === 0) return [];
-  const handlers: Node[] = [];
-  for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
-    const consumer = consumers.find((candidate) => startsConsumer(call, candidate, facts));
-    if (consumer) handlers.push(...handlersOf(call, consumer));
-  }
-  return handlers;
+  return consumerStarts(facts).flatMap((start) => start.handlers);
+}
+
+/** A message consumer started in this file: `channel.consume(queue, handler)`, `consumer.run({ eachMessage })`. */
+export interface ConsumerStart {
+  call: CallExpression;
+  consumer: JobConsumer;
+  handlers: Node[];
+}
+
+export function consumerStarts(facts: FileFacts): ConsumerStart[] {
+  return facts.memo('entry-points.consumerStarts', () => {
+    const text = facts.sourceFile.getFullText();
+    const consumers = JOB_CONSUMERS.filter((consumer) => text.includes(consumer.module));
+    if (consumers.length === 0) return [];
+    const starts: ConsumerStart[] = [];
+    for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
+      const consumer = consumers.find((candidate) => startsConsumer(call, candidate, facts));
+      if (consumer) starts.push({ call, consumer, handlers: handlersOf(call, consumer) });
+    }
+    return starts;
+  });
 }
 
 function startsConsumer(call: CallExpression, consumer: JobConsumer, facts: FileFacts): boolean {

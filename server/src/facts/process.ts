@@ -135,6 +135,8 @@ export interface WorkerStart {
   node: Node;
   label: string;
   module: string;
+  /** The table entry it matched (tables/workers.ts). */
+  starter: WorkerStarter;
 }
 
 export function workerStarts(facts: FileFacts): WorkerStart[] {
@@ -148,7 +150,7 @@ export function workerStarts(facts: FileFacts): WorkerStart[] {
     if (starters.length === 0) return [];
     const found: WorkerStart[] = [];
     const add = (node: Node, starter: WorkerStarter): void => {
-      found.push({ node, label: starter.label, module: starter.module });
+      found.push({ node, label: starter.label, module: starter.module, starter });
     };
     for (const created of facts.nodes.ofKind(SyntaxKind.NewExpression)) {
       const origin = facts.origin(created.getExpression());

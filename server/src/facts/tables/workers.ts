@@ -5,6 +5,8 @@
  * scheduler library is a change to this table only.
  */
 
+import { CRON_FATE, NODE_CRON_FATE } from './queues';
+
 export interface WorkerStarter {
   /** Shown in messages: `BullMQ Worker`. */
   label: string;
@@ -20,6 +22,15 @@ export interface WorkerStarter {
   how: 'construct' | 'call' | 'method' | 'decorator';
   path: readonly string[];
   created?: readonly (readonly string[])[];
+  /** For schedulers: where the scheduled callback is, and what becomes of a run that rejects (job-without-retry). */
+  schedule?: ScheduledCallback;
+}
+
+export interface ScheduledCallback {
+  /** The callback's argument index, or the option of an object-literal argument holding it (`CronJob.from({ onTick })`). */
+  callback: { argument: number } | { option: string };
+  /** What happens to a failed run, for messages; undefined when the scheduler logs it through the application's logger. */
+  fate?: string;
 }
 
 export const WORKER_STARTERS: readonly WorkerStarter[] = [
@@ -29,12 +40,14 @@ export const WORKER_STARTERS: readonly WorkerStarter[] = [
   { label: 'Agenda', module: 'agenda', how: 'method', path: ['start'], created: [[], ['Agenda']] },
   { label: 'pg-boss worker', module: 'pg-boss', how: 'method', path: ['work'], created: [[], ['default']] },
   { label: 'graphile-worker', module: 'graphile-worker', how: 'call', path: ['run'] },
-  { label: 'node-cron job', module: 'node-cron', how: 'call', path: ['schedule'] },
-  { label: 'cron job', module: 'cron', how: 'construct', path: ['CronJob'] },
+  { label: 'node-cron job', module: 'node-cron', how: 'call', path: ['schedule'], schedule: { callback: { argument: 1 }, fate: NODE_CRON_FATE } },
+  { label: 'cron job', module: 'cron', how: 'construct', path: ['CronJob'], schedule: { callback: { argument: 1 }, fate: CRON_FATE } },
+  { label: 'cron job', module: 'cron', how: 'call', path: ['CronJob', 'from'], schedule: { callback: { option: 'onTick' }, fate: CRON_FATE } },
   { label: 'Nest Bull processor', module: '@nestjs/bull', how: 'decorator', path: ['Processor'] },
   { label: 'Nest BullMQ processor', module: '@nestjs/bullmq', how: 'decorator', path: ['Processor'] },
-  { label: 'Nest scheduled job', module: '@nestjs/schedule', how: 'decorator', path: ['Cron'] },
-  { label: 'Nest scheduled job', module: '@nestjs/schedule', how: 'decorator', path: ['Interval'] },
+  // Nest's schedule explorer wraps each scheduled method in a try/catch that logs through Nest's Logger: no `fate`.
+  { label: 'Nest scheduled job', module: '@nestjs/schedule', how: 'decorator', path: ['Cron'], schedule: { callback: { argument: 0 } } },
+  { label: 'Nest scheduled job', module: '@nestjs/schedule', how: 'decorator', path: ['Interval'], schedule: { callback: { argument: 0 } } },
 ];
 
 /**
@@ -67,11 +80,43 @@ export interface JobConsumer {
   call?: readonly string[];
   argument?: number;
   options?: readonly string[];
+  /** For consumers that acknowledge deliveries (job-without-retry). */
+  acknowledgement?: Acknowledgement;
 }
 
+/**
+ * amqplib: with `noAck: true` the broker forgets a message once it is delivered; without it,
+ * only a `nack`/`reject` hands a failed message back (requeued, or to the queue's dead-letter exchange).
+ */
+export interface Acknowledgement {
+  /** Which argument of the consumer call holds the options, and the option that acknowledges on delivery. */
+  optionsArgument: number;
+  autoAckOption: string;
+  /** Channel methods that acknowledge a message, and those that hand a failed one back. */
+  ackMethods: readonly string[];
+  failureMethods: readonly string[];
+  /** Which argument of each failure method says whether to requeue (default true): `nack(msg, allUpTo, requeue)`. */
+  requeueArgument: Readonly<Record<string, number>>;
+  /** The method declaring a queue, and the options that give it a dead-letter exchange (also under `arguments`, as `x-` headers). */
+  declareMethod: string;
+  deadLetterOptions: readonly string[];
+  deadLetterArguments: readonly string[];
+}
+
+const AMQP_ACKNOWLEDGEMENT: Acknowledgement = {
+  optionsArgument: 2,
+  autoAckOption: 'noAck',
+  ackMethods: ['ack', 'ackAll'],
+  failureMethods: ['nack', 'nackAll', 'reject'],
+  requeueArgument: { nack: 2, reject: 1, nackAll: 0 },
+  declareMethod: 'assertQueue',
+  deadLetterOptions: ['deadLetterExchange'],
+  deadLetterArguments: ['x-dead-letter-exchange'],
+};
+
 export const JOB_CONSUMERS: readonly JobConsumer[] = [
-  { label: 'amqplib consumer', module: 'amqplib', method: 'consume', argument: 1 },
-  { label: 'amqplib consumer', module: 'amqplib/callback_api', method: 'consume', argument: 1 },
+  { label: 'amqplib consumer', module: 'amqplib', method: 'consume', argument: 1, acknowledgement: AMQP_ACKNOWLEDGEMENT },
+  { label: 'amqplib consumer', module: 'amqplib/callback_api', method: 'consume', argument: 1, acknowledgement: AMQP_ACKNOWLEDGEMENT },
   { label: 'kafkajs consumer', module: 'kafkajs', method: 'run', options: ['eachMessage', 'eachBatch'] },
   { label: 'SQS consumer', module: 'sqs-consumer', call: ['Consumer', 'create'], options: ['handleMessage', 'handleMessageBatch'] },
 ];
