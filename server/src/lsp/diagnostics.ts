@@ -19,7 +19,7 @@ export interface PreflightDiagnosticData {
   ruleId: string;
   /** The document version the diagnostic (and its fixes' ranges) belong to. */
   version: number;
-  fixes: { title: string; edits: LspTextEdit[] }[];
+  fixes: { title: string; edits: LspTextEdit[]; placeholder?: string }[];
 }
 
 const SEVERITIES: Record<Severity, DiagnosticSeverity> = {
@@ -46,6 +46,7 @@ function toDiagnostic(finding: Finding, analysed: AnalysedDocument, analysedText
         range: { start: analysedText().positionAt(edit.start), end: analysedText().positionAt(edit.end) },
         newText: edit.newText,
       })),
+      ...(fix.placeholder ? { placeholder: fix.placeholder } : {}),
     })),
   };
   const diagnostic: Diagnostic = {
