@@ -1,5 +1,5 @@
-import { Node, SyntaxKind, type CallExpression, type NewExpression, type ObjectLiteralExpression } from 'ts-morph';
-import type { FileFacts } from './index';
+import { Node, SyntaxKind, type CallExpression, type ClassDeclaration, type NewExpression, type ObjectLiteralExpression } from 'ts-morph';
+import { FileFacts } from './index';
 import { outboundHttpCalls, type OutboundHttpCall } from './http';
 import { possibleStrings } from './literals';
 import { samePath, valueSymbol, type Origin } from './origin';
@@ -104,7 +104,8 @@ export function paymentClientOf(expression: Node, facts: FileFacts, candidates: 
   const node = unwrapExpression(expression);
   const fromOrigin = clientMadeBy(facts.origin(node), candidates);
   if (fromOrigin) return fromOrigin;
-  if (!Node.isIdentifier(node) && !Node.isPropertyAccessExpression(node)) return undefined;
+  // `await this.getStripeClient(ctx)`: what the project function returns, by its type.
+  if (!Node.isIdentifier(node) && !Node.isPropertyAccessExpression(node)) return Node.isAwaitExpression(node) || Node.isCallExpression(node) ? clientOfType(node, candidates) : undefined;
   const symbol = Node.isIdentifier(node) ? valueSymbol(node) : node.getSymbol();
   const resolved = symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol;
   for (const declaration of resolved?.getDeclarations() ?? []) {
@@ -144,13 +145,39 @@ function clientAssignedToProperty(name: string, cls: Node, facts: FileFacts, can
   return undefined;
 }
 
-/** `Stripe` (default import), `Stripe.Stripe`, `CheckoutAPI`: a type naming a client class of the package. */
-function clientOfTypeName(name: Node, facts: FileFacts, candidates: readonly PaymentClient[]): PaymentClient | undefined {
-  const left = Node.isQualifiedName(name) ? name.getLeft() : name;
+/**
+ * `Stripe` (default import), `Stripe.Stripe`, `CheckoutAPI`: a type naming a
+ * client class of the package, or a project class that extends one
+ * (`class VendureStripeClient extends Stripe`).
+ */
+function clientOfTypeName(name: Node, facts: FileFacts, candidates: readonly PaymentClient[], depth = 0): PaymentClient | undefined {
+  if (depth > MAX_DEPTH) return undefined;
+  const projectClass = projectClassNamed(Node.isQualifiedName(name) ? name.getRight() : name);
+  if (projectClass) {
+    const base = projectClass.getExtends()?.getExpression();
+    return base ? clientOfTypeName(base, facts.forFile(projectClass.getSourceFile()), candidates, depth + 1) : undefined;
+  }
+  const left = Node.isQualifiedName(name) || Node.isPropertyAccessExpression(name) ? (Node.isQualifiedName(name) ? name.getLeft() : name.getExpression()) : name;
   const origin = facts.origin(left);
   if (origin.kind !== 'module') return undefined;
-  const path = Node.isQualifiedName(name) ? [...origin.path, name.getRight().getText()] : origin.path;
+  const path = Node.isQualifiedName(name) ? [...origin.path, name.getRight().getText()] : Node.isPropertyAccessExpression(name) ? [...origin.path, name.getName()] : origin.path;
   return candidates.find((client) => client.module === origin.module && client.factories.some((factory) => samePath(factory, path)));
+}
+
+/** The project class (not a package's declaration) a name refers to. */
+function projectClassNamed(name: Node): ClassDeclaration | undefined {
+  if (!Node.isIdentifier(name)) return undefined;
+  const symbol = name.getSymbol();
+  const resolved = symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol;
+  return resolved?.getDeclarations().find((declaration): declaration is ClassDeclaration => Node.isClassDeclaration(declaration) && !declaration.getSourceFile().isDeclarationFile());
+}
+
+/** The value's type (awaited, for an `await`) is a project class that extends a client class. */
+function clientOfType(node: Node, candidates: readonly PaymentClient[]): PaymentClient | undefined {
+  const symbol = node.getType().getSymbol();
+  const projectClass = symbol?.getDeclarations().find((declaration): declaration is ClassDeclaration => Node.isClassDeclaration(declaration) && !declaration.getSourceFile().isDeclarationFile());
+  const base = projectClass?.getExtends()?.getExpression();
+  return base ? clientOfTypeName(base, FileFacts.of(projectClass!.getSourceFile()), candidates, 1) : undefined;
 }
 
 /** The origin is the result of calling or constructing a client factory: `new Stripe(key)`, `Stripe(key)`. */
