@@ -157,10 +157,10 @@ function clientOfTypeName(name: Node, facts: FileFacts, candidates: readonly Pay
     const base = projectClass.getExtends()?.getExpression();
     return base ? clientOfTypeName(base, facts.forFile(projectClass.getSourceFile()), candidates, depth + 1) : undefined;
   }
-  const left = Node.isQualifiedName(name) || Node.isPropertyAccessExpression(name) ? (Node.isQualifiedName(name) ? name.getLeft() : name.getExpression()) : name;
-  const origin = facts.origin(left);
+  // A qualified type name (`Stripe.Stripe`) is its left side's origin and one more member; an expression has its own.
+  const origin = facts.origin(Node.isQualifiedName(name) ? name.getLeft() : name);
   if (origin.kind !== 'module') return undefined;
-  const path = Node.isQualifiedName(name) ? [...origin.path, name.getRight().getText()] : Node.isPropertyAccessExpression(name) ? [...origin.path, name.getName()] : origin.path;
+  const path = Node.isQualifiedName(name) ? [...origin.path, name.getRight().getText()] : origin.path;
   return candidates.find((client) => client.module === origin.module && client.factories.some((factory) => samePath(factory, path)));
 }
 
