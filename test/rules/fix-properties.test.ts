@@ -29,11 +29,29 @@ function fixProblem(fixture: FlaggedFixture, findings: Finding[], dir: string, f
   if (after.syntax > before.syntax) return `"${fix.title}" gives code that does not parse:\n${shown}`;
   if (before.types === 0 && after.types > 0) return `"${fix.title}" gives code that no longer type-checks:\n${shown}`;
   const remaining = findingsOf(fixture.rule, fixed, fixture.filename, undefined, files);
+  if (fix.placeholder !== undefined) return placeholderProblem(fixture, findings, fix, fixed, remaining);
   if (remaining.length >= findings.length) return `"${fix.title}" does not clear its finding:\n${shown}`;
   const offeredAgain = remaining.some((finding) => finding.fixes.some((other) => other.title === fix.title && applyFix(fixed, other) === fixed));
   if (offeredAgain) return `"${fix.title}" is offered again and changes nothing:\n${shown}`;
   const twice = remaining.flatMap((finding) => finding.fixes).find((other) => other.title === fix.title && applyFix(fixed, other) === applyFix(fixed, fix));
   if (twice) return `"${fix.title}" applies again to its own output:\n${shown}`;
+  return undefined;
+}
+
+/**
+ * A fix that leaves a placeholder for the user (a stable id the rule found no
+ * trace of) cannot clear its finding as written: the rule goes on reporting
+ * the placeholder. It must instead write its placeholder, offer nothing more
+ * on its own output, and clear the finding once the placeholder is filled in
+ * (with a literal of the placeholder's own quote).
+ */
+function placeholderProblem(fixture: FlaggedFixture, findings: Finding[], fix: Fix, fixed: string, remaining: Finding[]): string | undefined {
+  const placeholder = fix.placeholder!;
+  if (!fixed.includes(placeholder)) return `"${fix.title}" does not write its placeholder ${placeholder}:\n${fixed}`;
+  if (remaining.some((finding) => finding.fixes.some((other) => other.title === fix.title))) return `"${fix.title}" is offered again on its own output:\n${fixed}`;
+  const quote = placeholder[0] === '"' || placeholder[0] === "'" ? placeholder[0] : '';
+  const filled = fixed.replace(placeholder, `${quote}filled-in-id${quote}`);
+  if (findingsOf(fixture.rule, filled, fixture.filename).length >= findings.length) return `"${fix.title}" filled in does not clear its finding:\n${filled}`;
   return undefined;
 }
 

@@ -212,6 +212,49 @@ describe('language server over stdio (real server process)', function () {
     }
   });
 
+  it("selects a fix's placeholder as a snippet tab stop for a client that takes snippet edits, and writes it as plain text for others", async () => {
+    const payment = [
+      "import Stripe from 'stripe';",
+      "const stripe = new Stripe('sk_test');",
+      'export async function pay(amount: number) {',
+      "  return stripe.charges.create({ amount, currency: 'usd' });",
+      '}',
+      '',
+    ].join('\n');
+    const title = 'Add an idempotency key (fill in a stable id of the operation)';
+    const placeholder = "'<stable id of this charge>'";
+    const capabilities = defaultCapabilities();
+    capabilities.workspace!.workspaceEdit = { documentChanges: true, snippetEditSupport: true };
+    const snippetClient = await startIn(workspace, { capabilities });
+    try {
+      const uri = newUri('payment');
+      await snippetClient.open(uri, payment);
+      const [diagnostic] = ruleDiagnostics((await snippetClient.diagnosticsForVersion(uri, 1)).diagnostics, 'missing-idempotency-key');
+      assert.ok(diagnostic);
+      const actions = await snippetClient.codeActions(uri, diagnostic.range, [diagnostic]);
+      const change = actions.find((action) => action.title === title)?.edit?.documentChanges?.[0];
+      assert.ok(change && 'edits' in change, JSON.stringify(actions.map((a) => a.title)));
+      const [edit] = change.edits;
+      assert.ok(edit && 'snippet' in edit, JSON.stringify(change.edits));
+      // The snippet grammar escapes `$`, `}` and `\\` outside the tab stop.
+      assert.equal(edit.snippet.value, ', { idempotencyKey: `charge-\\${${1:' + placeholder + '}\\}` \\}');
+    } finally {
+      await snippetClient.dispose();
+    }
+
+    const uri = newUri('payment-plain');
+    await client.open(uri, payment);
+    const [diagnostic] = ruleDiagnostics((await client.diagnosticsForVersion(uri, 1)).diagnostics, 'missing-idempotency-key');
+    assert.ok(diagnostic);
+    const plain = (await client.codeActions(uri, diagnostic.range, [diagnostic])).find((action) => action.title === title);
+    assert.ok(plain?.edit);
+    const version = await client.applyWorkspaceEdit(uri, plain.edit);
+    assert.ok(client.text(uri).includes(`{ idempotencyKey: \`charge-\${${placeholder}}\` }`), client.text(uri));
+    const after = ruleDiagnostics((await client.diagnosticsForVersion(uri, version)).diagnostics, 'missing-idempotency-key');
+    assert.equal(after.length, 1, 'the placeholder is reported until replaced');
+    assert.match(messageText(after[0]!), /placeholder/);
+  });
+
   it('offers "Show documentation", which the server opens through window/showDocument', async () => {
     const { uri, diagnostics } = await openHandler();
     const [diagnostic] = ruleDiagnostics(diagnostics);

@@ -194,7 +194,10 @@ export function testRule(rule: Rule, cases: RuleCases): void {
             const fixed = applyFix(c.code, fix);
             assert.equal(fixed, c.output);
             assert.ok(parses(fixed, c.filename), `fixed code does not parse:\n${fixed}`);
-            const after = findingsOf(rule, fixed, c.filename, undefined, c.files);
+            // A fix that leaves a placeholder for the user clears the finding once it is filled in.
+            const quote = fix.placeholder?.[0] === '"' || fix.placeholder?.[0] === "'" ? fix.placeholder[0] : '';
+            const completed = fix.placeholder ? fixed.replace(fix.placeholder, `${quote}filled-in-id${quote}`) : fixed;
+            const after = findingsOf(rule, completed, c.filename, undefined, c.files);
             const stillThere = after.filter((f) => f.range.start.line === findings[0]!.range.start.line);
             assert.equal(stillThere.length, 0, `the fix did not clear the finding:\n${describeFindings(after)}`);
           }

@@ -56,6 +56,13 @@ export interface Fix {
    * neither is anything that suppresses a finding. Default false.
    */
   batchable?: boolean;
+  /**
+   * Text in the edits that the user must replace before the fix is done (a
+   * stable id the rule could not find in scope). Editors that take snippet
+   * edits select it; others insert it as written, and the rule goes on
+   * reporting until it is replaced. A fix with a placeholder is never batchable.
+   */
+  placeholder?: string;
 }
 
 export interface RelatedLocation {

@@ -123,6 +123,24 @@ function suppressionWorkspaceEdit(document: TextDocument, line: number, ruleId: 
   return { documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits: [snippetEdit] }] };
 }
 
+/**
+ * A fix's edits with its placeholder as a snippet tab stop, selected for the
+ * user to type over, where the client takes snippet edits; elsewhere the
+ * plain edits, whose placeholder text stays in the code (and the rule goes on
+ * reporting it) until replaced.
+ */
+function placeholderWorkspaceEdit(document: TextDocument, edits: TextEdit[], placeholder: string, options: CodeActionOptions): WorkspaceEdit {
+  if (!options.documentChanges || !options.snippetEdits) return workspaceEdit(document, edits, options);
+  const snippetEdits = edits.map((edit): TextEdit | SnippetTextEdit => {
+    const at = edit.newText.indexOf(placeholder);
+    if (at === -1) return edit;
+    const before = escapeSnippet(edit.newText.slice(0, at));
+    const after = escapeSnippet(edit.newText.slice(at + placeholder.length));
+    return { range: edit.range, snippet: { kind: 'snippet', value: `${before}\${1:${escapeSnippet(placeholder)}}${after}` } };
+  });
+  return { documentChanges: [{ textDocument: { uri: document.uri, version: document.version }, edits: snippetEdits }] };
+}
+
 function escapeSnippet(text: string): string {
   return text.replace(/[\\$}]/g, (character) => `\\${character}`);
 }
@@ -135,7 +153,7 @@ function escapeSnippet(text: string): string {
  */
 function fixWorkspaceEdit(document: TextDocument, fix: DiagnosticFix, options: CodeActionOptions): WorkspaceEdit | undefined {
   const files = fix.files ?? [];
-  if (files.length === 0) return workspaceEdit(document, fix.edits, options);
+  if (files.length === 0) return fix.placeholder ? placeholderWorkspaceEdit(document, fix.edits, fix.placeholder, options) : workspaceEdit(document, fix.edits, options);
   if (!options.documentChanges || (files.some((file) => file.create !== undefined) && !options.createFiles)) return undefined;
   const changes: NonNullable<WorkspaceEdit['documentChanges']> = [{ textDocument: { uri: document.uri, version: document.version }, edits: fix.edits }];
   for (const file of files) {

@@ -29,6 +29,8 @@ export interface DiagnosticFix {
   edits: LspTextEdit[];
   /** Files other than the document: created with `create`, or edited (ranges in their text when the analysis ran). */
   files?: FileChangeData[];
+  /** Text in the edits the user must replace (selected as a snippet tab stop where the client takes snippets). */
+  placeholder?: string;
 }
 
 export interface FileChangeData {
@@ -59,7 +61,7 @@ function toDiagnostic(finding: Finding, analysed: AnalysedDocument, analysedText
       const files = (fix.files ?? []).map(toFileChange);
       // A file the fix edits that cannot be read now: its edits could land in the wrong places.
       if (files.some((file) => file === undefined)) return [];
-      return [{ title: fix.title, edits: lspEdits(analysedText(), fix.edits), ...(files.length > 0 ? { files: files as FileChangeData[] } : {}) }];
+      return [{ title: fix.title, edits: lspEdits(analysedText(), fix.edits), ...(files.length > 0 ? { files: files as FileChangeData[] } : {}), ...(fix.placeholder ? { placeholder: fix.placeholder } : {}) }];
     }),
   };
   const diagnostic: Diagnostic = {

@@ -7,10 +7,11 @@ import { unboundedConcurrency } from './unbounded-concurrency';
 import { errorContextLost } from './error-context-lost';
 import { missingRetry } from './missing-retry';
 import { jobWithoutRetry } from './job-without-retry';
+import { missingIdempotencyKey } from './missing-idempotency-key';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
-export const allRules: readonly Rule[] = [missingTimeout, swallowedError, floatingPromise, retryWithoutBackoff, unboundedConcurrency, errorContextLost, missingRetry, jobWithoutRetry, ...suppressionMetaRules];
+export const allRules: readonly Rule[] = [missingTimeout, swallowedError, floatingPromise, retryWithoutBackoff, unboundedConcurrency, errorContextLost, missingRetry, jobWithoutRetry, missingIdempotencyKey, ...suppressionMetaRules];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);
