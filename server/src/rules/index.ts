@@ -6,10 +6,11 @@ import { retryWithoutBackoff } from './retry-without-backoff';
 import { unboundedConcurrency } from './unbounded-concurrency';
 import { errorContextLost } from './error-context-lost';
 import { missingRetry } from './missing-retry';
+import { missingTransaction } from './missing-transaction';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
-export const allRules: readonly Rule[] = [missingTimeout, swallowedError, floatingPromise, retryWithoutBackoff, unboundedConcurrency, errorContextLost, missingRetry, ...suppressionMetaRules];
+export const allRules: readonly Rule[] = [missingTimeout, swallowedError, floatingPromise, retryWithoutBackoff, unboundedConcurrency, errorContextLost, missingRetry, missingTransaction, ...suppressionMetaRules];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);
