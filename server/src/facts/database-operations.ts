@@ -440,7 +440,7 @@ function chainOperation(call: CallExpression, handle: Handle): DatabaseOperation
         : 'write';
     const conflict = calls.find((c) => /^(onConflict|orUpdate|orIgnore|onConflictDoNothing|onConflictDoUpdate)$/.test(methodNameOf(c) ?? ''));
     const keys = conflict ? conflict.getArguments().flatMap((arg) => (Node.isObjectLiteralExpression(arg) ? conflictTargetOf(arg) : stringsOf(arg))) : undefined;
-    return { library: handle.library, client, kind, method, target: handle.target, keys: kind === 'write' ? undefined : keys, call };
+    return { library: handle.library, client, kind, method, target: handle.target, keys: kind === 'write' || keys?.length === 0 ? undefined : keys, call };
   }
   const sql = handle.library.sqlMethods?.find((name) => names.includes(name));
   if (sql) {
@@ -586,12 +586,30 @@ function insideTransactionCallback(call: CallExpression): boolean {
   return false;
 }
 
+/**
+ * `prisma.$transaction([a, b])`, or a list of Prisma's lazy queries that the same function hands to `$transaction`
+ * later (`const operations = [a, b]; ... await prisma.$transaction(operations)`, `operations.push(a)`):
+ * a Prisma query does not run until it is awaited, so these run in the batch.
+ */
 function inTransactionBatch(call: CallExpression): boolean {
   for (let node: Node | undefined = call.getParent(); node && !isFunctionScope(node); node = node.getParent()) {
     const parent = node.getParent();
-    if (Node.isArrayLiteralExpression(node) && parent && Node.isCallExpression(parent) && methodNameOf(parent) === '$transaction') return true;
+    if (!Node.isArrayLiteralExpression(node) || !parent) continue;
+    if (Node.isCallExpression(parent) && methodNameOf(parent) === '$transaction') return true;
+    if (Node.isVariableDeclaration(parent) && Node.isIdentifier(parent.getNameNode())) return isHandedToTransaction(parent.getName(), call);
   }
+  const parent = call.getParent();
+  const push = parent && Node.isCallExpression(parent) ? parent : undefined;
+  const callee = push && unwrapExpression(push.getExpression());
+  if (push && callee && Node.isPropertyAccessExpression(callee) && callee.getName() === 'push' && push.getArguments().includes(call)) return isHandedToTransaction(callee.getExpression().getText(), call);
   return false;
+}
+
+function isHandedToTransaction(listName: string, call: CallExpression): boolean {
+  const fn = call.getFirstAncestor(isFunctionScope);
+  return (fn?.getDescendantsOfKind(SyntaxKind.CallExpression) ?? []).some(
+    (opener) => methodNameOf(opener) === '$transaction' && opener.getArguments().some((arg) => unwrapExpression(arg).getText().replace(/^\.\.\./, '') === listName || arg.getText() === `[...${listName}]`),
+  );
 }
 
 function passesTransaction(call: CallExpression): boolean {

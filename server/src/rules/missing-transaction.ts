@@ -71,6 +71,9 @@ export const missingTransaction = createRule({
       'Writes inside a transaction: in the callback of `$transaction`, `transaction(...)`, `withTransaction(...)`, `transactional(...)` (any `.transaction(callback)`); the elements of `prisma.$transaction([...])`; writes given one (`{ transaction: t }`, `{ session }`, `.transacting(trx)`, `.session(session)`); writes through a transaction client (`tx: Prisma.TransactionClient`, `trx: Knex.Transaction`, `const db = tx ?? this.prisma`, a `manager: EntityManager` or a parameter named `tx`/`trx` that the caller hands in); writes after `queryRunner.startTransaction()`, `BEGIN`, `beginTransaction()`, `session.startTransaction()`, `em.begin()` in the same function; methods decorated `@Transactional()` (typeorm-transactional, `@nestjs-cls/transactional`, MikroORM) or TypeORM\'s `@Transaction()`.',
       'A single write, however much it changes: a nested write, `createMany`, `bulkCreate`, `insertMany`, one SQL statement. A loop that repeats one write (`for (const row of rows) await prisma.row.upsert(...)`) counts as that one write: its rows are independent of each other, and a rerun continues where it stopped (that it makes N round trips is `n-plus-one-query`\'s business).',
       'Writes that cannot both run: the two branches of an `if`/`else`, a `switch`\'s cases, a conditional expression, a `try` and its `catch` (the catch records the failure), or a write followed in its own block by `return`/`throw` and one after that block.',
+      'Writes the author made to commit one by one: a later write whose failure is caught and not rethrown (`.catch((err) => logger.warn(...))`, its own `try`/`catch`), a compensating write in a block that ends by throwing (deleting the row the failed step needed), a claim whose result is tested right away (`const token = await tx.token.delete(...).catch(() => null); if (!token) throw ...`: the consumed token must stay consumed), status steps around work the code was handed or looked up (`await callback()`, `await this.handlers[name](...)` between them), and writes whose comment says why (best-effort, "only after", "can be retried", idempotent, compensating).',
+      'Writes that are all upserts or inserts that ignore duplicates: keyed on their rows, they converge when the failed call is made again.',
+      'Prisma queries collected in a list that the function hands to `$transaction` (`const operations = [...]; await prisma.$transaction(operations)`): a Prisma query runs only when it is awaited.',
       'Writes through different clients: two databases, or a database and Redis, a queue or an HTTP API. No transaction spans them.',
       'Writes to a log: an audit trail, an activity, history or change log (`auditLog.create`, `ActivityLog`, `user_history`). A missing log row leaves no record half-made. An outbox is flagged: it exists to be written atomically with the change it announces.',
       'Writes in different functions: each function is judged on its own writes (a callback given to `map` or `then` is a function of its own).',
@@ -179,8 +182,9 @@ function judgeFunction(fn: Node, writes: DatabaseOperation[], context: RuleConte
     if (group.length < 2) continue;
     const sorted = [...group].sort((a, b) => a.call.getStart() - b.call.getStart());
     for (const first of sorted) {
-      const others = sorted.filter((other) => other !== first && !areExclusive(first.call, other.call));
-      if (others.length === 0) continue;
+      const others = sorted.filter((other) => other.call.getStart() > first.call.getStart() && canFailAfter(first, other, fn));
+      // Upserts and inserts that ignore duplicates are keyed: the rerun a failure calls for converges on the same rows.
+      if (others.length === 0 || [first, ...others].every((write) => write.kind !== 'write')) continue;
       context.report({
         node: calleeOf(first.call),
         message: messageFor(first, others),
@@ -190,6 +194,115 @@ function judgeFunction(fn: Node, writes: DatabaseOperation[], context: RuleConte
       break;
     }
   }
+}
+
+/**
+ * True when `later` can run after `first` has committed and fail there, leaving `first` alone: both can run on one
+ * path, the author has not declared `later` best-effort (its failure caught and not rethrown), it is not the
+ * compensation of a failure path (a block that ends by throwing), and no caller-supplied work runs between them
+ * (`await callback()`, `await definition.handler(...)`: the writes are the steps around that work, meant to commit one by one).
+ */
+function canFailAfter(first: DatabaseOperation, later: DatabaseOperation, fn: Node): boolean {
+  if (areExclusive(first.call, later.call)) return false;
+  if (isBestEffort(later.call, first.call, fn) || isCompensation(later.call, first.call)) return false;
+  if (isClaim(first.call) || explainsOrder(later.call, fn) || explainsOrder(first.call, fn)) return false;
+  return !runsCallerWorkBetween(first.call, later.call, fn);
+}
+
+/**
+ * `const token = await prisma.token.delete(...).catch(() => null); if (!token) throw ...`: a write whose result decides
+ * whether the function goes on (a single-use token consumed, a job claimed). It commits first on purpose; a transaction
+ * would undo the claim when the work after it fails.
+ */
+function isClaim(call: CallExpression): boolean {
+  const declaration = call.getFirstAncestor((node) => Node.isVariableDeclaration(node) || isFunctionScope(node));
+  if (!declaration || !Node.isVariableDeclaration(declaration) || !Node.isIdentifier(declaration.getNameNode())) return false;
+  const statement = declaration.getVariableStatement();
+  const next = statement?.getNextSibling();
+  if (!next || !Node.isIfStatement(next)) return false;
+  const name = declaration.getName();
+  const tested = next.getExpression().getDescendantsOfKind(SyntaxKind.Identifier).some((identifier) => identifier.getText() === name) || next.getExpression().getText() === name;
+  const then = next.getThenStatement();
+  const exits = (node: Node): boolean => Node.isReturnStatement(node) || Node.isThrowStatement(node) || (Node.isBlock(node) && node.getStatements().some(exits));
+  return tested && exits(then);
+}
+
+/** Words with which a comment says the writes commit one by one on purpose. */
+const ORDER_EXPLAINED = /\b(best[- ]effort|only after|can be retried|idempotent|converge|compensat\w*|non[- ]?atomic|not atomic|on purpose|deliberately|intentionally)\b/i;
+
+/** A comment on the write's statement (or a statement around it in the function) that explains why it commits on its own. */
+function explainsOrder(call: CallExpression, fn: Node): boolean {
+  for (let current: Node | undefined = call; current && current !== fn; current = current.getParent()) {
+    if (!Node.isStatement(current)) continue;
+    if (current.getLeadingCommentRanges().some((comment) => ORDER_EXPLAINED.test(comment.getText()))) return true;
+  }
+  return false;
+}
+
+/** `write.catch((err) => logger.warn(...))`, or a `try { await write } catch { log }` that does not rethrow. */
+function isBestEffort(call: CallExpression, first: Node, fn: Node): boolean {
+  let node: Node = call;
+  for (;;) {
+    const access = node.getParent();
+    const next = access?.getParent();
+    if (!access || !Node.isPropertyAccessExpression(access) || !next || !Node.isCallExpression(next) || next.getExpression() !== access) break;
+    if (access.getName() === 'catch' || (access.getName() === 'then' && next.getArguments().length >= 2)) return true;
+    node = next;
+  }
+  for (let current: Node | undefined = call.getParent(); current && current !== fn; current = current.getParent()) {
+    if (isFunctionScope(current)) return false;
+    const parent = current.getParent();
+    if (parent && Node.isTryStatement(parent) && parent.getTryBlock() === current) {
+      // A try around several writes handles their failure together; only one around this write alone makes it optional.
+      if (contains(parent.getTryBlock(), first)) return false;
+      const clause = parent.getCatchClause();
+      return clause !== undefined && !clause.getBlock().getDescendantsOfKind(SyntaxKind.ThrowStatement).length;
+    }
+  }
+  return false;
+}
+
+/** `if (!result.ok) { await prisma.member.delete(...); throw new Error(...) }`: undoing or recording a failure on the way out. */
+function isCompensation(call: CallExpression, first: Node): boolean {
+  for (let current: Node = call; current.getParent(); current = current.getParent()!) {
+    const parent = current.getParent()!;
+    if (isFunctionScope(parent) || contains(parent, first)) return false;
+    if (Node.isBlock(parent)) {
+      const statements = parent.getStatements();
+      const last = statements[statements.length - 1];
+      if (last && Node.isThrowStatement(last) && last !== current) return true;
+    }
+  }
+  return false;
+}
+
+/** An awaited call, between the two writes, of a function the code was handed (a parameter or a member of one). */
+function runsCallerWorkBetween(first: Node, later: Node, fn: Node): boolean {
+  return fn.getDescendantsOfKind(SyntaxKind.AwaitExpression).some((awaited) => {
+    if (awaited.getStart() < first.getEnd() || awaited.getEnd() > later.getStart()) return false;
+    const call = unwrapExpression(awaited.getExpression());
+    if (!Node.isCallExpression(call)) return false;
+    let callee: Node = unwrapExpression(call.getExpression());
+    while (Node.isPropertyAccessExpression(callee)) callee = unwrapExpression(callee.getExpression());
+    const declaration = Node.isIdentifier(callee) ? callee.getSymbol()?.getValueDeclaration() : undefined;
+    if (!declaration || !contains(fn, declaration)) return false;
+    if (Node.isParameterDeclaration(declaration) || Node.isBindingElement(declaration)) return isFunctionParameter(declaration, fn);
+    return Node.isVariableDeclaration(declaration) && isRegistryLookup(declaration.getInitializer());
+  });
+}
+
+/** `this.handlers[name]`, `definitions[job.name]`: a function registered elsewhere, found by a key the code computes. */
+function isRegistryLookup(initializer: Node | undefined): boolean {
+  const value = initializer && unwrapExpression(initializer);
+  if (!value || !Node.isElementAccessExpression(value)) return false;
+  const key = value.getArgumentExpression();
+  return key !== undefined && !Node.isStringLiteral(key) && !Node.isNumericLiteral(key);
+}
+
+/** A parameter of `fn` (or of a function around it), destructured or not. */
+function isFunctionParameter(declaration: Node, fn: Node): boolean {
+  const parameter = Node.isParameterDeclaration(declaration) ? declaration : declaration.getFirstAncestorByKind(SyntaxKind.Parameter);
+  return parameter !== undefined && (parameter.getParent() === fn || contains(parameter.getParentOrThrow(), fn));
 }
 
 /** A write to an audit trail or an activity log: it records what happened rather than being half of it. */
