@@ -5,6 +5,10 @@ import { unwrapExpression } from './syntax';
 import { DATABASE_CLIENTS, THROWING_LOOKUP_METHODS, type DatabaseClientLibrary } from './tables/databases';
 import type { ExpectedOutcome } from './tables/failures';
 
+// What any database call is (library, connection, read / list read / write / upsert / insert-ignore) and which
+// transaction covers it, for every library of tables/databases.ts: facts/database-operations.ts
+// (`databaseOperationOf`, `transactionCoverOf`). This file keeps Prisma's model calls and designed failures.
+
 /** A call to a model method of a database client: `prisma.user.update({ where: { id } })`. */
 export interface DatabaseCall {
   library: DatabaseClientLibrary;

@@ -8,10 +8,23 @@ import { errorContextLost } from './error-context-lost';
 import { missingRetry } from './missing-retry';
 import { jobWithoutRetry } from './job-without-retry';
 import { missingIdempotencyKey } from './missing-idempotency-key';
+import { missingTransaction } from './missing-transaction';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
-export const allRules: readonly Rule[] = [missingTimeout, swallowedError, floatingPromise, retryWithoutBackoff, unboundedConcurrency, errorContextLost, missingRetry, jobWithoutRetry, missingIdempotencyKey, ...suppressionMetaRules];
+export const allRules: readonly Rule[] = [
+  missingTimeout,
+  swallowedError,
+  floatingPromise,
+  retryWithoutBackoff,
+  unboundedConcurrency,
+  errorContextLost,
+  missingRetry,
+  jobWithoutRetry,
+  missingIdempotencyKey,
+  missingTransaction,
+  ...suppressionMetaRules,
+];
 
 export function findRule(id: string): Rule | undefined {
   return allRules.find((rule) => rule.meta.id === id);
