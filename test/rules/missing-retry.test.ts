@@ -419,6 +419,8 @@ function retryFixFixtures(): { name: string; filename: string; files: Record<str
   const axiosRoute = lines(EXPRESS, `import axios from 'axios';`, `app.get('/rates', async (req, res) => {`, `  const { data } = await axios.get('https://rates.example.com', { timeout: 5000 });`, `  res.json(data);`, `});`);
   const fetchRoute = lines(EXPRESS_CJS, `app.get('/feed', async (req, res) => {`, `  const response = await fetch('https://feed.example.com', { signal: AbortSignal.timeout(5000) });`, `  res.json(await response.json());`, `});`);
   const esmRoute = lines(EXPRESS, `app.get('/feed', async (req, res) => res.json(await (await fetch('https://feed.example.com')).json()));`);
+  const postRoute = lines(EXPRESS, `app.post('/orders/:orderId/pay', async (req, res) => {`, `  const { orderId } = req.params;`, `  const response = await fetch('https://payments.example.com/charges', { method: 'POST', body: JSON.stringify({ orderId }), signal: AbortSignal.timeout(5000) });`, `  res.json(await response.json());`, `});`);
+  const axiosPostRoute = lines(EXPRESS_CJS, `const axios = require('axios');`, `app.post('/orders/:orderId/ship', async (req, res) => {`, `  const orderId = req.params.orderId;`, `  const { data } = await axios.post('https://shipping.example.com/shipments', { orderId });`, `  res.json(data);`, `});`);
   const instanceRoute = lines(EXPRESS, `import axios from 'axios';`, `const rates = axios.create({ baseURL: 'https://rates.example.com', timeout: 5000 });`, `app.get('/rates', async (req, res) => {`, `  const { data } = await rates.get('/latest');`, `  res.json(data);`, `});`);
   const breakerRoute = lines(EXPRESS, `import { circuitBreaker, handleAll, ConsecutiveBreaker } from 'cockatiel';`, `const breaker = circuitBreaker(handleAll, { halfOpenAfter: 10_000, breaker: new ConsecutiveBreaker(5) });`, `app.get('/feed', async (req, res) => {`, `  const response = await fetch('https://feed.example.com', { signal: AbortSignal.timeout(5000) });`, `  res.json(await breaker.execute(() => response.json()));`, `});`);
   const policyRoute = lines(EXPRESS, `import { retry, handleAll, ExponentialBackoff } from 'cockatiel';`, `const upstreamRetry = retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() });`, `app.get('/feed', async (req, res) => {`, `  const first = await upstreamRetry.execute(() => fetch('https://feed.example.com/a', { signal: AbortSignal.timeout(5000) }));`, `  const second = await fetch('https://feed.example.com/b', { signal: AbortSignal.timeout(5000) });`, `  res.json([await first.json(), await second.json()]);`, `});`);
@@ -430,6 +432,9 @@ function retryFixFixtures(): { name: string; filename: string; files: Record<str
     { name: 'fixes: no retry library (axios, TS)', filename: 'src/rates.ts', files: { 'package.json': manifest({ axios: '^1.7.0' }) }, code: axiosRoute, findings: [{ line: 5 }] },
     { name: 'fixes: no retry library (fetch, CommonJS)', filename: 'server.js', files: { 'package.json': manifest({}) }, code: fetchRoute, findings: [{ line: 4 }] },
     { name: 'fixes: no retry library (fetch, .mjs)', filename: 'src/feed.mjs', files: { 'package.json': manifest({}) }, code: esmRoute, findings: [{ line: 3 }] },
+    { name: 'fixes: a POST with an order id in scope (keyed retry, p-retry)', filename: 'src/pay.ts', files: { 'package.json': manifest({ 'p-retry': '^7.1.1' }) }, code: postRoute, findings: [{ line: 5 }] },
+    { name: 'fixes: a POST with an order id in scope (keyed retry, no library)', filename: 'src/pay.ts', files: { 'package.json': manifest({}) }, code: postRoute, findings: [{ line: 5 }] },
+    { name: 'fixes: an axios POST with an order id in scope (keyed retry, no library)', filename: 'pay.js', files: { 'package.json': manifest({}) }, code: axiosPostRoute, findings: [{ line: 6 }] },
     { name: 'fixes: axios-retry in the package (an axios instance)', filename: 'src/rates.ts', files: { 'package.json': manifest({ 'axios-retry': '^4.5.0' }) }, code: instanceRoute, findings: [{ line: 6 }] },
     { name: 'fixes: cockatiel in the package (axios)', filename: 'src/rates.ts', files: { 'package.json': manifest({ cockatiel: '^3.2.1' }) }, code: axiosRoute, findings: [{ line: 5 }] },
     { name: 'fixes: cockatiel imported for a circuit breaker (fetch)', filename: 'src/feed.ts', files: { 'package.json': manifest({ cockatiel: '^3.2.1' }) }, code: breakerRoute, findings: [{ line: 6 }] },
@@ -620,6 +625,20 @@ describe('rule missing-retry: retry quick fixes', () => {
   it('offers the helper, not p-retry, when p-retry is ES-module-only and the file is CommonJS', () => {
     const { fixes } = fixesOf(RATES_CJS, 'rates.js', { 'package.json': manifest({ 'p-retry': '^7.1.1' }) });
     assert.deepEqual(fixes.map((fix) => fix.title), ['Wrap in a retry with a new withRetry helper (creates lib/with-retry.js: 3 attempts, exponential backoff with jitter)']);
+  });
+
+  it('for a POST with a stable id in scope, offers the retry only together with an Idempotency-Key header, and says so', () => {
+    const code = lines(EXPRESS, `app.post('/orders/:orderId/pay', async (req, res) => {`, `  const { orderId } = req.params;`, `  res.json(await fetch('https://payments.example.com/charges', { method: 'POST', body: '{}' }));`, `});`);
+    const { fixes } = fixesOf(code, 'src/pay.ts', { 'package.json': manifest({ 'p-retry': '^7.1.1' }) });
+    assert.deepEqual(fixes.map((fix) => fix.title), [
+      'Send an Idempotency-Key header (from `orderId`, if the upstream honours one) and wrap in a retry (p-retry: 3 retries, exponential backoff with jitter)',
+    ]);
+    assert.ok(
+      applyFix(code, fixes[0]!).includes(
+        "await pRetry(() => fetch('https://payments.example.com/charges', { method: 'POST', body: '{}', headers: { 'Idempotency-Key': `charges-${orderId}` } }), { retries: 3, randomize: true })",
+      ),
+      applyFix(code, fixes[0]!),
+    );
   });
 
   it('offers no retry fix for a non-idempotent call: it needs an idempotency key first', () => {

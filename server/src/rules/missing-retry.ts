@@ -9,8 +9,10 @@ import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
 import { FAILURE_TO_VALUE, NON_IDEMPOTENT_METHOD } from '../facts/tables/retry-policies';
 import { NETWORK_CLIENT_MODULES } from '../facts/tables/network-clients';
 import { samePath } from '../facts/origin';
-import type { Fix } from '../engine/finding';
-import { retryFixesFor } from './retry-fixes';
+import type { Fix, TextEdit } from '../engine/finding';
+import { stableIdAt } from '../facts/business-ids';
+import { addKeyHeader, idempotencyKeyExpression } from '../edits/idempotency-key';
+import { retryFixesFor, type RetryTarget } from './retry-fixes';
 import { createRule, type RuleContext } from './rule';
 import { calleeOf } from './report-node';
 
@@ -24,6 +26,8 @@ interface RemoteCall {
   client: string;
   /** The HTTP client instance's creation in this file, when the call goes through one. */
   instanceCreation?: CallExpression;
+  /** The HTTP call's facts, for an HTTP call. */
+  http?: OutboundHttpCall;
 }
 
 /** Hosts of the machine itself or its pod: a retry against a local sidecar rarely meets a transient network fault. */
@@ -88,6 +92,9 @@ export const missingRetry = createRule({
       '  or `lib/` beside package.json; in JavaScript and the file\'s module style for a JavaScript caller). It makes 3',
       '  attempts with exponential backoff and full jitter, and retries network errors, timeouts, and 5xx or 429 statuses',
       '  whether thrown or answered. A module there that Preflight did not write is left alone, and the fix is not offered.',
+      '- For a POST or PATCH with a stable id of the operation in scope (`orderId`, `event.id`), each of these together with an',
+      '  `Idempotency-Key` header made from it, said in the title (the upstream must honour the header). With no such id in',
+      '  scope no retry fix is offered: send a key first.',
       '- Editors that cannot create files from a workspace edit are not offered the helper fix. VS Code saves the files of a',
       '  fix that changes several (`files.refactoring.autoSave`).',
     ].join('\n'),
@@ -158,8 +165,48 @@ function judge(remote: RemoteCall, facts: FileFacts, report: RuleContext['report
  * neither needs its key first; a retry alone would make it happen twice.
  */
 function retryFixesOf(remote: RemoteCall, facts: FileFacts): Fix[] {
-  if (remote.idempotency === 'unsafe') return [];
-  return retryFixesFor({ call: remote.call, client: remote.client, instanceCreation: remote.instanceCreation }, facts);
+  const target = { call: remote.call, client: remote.client, instanceCreation: remote.instanceCreation };
+  if (remote.idempotency !== 'unsafe') return retryFixesFor(target, facts);
+  return remote.http ? keyedRetryFixes(remote.http, target, facts) : [];
+}
+
+/**
+ * For a POST or PATCH: the retry fixes together with an `Idempotency-Key`
+ * header made from a stable id of the operation in scope (`order.id`), so that
+ * the upstream applies a retried request once. None when no such id is in
+ * scope: a placeholder key inside a retry would retry before anyone fills it in.
+ */
+function keyedRetryFixes(http: OutboundHttpCall, target: RetryTarget, facts: FileFacts): Fix[] {
+  const stable = stableIdAt(http.call);
+  const slot = http.optionsSlot;
+  const absentAt = slot.kind === 'absent' && slot.padding === 0 && !slot.before && !slot.replace ? slot.index : undefined;
+  if (!stable || (slot.kind !== 'inline' && absentAt === undefined)) return [];
+  const key = idempotencyKeyExpression(keyPrefixOf(http), stable);
+  const keyEdits = addKeyHeader(http.call, slot.kind === 'inline' ? slot.literal : undefined, absentAt ?? 0, IDEMPOTENCY_KEY_HEADER, key);
+  if (!keyEdits) return [];
+  const callText = applyWithin(http.call, keyEdits);
+  return retryFixesFor({ ...target, callText }, facts).map((fix) => ({
+    ...fix,
+    title: `Send an ${IDEMPOTENCY_KEY_HEADER} header (from \`${stable.expression}\`, if the upstream honours one) and ${fix.title[0]!.toLowerCase()}${fix.title.slice(1)}`,
+  }));
+}
+
+const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/** What the key names: the last literal segment of the URL's path (`orders` of `.../orders`), else the method. */
+function keyPrefixOf(http: OutboundHttpCall): string {
+  const url = http.url;
+  const text = url && (Node.isStringLiteral(url) || Node.isNoSubstitutionTemplateLiteral(url)) ? url.getLiteralValue() : url && Node.isTemplateExpression(url) ? url.getHead().getLiteralText() : '';
+  const segment = text.split(/[/?#]/).filter((part) => /^[a-z][a-z-]*$/i.test(part)).at(-1);
+  return (segment ?? http.method ?? 'request').toLowerCase();
+}
+
+/** The node's text with edits (offsets in the file, within the node) applied. */
+function applyWithin(node: Node, edits: readonly TextEdit[]): string {
+  const start = node.getStart();
+  let text = node.getText();
+  for (const edit of [...edits].sort((a, b) => b.start - a.start)) text = text.slice(0, edit.start - start) + edit.newText + text.slice(edit.end - start);
+  return text;
 }
 
 /** The file names a networked SDK that may not retry (one that never does, or whose retries an option can turn off). */
@@ -174,7 +221,7 @@ function remoteCalls(httpCalls: readonly OutboundHttpCall[], sdk: boolean, facts
     seen.add(http.call);
     // A path is on the page's own origin only for fetch: an axios instance prefixes its base URL.
     if (httpClientRetries(http, facts) || (http.library.id === 'fetch' && isSameOriginPath(http.url)) || isLocalUrl(http.url) || isForwardedRequest(http)) continue;
-    found.push({ call: http.call, label: http.label, service: 'the upstream', idempotency: httpIdempotency(http), client: http.library.id, instanceCreation: http.instance?.creation });
+    found.push({ call: http.call, label: http.label, service: 'the upstream', idempotency: httpIdempotency(http), client: http.library.id, instanceCreation: http.instance?.creation, http });
   }
   for (const call of sdk ? facts.nodes.ofKind(SyntaxKind.CallExpression) : []) {
     // Where the call runs is cheap to ask; what it is may need the type checker.

@@ -10,7 +10,6 @@ import { addNamedImport, addNamedImports } from '../edits/named-import';
 import { insertStatementAfter, statementEnd } from '../edits/insert-statement';
 import { newlineOf } from '../edits/layout';
 import { addDependency } from '../edits/package-dependency';
-import { wrapInCallback } from '../edits/wrap-in-callback';
 import type { FileChange, Fix, TextEdit } from '../engine/finding';
 import { HELPER_MARKER, RETRY_HELPER_BASENAME, RETRY_HELPER_NAME, retryHelperSource } from './retry-helper-module';
 
@@ -23,6 +22,14 @@ export interface RetryTarget {
   client: string | undefined;
   /** The creation of the HTTP client instance the call goes through (`axios.create(...)`), when the file has it. */
   instanceCreation?: CallExpression;
+  /** The call's text as the fix writes it inside the retry, when another edit rewrites it too (an idempotency key header). */
+  callText?: string;
+}
+
+/** The call as it is wrapped: its own text, or the rewritten text of a fix that also changes it. */
+interface WrappedCall {
+  node: CallExpression;
+  text: string;
 }
 
 /**
@@ -36,18 +43,19 @@ export interface RetryTarget {
 export function retryFixesFor(target: RetryTarget, facts: FileFacts): Fix[] {
   if (!Node.isAwaitExpression(target.call.getParent())) return [];
   const status = FAILURE_STATUS_PATHS.find((entry) => entry.client === target.client)?.path;
+  const call: WrappedCall = { node: target.call, text: target.callText ?? target.call.getText() };
   const withLibrary =
-    axiosRetryFix(target, facts) ?? existingPRetryFix(target.call, facts, status) ?? cockatielFix(target.call, facts, status) ?? asyncRetryFix(target.call, facts, status);
+    axiosRetryFix(target, facts) ?? existingPRetryFix(call, facts, status) ?? cockatielFix(call, facts, status) ?? asyncRetryFix(call, facts, status);
   if (withLibrary) return [withLibrary];
   const canAddPRetry = !defaultImportName(facts, P_RETRY.module) && !owningPackageOf(facts.sourceFile)?.manifest.dependencies.some((dependency) => dependency.name === P_RETRY.module);
-  return [canAddPRetry ? addPRetryFix(target.call, facts, status) : undefined, helperFix(target.call, facts)].filter((fix): fix is Fix => fix !== undefined);
+  return [canAddPRetry ? addPRetryFix(call, facts, status) : undefined, helperFix(call, facts)].filter((fix): fix is Fix => fix !== undefined);
 }
 
 // ---------------------------------------------------------------------------
 // p-retry
 
 /** The p-retry fix when the file imports p-retry or its package depends on it (and the file can load it). */
-function existingPRetryFix(call: CallExpression, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
+function existingPRetryFix(call: WrappedCall, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
   const imported = defaultImportName(facts, P_RETRY.module);
   const dependency = ownDependency(facts.sourceFile, P_RETRY.module);
   if (!imported && !dependency) return undefined;
@@ -57,13 +65,13 @@ function existingPRetryFix(call: CallExpression, facts: FileFacts, status: reado
   if (!imported && commonJs && (major === undefined || major >= P_RETRY.esmOnlySince)) return undefined;
   const name = imported ?? freeName(facts, P_RETRY.localName);
   if (!name) return undefined;
-  const edits: TextEdit[] = [wrapInCallback(call, name, [pRetryOptions(facts, major, status)])];
+  const edits: TextEdit[] = [wrapped(call, name, [pRetryOptions(facts, major, status)])];
   if (!imported) edits.push(addDefaultImport(facts.sourceFile, name, P_RETRY.module));
   return { title: `Wrap in a retry (p-retry: ${RETRIES} retries, exponential backoff with jitter)`, edits };
 }
 
 /** p-retry added to package.json and imported: the fix for a package without a retry library. */
-function addPRetryFix(call: CallExpression, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
+function addPRetryFix(call: WrappedCall, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
   const owner = owningPackageOf(facts.sourceFile);
   const name = freeName(facts, P_RETRY.localName);
   if (!owner || !name) return undefined;
@@ -73,7 +81,7 @@ function addPRetryFix(call: CallExpression, facts: FileFacts, status: readonly s
   if (!manifestEdits) return undefined;
   return {
     title: `Add p-retry to package.json and wrap in a retry (${RETRIES} retries, exponential backoff with jitter)`,
-    edits: [wrapInCallback(call, name, [pRetryOptions(facts, majorVersionOf(version), status)]), addDefaultImport(facts.sourceFile, name, P_RETRY.module)],
+    edits: [wrapped(call, name, [pRetryOptions(facts, majorVersionOf(version), status)]), addDefaultImport(facts.sourceFile, name, P_RETRY.module)],
     files: [{ file: owner.manifest.file, edits: manifestEdits }],
   };
 }
@@ -133,16 +141,16 @@ function axiosRetryFix(target: RetryTarget, facts: FileFacts): Fix | undefined {
  * `retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() })`, handling
  * only transient failures of a client that rejects on an error status.
  */
-function cockatielFix(call: CallExpression, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
+function cockatielFix(call: WrappedCall, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
   const policy = cockatielPolicyName(facts);
   if (!policy && !ownDependency(facts.sourceFile, COCKATIEL.module)) return undefined;
   const title = `Wrap in a retry (cockatiel: ${RETRIES} retries, exponential backoff with jitter)`;
-  if (policy) return { title, edits: [{ start: call.getStart(), end: call.getEnd(), newText: `${policy}.execute(() => ${call.getText()})` }] };
+  if (policy) return { title, edits: [replaceCall(call, `${policy}.execute(() => ${call.text})`)] };
   const names = [COCKATIEL.policyName, 'retry', 'ExponentialBackoff', status ? 'handleWhen' : 'handleAll'];
   if (names.some((name) => !freeName(facts, name)) || isCommonJs(facts.sourceFile)) return undefined;
   const handler = status ? `handleWhen((error) => { const status = ${statusRead(facts, status)}; return status === undefined || status >= 500 || status === 429; })` : 'handleAll';
   const definition = `const ${COCKATIEL.policyName} = retry(${handler}, { maxAttempts: ${RETRIES}, backoff: new ExponentialBackoff() })`;
-  const wrap = { start: call.getStart(), end: call.getEnd(), newText: `${COCKATIEL.policyName}.execute(() => ${call.getText()})` };
+  const wrap = replaceCall(call, `${COCKATIEL.policyName}.execute(() => ${call.text})`);
   const imports = addNamedImports(facts.sourceFile, names.slice(1), COCKATIEL.module);
   const lastImport = facts.sourceFile.getImportDeclarations().at(-1);
   const importsCockatiel = facts.sourceFile.getImportDeclarations().some((declaration) => declaration.getModuleSpecifierValue() === COCKATIEL.module);
@@ -174,15 +182,15 @@ function cockatielPolicyName(facts: FileFacts): string | undefined {
 // async-retry
 
 /** `await retry(() => call, { retries: 3 })` with async-retry (jittered exponential backoff by default), when the file or package has it. */
-function asyncRetryFix(call: CallExpression, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
+function asyncRetryFix(call: WrappedCall, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
   const imported = defaultImportName(facts, ASYNC_RETRY.module);
   if (!imported && !ownDependency(facts.sourceFile, ASYNC_RETRY.module)) return undefined;
   const name = imported ?? freeName(facts, ASYNC_RETRY.localName);
   if (!name) return undefined;
-  const wrapped = status
-    ? `${name}((bail) => ${call.getText()}.catch((error) => { const status = ${statusRead(facts, status)}; if (status !== undefined && status < 500 && status !== 429) bail(error); throw error; }), { retries: ${RETRIES} })`
-    : `${name}(() => ${call.getText()}, { retries: ${RETRIES} })`;
-  const edits: TextEdit[] = [{ start: call.getStart(), end: call.getEnd(), newText: wrapped }];
+  const wrappedText = status
+    ? `${name}((bail) => ${call.text}.catch((error) => { const status = ${statusRead(facts, status)}; if (status !== undefined && status < 500 && status !== 429) bail(error); throw error; }), { retries: ${RETRIES} })`
+    : `${name}(() => ${call.text}, { retries: ${RETRIES} })`;
+  const edits: TextEdit[] = [replaceCall(call, wrappedText)];
   if (!imported) edits.push(addDefaultImport(facts.sourceFile, name, ASYNC_RETRY.module));
   return { title: `Wrap in a retry (async-retry: ${RETRIES} retries, exponential backoff with jitter)`, edits };
 }
@@ -194,7 +202,7 @@ function asyncRetryFix(call: CallExpression, facts: FileFacts, status: readonly 
  * `await withRetry(() => call)`, importing the package's retry helper module
  * (created by this fix, once per package, in the caller's language and module style).
  */
-function helperFix(call: CallExpression, facts: FileFacts): Fix | undefined {
+function helperFix(call: WrappedCall, facts: FileFacts): Fix | undefined {
   const sourceFile = facts.sourceFile;
   const style = moduleStyle(facts);
   const folder = helperModuleFolder(sourceFile);
@@ -206,7 +214,7 @@ function helperFix(call: CallExpression, facts: FileFacts): Fix | undefined {
   const imported = namedImportName(facts, specifier, RETRY_HELPER_NAME);
   const name = imported ?? (freeName(facts, RETRY_HELPER_NAME) === RETRY_HELPER_NAME ? RETRY_HELPER_NAME : undefined);
   if (!name) return undefined;
-  const edits: TextEdit[] = [wrapInCallback(call, name)];
+  const edits: TextEdit[] = [wrapped(call, name)];
   if (!imported) edits.push(addNamedImport(sourceFile, name, specifier));
   const relative = path.posix.relative(owningPackageOf(sourceFile)?.manifest.dir ?? path.posix.dirname(sourceFile.getFilePath()), helperPath);
   const files: FileChange[] = existing ? [] : [{ file: helperPath, create: retryHelperSource({ typed: style.typed, commonJs: style.commonJs, newline: newlineOf(sourceFile.getFullText()) }) }];
@@ -232,6 +240,15 @@ function moduleStyle(facts: FileFacts): ModuleStyle {
   const own = extension === '.mjs' || extension === '.cjs' ? extension : typed ? '.ts' : '.js';
   const extensions = typed ? ['.ts', '.js', '.mjs'] : [own];
   return { typed, commonJs, esmJavaScript: !typed && !commonJs, extensions };
+}
+
+/** `callee(() => <call>, ...rest)` in place of the call. */
+function wrapped(call: WrappedCall, callee: string, trailingArguments: readonly string[] = []): TextEdit {
+  return replaceCall(call, `${callee}(() => ${call.text}${trailingArguments.map((argument) => `, ${argument}`).join('')})`);
+}
+
+function replaceCall(call: WrappedCall, newText: string): TextEdit {
+  return { start: call.node.getStart(), end: call.node.getEnd(), newText };
 }
 
 function isTypeScript(facts: FileFacts): boolean {
