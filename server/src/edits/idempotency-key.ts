@@ -1,8 +1,8 @@
-import { Node, SyntaxKind, type CallExpression, type NewExpression, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
+import { Node, type CallExpression, type NewExpression, type ObjectLiteralExpression, type SourceFile } from 'ts-morph';
 import type { TextEdit } from '../engine/finding';
 import { insertArgument } from './call-arguments';
 import { statementEnd } from './insert-statement';
-import { endOfLine, indentationAt, newlineOf } from './layout';
+import { endOfLine, indentationAt, newlineOf, stringQuoteOf } from './layout';
 import { addObjectProperty } from './object-literal-property';
 
 /**
@@ -59,7 +59,7 @@ export function addKeyToArgument(call: CallExpression, index: number, property: 
  * headers are not an object literal the edit can extend.
  */
 export function addKeyHeader(call: CallExpression, options: ObjectLiteralExpression | undefined, index: number, name: string, value: string): TextEdit[] | undefined {
-  const quote = quoteOf(call.getSourceFile());
+  const quote = stringQuoteOf(call.getSourceFile());
   const entry = `${quote}${name}${quote}: ${value}`;
   if (!options) return call.getArguments().length === index ? [insertArgument(call, index, `{ headers: { ${entry} } }`)] : undefined;
   const headers = options.getProperty('headers');
@@ -83,14 +83,3 @@ export function addKeyMethodCall(request: NewExpression, method: string, value: 
   return [{ start: lineEnd, end: lineEnd, newText: `${newlineOf(text)}${indentationAt(text, statement.getStart())}${line}` }];
 }
 
-/** The quote the file writes strings with: that of most of its string literals (single by default). */
-export function quoteOf(sourceFile: SourceFile): string {
-  let single = 0;
-  let double = 0;
-  for (const literal of sourceFile.getDescendantsOfKind(SyntaxKind.StringLiteral)) {
-    if (literal.getText().startsWith('"')) double += 1;
-    else single += 1;
-    if (single + double >= 50) break;
-  }
-  return double > single ? '"' : "'";
-}

@@ -1,4 +1,4 @@
-import type { Node } from 'ts-morph';
+import { SyntaxKind, type Node, type SourceFile } from 'ts-morph';
 
 /** The whitespace a node's line starts with. */
 export function lineIndentation(node: Node): string {
@@ -29,3 +29,23 @@ export function endOfLine(text: string, offset: number): number {
 export function newlineOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
+
+/** The quote most of the file's string literals use: `'` unless `"` is the majority (of the first 200). */
+export function stringQuoteOf(sourceFile: SourceFile): string {
+  const key = sourceFile.compilerNode;
+  let quote = stringQuotes.get(key);
+  if (quote === undefined) {
+    let single = 0;
+    let double = 0;
+    for (const literal of sourceFile.getDescendantsOfKind(SyntaxKind.StringLiteral)) {
+      if (literal.getText().startsWith('"')) double += 1;
+      else single += 1;
+      if (single + double >= 200) break;
+    }
+    quote = double > single ? '"' : "'";
+    stringQuotes.set(key, quote);
+  }
+  return quote;
+}
+
+const stringQuotes = new WeakMap<object, string>();

@@ -1,6 +1,6 @@
 import { Node, SyntaxKind, type CallExpression, type Decorator } from 'ts-morph';
 import type { FileFacts } from './index';
-import { databaseCallOf } from './database';
+import { databaseCallOf, lastName } from './database';
 import { declaredInstanceOrigin } from './declared-types';
 import { isRelativeModule } from './imports';
 import { isFunctionScope, unwrapExpression } from './syntax';
@@ -719,10 +719,3 @@ function inTransactionalMethod(call: CallExpression, facts: FileFacts): boolean 
   });
 }
 
-function lastName(node: Node): string | undefined {
-  const inner = unwrapExpression(node);
-  if (Node.isIdentifier(inner)) return inner.getText();
-  if (Node.isPropertyAccessExpression(inner)) return inner.getName();
-  if (Node.isBinaryExpression(inner)) return lastName(inner.getRight()) ?? lastName(inner.getLeft());
-  return undefined;
-}

@@ -55,7 +55,8 @@ export function designedFailureOfDatabaseCall(call: CallExpression, facts: FileF
   return outcome ? { kind: 'keyed-write', outcome } : undefined;
 }
 
-function lastName(node: Node): string | undefined {
+/** The last name of a receiver: `prisma` of `this.prisma`, `tx` of `tx`, the right side of `a ?? b`. */
+export function lastName(node: Node): string | undefined {
   const inner = unwrapExpression(node);
   if (Node.isIdentifier(inner)) return inner.getText();
   if (Node.isPropertyAccessExpression(inner)) return inner.getName();

@@ -1,4 +1,5 @@
-import { SyntaxKind, type Node } from 'ts-morph';
+import { stringQuoteOf } from '../edits/layout';
+import type { Node } from 'ts-morph';
 import * as path from 'node:path';
 import type { Fix, TextEdit } from '../engine/finding';
 import type { FileFacts } from '../facts';
@@ -179,22 +180,11 @@ function consumerMessage(consumer: UnretriedConsumer): string {
 // ---------------------------------------------------------------------------
 // Fixes
 
-function quoteOf(facts: FileFacts): string {
-  return facts.memo('job-without-retry.quote', () => {
-    let double = 0;
-    let single = 0;
-    for (const literal of facts.nodes.ofKind(SyntaxKind.StringLiteral)) {
-      if (literal.getText().startsWith('"')) double++;
-      else single++;
-    }
-    return double > single ? '"' : "'";
-  });
-}
 
 /** `attempts` and, unless the options already have one, `backoff`. */
 function retryProperties(options: Node | undefined, facts: FileFacts): string[] {
   const properties = [JOB_RETRY_FIX.attempts];
-  if (optionIn(options, 'backoff').state !== 'set') properties.push(JOB_RETRY_FIX.backoff(quoteOf(facts)));
+  if (optionIn(options, 'backoff').state !== 'set') properties.push(JOB_RETRY_FIX.backoff(stringQuoteOf(facts.sourceFile)));
   return properties;
 }
 

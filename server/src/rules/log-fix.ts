@@ -1,4 +1,5 @@
-import { Node, SyntaxKind } from 'ts-morph';
+import { stringQuoteOf } from '../edits/layout';
+import { Node } from 'ts-morph';
 import type { FileFacts } from '../facts';
 import { errorLogCall, loggerAt } from '../facts/logger-in-scope';
 import { isFunctionScope, unwrapExpression } from '../facts/syntax';
@@ -64,15 +65,7 @@ function functionName(node: Node | undefined): string | undefined {
 
 /** `text` quoted as the file quotes its strings (single quotes unless double quotes are the majority). */
 function stringLiteral(text: string, facts: FileFacts): string {
-  const quote = facts.memo('log-fix.quote', () => {
-    let double = 0;
-    let single = 0;
-    for (const literal of facts.nodes.ofKind(SyntaxKind.StringLiteral)) {
-      if (literal.getText().startsWith('"')) double++;
-      else single++;
-    }
-    return double > single ? '"' : "'";
-  });
+  const quote = stringQuoteOf(facts.sourceFile);
   const escaped = text.replace(/\\/g, '\\\\').replace(new RegExp(quote, 'g'), `\\${quote}`);
   return `${quote}${escaped}${quote}`;
 }

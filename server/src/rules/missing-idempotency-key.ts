@@ -1,3 +1,4 @@
+import { stringQuoteOf } from '../edits/layout';
 import type { Fix, TextEdit } from '../engine/finding';
 import type { FileFacts } from '../facts';
 import { stableIdAt } from '../facts/business-ids';
@@ -10,7 +11,6 @@ import {
   idempotencyKeyExpression,
   idempotencyKeyPlaceholder,
   isIdempotencyKeyPlaceholder,
-  quoteOf,
   type KeySource,
 } from '../edits/idempotency-key';
 import { createRule, type RuleContext } from './rule';
@@ -135,7 +135,7 @@ function placeholderMessage(call: PaymentCall): string {
 /** Adds a key made from a stable id in scope, or a placeholder for the user to fill in. */
 function keyFix(call: PaymentCall, target: KeyTarget, facts: FileFacts): Fix | undefined {
   const stable = stableIdAt(call.node, call.keyPrefix.split('-').at(-1));
-  const placeholder = stable ? undefined : idempotencyKeyPlaceholder(call.keyPrefix.replaceAll('-', ' '), quoteOf(facts.sourceFile));
+  const placeholder = stable ? undefined : idempotencyKeyPlaceholder(call.keyPrefix.replaceAll('-', ' '), stringQuoteOf(facts.sourceFile));
   const source: KeySource = stable ?? { expression: placeholder!, kind: 'placeholder' };
   const value = idempotencyKeyExpression(call.keyPrefix, source);
   const edits = keyEdits(target, value);
