@@ -78,6 +78,9 @@ describe('Neovim as a client of preflight-lsp --stdio', function () {
     if (workspace) fs.rmSync(path.dirname(workspace), { recursive: true, force: true });
   });
 
+  /** What the quick fix of each fixture's first finding is called. */
+  const FIX_TITLES: Readonly<Record<string, RegExp>> = { 'missing-timeout': /timeout/i, 'missing-retry': /retry/i };
+
   for (const [file, expected] of Object.entries(EXPECTED_FINDINGS)) {
     it(`gets Preflight's diagnostics, hover and quick fixes for ${file}`, () => {
       const result = runProbe(nvim, workspace, file);
@@ -99,8 +102,11 @@ describe('Neovim as a client of preflight-lsp --stdio', function () {
       assert.ok(rule.meta.summary && result.hover?.contents.value.includes(rule.meta.summary), `the hover lacks ${first.code}'s summary`);
       const titles = JSON.stringify(result.codeActions);
       assert.ok(result.codeActions.some((action) => action.title === `Disable ${first.code} for this line` && action.hasEdit), `no suppression among ${titles}`);
-      assert.equal(first.code, 'missing-timeout', 'the first finding of each fixture is its missing fetch timeout');
-      assert.ok(result.codeActions.some((action) => /timeout/i.test(action.title) && action.hasEdit), `no timeout fix among ${titles}`);
+      const firstExpected = sortedFindings(expected)[0]!.ruleId;
+      assert.equal(first.code, firstExpected, 'Neovim lists the fixture\'s first finding first');
+      const fixTitle = FIX_TITLES[firstExpected];
+      assert.ok(fixTitle, `no expected fix title for ${firstExpected}`);
+      assert.ok(result.codeActions.some((action) => fixTitle.test(action.title) && action.hasEdit), `no ${firstExpected} fix among ${titles}`);
       assert.equal(result.stopped, true, 'the server did not shut down when Neovim stopped the client');
     });
   }
