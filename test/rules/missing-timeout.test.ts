@@ -8,6 +8,27 @@ const lines = (...parts: string[]): string => parts.join('\n') + '\n';
 testRule(missingTimeout, {
   valid: [
     {
+      name: 'a controller aborted by a timer is a deadline',
+      code: lines(`export async function load(url: string) {`, `  const controller = new AbortController();`, `  const timer = setTimeout(() => controller.abort(), 5_000);`, `  try {`, `    return await fetch(url, { signal: controller.signal });`, `  } finally {`, `    clearTimeout(timer);`, `  }`, `}`),
+    },
+    {
+      name: 'a controller aborted by a bound timer callback (JS)',
+      filename: 'load.js',
+      code: lines(`export async function load(url) {`, `  const controller = new AbortController();`, `  setTimeout(controller.abort.bind(controller), 5000);`, `  return fetch(url, { signal: controller.signal });`, `}`),
+    },
+    {
+      name: 'a controller handed to a helper, which may set the deadline',
+      code: lines(`declare function withDeadline(controller: AbortController, ms: number): void;`, `export async function load(url: string) {`, `  const controller = new AbortController();`, `  withDeadline(controller, 5_000);`, `  return fetch(url, { signal: controller.signal });`, `}`),
+    },
+    {
+      name: 'a signal from outside the file (a parameter) is the caller\'s business',
+      code: lines(`export async function load(url: string, signal: AbortSignal) {`, `  return fetch(url, { signal });`, `}`),
+    },
+    {
+      name: 'a signal that already combines a timeout',
+      code: lines(`export async function load(url: string) {`, `  const controller = new AbortController();`, `  return fetch(url, { signal: AbortSignal.any([controller.signal, AbortSignal.timeout(5_000)]) });`, `}`),
+    },
+    {
       name: 'a path on the page\'s own origin: Node rejects relative URLs, so these run in a browser',
       code: `declare function formatPath(path: string): string;
 declare const id: string;
@@ -182,6 +203,35 @@ export async function upload(body: Blob) {
     },
   ],
   invalid: [
+    {
+      name: 'a signal that only the client closing its connection aborts: no deadline',
+      code: lines(
+        `import type { IncomingMessage } from 'node:http';`,
+        `export async function proxy(req: IncomingMessage, url: string) {`,
+        `  const controller = new AbortController();`,
+        `  req.on('close', () => controller.abort());`,
+        `  const res = await fetch(url, { signal: controller.signal });`,
+        `  return res.text();`,
+        `}`,
+      ),
+      findings: [{ line: 5, message: 'passes `signal: controller.signal`, but nothing aborts it on a timer, only an event' }],
+      output: lines(
+        `import type { IncomingMessage } from 'node:http';`,
+        `export async function proxy(req: IncomingMessage, url: string) {`,
+        `  const controller = new AbortController();`,
+        `  req.on('close', () => controller.abort());`,
+        `  const res = await fetch(url, { signal: AbortSignal.any([controller.signal, AbortSignal.timeout(10_000)]) });`,
+        `  return res.text();`,
+        `}`,
+      ),
+    },
+    {
+      name: 'a controller nobody aborts (CommonJS, axios): the axios timeout is added beside the signal',
+      filename: 'client.js',
+      code: lines(`const axios = require('axios');`, `async function load(url) {`, `  const controller = new AbortController();`, `  const { data } = await axios.get(url, { signal: controller.signal });`, `  return data;`, `}`, `module.exports = { load };`),
+      findings: [{ line: 4, message: 'nothing aborts it on a timer' }],
+      output: lines(`const axios = require('axios');`, `async function load(url) {`, `  const controller = new AbortController();`, `  const { data } = await axios.get(url, { signal: controller.signal, timeout: 10_000 });`, `  return data;`, `}`, `module.exports = { load };`),
+    },
     {
       name: 'global fetch with no init',
       code: lines(`export async function load(url: string) {`, `  const res = await fetch(url);`, `  return res.json();`, `}`),

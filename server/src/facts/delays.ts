@@ -69,6 +69,11 @@ function promiseTimer(node: NewExpression, facts: FileFacts): Delay | undefined 
   return undefined;
 }
 
+/** A call of a callback timer (`setTimeout(fn, ms)`, `timers`' setTimeout). */
+export function isCallbackTimerCall(call: CallExpression, facts: FileFacts): boolean {
+  return callbackTimerDelayArgument(call, facts) !== undefined;
+}
+
 function callbackTimerDelayArgument(call: CallExpression, facts: FileFacts): number | undefined {
   const origin = facts.forFile(call.getSourceFile()).origin(call.getExpression());
   if (origin.kind === 'global' && CALLBACK_TIMERS.globals.some((path) => samePath(origin.path, path))) return CALLBACK_TIMERS.delayArgument;

@@ -1,5 +1,6 @@
 import { Node, SyntaxKind, type CallExpression, type Identifier, type ObjectLiteralExpression } from 'ts-morph';
 import { PROMISE_TIMERS } from './tables/timers';
+import { isCallbackTimerCall } from './delays';
 import type { FileFacts } from './index';
 import { isReassigned, samePath, valueSymbol, type Origin } from './origin';
 import {
@@ -39,6 +40,11 @@ export interface TimeoutJudgement {
   evidence?: Node;
   /** A property that is present but turns the timeout off (`timeout: 0`, `signal: undefined`). */
   disabledBy?: Node;
+  /**
+   * A `signal` property whose signal nothing aborts on a timer: `signal: controller.signal` of an
+   * `AbortController` made in this file that only an event aborts (a closed connection, a cancel).
+   */
+  withoutDeadline?: Node;
 }
 
 /**
@@ -326,7 +332,8 @@ function buildInstance(
 }
 
 function asSource(judgement: TimeoutJudgement, source: TimeoutSource): TimeoutJudgement {
-  return judgement.state === 'set' ? { ...judgement, source } : { state: judgement.state, evidence: judgement.evidence };
+  if (judgement.state === 'set') return { ...judgement, source };
+  return { state: judgement.state, evidence: judgement.evidence, ...(judgement.withoutDeadline ? { withoutDeadline: judgement.withoutDeadline } : {}) };
 }
 
 /** Any part that sets a timeout wins; otherwise one we can't see makes it unknown. */
@@ -336,7 +343,8 @@ function combine(parts: TimeoutJudgement[]): TimeoutJudgement {
   const unknown = parts.find((part) => part.state === 'unknown');
   if (unknown) return unknown;
   const disabled = parts.find((part) => part.disabledBy);
-  return { state: 'missing', disabledBy: disabled?.disabledBy };
+  const withoutDeadline = parts.find((part) => part.withoutDeadline)?.withoutDeadline;
+  return { state: 'missing', disabledBy: disabled?.disabledBy, ...(withoutDeadline ? { withoutDeadline } : {}) };
 }
 
 const MISSING: TimeoutJudgement = { state: 'missing' };
@@ -640,9 +648,41 @@ function judgeLiteral(facts: FileFacts, literal: ObjectLiteralExpression, keys: 
       : Node.isShorthandPropertyAssignment(property)
         ? property.getNameNode()
         : undefined;
-    judgement = value && disablesTimeout(value) ? { state: 'missing', disabledBy: property } : { state: 'set', source: 'options', evidence: property };
+    if (value && disablesTimeout(value)) judgement = { state: 'missing', disabledBy: property };
+    else if (value && name === 'signal' && isSignalWithoutDeadline(value, facts)) judgement = { state: 'missing', withoutDeadline: property };
+    else judgement = { state: 'set', source: 'options', evidence: property };
   }
   return judgement;
+}
+
+/**
+ * `controller.signal` of an `AbortController` created in this file, where
+ * every other use of the controller is a `controller.abort()` outside any
+ * timer's callback (on a closed connection, a cancel button): nothing ends the
+ * request on a deadline. False as soon as the controller goes anywhere else
+ * (passed to a helper, returned, stored), since that code may set a timer.
+ */
+function isSignalWithoutDeadline(value: Node, facts: FileFacts): boolean {
+  const expression = unwrapExpression(value);
+  if (!Node.isPropertyAccessExpression(expression) || expression.getName() !== 'signal') return false;
+  const controller = expression.getExpression();
+  if (!Node.isIdentifier(controller)) return false;
+  const initializer = constInitializer(controller);
+  if (!initializer || !Node.isNewExpression(initializer)) return false;
+  const origin = facts.origin(initializer.getExpression());
+  if (origin.kind !== 'global' || !samePath(origin.path, ['AbortController'])) return false;
+  return referencesTo(facts, controller).every((reference) => {
+    const parent = reference.getParent();
+    if (Node.isVariableDeclaration(parent) && parent.getNameNode() === reference) return true;
+    if (!Node.isPropertyAccessExpression(parent) || parent.getExpression() !== reference) return false;
+    if (parent.getName() === 'signal') return true;
+    return parent.getName() === 'abort' && !insideTimerCall(parent, facts);
+  });
+}
+
+/** The node is (in) an argument of a callback timer: `setTimeout(() => controller.abort(), ms)`. */
+function insideTimerCall(node: Node, facts: FileFacts): boolean {
+  return node.getAncestors().some((ancestor) => Node.isCallExpression(ancestor) && isCallbackTimerCall(ancestor, facts));
 }
 
 /** `init.signal = …` or `Object.assign(init, …)` on a const options object. */

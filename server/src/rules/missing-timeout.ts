@@ -1,4 +1,4 @@
-import type { CallExpression } from 'ts-morph';
+import { Node, type CallExpression } from 'ts-morph';
 import type { Fix, TextEdit } from '../engine/finding';
 import {
   isSameOriginPath,
@@ -71,6 +71,7 @@ export const missingTimeout = createRule({
     ].join('\n'),
     notFlagged: [
       'Options the file cannot see: an options object from a parameter, an unresolved spread, a helper\'s return value.',
+      'A `signal` from outside the function (a parameter), or of an `AbortController` that a timer aborts (`setTimeout(() => controller.abort(), ms)`) or that goes to other code (a helper may set the deadline). A controller made in the file that only an event aborts (`req.on(\'close\', () => controller.abort())`) or nothing does is flagged: no deadline ends the request. Its fix keeps the signal and adds a deadline: `AbortSignal.any([controller.signal, AbortSignal.timeout(10_000)])`.',
       'Calls through a client instance whose creation is not in this file (imported from another module or package).',
       'Calls through an `axios.create`/`got.extend` instance: the instance is flagged once, at its creation, and its calls are not flagged again.',
       'A timeout set on the instance (`axios.create({ timeout })`, `instance.defaults.timeout = …`), on `axios.defaults` in the same module, or by a request interceptor that sets `config.timeout`.',
@@ -145,6 +146,8 @@ function callMessage(call: OutboundHttpCall): string {
   const disabled = disabledText(call.timeout);
   const consequence = call.library.id === 'fetch' || call.library.id === 'undici' ? UNDICI_CONSEQUENCE : CONSEQUENCE;
   if (disabled) return `${call.label} sets \`${disabled}\`, which turns the timeout off: ${consequence}`;
+  const signal = call.timeout.withoutDeadline;
+  if (signal) return `${call.label} passes \`${signal.getText().replace(/\s+/g, ' ')}\`, but nothing aborts it on a timer, only an event: ${consequence}`;
   const missing = call.library.timeout.missing;
   const hint = missing && call.library.id !== 'fetch' && call.library.id !== 'undici' ? ` (${missing})` : '';
   return `${call.label} has no timeout${hint}: ${consequence}`;
@@ -195,17 +198,31 @@ function fixForCall(call: OutboundHttpCall, timeoutMs: number): Fix | undefined 
 function fixForOptions(call: CallExpression, slot: OptionsSlot, spec: TimeoutFixSpec, judgement: TimeoutJudgement): Fix | undefined {
   if (spec.kind !== 'option') return undefined;
   const property = `${spec.key}: ${spec.value}`;
-  const edits = optionEdits(call, slot, property, judgement);
-  return edits ? { title: spec.title, edits } : undefined;
+  const edits = optionEdits(call, slot, property, judgement, spec);
+  if (!edits) return undefined;
+  const combined = judgement.withoutDeadline && spec.key === 'signal';
+  return { title: combined ? spec.title.replace('(AbortSignal.timeout)', 'to its signal (AbortSignal.any)') : spec.title, edits };
 }
 
-function optionEdits(call: CallExpression, slot: OptionsSlot, property: string, judgement: TimeoutJudgement): TextEdit[] | undefined {
+type OptionFix = Extract<TimeoutFixSpec, { kind: 'option' }>;
+
+/** `signal: AbortSignal.any([controller.signal, AbortSignal.timeout(10_000)])`: the event still aborts the request, and so does the deadline. */
+function withDeadline(signal: Node, timeoutSignal: string): TextEdit[] | undefined {
+  const value = Node.isPropertyAssignment(signal) ? signal.getInitializer() : Node.isShorthandPropertyAssignment(signal) ? signal.getNameNode() : undefined;
+  if (!value) return undefined;
+  if (Node.isShorthandPropertyAssignment(signal)) return [{ start: signal.getStart(), end: signal.getEnd(), newText: `signal: AbortSignal.any([${value.getText()}, ${timeoutSignal}])` }];
+  return [{ start: value.getStart(), end: value.getEnd(), newText: `AbortSignal.any([${value.getText()}, ${timeoutSignal}])` }];
+}
+
+function optionEdits(call: CallExpression, slot: OptionsSlot, property: string, judgement: TimeoutJudgement, spec: OptionFix): TextEdit[] | undefined {
   switch (slot.kind) {
     case 'inline': {
       const disabledBy = judgement.disabledBy;
       if (disabledBy && disabledBy.getParent() === slot.literal) {
         return [{ start: disabledBy.getStart(), end: disabledBy.getEnd(), newText: property }];
       }
+      const signal = judgement.withoutDeadline;
+      if (signal && signal.getParent() === slot.literal && spec.key === 'signal') return withDeadline(signal, spec.value);
       return addObjectProperty(slot.literal, property);
     }
     case 'reference':
