@@ -14,6 +14,7 @@ import {
   ruleIdOf,
   screenshot,
   waitForDiagnostics,
+  waitFor,
   waitForReport,
   workspaceUri,
 } from './helpers';
@@ -92,10 +93,19 @@ async function contentsOf(uris: readonly vscode.Uri[]): Promise<Map<vscode.Uri, 
   return new Map(await Promise.all(uris.map(async (uri) => [uri, await vscode.workspace.fs.readFile(uri)] as const)));
 }
 
+/**
+ * Puts the files back as they were. VS Code saves the files of a multi-file edit after applying it, so
+ * this first waits until none of them is dirty (a save still pending would write the fix back over the
+ * restored text), then writes the originals and reloads the documents, and checks that they took.
+ */
 async function restore(originals: ReadonlyMap<vscode.Uri, Uint8Array>): Promise<void> {
+  const open = (uri: vscode.Uri) => vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === uri.toString());
+  await waitFor('VS Code to finish saving the files of the fix', () => [...originals.keys()].every((uri) => !open(uri)?.isDirty));
   for (const [uri, content] of originals) {
     await vscode.workspace.fs.writeFile(uri, content);
     await revertDocument(uri);
+    const expected = new TextDecoder().decode(content);
+    await waitFor(`${uri.fsPath} to show its restored text`, () => open(uri) === undefined || open(uri)!.getText() === expected);
   }
 }
 
