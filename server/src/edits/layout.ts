@@ -1,4 +1,4 @@
-import { SyntaxKind, type Node, type SourceFile } from 'ts-morph';
+import { SyntaxKind, ts, type Node, type SourceFile } from 'ts-morph';
 
 /** The whitespace a node's line starts with. */
 export function lineIndentation(node: Node): string {
@@ -30,20 +30,27 @@ export function newlineOf(text: string): string {
   return text.includes('\r\n') ? '\r\n' : '\n';
 }
 
-/** The quote most of the file's string literals use: `'` unless `"` is the majority (of the first 200). */
+/**
+ * The quote most of the file's string literals use: `'` unless `"` is the
+ * majority (of the first 200). Walks the compiler's tree, not ts-morph's, so
+ * that no node is wrapped for it.
+ */
 export function stringQuoteOf(sourceFile: SourceFile): string {
-  const key = sourceFile.compilerNode;
-  let quote = stringQuotes.get(key);
+  const root = sourceFile.compilerNode;
+  let quote = stringQuotes.get(root);
   if (quote === undefined) {
     let single = 0;
     let double = 0;
-    for (const literal of sourceFile.getDescendantsOfKind(SyntaxKind.StringLiteral)) {
-      if (literal.getText().startsWith('"')) double += 1;
-      else single += 1;
-      if (single + double >= 200) break;
-    }
+    const visit = (node: ts.Node): boolean | undefined => {
+      if (node.kind === SyntaxKind.StringLiteral) {
+        if (root.text.charCodeAt(node.getStart(root)) === 34) double += 1;
+        else single += 1;
+      }
+      return single + double >= 200 || ts.forEachChild(node, visit);
+    };
+    ts.forEachChild(root, visit);
     quote = double > single ? '"' : "'";
-    stringQuotes.set(key, quote);
+    stringQuotes.set(root, quote);
   }
   return quote;
 }
