@@ -240,6 +240,37 @@ testRule(missingTransaction, {
   ],
   valid: [
     {
+      name: 'Sequelize: two states of one run record (a status machine), each meant to be seen as it happens (CommonJS)',
+      filename: 'runs.js',
+      code: lines(
+        `const { Model } = require('sequelize');`,
+        `class Run extends Model {}`,
+        `async function execute(runId, work) {`,
+        `  const run = await Run.findOne({ where: { runId } });`,
+        `  await run.update({ status: 'running' });`,
+        `  const output = await work();`,
+        `  await run.update({ status: 'success', output });`,
+        `}`,
+        `module.exports = { execute };`,
+      ),
+    },
+    {
+      name: 'Prisma: two updates of the same row by the same filter',
+      code: lines(PRISMA, `export async function finish(id: string) {`, `  await prisma.job.update({ where: { id }, data: { status: 'finishing' } });`, `  await prisma.job.update({ where: { id }, data: { status: 'done', finishedAt: new Date() } });`, `}`),
+    },
+    {
+      name: 'Prisma: the writes handed as a batch to the project\'s own transaction wrapper',
+      code: lines(
+        PRISMA,
+        `function transaction(input: any) {`,
+        `  return prisma.$transaction(input);`,
+        `}`,
+        `export async function createTeam(id: string, userId: string) {`,
+        `  return transaction([prisma.team.create({ data: { id } }), prisma.teamUser.create({ data: { teamId: id, userId } })]);`,
+        `}`,
+      ),
+    },
+    {
       name: 'Prisma: writes through tx inside $transaction, and the array form',
       code: lines(
         PRISMA,

@@ -392,6 +392,12 @@ function chainCalls(call: CallExpression): CallExpression[] {
   return calls;
 }
 
+/** The method's name, or the function's for a plain call: `transaction` of `transaction([...])`. */
+function calleeNameOf(call: CallExpression): string | undefined {
+  const callee = unwrapExpression(call.getExpression());
+  return Node.isIdentifier(callee) ? callee.getText() : methodNameOf(call);
+}
+
 function methodNameOf(call: CallExpression): string | undefined {
   const callee = unwrapExpression(call.getExpression());
   return Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
@@ -595,7 +601,8 @@ function inTransactionBatch(call: CallExpression): boolean {
   for (let node: Node | undefined = call.getParent(); node && !isFunctionScope(node); node = node.getParent()) {
     const parent = node.getParent();
     if (!Node.isArrayLiteralExpression(node) || !parent) continue;
-    if (Node.isCallExpression(parent) && methodNameOf(parent) === '$transaction') return true;
+    // Also a project's own wrapper named like one: umami's `transaction([...])` forwards to `client.$transaction`.
+    if (Node.isCallExpression(parent) && TRANSACTION_CALLBACKS.has(calleeNameOf(parent) ?? '')) return true;
     if (Node.isVariableDeclaration(parent) && Node.isIdentifier(parent.getNameNode())) return isHandedToTransaction(parent.getName(), call);
   }
   const parent = call.getParent();

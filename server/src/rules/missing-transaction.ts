@@ -204,6 +204,9 @@ function judgeFunction(fn: Node, writes: DatabaseOperation[], context: RuleConte
  */
 function canFailAfter(first: DatabaseOperation, later: DatabaseOperation, fn: Node): boolean {
   if (areExclusive(first.call, later.call)) return false;
+  // Two states of one row (`run.update({ status: 'running' })` ... `run.update({ status: 'done' })`): each must be
+  // visible as it happens, and a failure between them leaves the row in its earlier state, not half of two records.
+  if (updatesSameRow(first, later)) return false;
   if (isBestEffort(later.call, first.call, fn) || isCompensation(later.call, first.call)) return false;
   if (isClaim(first.call) || explainsOrder(later.call, fn) || explainsOrder(first.call, fn)) return false;
   return !runsCallerWorkBetween(first.call, later.call, fn);
@@ -289,6 +292,40 @@ function runsCallerWorkBetween(first: Node, later: Node, fn: Node): boolean {
     if (Node.isParameterDeclaration(declaration) || Node.isBindingElement(declaration)) return isFunctionParameter(declaration, fn);
     return Node.isVariableDeclaration(declaration) && isRegistryLookup(declaration.getInitializer());
   });
+}
+
+const ROW_UPDATES: ReadonlySet<string> = new Set(['update', 'updateOne', 'save', 'set', 'increment', 'decrement']);
+
+/**
+ * Both writes update the same row: the same record instance (`run.update(...)` twice), or the same model with the
+ * same filter (`prisma.run.update({ where: { id } })` twice, Sequelize `Run.update(values, { where })`).
+ */
+function updatesSameRow(a: DatabaseOperation, b: DatabaseOperation): boolean {
+  if (!ROW_UPDATES.has(a.method) || !ROW_UPDATES.has(b.method)) return false;
+  const keyA = rowKeyOf(a);
+  return keyA !== undefined && keyA === rowKeyOf(b);
+}
+
+/** `run` for a record's own method; `run|{ id }` for a model's update with a `where` filter (whitespace ignored). */
+function rowKeyOf(write: DatabaseOperation): string | undefined {
+  const callee = unwrapExpression(write.call.getExpression());
+  if (!Node.isPropertyAccessExpression(callee)) return undefined;
+  const receiver = callee.getExpression().getText().replace(/\s+/g, '');
+  const where = write.call
+    .getArguments()
+    .flatMap((argument) => (Node.isObjectLiteralExpression(argument) ? [argument.getProperty('where')] : []))
+    .find((property) => property !== undefined);
+  if (where) return `${receiver}|${where.getText().replace(/\s+/g, '')}`;
+  // A record the function read or created (`const run = await Run.findOne(...)`): its own update writes its own row.
+  return isQueriedRecord(callee.getExpression()) ? receiver : undefined;
+}
+
+function isQueriedRecord(receiver: Node): boolean {
+  if (!Node.isIdentifier(receiver)) return false;
+  const declaration = receiver.getSymbol()?.getValueDeclaration();
+  const initializer = declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
+  const value = initializer && unwrapExpression(Node.isAwaitExpression(initializer) ? initializer.getExpression() : initializer);
+  return value !== undefined && Node.isCallExpression(value);
 }
 
 /** `this.handlers[name]`, `definitions[job.name]`: a function registered elsewhere, found by a key the code computes. */
