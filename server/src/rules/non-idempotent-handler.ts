@@ -171,5 +171,10 @@ function messageFor(handler: WebhookHandler, step: EffectStep, context: RuleCont
 function otherFile(call: CallExpression, context: RuleContext): string {
   const file = call.getSourceFile();
   if (file === context.sourceFile) return '';
-  return `, in ${path.relative(path.dirname(context.sourceFile.getFilePath()), file.getFilePath())}`;
+  // Named from the folder both files share: `lib/billing.ts` beside `app/api/webhooks/stripe/route.ts`.
+  const own = path.dirname(context.sourceFile.getFilePath()).split('/');
+  const other = file.getFilePath().split('/');
+  let shared = 0;
+  while (shared < own.length && shared < other.length - 1 && own[shared] === other[shared]) shared += 1;
+  return `, in ${other.slice(shared).join('/')}`;
 }
