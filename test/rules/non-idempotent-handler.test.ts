@@ -490,6 +490,35 @@ testRule(nonIdempotentHandler, {
       ),
     },
     {
+      name: 'NestJS: the controller of a service that verifies the signature itself is not flagged again (the service\'s file reports)',
+      files: {
+        'billing.service.ts': lines(
+          `import Stripe from 'stripe';`,
+          `import { PrismaClient } from '@prisma/client';`,
+          `const prisma = new PrismaClient();`,
+          `export class BillingService {`,
+          `  private readonly stripe = new Stripe('sk');`,
+          `  async handleWebhook(payload: Buffer, signature: string) {`,
+          `    const event = this.stripe.webhooks.constructEvent(payload, signature, 'whsec');`,
+          `    await prisma.invoice.create({ data: { stripeInvoiceId: (event.data.object as any).id } });`,
+          `  }`,
+          `}`,
+        ),
+      },
+      code: lines(
+        `import { Controller, Headers, Post, Req } from '@nestjs/common';`,
+        `import { BillingService } from './billing.service';`,
+        `@Controller('webhooks')`,
+        `export class StripeWebhookController {`,
+        `  constructor(private readonly billing: BillingService) {}`,
+        `  @Post('stripe')`,
+        `  receive(@Req() req: { rawBody: Buffer }, @Headers('stripe-signature') signature: string) {`,
+        `    return this.billing.handleWebhook(req.rawBody, signature);`,
+        `  }`,
+        `}`,
+      ),
+    },
+    {
       name: 'Across files: a helper that looks up the event id (by its parameter) before the handler acts',
       files: {
         'events.ts': lines(
