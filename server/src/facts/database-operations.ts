@@ -3,6 +3,7 @@ import type { FileFacts } from './index';
 import { databaseCallOf, lastName } from './database';
 import { declaredInstanceOrigin } from './declared-types';
 import { isRelativeModule } from './imports';
+import { normaliseModuleName, requiredModule } from './origin';
 import { isFunctionScope, unwrapExpression } from './syntax';
 import { DATABASE_LIBRARIES, SQL_STATEMENTS, type DatabaseLibrary, type DatabaseOperationKind } from './tables/databases';
 
@@ -134,6 +135,12 @@ function handleOf(expression: Node, facts: FileFacts, depth: number): Handle | u
   if (depth > MAX_DEPTH) return undefined;
   const node = unwrapExpression(expression);
   if (Node.isAwaitExpression(node)) return handleOf(node.getExpression(), facts, depth + 1);
+  // `require('knex')` of `const db = require('knex')({ client: 'pg' })`: the library itself.
+  const required = requiredModule(node);
+  if (required !== undefined) {
+    const library = libraryOfModule(normaliseModuleName(required));
+    return library ? { library } : undefined;
+  }
   if (Node.isCallExpression(node) || Node.isNewExpression(node)) return callResultHandle(node, facts, depth);
   if (Node.isElementAccessExpression(node)) return handleOf(node.getExpression(), facts, depth + 1);
   if (Node.isPropertyAccessExpression(node)) {

@@ -9,6 +9,7 @@ import { missingRetry } from './missing-retry';
 import { jobWithoutRetry } from './job-without-retry';
 import { missingIdempotencyKey } from './missing-idempotency-key';
 import { missingTransaction } from './missing-transaction';
+import { nonIdempotentHandler } from './non-idempotent-handler';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
@@ -23,6 +24,7 @@ export const allRules: readonly Rule[] = [
   jobWithoutRetry,
   missingIdempotencyKey,
   missingTransaction,
+  nonIdempotentHandler,
   ...suppressionMetaRules,
 ];
 
