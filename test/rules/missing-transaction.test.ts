@@ -255,6 +255,10 @@ testRule(missingTransaction, {
       ),
     },
     {
+      name: 'Prisma: a follow-up update of the row just created (an image path filled in)',
+      code: lines(PRISMA, `export async function addLink(url: string) {`, `  const newLink = await prisma.link.create({ data: { url } });`, `  await prisma.link.update({ where: { id: newLink.id }, data: { image: 'archives/' + newLink.id + '.png' } });`, `  return newLink;`, `}`),
+    },
+    {
       name: 'Prisma: two updates of the same row by the same filter',
       code: lines(PRISMA, `export async function finish(id: string) {`, `  await prisma.job.update({ where: { id }, data: { status: 'finishing' } });`, `  await prisma.job.update({ where: { id }, data: { status: 'done', finishedAt: new Date() } });`, `}`),
     },

@@ -301,9 +301,26 @@ const ROW_UPDATES: ReadonlySet<string> = new Set(['update', 'updateOne', 'save',
  * same filter (`prisma.run.update({ where: { id } })` twice, Sequelize `Run.update(values, { where })`).
  */
 function updatesSameRow(a: DatabaseOperation, b: DatabaseOperation): boolean {
+  if (ROW_UPDATES.has(b.method) && updatesCreatedRow(a, b)) return true;
   if (!ROW_UPDATES.has(a.method) || !ROW_UPDATES.has(b.method)) return false;
   const keyA = rowKeyOf(a);
   return keyA !== undefined && keyA === rowKeyOf(b);
+}
+
+/**
+ * `const link = await prisma.link.create(...)` then `prisma.link.update({ where: { id: link.id } })` or
+ * `link.update(...)`: the later write fills in the row the first one created, which exists either way.
+ */
+function updatesCreatedRow(created: DatabaseOperation, update: DatabaseOperation): boolean {
+  const parent = created.call.getParent();
+  const declaration = Node.isAwaitExpression(parent) ? parent.getParent() : parent;
+  if (!declaration || !Node.isVariableDeclaration(declaration) || !Node.isIdentifier(declaration.getNameNode())) return false;
+  const name = declaration.getName();
+  const callee = unwrapExpression(update.call.getExpression());
+  if (!Node.isPropertyAccessExpression(callee)) return false;
+  if (callee.getExpression().getText() === name) return true;
+  const key = rowKeyOf(update);
+  return key !== undefined && new RegExp(`(^|[^\\w$])${name.replace(/\$/g, '\\$')}\\.id\\b`).test(key);
 }
 
 /** `run` for a record's own method; `run|{ id }` for a model's update with a `where` filter (whitespace ignored). */
