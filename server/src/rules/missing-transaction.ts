@@ -301,15 +301,15 @@ const ROW_UPDATES: ReadonlySet<string> = new Set(['update', 'updateOne', 'save',
  * same filter (`prisma.run.update({ where: { id } })` twice, Sequelize `Run.update(values, { where })`).
  */
 function updatesSameRow(a: DatabaseOperation, b: DatabaseOperation): boolean {
-  if (ROW_UPDATES.has(b.method) && updatesCreatedRow(a, b)) return true;
+  if (updatesCreatedRow(a, b)) return true;
   if (!ROW_UPDATES.has(a.method) || !ROW_UPDATES.has(b.method)) return false;
   const keyA = rowKeyOf(a);
   return keyA !== undefined && keyA === rowKeyOf(b);
 }
 
 /**
- * `const link = await prisma.link.create(...)` then `prisma.link.update({ where: { id: link.id } })` or
- * `link.update(...)`: the later write fills in the row the first one created, which exists either way.
+ * `const link = await prisma.link.create(...)` then `prisma.link.update({ where: { id: link.id } })`,
+ * `link.update(...)` or `stub.destroy()`: the later write fills in (or removes) the row the first one created.
  */
 function updatesCreatedRow(created: DatabaseOperation, update: DatabaseOperation): boolean {
   const parent = created.call.getParent();
