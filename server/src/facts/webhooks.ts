@@ -84,8 +84,10 @@ export function webhookHandlers(facts: FileFacts): WebhookHandler[] {
         else if (provider) add({ fn, via: 'signature', path: registration.path, provider });
       }
     }
-    const routed = requestHandlingFunctions(facts);
-    for (const verification of signatureVerifications(facts)) {
+    const verifications = signatureVerifications(facts);
+    // Which functions routes run is only asked when the file verifies a signature somewhere.
+    const routed = verifications.length > 0 ? requestHandlingFunctions(facts) : new Set<Node>();
+    for (const verification of verifications) {
       for (const fn of verification.handlers) add({ fn, via: 'signature', provider: verification.provider });
       const enclosing = verification.call.getFirstAncestor(isFunctionScope);
       if (enclosing && isFunctionLike(enclosing) && !routed.has(enclosing) && !insideAny(enclosing, routed)) add({ fn: enclosing, via: 'signature', provider: verification.provider });
@@ -143,24 +145,40 @@ export function signatureVerifications(facts: FileFacts): Verification[] {
   });
 }
 
-/** The provider whose signature a function (or a project function it calls) checks. */
+/** The provider whose signature a function (or a project function it calls, two calls deep) checks. */
 function verifiedProvider(fn: FunctionLike): string | undefined {
-  const visited = new Set<Node>();
-  const visit = (current: FunctionLike, depth: number): string | undefined => {
-    if (visited.has(current) || depth > 2) return undefined;
-    visited.add(current);
-    const facts = FileFacts.of(current.getSourceFile());
-    const own = signatureVerifications(facts).find((verification) => contains(current, verification.call));
-    if (own) return own.provider;
-    for (const call of current.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+  return verifiedWithin(fn, 2);
+}
+
+/**
+ * What `verifiedProvider` found for a function with `remaining` calls left to
+ * follow, kept for the run: every route of a project calls the same services,
+ * and each is searched once, not once per route. A file's nodes are new
+ * objects once it changes, so its entries are never read stale.
+ */
+const verifiedCache = new WeakMap<Node, (string | null)[]>();
+
+function verifiedWithin(fn: FunctionLike, remaining: number): string | undefined {
+  let entry = verifiedCache.get(fn);
+  if (!entry) {
+    entry = [];
+    verifiedCache.set(fn, entry);
+  }
+  const cached = entry[remaining];
+  if (cached !== undefined) return cached ?? undefined;
+  entry[remaining] = null; // a call cycle finds nothing new
+  const facts = FileFacts.of(fn.getSourceFile());
+  let provider = signatureVerifications(facts).find((verification) => contains(fn, verification.call))?.provider;
+  if (!provider && remaining > 0) {
+    search: for (const call of fn.getDescendantsOfKind(SyntaxKind.CallExpression)) {
       for (const callee of calleeFunctions(call) ?? []) {
-        const provider = visit(callee, depth + 1);
-        if (provider) return provider;
+        provider = verifiedWithin(callee, remaining - 1);
+        if (provider) break search;
       }
     }
-    return undefined;
-  };
-  return visit(fn, 0);
+  }
+  entry[remaining] = provider ?? null;
+  return provider;
 }
 
 function matchesVerifier(callee: Node, verifier: SignatureVerifier, facts: FileFacts): boolean {
