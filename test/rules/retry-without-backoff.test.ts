@@ -8,6 +8,45 @@ const IMMEDIATE = 'tries again immediately';
 testRule(retryWithoutBackoff, {
   valid: [
     {
+      name: 'a loop that polls for a lock another replica holds (redlock, declared type): contention, not an outage',
+      code: [
+        `import Redlock, { type Lock } from 'redlock';`,
+        `export class Leader {`,
+        `  private lock?: Lock;`,
+        `  constructor(private readonly redlock: Redlock, private readonly intervalMs: number) {}`,
+        `  async acquire(deadline: number): Promise<boolean> {`,
+        `    while (Date.now() < deadline) {`,
+        `      try {`,
+        `        this.lock = await this.redlock.acquire(['leader'], 30_000);`,
+        `        return true;`,
+        `      } catch (error) {`,
+        `        await new Promise((resolve) => setTimeout(resolve, this.intervalMs));`,
+        `      }`,
+        `    }`,
+        `    return false;`,
+        `  }`,
+        `}`,
+      ].join('\n'),
+    },
+    {
+      name: 'a proper-lockfile lock polled in CommonJS',
+      filename: 'worker.js',
+      code: [
+        `const lockfile = require('proper-lockfile');`,
+        `async function take(file) {`,
+        `  for (let attempt = 0; attempt < 50; attempt++) {`,
+        `    try {`,
+        `      return await lockfile.lock(file);`,
+        `    } catch (err) {`,
+        `      await new Promise((r) => setTimeout(r, 100));`,
+        `    }`,
+        `  }`,
+        `  throw new Error('lock busy');`,
+        `}`,
+        `module.exports = { take };`,
+      ].join('\n'),
+    },
+    {
       name: 'the wait doubles with the attempt (2 ** attempt)',
       code: `declare function call(): Promise<string>;
 export async function load() {

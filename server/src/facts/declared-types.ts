@@ -64,7 +64,8 @@ function classOrigin(name: Node, facts: FileFacts, level: number): InstanceOrigi
   const origin = facts.origin(Node.isQualifiedName(name) ? name.getLeft() : name);
   if (origin.kind !== 'module' || (isRelativeModule(origin.module) && !isGeneratedClientModule(origin.module))) return undefined;
   const path = Node.isQualifiedName(name) ? [...origin.path, target.getText()] : origin.path;
-  const className = path[path.length - 1];
+  // A package's default export (`import Redlock from 'redlock'`) goes by the name the file gives it.
+  const className = path.length > 0 ? path[path.length - 1] : target.getText();
   return className ? { module: origin.module, className } : undefined;
 }
 

@@ -2,6 +2,8 @@ import { Node, SyntaxKind, type AwaitExpression, type CatchClause, type DoStatem
 import type { FileFacts } from './index';
 import { delayOf, isRandomCall, type Delay } from './delays';
 import { samePath } from './origin';
+import { declaredInstanceOrigin } from './declared-types';
+import { LOCK_ACQUIRERS } from './tables/retry-policies';
 import { isFunctionScope, unwrapExpression } from './syntax';
 
 export type RetryLoopStatement = ForStatement | WhileStatement | DoStatement;
@@ -48,7 +50,7 @@ export interface RetryLoop {
 /** The retry loop `loop` is, or undefined when it is something else (an iteration over items, a poll, a consumer). */
 export function retryLoopOf(loop: RetryLoopStatement, facts: FileFacts): RetryLoop | undefined {
   const tryStatement = retryingTry(loop);
-  if (!tryStatement) return undefined;
+  if (!tryStatement || pollsForLock(tryStatement.getTryBlock(), facts)) return undefined;
   const catchClause = tryStatement.getCatchClauseOrThrow();
   const awaits = ownAwaits(loop);
   const delays: LoopDelay[] = [];
@@ -63,6 +65,21 @@ export function retryLoopOf(loop: RetryLoopStatement, facts: FileFacts): RetryLo
 
 // ---------------------------------------------------------------------------
 // Is it a retry?
+
+/** Every awaited call of the `try` acquires a lock (redlock, async-mutex): the loop waits for another holder, it does not retry a failure. */
+function pollsForLock(block: Node, facts: FileFacts): boolean {
+  const calls = block.getDescendantsOfKind(SyntaxKind.AwaitExpression).map((awaited) => unwrapExpression(awaited.getExpression()));
+  return calls.length > 0 && calls.every((call) => Node.isCallExpression(call) && acquiresLock(call, facts));
+}
+
+function acquiresLock(call: Node & { getExpression(): Node }, facts: FileFacts): boolean {
+  const callee = unwrapExpression(call.getExpression());
+  const origin = facts.origin(callee);
+  if (origin.kind === 'module' && LOCK_ACQUIRERS.some((lock) => lock.module === origin.module && origin.path.length === 1 && (lock.functions ?? []).includes(origin.path[0]!))) return true;
+  if (!Node.isPropertyAccessExpression(callee)) return false;
+  const instance = declaredInstanceOrigin(callee.getExpression(), facts);
+  return instance !== undefined && LOCK_ACQUIRERS.some((lock) => lock.module === instance.module && (lock.methods ?? []).includes(callee.getName()));
+}
 
 /** The `try` in the loop's own body whose success leaves the loop and whose failure goes round again. */
 function retryingTry(loop: RetryLoopStatement): TryStatement | undefined {

@@ -77,6 +77,7 @@ export const retryWithoutBackoff = createRule({
       'Loops that await something else outside the `try` (a helper that may wait), when no wait is recognised.',
       'Immediate retries of only the failures the `catch` picks out by looking at the error (`if (!isUniqueViolation(err)) throw err`): a write conflict or a repaired input is retried at once by design, and the errors of an outage leave the loop. (When such a loop waits, a constant wait is still flagged.)',
       'Command-line programs and one-off scripts (`bin/`, `scripts/`, `#!` files): one client cannot make a storm.',
+      'Loops that poll for a lock another process holds (every awaited call of the `try` acquires one: redlock, async-mutex, redis-semaphore, proper-lockfile): the failure they wait out is contention, not an outage.',
     ],
     examples: [
       {

@@ -105,3 +105,16 @@ export const AXIOS_RETRY = { module: 'axios-retry', localName: 'axiosRetry', cli
 
 /** cockatiel: a policy built with `retry(handler, { maxAttempts, backoff })` runs a call with `policy.execute(fn)`; `ExponentialBackoff` jitters by default. */
 export const COCKATIEL = { module: 'cockatiel', builders: ['retry', 'wrap'], policyName: 'retryPolicy' } as const;
+
+/**
+ * Lock clients: a loop that goes round until one of these acquires polls for
+ * a lock another process holds. Its expected failure is contention, not an
+ * outage, so a fixed wait there is a poll interval (retry-without-backoff).
+ * `methods` are called on an instance of the package's client; `functions` are the package's own exports.
+ */
+export const LOCK_ACQUIRERS: readonly { module: string; methods?: readonly string[]; functions?: readonly string[] }[] = [
+  { module: 'redlock', methods: ['acquire', 'lock', 'using'] },
+  { module: 'async-mutex', methods: ['acquire', 'runExclusive'] },
+  { module: 'redis-semaphore', methods: ['acquire', 'tryAcquire'] },
+  { module: 'proper-lockfile', functions: ['lock'] },
+];
