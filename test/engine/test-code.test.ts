@@ -326,6 +326,25 @@ describe('test code: modules imported only by test code are test support', () =>
       'b/index.js': 'production',
     });
   });
+
+  it('modules a build config names by file are entry points (subpath exports of a plugin library); a folder glob names none', async () => {
+    const root = tree({
+      'plugin/package.json': JSON.stringify({ name: 'plugin', main: 'package/index.js', files: ['package/**/*'] }),
+      'plugin/tsconfig.build.json': '{\n  // comments are allowed here\n  "extends": "./tsconfig.json",\n  "include": ["./src/**/index.ts"]\n}\n',
+      'plugin/tsconfig.json': JSON.stringify({ compilerOptions: { strict: true }, include: ['src/**/*.ts'] }),
+      'plugin/src/index.ts': "export const placeholder = 'import a sub-package';\n",
+      'plugin/src/stripe/index.ts': "export { StripePlugin } from './stripe.plugin';\n",
+      'plugin/src/stripe/stripe.plugin.ts': "import { StripeService } from './stripe.service';\nexport class StripePlugin { constructor(readonly service: StripeService) {} }\n",
+      'plugin/src/stripe/stripe.service.ts': 'export class StripeService {}\n',
+      'plugin/src/stripe/test-helpers.ts': 'export const fakeStripe = {};\n',
+      'plugin/e2e/checkout.e2e-spec.ts': "import { StripePlugin } from '../src/stripe';\nimport { fakeStripe } from '../src/stripe/test-helpers';\n",
+    });
+    assert.deepEqual(await verdicts(root, ['plugin/src/stripe/index.ts', 'plugin/src/stripe/stripe.service.ts', 'plugin/src/stripe/test-helpers.ts']), {
+      'plugin/src/stripe/index.ts': 'production',
+      'plugin/src/stripe/stripe.service.ts': 'production',
+      'plugin/src/stripe/test-helpers.ts': 'support',
+    });
+  });
 });
 
 describe('test code: the tests section of the config', () => {

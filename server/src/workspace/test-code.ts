@@ -399,6 +399,37 @@ function entryPoints(folder: string, resolver: ModuleResolver): Set<string> {
   return entries;
 }
 
+/** The build configs whose `include` and `files` may name a package's entry modules, not only its folders. */
+const BUILD_CONFIGS = ['tsconfig.build.json', 'tsconfig.lib.json', 'tsconfig.json'];
+
+/**
+ * Modules a build config of the package names by file (`"include": ["./src/**\/index.ts"]`,
+ * `"files": ["src/server.ts"]`): what the package builds and publishes as its entry points, such as
+ * a plugin library's subpath imports (`@vendure/payments-plugin/package/stripe`) that nothing inside
+ * the package imports. A pattern that names a folder (`src`, `src/**\/*`) names no entry.
+ */
+function builtEntryFiles(folder: string, files: readonly string[]): string[] {
+  const patterns: string[] = [];
+  for (const name of BUILD_CONFIGS) {
+    const file = path.join(folder, name);
+    if (!fs.existsSync(file)) continue;
+    const config = ts.readConfigFile(file, (target) => fs.readFileSync(target, 'utf8')).config as { include?: unknown; files?: unknown } | undefined;
+    for (const value of [config?.include, config?.files]) {
+      if (!Array.isArray(value)) continue;
+      for (const entry of value) if (typeof entry === 'string' && namesFiles(entry)) patterns.push(entry.replace(/^\.\//, ''));
+    }
+  }
+  if (patterns.length === 0) return [];
+  const matches = picomatch(patterns, { dot: true });
+  return files.filter((file) => matches(path.relative(folder, file).split(path.sep).join('/')));
+}
+
+/** `src/**\/index.ts`, `src/main.ts`: a pattern whose last part is a file name, not `*.ts` (every file of a folder). */
+function namesFiles(pattern: string): boolean {
+  const last = pattern.split('/').pop() ?? '';
+  return isAnalysablePath(last) && !last.includes('*') && !pattern.startsWith('..');
+}
+
 function sourceOfEntry(folder: string, value: string, resolver: ModuleResolver): string | undefined {
   const direct = path.resolve(folder, value);
   const found = resolver.resolveFile(direct) ?? resolver.resolveFile(stripExtension(direct));
@@ -470,6 +501,7 @@ async function classifyPackage(folder: string, directVerdict: (file: string) => 
     else if (verdict) tests.add(file);
   }
   for (const entry of entryPoints(folder, resolver)) production.add(entry);
+  for (const entry of builtEntryFiles(folder, files)) production.add(entry);
   for (const test of tests) {
     const subject = testSubjectStem(test);
     for (const target of imports.get(test) ?? []) {
