@@ -1,4 +1,4 @@
-import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type IfStatement } from 'ts-morph';
 import type { Fix } from '../engine/finding';
 import type { FileFacts } from '../facts';
 import { databaseOperationOf, transactionCoverOf, type DatabaseOperation } from '../facts/database-operations';
@@ -378,7 +378,39 @@ function areExclusive(a: Node, b: Node): boolean {
   if (Node.isConditionalExpression(common)) return sideOfEarlier !== common.getCondition() && sideOfEarlier !== sideOfLater;
   if (Node.isCaseBlock(common)) return sideOfEarlier !== sideOfLater;
   if (Node.isTryStatement(common)) return sideOfEarlier === common.getTryBlock() && sideOfLater === common.getCatchClause();
-  return exitsBefore(earlier, common);
+  return exitsBefore(earlier, common) || excludedByAssignment(earlier, later);
+}
+
+/**
+ * `if (existing) { user = existing; await account.create(...) }` ... `if (!user) { await user.create(...) }`:
+ * the earlier write runs only after `user` was given a value its block has checked, and the later one only
+ * while `user` has none, so no path runs both.
+ */
+function excludedByAssignment(earlier: Node, later: Node): boolean {
+  const guard = later.getAncestors().find((ancestor): ancestor is IfStatement => Node.isIfStatement(ancestor) && contains(ancestor.getThenStatement(), later));
+  const condition = guard && unwrapExpression(guard.getExpression());
+  if (!guard || contains(guard, earlier) || !condition || !Node.isPrefixUnaryExpression(condition) || condition.getOperatorToken() !== SyntaxKind.ExclamationToken) return false;
+  const variable = unwrapExpression(condition.getOperand());
+  if (!Node.isIdentifier(variable)) return false;
+  const block = earlier.getFirstAncestorByKind(SyntaxKind.Block);
+  return (block?.getStatements() ?? []).some((statement) => {
+    if (statement.getEnd() > earlier.getStart() || !Node.isExpressionStatement(statement)) return false;
+    const assignment = unwrapExpression(statement.getExpression());
+    if (!Node.isBinaryExpression(assignment) || assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken) return false;
+    const value = unwrapExpression(assignment.getRight());
+    return assignment.getLeft().getText() === variable.getText() && Node.isIdentifier(value) && checkedTruthy(block!, value.getText());
+  });
+}
+
+/** The block runs only when `name` is truthy: it is the `then` of `if (name)` or `if (name && ...)`. */
+function checkedTruthy(block: Node, name: string): boolean {
+  const statement = block.getParent();
+  if (!statement || !Node.isIfStatement(statement) || statement.getThenStatement() !== block) return false;
+  const operands = (node: Node): Node[] => {
+    const value = unwrapExpression(node);
+    return Node.isBinaryExpression(value) && value.getOperatorToken().getKind() === SyntaxKind.AmpersandAmpersandToken ? [...operands(value.getLeft()), ...operands(value.getRight())] : [value];
+  };
+  return operands(statement.getExpression()).some((operand) => Node.isIdentifier(operand) && operand.getText() === name);
 }
 
 function commonAncestor(a: Node, b: Node): Node | undefined {
