@@ -54,3 +54,11 @@ function takesAnyExpression(node: Node): boolean {
 function isAssignmentOperator(kind: SyntaxKind): boolean {
   return kind >= SyntaxKind.FirstAssignment && kind <= SyntaxKind.LastAssignment;
 }
+
+/** A node's text with edits applied (offsets in the file, all within the node): to write it again inside another edit. */
+export function textWithEdits(node: Node, edits: readonly TextEdit[]): string {
+  const start = node.getStart();
+  let text = node.getText();
+  for (const edit of [...edits].sort((a, b) => b.start - a.start)) text = text.slice(0, edit.start - start) + edit.newText + text.slice(edit.end - start);
+  return text;
+}

@@ -83,3 +83,10 @@ export function excerpt(node: Node, max = 80): string {
   const text = node.getText().replace(/\s+/g, ' ').trim();
   return text.length > max ? text.slice(0, max - 1) + '…' : text;
 }
+
+/** The text a URL-like expression starts with, as written: a string's value, or a template's text before its first `${}`. */
+export function literalPrefixOf(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return node.getLiteralValue();
+  return Node.isTemplateExpression(node) ? node.getHead().getLiteralText() : undefined;
+}

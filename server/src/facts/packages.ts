@@ -111,7 +111,12 @@ export function owningPackageOf(sourceFile: import('ts-morph').SourceFile): Owni
 
 /** The dependency the file's own package ships with (not devDependencies), if it lists `name`. */
 export function ownDependency(sourceFile: import('ts-morph').SourceFile, name: string): Dependency | undefined {
-  return owningPackageOf(sourceFile)?.manifest.dependencies.find((dependency) => dependency.name === name && dependency.section !== 'devDependencies');
+  return shippedDependency(owningPackageOf(sourceFile)?.manifest, name);
+}
+
+/** The manifest's entry for `name` among the dependencies it ships with (not devDependencies). */
+export function shippedDependency(manifest: PackageManifest | undefined, name: string): Dependency | undefined {
+  return manifest?.dependencies.find((dependency) => dependency.name === name && dependency.section !== 'devDependencies');
 }
 
 /**

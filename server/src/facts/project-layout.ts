@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import type { SourceFile } from 'ts-morph';
-import { owningPackageOf } from './packages';
+import { owningPackageOf, type OwningPackage } from './packages';
 
 /**
  * The folder where a project-wide helper module of the file's package
@@ -8,8 +8,7 @@ import { owningPackageOf } from './packages';
  * `<package>/lib` otherwise, and the file's own folder when no package.json
  * owns it. One place per package, so a helper is found again, never written twice.
  */
-export function helperModuleFolder(sourceFile: SourceFile): string {
-  const owner = owningPackageOf(sourceFile);
+export function helperModuleFolder(sourceFile: SourceFile, owner: OwningPackage | undefined = owningPackageOf(sourceFile)): string {
   const filePath = sourceFile.getFilePath();
   if (!owner) return path.posix.dirname(filePath);
   const source = path.posix.join(owner.manifest.dir, 'src');

@@ -117,6 +117,11 @@ export function firstParseProblem(sourceFile: SourceFile): ParseProblem | undefi
 /** JS/TS files the engine analyses, by extension. */
 export const ANALYSED_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
 
+/** A TypeScript file (`.ts`, `.tsx`, `.mts`, `.cts`): fixes may write types there. */
+export function isTypeScriptPath(filePath: string): boolean {
+  return /\.[cm]?tsx?$/.test(filePath);
+}
+
 export function isAnalysablePath(filePath: string): boolean {
   if (filePath.endsWith('.d.ts') || filePath.endsWith('.d.mts') || filePath.endsWith('.d.cts')) return false;
   return ANALYSED_EXTENSIONS.some((ext) => filePath.endsWith(ext));

@@ -1,3 +1,4 @@
+import { isTypeScriptPath } from '../parse/project';
 import { Node, SyntaxKind, type CallExpression, type CatchClause } from 'ts-morph';
 import type { Fix, TextEdit } from '../engine/finding';
 import type { FileFacts } from '../facts';
@@ -260,7 +261,7 @@ function calleeMethod(call: CallExpression): string | undefined {
 /** `err.stack`, or `(err as Error).stack` where TypeScript types the caught error `unknown`. */
 function stackOf(caught: CaughtError): string {
   const name = caught.name.getText();
-  const isTypeScript = /\.[cm]?tsx?$/.test(caught.name.getSourceFile().getFilePath());
+  const isTypeScript = isTypeScriptPath(caught.name.getSourceFile().getFilePath());
   const type = caught.name.getType();
   return isTypeScript && !type.isAny() ? `(${name} as Error).stack` : `${name}.stack`;
 }

@@ -13,6 +13,8 @@ import type { Fix, TextEdit } from '../engine/finding';
 import { stableIdAt } from '../facts/business-ids';
 import { addKeyHeader, idempotencyKeyExpression } from '../edits/idempotency-key';
 import { retryFixesFor, type RetryTarget } from './retry-fixes';
+import { literalPrefixOf } from '../facts/literals';
+import { textWithEdits } from '../edits/replace-expression';
 import { createRule, type RuleContext } from './rule';
 import { calleeOf } from './report-node';
 
@@ -184,7 +186,7 @@ function keyedRetryFixes(http: OutboundHttpCall, target: RetryTarget, facts: Fil
   const key = idempotencyKeyExpression(keyPrefixOf(http), stable);
   const keyEdits = addKeyHeader(http.call, slot.kind === 'inline' ? slot.literal : undefined, absentAt ?? 0, IDEMPOTENCY_KEY_HEADER, key);
   if (!keyEdits) return [];
-  const callText = applyWithin(http.call, keyEdits);
+  const callText = textWithEdits(http.call, keyEdits);
   return retryFixesFor({ ...target, callText }, facts).map((fix) => ({
     ...fix,
     title: `Send an ${IDEMPOTENCY_KEY_HEADER} header (from \`${stable.expression}\`, if the upstream honours one) and ${fix.title[0]!.toLowerCase()}${fix.title.slice(1)}`,
@@ -196,17 +198,9 @@ const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 /** What the key names: the last literal segment of the URL's path (`orders` of `.../orders`), else the method. */
 function keyPrefixOf(http: OutboundHttpCall): string {
   const url = http.url;
-  const text = url && (Node.isStringLiteral(url) || Node.isNoSubstitutionTemplateLiteral(url)) ? url.getLiteralValue() : url && Node.isTemplateExpression(url) ? url.getHead().getLiteralText() : '';
+  const text = literalPrefixOf(url) ?? '';
   const segment = text.split(/[/?#]/).filter((part) => /^[a-z][a-z-]*$/i.test(part)).at(-1);
   return (segment ?? http.method ?? 'request').toLowerCase();
-}
-
-/** The node's text with edits (offsets in the file, within the node) applied. */
-function applyWithin(node: Node, edits: readonly TextEdit[]): string {
-  const start = node.getStart();
-  let text = node.getText();
-  for (const edit of [...edits].sort((a, b) => b.start - a.start)) text = text.slice(0, edit.start - start) + edit.newText + text.slice(edit.end - start);
-  return text;
 }
 
 /** The file names a networked SDK that may not retry (one that never does, or whose retries an option can turn off). */
@@ -246,8 +240,7 @@ function sdkIdempotency(call: CallExpression): RemoteCall['idempotency'] {
 }
 
 function isLocalUrl(url: Node | undefined): boolean {
-  if (!url) return false;
-  const value = Node.isStringLiteral(url) || Node.isNoSubstitutionTemplateLiteral(url) ? url.getLiteralValue() : Node.isTemplateExpression(url) ? url.getHead().getLiteralText() : undefined;
+  const value = literalPrefixOf(url);
   return value !== undefined && LOCAL_URL.test(value);
 }
 

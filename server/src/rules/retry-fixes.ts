@@ -1,8 +1,9 @@
+import { isTypeScriptPath } from '../parse/project';
 import * as path from 'node:path';
 import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import type { FileFacts } from '../facts';
 import { defaultImportName, namedImportName } from '../facts/imports';
-import { majorVersionOf, ownDependency, owningPackageOf } from '../facts/packages';
+import { majorVersionOf, owningPackageOf, shippedDependency, type OwningPackage } from '../facts/packages';
 import { existingFile, helperModuleFolder, relativeSpecifier } from '../facts/project-layout';
 import { ASYNC_RETRY, AXIOS_RETRY, COCKATIEL, FAILURE_STATUS_PATHS, P_RETRY } from '../facts/tables/retry-policies';
 import { addDefaultImport, isCommonJs } from '../edits/default-import';
@@ -44,20 +45,22 @@ export function retryFixesFor(target: RetryTarget, facts: FileFacts): Fix[] {
   if (!Node.isAwaitExpression(target.call.getParent())) return [];
   const status = FAILURE_STATUS_PATHS.find((entry) => entry.client === target.client)?.path;
   const call: WrappedCall = { node: target.call, text: target.callText ?? target.call.getText() };
+  // package.json is read once for all the fixes of the call.
+  const owner = owningPackageOf(facts.sourceFile);
   const withLibrary =
-    axiosRetryFix(target, facts) ?? existingPRetryFix(call, facts, status) ?? cockatielFix(call, facts, status) ?? asyncRetryFix(call, facts, status);
+    axiosRetryFix(target, facts, owner) ?? existingPRetryFix(call, facts, status, owner) ?? cockatielFix(call, facts, status, owner) ?? asyncRetryFix(call, facts, status, owner);
   if (withLibrary) return [withLibrary];
-  const canAddPRetry = !defaultImportName(facts, P_RETRY.module) && !owningPackageOf(facts.sourceFile)?.manifest.dependencies.some((dependency) => dependency.name === P_RETRY.module);
-  return [canAddPRetry ? addPRetryFix(call, facts, status) : undefined, helperFix(call, facts)].filter((fix): fix is Fix => fix !== undefined);
+  const canAddPRetry = !defaultImportName(facts, P_RETRY.module) && !owner?.manifest.dependencies.some((dependency) => dependency.name === P_RETRY.module);
+  return [canAddPRetry ? addPRetryFix(call, facts, status, owner) : undefined, helperFix(call, facts, owner)].filter((fix): fix is Fix => fix !== undefined);
 }
 
 // ---------------------------------------------------------------------------
 // p-retry
 
 /** The p-retry fix when the file imports p-retry or its package depends on it (and the file can load it). */
-function existingPRetryFix(call: WrappedCall, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
+function existingPRetryFix(call: WrappedCall, facts: FileFacts, status: readonly string[] | undefined, owner: OwningPackage | undefined): Fix | undefined {
   const imported = defaultImportName(facts, P_RETRY.module);
-  const dependency = ownDependency(facts.sourceFile, P_RETRY.module);
+  const dependency = shippedDependency(owner?.manifest, P_RETRY.module);
   if (!imported && !dependency) return undefined;
   const major = dependency ? majorVersionOf(dependency.version) : undefined;
   const commonJs = isCommonJs(facts.sourceFile);
@@ -71,8 +74,7 @@ function existingPRetryFix(call: WrappedCall, facts: FileFacts, status: readonly
 }
 
 /** p-retry added to package.json and imported: the fix for a package without a retry library. */
-function addPRetryFix(call: WrappedCall, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
-  const owner = owningPackageOf(facts.sourceFile);
+function addPRetryFix(call: WrappedCall, facts: FileFacts, status: readonly string[] | undefined, owner: OwningPackage | undefined): Fix | undefined {
   const name = freeName(facts, P_RETRY.localName);
   if (!owner || !name) return undefined;
   const commonJs = isCommonJs(facts.sourceFile);
@@ -119,11 +121,11 @@ function statusRead(facts: FileFacts, status: readonly string[]): string {
  * creation of the axios instance the call goes through: every call through it retries.
  * Not in a CommonJS file that does not load axios-retry yet (its CommonJS export shape changed between majors).
  */
-function axiosRetryFix(target: RetryTarget, facts: FileFacts): Fix | undefined {
+function axiosRetryFix(target: RetryTarget, facts: FileFacts, owner: OwningPackage | undefined): Fix | undefined {
   const creation = target.instanceCreation;
   if (target.client !== AXIOS_RETRY.client || !creation) return undefined;
   const imported = defaultImportName(facts, AXIOS_RETRY.module);
-  if (!imported && (!ownDependency(facts.sourceFile, AXIOS_RETRY.module) || isCommonJs(facts.sourceFile))) return undefined;
+  if (!imported && (!shippedDependency(owner?.manifest, AXIOS_RETRY.module) || isCommonJs(facts.sourceFile))) return undefined;
   const declaration = creation.getParent();
   const statement = Node.isVariableDeclaration(declaration) ? declaration.getVariableStatement() : undefined;
   const client = Node.isVariableDeclaration(declaration) ? declaration.getNameNode() : undefined;
@@ -141,9 +143,9 @@ function axiosRetryFix(target: RetryTarget, facts: FileFacts): Fix | undefined {
  * `retry(handleAll, { maxAttempts: 3, backoff: new ExponentialBackoff() })`, handling
  * only transient failures of a client that rejects on an error status.
  */
-function cockatielFix(call: WrappedCall, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
+function cockatielFix(call: WrappedCall, facts: FileFacts, status: readonly string[] | undefined, owner: OwningPackage | undefined): Fix | undefined {
   const policy = cockatielPolicyName(facts);
-  if (!policy && !ownDependency(facts.sourceFile, COCKATIEL.module)) return undefined;
+  if (!policy && !shippedDependency(owner?.manifest, COCKATIEL.module)) return undefined;
   const title = `Wrap in a retry (cockatiel: ${RETRIES} retries, exponential backoff with jitter)`;
   if (policy) return { title, edits: [replaceCall(call, `${policy}.execute(() => ${call.text})`)] };
   const names = [COCKATIEL.policyName, 'retry', 'ExponentialBackoff', status ? 'handleWhen' : 'handleAll'];
@@ -182,9 +184,9 @@ function cockatielPolicyName(facts: FileFacts): string | undefined {
 // async-retry
 
 /** `await retry(() => call, { retries: 3 })` with async-retry (jittered exponential backoff by default), when the file or package has it. */
-function asyncRetryFix(call: WrappedCall, facts: FileFacts, status: readonly string[] | undefined): Fix | undefined {
+function asyncRetryFix(call: WrappedCall, facts: FileFacts, status: readonly string[] | undefined, owner: OwningPackage | undefined): Fix | undefined {
   const imported = defaultImportName(facts, ASYNC_RETRY.module);
-  if (!imported && !ownDependency(facts.sourceFile, ASYNC_RETRY.module)) return undefined;
+  if (!imported && !shippedDependency(owner?.manifest, ASYNC_RETRY.module)) return undefined;
   const name = imported ?? freeName(facts, ASYNC_RETRY.localName);
   if (!name) return undefined;
   const wrappedText = status
@@ -202,10 +204,10 @@ function asyncRetryFix(call: WrappedCall, facts: FileFacts, status: readonly str
  * `await withRetry(() => call)`, importing the package's retry helper module
  * (created by this fix, once per package, in the caller's language and module style).
  */
-function helperFix(call: WrappedCall, facts: FileFacts): Fix | undefined {
+function helperFix(call: WrappedCall, facts: FileFacts, owner: OwningPackage | undefined): Fix | undefined {
   const sourceFile = facts.sourceFile;
   const style = moduleStyle(facts);
-  const folder = helperModuleFolder(sourceFile);
+  const folder = helperModuleFolder(sourceFile, owner);
   const candidates = style.extensions.map((extension) => path.posix.join(folder, `${RETRY_HELPER_BASENAME}${extension}`));
   const existing = existingFile(sourceFile, candidates);
   if (existing && !existing.text.includes(HELPER_MARKER)) return undefined;
@@ -216,7 +218,7 @@ function helperFix(call: WrappedCall, facts: FileFacts): Fix | undefined {
   if (!name) return undefined;
   const edits: TextEdit[] = [wrapped(call, name)];
   if (!imported) edits.push(addNamedImport(sourceFile, name, specifier));
-  const relative = path.posix.relative(owningPackageOf(sourceFile)?.manifest.dir ?? path.posix.dirname(sourceFile.getFilePath()), helperPath);
+  const relative = path.posix.relative(owner?.manifest.dir ?? path.posix.dirname(sourceFile.getFilePath()), helperPath);
   const files: FileChange[] = existing ? [] : [{ file: helperPath, create: retryHelperSource({ typed: style.typed, commonJs: style.commonJs, newline: newlineOf(sourceFile.getFullText()) }) }];
   const title = existing
     ? `Wrap in a retry with the project's withRetry helper (${relative})`
@@ -252,7 +254,7 @@ function replaceCall(call: WrappedCall, newText: string): TextEdit {
 }
 
 function isTypeScript(facts: FileFacts): boolean {
-  return /\.[cm]?tsx?$/.test(facts.sourceFile.getFilePath());
+  return isTypeScriptPath(facts.sourceFile.getFilePath());
 }
 
 /** `preferred` when no identifier of the file uses it yet (so an added import cannot clash), else undefined. */

@@ -1,3 +1,4 @@
+import { isTypeScriptPath } from '../parse/project';
 import { Node, SyntaxKind, ts, type CallExpression, type CatchClause, type Identifier } from 'ts-morph';
 import type { Fix } from '../engine/finding';
 import type { FileFacts } from '../facts';
@@ -692,7 +693,7 @@ function handlerFixes(argument: Node, handler: Node, verdict: Verdict, isNoop: b
  * handler is passed to an untyped (`any`) chain, so a bare parameter would be an implicit `any`.
  */
 function parameterAnnotation(argument: Node): string {
-  if (!/\.[cm]?tsx?$/.test(argument.getSourceFile().getFilePath())) return '';
+  if (!isTypeScriptPath(argument.getSourceFile().getFilePath())) return '';
   const contextual = Node.isExpression(argument) ? argument.getContextualType() : undefined;
   return !contextual || contextual.isAny() ? ': unknown' : '';
 }
