@@ -13,7 +13,7 @@ import { processFailureHandlersIn, type ProcessFailureHandler, type ProgramFacts
 import type { SourceFile } from 'ts-morph';
 import { parseArgs, parseCount } from './args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from './io';
-import { compareReported, countSeverities, displayPath, toReported, type CheckReport, type ReportedFinding } from './report';
+import { compareReported, countSeverities, displayPath, toReported, toReportedSuppression, type CheckReport, type ReportedFinding, type ReportedSuppression } from './report';
 import { formatText } from './format-text';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -151,6 +151,7 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   const programs = programFactsByPackage(sourceFiles.map(({ sourceFile }) => sourceFile));
   const rules = extras.rules ?? allRules;
   const findings: ReportedFinding[] = [];
+  const suppressed: ReportedSuppression[] = [];
   const sources = new Map<string, string>();
   let analysed = 0;
   const ruleFailures = new Map<string, { files: string[]; error: string }>();
@@ -173,15 +174,17 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
       },
     });
     analysed += 1;
-    if (result.findings.length > 0) sources.set(shown, text);
+    if (result.findings.length > 0 || result.suppressed.length > 0) sources.set(shown, text);
     findings.push(...result.findings.map((finding) => toReported(finding, io.cwd)));
+    suppressed.push(...result.suppressed.map((held) => toReportedSuppression(held, io.cwd)));
   }
   findings.sort(compareReported);
+  suppressed.sort((a, b) => compareReported(a.finding, b.finding));
   for (const [ruleId, { files: failedFiles, error }] of ruleFailures) {
     const more = failedFiles.length > 1 ? ` (and ${failedFiles.length - 1} more file${failedFiles.length > 2 ? 's' : ''})` : '';
     warn(`rule ${ruleId} failed on ${failedFiles[0]}${more}; its findings there are missing: ${error}`);
   }
-  const report: CheckReport = { files: analysed, findings, sources };
+  const report: CheckReport = { files: analysed, findings, suppressed, sources };
 
   const version = PREFLIGHT_VERSION;
   if (options.format === 'json') io.stdout(formatJson(report, version));

@@ -5,7 +5,7 @@ import type { Severity } from '../engine/finding';
 import type { Rule } from '../rules/rule';
 import { renderRuleHelp } from '../docs/generate';
 import { ruleDocUrl } from '../docs/links';
-import type { CheckReport, ReportedFinding } from './report';
+import type { CheckReport, ReportedFinding, ReportedRegion, ReportedSuppression } from './report';
 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const FINGERPRINT_KEY = 'preflightFindingHash/v1';
@@ -38,7 +38,7 @@ function plainText(markdown: string): string {
 function sarifRule(rule: Rule): sarif.ReportingDescriptor {
   const { meta } = rule;
   const help = renderRuleHelp(rule);
-  const tags = [meta.category, 'production-readiness'];
+  const tags = [meta.category, 'production-readiness', ...(meta.cwe ?? []).map((id) => `external/cwe/cwe-${id}`)];
   const properties: sarif.PropertyBag = { tags, precision: 'high' };
   if (meta.category === 'security') {
     tags.push('security');
@@ -84,26 +84,52 @@ function artifactUri(file: string): string {
   return file.split('/').map(encodeURIComponent).join('/');
 }
 
-/** SARIF 2.1.0 for GitHub code scanning: rules with help, results with locations and partialFingerprints. */
+function region(at: ReportedRegion): sarif.Region {
+  return { startLine: at.line, startColumn: at.column, endLine: at.endLine, endColumn: at.endColumn };
+}
+
+function location(file: string, at: ReportedRegion, message?: string, id?: number): sarif.Location {
+  return {
+    ...(id !== undefined ? { id } : {}),
+    physicalLocation: { artifactLocation: { uri: artifactUri(file), uriBaseId: SOURCE_ROOT }, region: region(at) },
+    ...(message !== undefined ? { message: { text: message } } : {}),
+  };
+}
+
+/** A suppression comment as SARIF records it: in source, accepted, with the comment's reason as the justification. */
+function inSourceSuppression(held: ReportedSuppression): sarif.Suppression {
+  return {
+    kind: 'inSource',
+    status: 'accepted',
+    ...(held.reason !== undefined ? { justification: held.reason } : {}),
+    location: location(held.finding.file, held.comment),
+  };
+}
+
+/**
+ * SARIF 2.1.0 for GitHub code scanning: rules with help and tags, results with
+ * locations, related locations and partialFingerprints; findings held back by
+ * suppression comments are results too, with their suppression and its reason.
+ */
 export function formatSarif(report: CheckReport, options: { version: string; rules: readonly Rule[]; cwd: string }): string {
   const ruleIndex = new Map(options.rules.map((rule, i) => [rule.meta.id, i]));
-  const prints = fingerprints(report.findings, report.sources);
-  const results = report.findings.map((finding, i): sarif.Result => ({
-    ruleId: finding.ruleId,
-    ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),
-    level: sarifLevel(finding.severity),
-    message: { text: finding.message },
-    locations: [
-      {
-        physicalLocation: {
-          artifactLocation: { uri: artifactUri(finding.file), uriBaseId: SOURCE_ROOT },
-          region: { startLine: finding.line, startColumn: finding.column, endLine: finding.endLine, endColumn: finding.endColumn },
-        },
-      },
-    ],
-    partialFingerprints: { [FINGERPRINT_KEY]: prints[i] },
-    properties: { category: finding.category, severity: finding.severity, fixes: finding.fixes.map((f) => f.title) },
-  }));
+  const suppressions = new Map<ReportedFinding, ReportedSuppression>(report.suppressed.map((held) => [held.finding, held]));
+  const reported = [...report.findings, ...report.suppressed.map((held) => held.finding)];
+  const prints = fingerprints(reported, report.sources);
+  const results = reported.map((finding, i): sarif.Result => {
+    const held = suppressions.get(finding);
+    return {
+      ruleId: finding.ruleId,
+      ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),
+      level: sarifLevel(finding.severity),
+      message: { text: finding.message },
+      locations: [location(finding.file, finding)],
+      ...(finding.related.length > 0 ? { relatedLocations: finding.related.map((related, n) => location(finding.file, related, related.message, n)) } : {}),
+      partialFingerprints: { [FINGERPRINT_KEY]: prints[i] },
+      ...(held ? { suppressions: [inSourceSuppression(held)] } : {}),
+      properties: { category: finding.category, severity: finding.severity, fixes: finding.fixes.map((f) => f.title) },
+    };
+  });
   const baseUri = pathToFileURL(options.cwd).href;
   const log: sarif.Log = {
     $schema: SARIF_SCHEMA,

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import type { Finding, Severity } from '../engine/finding';
+import type { Finding, Range, Severity } from '../engine/finding';
+import type { SuppressedFinding } from '../engine/suppression';
 
 /** A finding as the CLI prints it (contracts.md, `--format json`). */
 export interface ReportedFinding {
@@ -15,6 +16,27 @@ export interface ReportedFinding {
   endLine: number;
   endColumn: number;
   fixes: { title: string }[];
+  /** Other places that explain the finding (not in `--format json`). */
+  related: ReportedLocation[];
+}
+
+/** A 1-based region of the finding's file, with what it shows. */
+export interface ReportedRegion {
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+export interface ReportedLocation extends ReportedRegion {
+  message: string;
+}
+
+/** A finding a suppression comment holds back (listed in SARIF as suppressed). */
+export interface ReportedSuppression {
+  finding: ReportedFinding;
+  reason?: string;
+  comment: ReportedRegion;
 }
 
 /** What a `check` run found, before it is formatted. */
@@ -22,6 +44,8 @@ export interface CheckReport {
   /** Number of files analysed. */
   files: number;
   findings: ReportedFinding[];
+  /** Findings held back by suppression comments, sorted as findings are. */
+  suppressed: ReportedSuppression[];
   /** The text of each file with findings, by its reported path (for SARIF fingerprints). */
   sources: Map<string, string>;
 }
@@ -31,6 +55,10 @@ export function displayPath(file: string, cwd: string): string {
   return relative.split(path.sep).join('/');
 }
 
+export function regionOf(range: Range): ReportedRegion {
+  return { line: range.start.line + 1, column: range.start.character + 1, endLine: range.end.line + 1, endColumn: range.end.character + 1 };
+}
+
 export function toReported(finding: Finding, cwd: string): ReportedFinding {
   return {
     ruleId: finding.ruleId,
@@ -38,12 +66,14 @@ export function toReported(finding: Finding, cwd: string): ReportedFinding {
     category: finding.category,
     message: finding.message,
     file: displayPath(finding.file, cwd),
-    line: finding.range.start.line + 1,
-    column: finding.range.start.character + 1,
-    endLine: finding.range.end.line + 1,
-    endColumn: finding.range.end.character + 1,
+    ...regionOf(finding.range),
     fixes: finding.fixes.map((fix) => ({ title: fix.title })),
+    related: finding.related.map((related) => ({ message: related.message, ...regionOf(related.range) })),
   };
+}
+
+export function toReportedSuppression(suppressed: SuppressedFinding, cwd: string): ReportedSuppression {
+  return { finding: toReported(suppressed.finding, cwd), reason: suppressed.reason, comment: regionOf(suppressed.comment) };
 }
 
 function compareText(a: string, b: string): number {

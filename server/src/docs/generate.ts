@@ -38,10 +38,15 @@ function codeBlock(code: string, language = 'ts'): string {
   return `${fence}${language}\n${code.replace(/\s+$/, '')}\n${fence}`;
 }
 
+export function cweUrl(id: number): string {
+  return `https://cwe.mitre.org/data/definitions/${id}.html`;
+}
+
 function severityLine(rule: Rule): string {
   const { meta } = rule;
   const parts = [`Rule id: \`${meta.id}\``, `category: **${meta.category}**`, `default severity: **${meta.defaultSeverity}**`];
   if (meta.usesTypes) parts.push('uses the type checker');
+  for (const id of meta.cwe ?? []) parts.push(`[CWE-${id}](${cweUrl(id)})`);
   return parts.join(' · ');
 }
 

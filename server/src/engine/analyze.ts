@@ -7,7 +7,7 @@ import type { ResolvedConfig } from '../config/types';
 import { DEFAULT_CONFIG } from '../config/types';
 import type { Finding, Severity, Range } from './finding';
 import { firstParseProblem, type ParseProblem } from '../parse/project';
-import { applySuppressions } from './suppression';
+import { applySuppressions, type SuppressedFinding } from './suppression';
 import { applyEslintDirectives } from './eslint-directives';
 
 export interface RuleFailure {
@@ -21,6 +21,8 @@ export interface FileAnalysis {
   parseProblem?: ParseProblem;
   /** Rules that threw on this file; their findings are missing, the others' are not. */
   ruleFailures: RuleFailure[];
+  /** Findings that suppression comments hold back, with the comments' reasons. */
+  suppressed: SuppressedFinding[];
 }
 
 export interface AnalyzeOptions {
@@ -150,8 +152,9 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
     const rule = rules.find((r) => r.meta.id === ruleId);
     return rule && effectiveSeverity(rule, config);
   };
-  const kept = applyEslintDirectives(sourceFile, applySuppressions(sourceFile, findings, { knownRuleIds, today: options.today, metaSeverity }));
-  return { file, findings: sortFindings(kept), parseProblem: firstParseProblem(sourceFile), ruleFailures };
+  const outcome = applySuppressions(sourceFile, findings, { knownRuleIds, today: options.today, metaSeverity });
+  const kept = applyEslintDirectives(sourceFile, outcome.findings);
+  return { file, findings: sortFindings(kept), parseProblem: firstParseProblem(sourceFile), ruleFailures, suppressed: outcome.suppressed };
 }
 
 export function analyzeSourceFile(sourceFile: SourceFile, options: AnalyzeOptions = {}): FileAnalysis {

@@ -16,6 +16,21 @@ export interface SuppressionOptions {
   metaSeverity?: (ruleId: string) => Severity | undefined;
 }
 
+/** A finding a `preflight-disable…` comment suppresses: kept out of diagnostics, listed as suppressed in SARIF. */
+export interface SuppressedFinding {
+  finding: Finding;
+  /** The comment's reason; undefined when it gives none (or a placeholder). */
+  reason?: string;
+  /** Where the suppression comment is. */
+  comment: Range;
+}
+
+export interface SuppressionOutcome {
+  /** What stays reported, plus findings about the comments themselves. */
+  findings: Finding[];
+  suppressed: SuppressedFinding[];
+}
+
 export type SuppressionScope = 'next-line' | 'line' | 'rest-of-file';
 
 export interface SuppressedRuleId {
@@ -192,25 +207,30 @@ function commentFindings(sourceFile: SourceFile, comments: SuppressionComment[],
 
 /**
  * Applies `preflight-disable*` comments (see contracts.md, "Suppression comments"):
- * drops the findings they cover, keeps those whose suppression has expired (with
+ * moves the findings they cover to `suppressed`, keeps those whose suppression has expired (with
  * the comment as a related location), and adds findings about the comments
  * themselves (no reason, unknown rule id).
  */
-export function applySuppressions(sourceFile: SourceFile, findings: Finding[], options: SuppressionOptions): Finding[] {
-  if (!sourceFile.getFullText().includes(MARKER)) return findings;
+export function applySuppressions(sourceFile: SourceFile, findings: Finding[], options: SuppressionOptions): SuppressionOutcome {
+  if (!sourceFile.getFullText().includes(MARKER)) return { findings, suppressed: [] };
   const comments = findSuppressionComments(sourceFile);
-  if (comments.length === 0) return findings;
+  if (comments.length === 0) return { findings, suppressed: [] };
   const today = options.today ?? localDate();
   const compiled = sourceFile.compilerNode;
   const kept: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
   for (const finding of findings) {
     const covering = comments.filter((comment) => covers(comment, finding));
-    if (covering.some((comment) => comment.until === undefined || comment.until >= today)) continue;
+    const active = covering.find((comment) => comment.until === undefined || comment.until >= today);
+    if (active) {
+      suppressed.push({ finding, reason: active.reason, comment: rangeBetween(compiled, active.start, active.end) });
+      continue;
+    }
     const expired = covering.map((comment) => ({
       range: rangeBetween(compiled, comment.start, comment.end),
       message: `Suppression expired on ${comment.until}.`,
     }));
     kept.push(expired.length > 0 ? { ...finding, related: [...finding.related, ...expired] } : finding);
   }
-  return [...kept, ...commentFindings(sourceFile, comments, options)];
+  return { findings: [...kept, ...commentFindings(sourceFile, comments, options)], suppressed };
 }

@@ -42,6 +42,7 @@ export const floatingPromise = createRule({
     title: 'Promise rejection is never handled',
     category: 'error-handling',
     defaultSeverity: 'warning',
+    cwe: [248],
     usesTypes: true,
     summary: [
       'A promise that nobody awaits, returns or gives a rejection handler is a failure with nowhere to go.',

@@ -29,6 +29,7 @@ export const missingTimeout = createRule({
     title: 'Outbound HTTP call without a timeout',
     category: 'resilience',
     defaultSeverity: 'warning',
+    cwe: [1088],
     summary: [
       '`fetch`, axios, got and Node\'s `http` have no timeout by default, so when an upstream stops answering, every request that reaches this call waits with it.',
       'Sockets, memory and pooled connections pile up while traffic keeps arriving, until one slow dependency is an outage of this service and of its callers.',

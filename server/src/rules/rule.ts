@@ -37,6 +37,8 @@ export interface RuleMeta {
   examples: RuleExample[];
   /** Needs the type checker (slower: builds the program). */
   usesTypes?: boolean;
+  /** The CWE weaknesses this failure is an instance of, where one applies (docs, SARIF `external/cwe/cwe-N` tags). */
+  cwe?: readonly number[];
 }
 
 export interface FindingReport {

@@ -40,6 +40,7 @@ export const swallowedError = createRule({
     title: 'Caught error is swallowed',
     category: 'error-handling',
     defaultSeverity: 'warning',
+    cwe: [390],
     summary: [
       'A catch that neither rethrows, logs, reports nor looks at the error turns a failure into silence: the webhook answers 200 but the order was never written, and the nightly sync fails for weeks while every dashboard stays green.',
       'When somebody notices, there is no log line, stack trace or error-tracker event to say what broke, when or how often.',

@@ -19,6 +19,7 @@ export const unboundedConcurrency = createRule({
     title: 'Every element of an unbounded list does I/O at once',
     category: 'resilience',
     defaultSeverity: 'warning',
+    cwe: [770],
     summary: [
       '`Promise.all(rows.map(async (row) => ...))` over a list read from a source nothing caps (a database list query with no limit, the request\'s input, an upstream API\'s answer) starts the round trip of every element at the same moment, however long the list is.',
       'A large input opens thousands of connections at once: the upstream answers with 429s, the database pool runs dry for every other request, and memory spikes until the batch is done.',
