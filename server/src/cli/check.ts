@@ -17,6 +17,7 @@ import { compareReported, countSeverities, displayPath, toReported, toReportedSu
 import { formatText } from './format-text';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
+import { inShard, parseShard, type Shard } from './shard';
 
 export const CHECK_USAGE = `Usage: preflight check [paths...] [options]
 
@@ -28,6 +29,8 @@ Options:
   --changed-since REV        only files changed since the merge base with REV
                              (committed, staged, unstaged and untracked)
   --max-warnings N           exit 1 when there are more than N warnings
+  --shard I/N                only the I-th of N stable parts of the files (CI matrices;
+                             join the outputs with preflight merge)
   -h, --help                 show this help
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 over the threshold,
@@ -43,6 +46,8 @@ export interface CheckOptions {
   changedSince?: string;
   /** Undefined: no limit. */
   maxWarnings?: number;
+  /** Analyse only this part of the files (every file is still read, so cross-file facts stay whole). */
+  shard?: Shard;
 }
 
 export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' {
@@ -53,18 +58,21 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' {
       { name: 'config', value: { placeholder: 'FILE' } },
       { name: 'changed-since', value: { placeholder: 'REV' } },
       { name: 'max-warnings', value: { placeholder: 'N' } },
+      { name: 'shard', value: { placeholder: 'I/N' } },
       { name: 'help' },
     ],
     'preflight check',
   );
   if (parsed.flags.has('help')) return 'help';
   const maxWarnings = parsed.values.get('max-warnings');
+  const shard = parsed.values.get('shard');
   return {
     paths: parsed.positionals,
     format: (parsed.values.get('format') ?? 'text') as OutputFormat,
     configFile: parsed.values.get('config'),
     changedSince: parsed.values.get('changed-since'),
     maxWarnings: maxWarnings === undefined || maxWarnings === '-1' ? undefined : parseCount('max-warnings', maxWarnings),
+    shard: shard === undefined ? undefined : parseShard(shard),
   };
 }
 
@@ -155,7 +163,9 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   const sources = new Map<string, string>();
   let analysed = 0;
   const ruleFailures = new Map<string, { files: string[]; error: string }>();
-  for (const { sourceFile, text } of sourceFiles) {
+  const shard = options.shard;
+  const analysedFiles = shard ? sourceFiles.filter(({ sourceFile }) => inShard(sourceFile.getFilePath(), runConfig.root, shard)) : sourceFiles;
+  for (const { sourceFile, text } of analysedFiles) {
     const shown = displayPath(sourceFile.getFilePath(), io.cwd);
     const parseProblem = firstParseProblem(sourceFile);
     if (parseProblem) {

@@ -10,6 +10,8 @@ import type { CheckReport, ReportedFinding, ReportedRegion, ReportedSuppression 
 const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 const FINGERPRINT_KEY = 'preflightFindingHash/v1';
 const SOURCE_ROOT = '%SRCROOT%';
+/** The run property holding how many files were analysed (so `preflight merge` can add shards up). */
+export const FILES_PROPERTY = 'filesAnalysed';
 
 export function sarifLevel(severity: Severity): sarif.ReportingConfiguration.level {
   return severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note';
@@ -147,6 +149,7 @@ export function formatSarif(report: CheckReport, options: { version: string; rul
         originalUriBaseIds: { [SOURCE_ROOT]: { uri: baseUri.endsWith('/') ? baseUri : `${baseUri}/` } },
         columnKind: 'utf16CodeUnits',
         results,
+        properties: { [FILES_PROPERTY]: report.files },
       },
     ],
   };

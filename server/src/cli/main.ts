@@ -2,6 +2,7 @@ import { PREFLIGHT_VERSION } from '../version';
 import { checkCommand } from './check';
 import { rulesCommand } from './rules-command';
 import { runChecklistCommand } from './checklist-command';
+import { mergeCommand } from './merge-command';
 import { EXIT_OK, EXIT_USAGE, processIO, UsageError, type CliIO } from './io';
 
 /** A `preflight <name>` subcommand: takes the arguments after its name, returns the exit code. */
@@ -15,6 +16,7 @@ export const commands = new Map<string, CliCommand>([
   ['check', { summary: 'analyse files and folders (default: .)', run: checkCommand }],
   ['rules', { summary: 'list the rules', run: rulesCommand }],
   ['checklist', { summary: 'the readiness checklist for this branch (Markdown or JSON)', run: runChecklistCommand }],
+  ['merge', { summary: 'join the outputs of sharded check runs', run: mergeCommand }],
 ]);
 
 function usage(): string {
@@ -25,9 +27,10 @@ function usage(): string {
 Commands:
 ${names.map((name) => `  ${name.padEnd(width)}  ${commands.get(name)!.summary}`).join('\n')}
 
-  preflight check [paths...] [--format text|json|sarif] [--config FILE] [--changed-since REV] [--max-warnings N]
+  preflight check [paths...] [--format text|json|sarif] [--config FILE] [--changed-since REV] [--max-warnings N] [--shard I/N]
   preflight checklist [--base REV] [--format markdown|json]
   preflight rules [--format text|json|markdown]
+  preflight merge <json-or-sarif files...> [--format json|sarif] [--max-warnings N]
 
 Options:
   -h, --help     show help (also: preflight <command> --help)
