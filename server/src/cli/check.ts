@@ -1,23 +1,24 @@
 import { PREFLIGHT_VERSION } from '../version';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AnalysisProject, firstParseProblem } from '../parse/project';
-import { analyzeSourceFile } from '../engine/analyze';
 import { allRules } from '../rules';
 import type { Rule } from '../rules/rule';
 import type { ResolvedConfig } from '../config/types';
 import { DEFAULT_CONFIG } from '../config/types';
 import { CONFIG_FILE_NAME, formatConfigProblem, loadConfigFile } from '../config/load';
-import { changedFilesSince, collectSourceFiles, GitError, PackageRoots, PathNotFoundError, readSourceText } from '../workspace';
-import { processFailureHandlersIn, type ProcessFailureHandler, type ProgramFacts } from '../facts/process-handlers';
-import type { SourceFile } from 'ts-morph';
+import { changedFilesSince, collectSourceFiles, GitError, PathNotFoundError, readSourceText } from '../workspace';
 import { parseArgs, parseCount } from './args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from './io';
 import { compareReported, countSeverities, displayPath, toReported, toReportedSuppression, type CheckReport, type ReportedFinding, type ReportedSuppression } from './report';
 import { formatText } from './format-text';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
-import { inShard, parseShard, type Shard } from './shard';
+import { parseShard, type Shard } from './shard';
+import { ResultCache } from './result-cache';
+import { runAnalysis, type LoadedFile } from './run-analysis';
+
+/** Where `--cache` keeps results unless `--cache-location` says (relative to the config folder). */
+export const DEFAULT_CACHE_FOLDER = path.join('node_modules', '.cache', 'preflight');
 
 export const CHECK_USAGE = `Usage: preflight check [paths...] [options]
 
@@ -31,6 +32,8 @@ Options:
   --max-warnings N           exit 1 when there are more than N warnings
   --shard I/N                only the I-th of N stable parts of the files (CI matrices;
                              join the outputs with preflight merge)
+  --cache                    reuse the results of files whose inputs did not change
+  --cache-location DIR       where --cache keeps them (default: node_modules/.cache/preflight)
   -h, --help                 show this help
 
 Exit codes: 0 no errors (and warnings within --max-warnings), 1 over the threshold,
@@ -48,6 +51,9 @@ export interface CheckOptions {
   maxWarnings?: number;
   /** Analyse only this part of the files (every file is still read, so cross-file facts stay whole). */
   shard?: Shard;
+  /** Reuse results of earlier runs (`--cache`), kept in `cacheLocation` when given. */
+  cache?: boolean;
+  cacheLocation?: string;
 }
 
 export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' {
@@ -59,6 +65,8 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' {
       { name: 'changed-since', value: { placeholder: 'REV' } },
       { name: 'max-warnings', value: { placeholder: 'N' } },
       { name: 'shard', value: { placeholder: 'I/N' } },
+      { name: 'cache' },
+      { name: 'cache-location', value: { placeholder: 'DIR' } },
       { name: 'help' },
     ],
     'preflight check',
@@ -73,6 +81,8 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' {
     changedSince: parsed.values.get('changed-since'),
     maxWarnings: maxWarnings === undefined || maxWarnings === '-1' ? undefined : parseCount('max-warnings', maxWarnings),
     shard: shard === undefined ? undefined : parseShard(shard),
+    cache: parsed.flags.has('cache') || parsed.values.has('cache-location'),
+    cacheLocation: parsed.values.get('cache-location'),
   };
 }
 
@@ -143,8 +153,7 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
     throw error;
   }
 
-  const project = new AnalysisProject();
-  const loaded: { file: string; text: string }[] = [];
+  const loaded: LoadedFile[] = [];
   for (const file of files) {
     const source = await readSourceText(file);
     if (source.kind === 'skipped') {
@@ -153,40 +162,45 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
     }
     loaded.push({ file, text: source.text });
   }
-  // Add every file before analysing any, so the type checker is built once for all of them.
-  const sourceFiles = loaded.map(({ file, text }) => ({ sourceFile: project.upsert(file, text), text }));
 
-  const programs = programFactsByPackage(sourceFiles.map(({ sourceFile }) => sourceFile));
   const rules = extras.rules ?? allRules;
+  const cache = options.cache ? new ResultCache(path.resolve(io.cwd, options.cacheLocation ?? path.join(runConfig.root, DEFAULT_CACHE_FOLDER)), runConfig.root) : undefined;
+  if (cache?.problem) warn(cache.problem);
+  const ruleFailures = new Map<string, { files: string[]; error: string }>();
+  const run = runAnalysis(loaded, {
+    config: runConfig.config,
+    root: runConfig.root,
+    rules,
+    today: extras.today,
+    shard: options.shard,
+    cache,
+    onRuleFailure: (failure, file) => {
+      const failed = ruleFailures.get(failure.ruleId) ?? { files: [], error: firstLine(failure.error) };
+      failed.files.push(displayPath(file, io.cwd));
+      ruleFailures.set(failure.ruleId, failed);
+    },
+  });
+  if (cache) {
+    warn(`cache: reused ${run.reused} of ${run.files.length} file results`);
+    const notSaved = cache.save();
+    if (notSaved) warn(notSaved);
+  }
+
   const findings: ReportedFinding[] = [];
   const suppressed: ReportedSuppression[] = [];
   const sources = new Map<string, string>();
   let analysed = 0;
-  const ruleFailures = new Map<string, { files: string[]; error: string }>();
-  const shard = options.shard;
-  const analysedFiles = shard ? sourceFiles.filter(({ sourceFile }) => inShard(sourceFile.getFilePath(), runConfig.root, shard)) : sourceFiles;
-  for (const { sourceFile, text } of analysedFiles) {
-    const shown = displayPath(sourceFile.getFilePath(), io.cwd);
-    const parseProblem = firstParseProblem(sourceFile);
+  for (const { file, text, analysis } of run.files) {
+    const shown = displayPath(file, io.cwd);
+    const { parseProblem } = analysis;
     if (parseProblem) {
       warn(`skipped ${shown}:${parseProblem.line + 1}:${parseProblem.character + 1}: does not parse (${firstLine(parseProblem.message)})`);
       continue;
     }
-    const result = analyzeSourceFile(sourceFile, {
-      config: runConfig.config,
-      rules,
-      program: programs(sourceFile.getFilePath()),
-      today: extras.today,
-      onRuleFailure: (failure) => {
-        const failed = ruleFailures.get(failure.ruleId) ?? { files: [], error: firstLine(failure.error) };
-        failed.files.push(shown);
-        ruleFailures.set(failure.ruleId, failed);
-      },
-    });
     analysed += 1;
-    if (result.findings.length > 0 || result.suppressed.length > 0) sources.set(shown, text);
-    findings.push(...result.findings.map((finding) => toReported(finding, io.cwd)));
-    suppressed.push(...result.suppressed.map((held) => toReportedSuppression(held, io.cwd)));
+    if (analysis.findings.length > 0 || analysis.suppressed.length > 0) sources.set(shown, text);
+    findings.push(...analysis.findings.map((finding) => toReported(finding, io.cwd)));
+    suppressed.push(...analysis.suppressed.map((held) => toReportedSuppression(held, io.cwd)));
   }
   findings.sort(compareReported);
   suppressed.sort((a, b) => compareReported(a.finding, b.finding));
@@ -210,18 +224,6 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
-}
-
-/** Per package (nearest package.json): the process-level failure handlers its files register. */
-function programFactsByPackage(sourceFiles: readonly SourceFile[]): (file: string) => ProgramFacts {
-  const roots = new PackageRoots();
-  const handlers = new Map<string, ProcessFailureHandler[]>();
-  for (const sourceFile of sourceFiles) {
-    const root = roots.of(sourceFile.getFilePath());
-    const found = processFailureHandlersIn(sourceFile);
-    handlers.set(root, [...(handlers.get(root) ?? []), ...found]);
-  }
-  return (file) => ({ failureHandlers: handlers.get(roots.of(file)) ?? [] });
 }
 
 export async function checkCommand(args: readonly string[], io: CliIO): Promise<number> {

@@ -26,6 +26,24 @@ function bumpGeneration(project: Project): void {
   generations.set(project, projectGeneration(project) + 1);
 }
 
+/** How the analysis program compiles: every file is JS or TS, resolved as a bundler would (also used to build the module graph). */
+export const ANALYSIS_COMPILER_OPTIONS: ts.CompilerOptions = {
+  allowJs: true,
+  checkJs: false,
+  noEmit: true,
+  strict: true,
+  target: ScriptTarget.ES2022,
+  module: ModuleKind.ESNext,
+  moduleResolution: ModuleResolutionKind.Bundler,
+  jsx: ts.JsxEmit.Preserve,
+  esModuleInterop: true,
+  allowSyntheticDefaultImports: true,
+  resolveJsonModule: true,
+  skipLibCheck: true,
+  types: [],
+  lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
+};
+
 /**
  * The ts-morph project that holds the files under analysis. One per CLI run or
  * language-server session: files are added or replaced, never re-created, so
@@ -53,22 +71,7 @@ export class AnalysisProject {
           }),
       skipAddingFilesFromTsConfig: true,
       skipFileDependencyResolution: true,
-      compilerOptions: {
-        allowJs: true,
-        checkJs: false,
-        noEmit: true,
-        strict: true,
-        target: ScriptTarget.ES2022,
-        module: ModuleKind.ESNext,
-        moduleResolution: ModuleResolutionKind.Bundler,
-        jsx: ts.JsxEmit.Preserve,
-        esModuleInterop: true,
-        allowSyntheticDefaultImports: true,
-        resolveJsonModule: true,
-        skipLibCheck: true,
-        types: [],
-        lib: ['lib.es2022.d.ts', 'lib.dom.d.ts'],
-      },
+      compilerOptions: ANALYSIS_COMPILER_OPTIONS,
     });
   }
 

@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { SourceFile } from 'ts-morph';
+import { AnalysisProject, firstParseProblem } from '../parse/project';
+import { ModuleGraph } from '../parse/module-graph';
+import { analyzeSourceFile, type FileAnalysis, type RuleFailure } from '../engine/analyze';
+import { localDate } from '../engine/suppression';
+import type { Rule } from '../rules/rule';
+import type { ResolvedConfig } from '../config/types';
+import { PackageRoots } from '../workspace';
+import { processFailureHandlersIn, type ProcessFailureHandler, type ProgramFacts } from '../facts/process-handlers';
+import { PREFLIGHT_VERSION } from '../version';
+import { ResultCache, sha256 } from './result-cache';
+import { inShard, type Shard } from './shard';
+
+export interface LoadedFile {
+  file: string;
+  text: string;
+}
+
+export interface RunAnalysisOptions {
+  config: ResolvedConfig;
+  /** The folder config paths (and shard and cache paths) are relative to. */
+  root: string;
+  rules: readonly Rule[];
+  today?: string;
+  shard?: Shard;
+  cache?: ResultCache;
+  onRuleFailure(failure: RuleFailure, file: string): void;
+}
+
+export interface AnalysedFile extends LoadedFile {
+  /** With `parseProblem` set, and nothing else, when the file does not parse. */
+  analysis: FileAnalysis;
+}
+
+export interface RunAnalysisResult {
+  files: AnalysedFile[];
+  /** Files whose results came from the cache, of those asked for. */
+  reused: number;
+}
+
+/** The run's program facts, by package folder (nearest package.json). */
+type ProgramsByPackage = Map<string, ProgramFacts>;
+
+/**
+ * Analyses the loaded files (the shard's part of them). Every file is read, so
+ * cross-file facts are those of the whole set; with a cache, a file whose key
+ * (its text, what it imports and what imports it, its package's program
+ * facts, the manifests above it, the config, the version and the date) is
+ * stored takes the stored result, and the project is only parsed when some
+ * file needs analysing.
+ */
+export function runAnalysis(loaded: readonly LoadedFile[], options: RunAnalysisOptions): RunAnalysisResult {
+  const roots = new PackageRoots();
+  const wanted = options.shard ? loaded.filter(({ file }) => inShard(file, options.root, options.shard!)) : loaded;
+  const project = new AnalysisProject();
+  let sourceFiles: Map<string, SourceFile> | undefined;
+  // Add every file before analysing any, so the type checker is built once for all of them.
+  const parsed = () => (sourceFiles ??= new Map(loaded.map(({ file, text }) => [file, project.upsert(file, text)])));
+
+  const { cache } = options;
+  const programs = cache ? cachedPrograms(loaded, roots, cache, () => [...parsed().values()]) : programFactsByPackage([...parsed().values()], roots);
+  const programOf = (file: string) => programs.get(roots.of(file)) ?? { failureHandlers: [] };
+  const keyOf = cache ? analysisKeys(loaded, options, cache, programOf) : undefined;
+
+  let reused = 0;
+  const files = wanted.map(({ file, text }): AnalysedFile => {
+    const key = keyOf?.(file);
+    const stored = key !== undefined ? cache!.get(key) : undefined;
+    if (stored) {
+      reused += 1;
+      for (const failure of stored.ruleFailures) options.onRuleFailure(failure, file);
+      return { file, text, analysis: { file, ...stored } };
+    }
+    const analysis = analyseOne(parsed().get(file)!, options, programOf(file));
+    if (key !== undefined) cache!.set(key, file, analysis);
+    return { file, text, analysis };
+  });
+  return { files, reused };
+}
+
+function analyseOne(sourceFile: SourceFile, options: RunAnalysisOptions, program: ProgramFacts): FileAnalysis {
+  const parseProblem = firstParseProblem(sourceFile);
+  if (parseProblem) return { file: sourceFile.getFilePath(), findings: [], suppressed: [], ruleFailures: [], parseProblem };
+  return analyzeSourceFile(sourceFile, {
+    config: options.config,
+    rules: options.rules,
+    program,
+    today: options.today,
+    onRuleFailure: (failure) => options.onRuleFailure(failure, sourceFile.getFilePath()),
+  });
+}
+
+/** Per package (nearest package.json): the process-level failure handlers its files register. */
+export function programFactsByPackage(sourceFiles: readonly SourceFile[], roots = new PackageRoots()): ProgramsByPackage {
+  const handlers = new Map<string, ProcessFailureHandler[]>();
+  for (const sourceFile of sourceFiles) {
+    const root = roots.of(sourceFile.getFilePath());
+    handlers.set(root, [...(handlers.get(root) ?? []), ...processFailureHandlersIn(sourceFile)]);
+  }
+  return new Map([...handlers].map(([root, failureHandlers]) => [root, { failureHandlers }]));
+}
+
+/** Program facts from the cache where no file of the package changed; otherwise parsed, and stored. */
+function cachedPrograms(loaded: readonly LoadedFile[], roots: PackageRoots, cache: ResultCache, parseAll: () => SourceFile[]): ProgramsByPackage {
+  const filesByPackage = new Map<string, LoadedFile[]>();
+  for (const file of loaded) {
+    const root = roots.of(file.file);
+    filesByPackage.set(root, [...(filesByPackage.get(root) ?? []), file]);
+  }
+  const packageKey = (files: LoadedFile[]) => sha256(JSON.stringify(files.map(({ file, text }) => [path.basename(file), path.dirname(file), sha256(text)]).sort()));
+  const programs: ProgramsByPackage = new Map();
+  for (const [root, files] of filesByPackage) {
+    const stored = cache.programFacts(root, packageKey(files)) as ProgramFacts | undefined;
+    if (stored) programs.set(root, stored);
+  }
+  if (programs.size === filesByPackage.size) return programs;
+  const computed = programFactsByPackage(parseAll(), roots);
+  for (const [root, files] of filesByPackage) {
+    const facts = computed.get(root) ?? { failureHandlers: [] };
+    cache.setProgramFacts(root, packageKey(files), facts);
+    programs.set(root, facts);
+  }
+  return programs;
+}
+
+/** The cache key of each file's analysis: a hash of everything the analysis may read. */
+function analysisKeys(loaded: readonly LoadedFile[], options: RunAnalysisOptions, cache: ResultCache, programOf: (file: string) => ProgramFacts): (file: string) => string {
+  const graph = new ModuleGraph(loaded);
+  // One digest per file of its path and text; a key hashes those of the file's neighbourhood in one buffer.
+  const digests = loaded.map(({ file, text }) => createHash('sha256').update(file).update('\u0000').update(text).digest());
+  const runKey = sha256(
+    JSON.stringify({
+      version: PREFLIGHT_VERSION,
+      config: options.config,
+      rules: options.rules.map((rule) => rule.meta.id),
+      today: options.today ?? localDate(),
+    }),
+  );
+  return (file) => {
+    const own = graph.indexOf(file)!;
+    const neighbours = graph.neighbourIndices(own);
+    const buffer = Buffer.allocUnsafe(32 * neighbours.length);
+    neighbours.forEach((i, n) => digests[i]!.copy(buffer, 32 * n));
+    return createHash('sha256')
+      .update(runKey)
+      .update(digests[own]!)
+      .update(buffer)
+      .update(JSON.stringify(programOf(file)))
+      .update(cache.contextOf(file))
+      .digest('hex');
+  };
+}
