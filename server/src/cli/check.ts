@@ -1,7 +1,8 @@
 import { PREFLIGHT_VERSION } from '../version';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { AnalysisProject, firstParseProblem } from '../parse/project';
+import { AnalysisProject, firstParseProblem, type ParseProblem } from '../parse/project';
+import type { Finding } from '../engine/finding';
 import { analyzeSourceFile } from '../engine/analyze';
 import { allRules } from '../rules';
 import type { Rule } from '../rules/rule';
@@ -69,27 +70,28 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' {
 }
 
 /** A problem that stops the run before analysis: one line on stderr, exit code 2. */
-class SetupError extends Error {}
+export class SetupError extends Error {}
 
-interface LoadedRunConfig {
+export interface LoadedRunConfig {
   config: ResolvedConfig;
   /** The folder `ignore` patterns are relative to. */
   root: string;
 }
 
-function loadRunConfig(options: CheckOptions, io: CliIO): LoadedRunConfig {
-  const explicit = options.configFile !== undefined;
-  const file = path.resolve(io.cwd, options.configFile ?? CONFIG_FILE_NAME);
-  const shown = explicit ? options.configFile! : CONFIG_FILE_NAME;
+/** The config `configFile` (default: ./preflight.config.json if present) names; a missing or broken one is a SetupError. */
+export function loadRunConfig(configFile: string | undefined, cwd: string): LoadedRunConfig {
+  const explicit = configFile !== undefined;
+  const file = path.resolve(cwd, configFile ?? CONFIG_FILE_NAME);
+  const shown = explicit ? configFile : CONFIG_FILE_NAME;
   if (!fs.existsSync(file)) {
     if (explicit) throw new SetupError(`${shown}: config file not found`);
-    return { config: DEFAULT_CONFIG, root: io.cwd };
+    return { config: DEFAULT_CONFIG, root: cwd };
   }
   const loaded = loadConfigFile(file);
   const [problem] = loaded.problems;
   if (problem) {
     const more = loaded.problems.length > 1 ? ` (and ${loaded.problems.length - 1} more problem${loaded.problems.length > 2 ? 's' : ''})` : '';
-    throw new SetupError(`${formatConfigProblem({ ...problem, file: displayPath(problem.file, io.cwd) })}${more}`);
+    throw new SetupError(`${formatConfigProblem({ ...problem, file: displayPath(problem.file, cwd) })}${more}`);
   }
   return { config: loaded.config, root: path.dirname(file) };
 }
@@ -111,7 +113,7 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   let runConfig: LoadedRunConfig;
   let files: string[];
   try {
-    runConfig = loadRunConfig(options, io);
+    runConfig = loadRunConfig(options.configFile, io.cwd);
     const collected = await collectSourceFiles(options.paths, io.cwd, { root: runConfig.root, ignore: runConfig.config.ignore, tests: runConfig.config.tests });
     for (const skipped of collected.skipped) warn(`skipped ${displayPath(skipped.path, io.cwd)}: ${skipped.reason}`);
     files = collected.files;
@@ -135,52 +137,22 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
     throw error;
   }
 
-  const project = new AnalysisProject();
-  const loaded: { file: string; text: string }[] = [];
-  for (const file of files) {
-    const source = await readSourceText(file);
-    if (source.kind === 'skipped') {
-      warn(`skipped ${displayPath(file, io.cwd)}: ${source.reason}`);
-      continue;
-    }
-    loaded.push({ file, text: source.text });
-  }
-  // Add every file before analysing any, so the type checker is built once for all of them.
-  const sourceFiles = loaded.map(({ file, text }) => ({ sourceFile: project.upsert(file, text), text }));
-
-  const programs = programFactsByPackage(sourceFiles.map(({ sourceFile }) => sourceFile));
-  const rules = extras.rules ?? allRules;
-  const findings: ReportedFinding[] = [];
-  const sources = new Map<string, string>();
-  let analysed = 0;
-  const ruleFailures = new Map<string, { files: string[]; error: string }>();
-  for (const { sourceFile, text } of sourceFiles) {
-    const shown = displayPath(sourceFile.getFilePath(), io.cwd);
-    const parseProblem = firstParseProblem(sourceFile);
-    if (parseProblem) {
-      warn(`skipped ${shown}:${parseProblem.line + 1}:${parseProblem.character + 1}: does not parse (${firstLine(parseProblem.message)})`);
-      continue;
-    }
-    const result = analyzeSourceFile(sourceFile, {
-      config: runConfig.config,
-      rules,
-      program: programs(sourceFile.getFilePath()),
-      today: extras.today,
-      onRuleFailure: (failure) => {
-        const failed = ruleFailures.get(failure.ruleId) ?? { files: [], error: firstLine(failure.error) };
-        failed.files.push(shown);
-        ruleFailures.set(failure.ruleId, failed);
-      },
-    });
-    analysed += 1;
-    if (result.findings.length > 0) sources.set(shown, text);
-    findings.push(...result.findings.map((finding) => toReported(finding, io.cwd)));
-  }
-  findings.sort(compareReported);
-  for (const [ruleId, { files: failedFiles, error }] of ruleFailures) {
+  const checked = await checkFiles(files, {
+    config: runConfig.config,
+    rules: extras.rules,
+    today: extras.today,
+    programFacts: programFactsByPackage,
+  });
+  for (const skipped of checked.skipped) warn(`skipped ${displayPath(skipped.file, io.cwd)}${skippedDetail(skipped)}`);
+  const findings = checked.findings.map((finding) => toReported(finding, io.cwd)).sort(compareReported);
+  const sources = new Map([...checked.texts].map(([file, text]) => [displayPath(file, io.cwd), text]));
+  for (const [ruleId, { files: failedFiles, error }] of checked.ruleFailures) {
+    const shown = displayPath(failedFiles[0]!, io.cwd);
     const more = failedFiles.length > 1 ? ` (and ${failedFiles.length - 1} more file${failedFiles.length > 2 ? 's' : ''})` : '';
-    warn(`rule ${ruleId} failed on ${failedFiles[0]}${more}; its findings there are missing: ${error}`);
+    warn(`rule ${ruleId} failed on ${shown}${more}; its findings there are missing: ${error}`);
   }
+  const analysed = checked.analysed;
+  const rules = extras.rules ?? allRules;
   const report: CheckReport = { files: analysed, findings, sources };
 
   const version = PREFLIGHT_VERSION;
@@ -197,6 +169,82 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
+}
+
+/** A file `checkFiles` could not analyse: unreadable (too large, binary) or with a syntax error. */
+export interface SkippedFile {
+  /** Absolute path. */
+  file: string;
+  reason: string;
+  /** Set when the file does not parse: where its first syntax error is. */
+  parseProblem?: ParseProblem;
+}
+
+export interface CheckedFiles {
+  /** Number of files analysed. */
+  analysed: number;
+  /** Every finding, in engine order (absolute paths, fixes with their edits). */
+  findings: Finding[];
+  /** The text each file with findings was analysed in, by absolute path. */
+  texts: Map<string, string>;
+  /** In the order they were met: unreadable files first, then those that do not parse. */
+  skipped: SkippedFile[];
+  /** Rules that threw, with the absolute paths of the files they threw on. */
+  ruleFailures: Map<string, { files: string[]; error: string }>;
+}
+
+export interface CheckFilesOptions {
+  config: ResolvedConfig;
+  rules?: readonly Rule[];
+  today?: string;
+  /** The program facts per file, from the source files of the run (default: each file's own handlers). */
+  programFacts?: (sourceFiles: readonly SourceFile[]) => (file: string) => ProgramFacts | Promise<ProgramFacts>;
+}
+
+/** `preflight check`'s analysis without its output: reads, parses and runs the rules over `files` (absolute paths). */
+export async function checkFiles(files: readonly string[], options: CheckFilesOptions): Promise<CheckedFiles> {
+  const project = new AnalysisProject();
+  const skipped: SkippedFile[] = [];
+  const loaded: { file: string; text: string }[] = [];
+  for (const file of files) {
+    const source = await readSourceText(file);
+    if (source.kind === 'skipped') skipped.push({ file, reason: source.reason });
+    else loaded.push({ file, text: source.text });
+  }
+  // Add every file before analysing any, so the type checker is built once for all of them.
+  const sourceFiles = loaded.map(({ file, text }) => ({ sourceFile: project.upsert(file, text), text }));
+  const programs = options.programFacts?.(sourceFiles.map(({ sourceFile }) => sourceFile));
+  const checked: CheckedFiles = { analysed: 0, findings: [], texts: new Map(), skipped, ruleFailures: new Map() };
+  for (const { sourceFile, text } of sourceFiles) {
+    const file = sourceFile.getFilePath();
+    const parseProblem = firstParseProblem(sourceFile);
+    if (parseProblem) {
+      skipped.push({ file, reason: 'does not parse', parseProblem });
+      continue;
+    }
+    const result = analyzeSourceFile(sourceFile, {
+      config: options.config,
+      rules: options.rules ?? allRules,
+      program: programs ? await programs(file) : undefined,
+      today: options.today,
+      onRuleFailure: (failure) => {
+        const failed = checked.ruleFailures.get(failure.ruleId) ?? { files: [], error: firstLine(failure.error) };
+        failed.files.push(file);
+        checked.ruleFailures.set(failure.ruleId, failed);
+      },
+    });
+    checked.analysed += 1;
+    if (result.findings.length > 0) checked.texts.set(file, text);
+    checked.findings.push(...result.findings);
+  }
+  return checked;
+}
+
+/** What follows a skipped file's path in a warning: `: reason`, or for a syntax error its position and the error. */
+export function skippedDetail(skipped: SkippedFile): string {
+  const problem = skipped.parseProblem;
+  if (!problem) return `: ${skipped.reason}`;
+  return `:${problem.line + 1}:${problem.character + 1}: does not parse (${firstLine(problem.message)})`;
 }
 
 /** Per package (nearest package.json): the process-level failure handlers its files register. */

@@ -2,6 +2,7 @@ import { PREFLIGHT_VERSION } from '../version';
 import { checkCommand } from './check';
 import { rulesCommand } from './rules-command';
 import { runChecklistCommand } from './checklist-command';
+import { mcpCommand } from '../mcp/command';
 import { EXIT_OK, EXIT_USAGE, processIO, UsageError, type CliIO } from './io';
 
 /** A `preflight <name>` subcommand: takes the arguments after its name, returns the exit code. */
@@ -15,6 +16,7 @@ export const commands = new Map<string, CliCommand>([
   ['check', { summary: 'analyse files and folders (default: .)', run: checkCommand }],
   ['rules', { summary: 'list the rules', run: rulesCommand }],
   ['checklist', { summary: 'the readiness checklist for this branch (Markdown or JSON)', run: runChecklistCommand }],
+  ['mcp', { summary: 'serve the Preflight tools to coding agents (Model Context Protocol over stdio)', run: mcpCommand }],
 ]);
 
 function usage(): string {
@@ -28,6 +30,7 @@ ${names.map((name) => `  ${name.padEnd(width)}  ${commands.get(name)!.summary}`)
   preflight check [paths...] [--format text|json|sarif] [--config FILE] [--changed-since REV] [--max-warnings N]
   preflight checklist [--base REV] [--format markdown|json]
   preflight rules [--format text|json|markdown]
+  preflight mcp [--root DIR] [--config FILE]
 
 Options:
   -h, --help     show help (also: preflight <command> --help)

@@ -1,0 +1,55 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadRunConfig, SetupError, type LoadedRunConfig } from '../cli/check';
+import { ProgramFactsIndex } from '../lsp/program-facts';
+import { displayPath } from '../cli/report';
+import { allRules } from '../rules';
+import type { Rule } from '../rules/rule';
+import { ToolInputError } from './results';
+
+/** The folder the MCP server answers for, and what it keeps between calls. */
+export class McpWorkspace {
+  /** The packages' process-level failure handlers, read from disk as the language server does; re-read on every call. */
+  private programFacts = new ProgramFactsIndex();
+
+  constructor(
+    /** Absolute path; relative paths in tool calls are relative to it. */
+    readonly root: string,
+    /** `--config FILE`; default ./preflight.config.json when present. */
+    readonly configFile?: string,
+  ) {}
+
+  /** The config as the CLI reads it, read again on every call so that an edit to it applies at once. */
+  loadConfig(): LoadedRunConfig {
+    try {
+      return loadRunConfig(this.configFile, this.root);
+    } catch (error) {
+      if (error instanceof SetupError) throw new ToolInputError(`The Preflight config is broken (${error.message}); fix it and call again.`);
+      throw error;
+    }
+  }
+
+  /** Facts read fresh for this call: files may have changed on disk since the last one. */
+  freshProgramFacts(): ProgramFactsIndex {
+    this.programFacts = new ProgramFactsIndex();
+    return this.programFacts;
+  }
+
+  /** An absolute path for a path given in a call; an error when nothing is there. */
+  existingPath(given: string): string {
+    const absolute = path.resolve(this.root, given);
+    if (!fs.existsSync(absolute)) throw new ToolInputError(`Path not found: ${given} (paths are relative to the workspace root ${this.root}).`);
+    return absolute;
+  }
+
+  shown(file: string): string {
+    return displayPath(file, this.root);
+  }
+}
+
+/** The rule with this id; an error naming the rules when there is none. */
+export function ruleById(ruleId: string): Rule {
+  const rule = allRules.find((candidate) => candidate.meta.id === ruleId);
+  if (!rule) throw new ToolInputError(`Unknown rule '${ruleId}'; the rules are: ${allRules.map((r) => r.meta.id).join(', ')}.`);
+  return rule;
+}
