@@ -8,6 +8,7 @@ import { changedFilesSince, collectSourceFiles, GitError, PathNotFoundError } fr
 import { plural, ToolInputError, toolResult } from './results';
 import { ruleById, type McpWorkspace } from './workspace';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { DEFAULT_PAGE_SIZE } from './tool-schemas';
 
 export interface CheckToolInput {
   paths?: string[];
@@ -17,8 +18,6 @@ export interface CheckToolInput {
   limit?: number;
 }
 
-export const DEFAULT_PAGE_SIZE = 50;
-export const MAX_PAGE_SIZE = 200;
 
 /** What was checked, in the words of the result. */
 export interface CheckScope {
@@ -46,7 +45,7 @@ interface ScopedFiles {
 async function scopedFiles(workspace: McpWorkspace, input: CheckToolInput, configured: ReturnType<McpWorkspace['loadConfig']>): Promise<ScopedFiles> {
   const { config, root } = configured;
   if (!input.paths?.length && input.changedSince === undefined) {
-    const resolved = await resolveScope({ root: workspace.root, scope: 'changed', config });
+    const resolved = await resolveScope({ root: workspace.root, scope: 'changed', config, allowGit: workspace.allowGit });
     const scope: CheckScope = { kind: resolved.scope.kind, base: resolved.scope.base ?? undefined, mergeBase: resolved.scope.mergeBase ?? undefined };
     if (resolved.scope.fallbackReason) scope.note = resolved.scope.fallbackReason;
     return { scope, files: resolved.sourceFiles, skippedPaths: [] };
@@ -63,14 +62,18 @@ async function scopedFiles(workspace: McpWorkspace, input: CheckToolInput, confi
   let files = collected.files;
   const scope: CheckScope = input.paths?.length ? { kind: 'paths', paths: input.paths } : { kind: 'changed' };
   if (input.changedSince !== undefined) {
-    const changed = new Set(await changedSince(input.changedSince, workspace.root));
+    const changed = new Set(await changedSince(input.changedSince, workspace));
     files = files.filter((file) => changed.has(file));
     scope.base = input.changedSince;
   }
   return { scope, files, skippedPaths: collected.skipped.map((skipped) => ({ file: skipped.path, reason: skipped.reason })) };
 }
 
-async function changedSince(revision: string, root: string): Promise<string[]> {
+async function changedSince(revision: string, workspace: McpWorkspace): Promise<string[]> {
+  if (!workspace.allowGit) {
+    throw new ToolInputError(`changedSince '${revision}' cannot be used: the workspace is not trusted, so Preflight does not run git here (trust the workspace, or pass paths).`);
+  }
+  const root = workspace.root;
   try {
     return await changedFilesSince(revision, root);
   } catch (error) {

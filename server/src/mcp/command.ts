@@ -30,7 +30,7 @@ export async function mcpCommand(args: readonly string[], io: CliIO): Promise<nu
   const configFile = parsed.values.get('config');
   // Anything printed by accident would corrupt the protocol on stdout: send it to stderr.
   console.log = console.info = (...items: unknown[]) => console.error(...items);
-  const server = createPreflightMcpServer(new McpWorkspace(root, configFile === undefined ? undefined : path.resolve(io.cwd, configFile)));
+  const server = createPreflightMcpServer(new McpWorkspace(root, { configFile: configFile === undefined ? undefined : path.resolve(io.cwd, configFile) }));
   const closed = new Promise<void>((resolve) => (server.server.onclose = resolve));
   await server.connect(new StdioServerTransport());
   process.stdin.once('end', () => void server.close());

@@ -7,6 +7,15 @@ import { allRules } from '../rules';
 import type { Rule } from '../rules/rule';
 import { ToolInputError } from './results';
 
+export interface McpWorkspaceOptions {
+  /** `--config FILE`; default ./preflight.config.json when present. */
+  configFile?: string;
+  /** Default true. */
+  allowGit?: boolean;
+  /** The config from elsewhere (the language server's, with the editor settings) instead of the file. */
+  config?: () => LoadedRunConfig;
+}
+
 /** The folder the MCP server answers for, and what it keeps between calls. */
 export class McpWorkspace {
   /** The packages' process-level failure handlers, read from disk as the language server does; re-read on every call. */
@@ -15,14 +24,20 @@ export class McpWorkspace {
   constructor(
     /** Absolute path; relative paths in tool calls are relative to it. */
     readonly root: string,
-    /** `--config FILE`; default ./preflight.config.json when present. */
-    readonly configFile?: string,
+    private readonly options: McpWorkspaceOptions = {},
   ) {}
+
+  /** False when git must not run here (VS Code's Restricted Mode): the default scope is then the whole workspace. */
+  get allowGit(): boolean {
+    return this.options.allowGit ?? true;
+  }
 
   /** The config as the CLI reads it, read again on every call so that an edit to it applies at once. */
   loadConfig(): LoadedRunConfig {
+    if (this.options.config) return this.options.config();
+    const configFile = this.options.configFile;
     try {
-      return loadRunConfig(this.configFile, this.root);
+      return loadRunConfig(configFile, this.root);
     } catch (error) {
       if (error instanceof SetupError) throw new ToolInputError(`The Preflight config is broken (${error.message}); fix it and call again.`);
       throw error;
