@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { AGENT_CHECK_REQUEST, type AgentCheckParams, type AgentCheckResult } from 'preflight-server/out/lsp/agent-check-protocol';
 import { SERVER_MODULE } from './server';
-import { CHECK_TOOL_NAME, MCP_PROVIDER_ID } from './agent-tool-names';
+import { CHECK_TOOL_NAME, hasFinalMcpApi, MCP_PROVIDER_ID } from './agent-tool-names';
 
 
 /*
@@ -49,6 +49,24 @@ export function registerAgentTools(context: vscode.ExtensionContext, client: Lan
     log.info('This VS Code has no language-model tool API (1.95+): the preflight_check tool is not offered.');
     return;
   }
+  try {
+    registerCheckTool(context, client, api);
+  } catch (error) {
+    log.warn(`The preflight_check language-model tool could not be registered: ${describe(error)}`);
+  }
+  if (!hasFinalMcpApi(vscode.version)) return;
+  try {
+    registerMcpServers(context, api);
+  } catch (error) {
+    log.warn(`The Preflight MCP server could not be offered to VS Code: ${describe(error)}`);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function registerCheckTool(context: vscode.ExtensionContext, client: LanguageClient, api: LanguageModelToolApi & LanguageModelToolClasses): void {
   context.subscriptions.push(
     api.registerTool<CheckToolInput>(CHECK_TOOL_NAME, {
       invoke: async ({ input }, token) => {
@@ -56,14 +74,13 @@ export function registerAgentTools(context: vscode.ExtensionContext, client: Lan
         try {
           result = await client.sendRequest<AgentCheckResult>(AGENT_CHECK_REQUEST, input ?? {}, token);
         } catch (error) {
-          throw new Error(`The Preflight language server did not answer (${error instanceof Error ? error.message : String(error)}); see the Preflight output.`);
+          throw new Error(`The Preflight language server did not answer (${describe(error)}); see the Preflight output.`);
         }
         // An error's sentence is the answer the model reads, so that it can correct the call.
         return new api.LanguageModelToolResult([new api.LanguageModelTextPart(result.text)]);
       },
     }),
   );
-  registerMcpServers(context, api);
 }
 
 function registerMcpServers(context: vscode.ExtensionContext, api: LanguageModelToolApi & LanguageModelToolClasses): void {
@@ -72,23 +89,24 @@ function registerMcpServers(context: vscode.ExtensionContext, api: LanguageModel
   if (!register || !Definition) return;
   const changed = new vscode.EventEmitter<void>();
   const serverModule = context.asAbsolutePath(SERVER_MODULE);
+  const definitions = () =>
+    // git runs in the server (the default scope), so only for a trusted workspace.
+    !vscode.workspace.isTrusted
+      ? []
+      : (vscode.workspace.workspaceFolders ?? [])
+          .filter((folder) => folder.uri.scheme === 'file')
+          .map((folder) => {
+            const args = [serverModule, 'mcp', '--root', folder.uri.fsPath];
+            // The extension host's executable runs the bundle as plain Node.
+            const definition = new Definition(`Preflight (${folder.name})`, process.execPath, args, { ELECTRON_RUN_AS_NODE: '1' }, context.extension.packageJSON.version);
+            definition.cwd = folder.uri;
+            return definition;
+          });
+  const provider = register(MCP_PROVIDER_ID, { onDidChangeMcpServerDefinitions: changed.event, provideMcpServerDefinitions: definitions });
   context.subscriptions.push(
+    provider,
     changed,
     vscode.workspace.onDidChangeWorkspaceFolders(() => changed.fire()),
     vscode.workspace.onDidGrantWorkspaceTrust(() => changed.fire()),
-    register(MCP_PROVIDER_ID, {
-      onDidChangeMcpServerDefinitions: changed.event,
-      // git runs in the server (the default scope), so only for a trusted workspace.
-      provideMcpServerDefinitions: () =>
-        !vscode.workspace.isTrusted
-          ? []
-          : (vscode.workspace.workspaceFolders ?? [])
-              .filter((folder) => folder.uri.scheme === 'file')
-              .map((folder) => {
-                const definition = new Definition(`Preflight (${folder.name})`, process.execPath, [serverModule, 'mcp', '--root', folder.uri.fsPath], { ELECTRON_RUN_AS_NODE: '1' }, context.extension.packageJSON.version);
-                definition.cwd = folder.uri;
-                return definition;
-              }),
-    }),
   );
 }

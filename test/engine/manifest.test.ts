@@ -7,7 +7,7 @@ import { SEVERITY_SETTINGS } from 'preflight-server/out/config/validate';
 import { isAnalysedLanguage } from 'preflight-server/out/lsp/paths';
 import * as generator from 'preflight-server/out/docs/manifest-settings';
 import { checkInputJsonSchema } from 'preflight-server/out/mcp/tool-schemas';
-import { CHECK_TOOL_NAME, MCP_PROVIDER_ID } from 'preflight-client/out/agent-tool-names';
+import { CHECK_TOOL_NAME, hasFinalMcpApi, MCP_PROVIDER_ID } from 'preflight-client/out/agent-tool-names';
 import { DEFAULT_EDITOR_OPTIONS, RUN_TRIGGERS } from 'preflight-server/out/lsp/settings';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -149,6 +149,10 @@ describe('extension manifest (package.json)', () => {
 
   it('contributes the MCP server definition provider the client registers', () => {
     assert.deepEqual(manifest.contributes.mcpServerDefinitionProviders.map((provider) => provider.id), [MCP_PROVIDER_ID]);
+  });
+
+  it('offers the MCP server only from VS Code 1.101, whose registerMcpServerDefinitionProvider is the finalized one', () => {
+    assert.deepEqual(['1.91.1', '1.100.3', '1.101.0', '1.104.2', '2.0.0'].map(hasFinalMcpApi), [false, false, true, true, true]);
   });
 
   it('activates on exactly the languages the server analyses, and on a config file', () => {
