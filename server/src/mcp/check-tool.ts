@@ -1,10 +1,10 @@
-import { checkFiles, skippedDetail, type CheckedFiles } from '../cli/check';
+import { checkFiles, skippedDetail, type CheckedFiles, type LoadedRunConfig } from '../cli/check';
 import { compareReported, countSeverities, toReported, type ReportedFinding, type SeverityCounts } from '../cli/report';
 import { resolveScope } from '../checklist/scope';
 import { ruleSummary } from '../docs/short-form';
 import { allRules } from '../rules';
 import type { Rule } from '../rules/rule';
-import { changedFilesSince, collectSourceFiles, GitError, PathNotFoundError } from '../workspace';
+import { changedFilesSince, collectSourceFiles, GitError } from '../workspace';
 import { plural, ToolInputError, toolResult } from './results';
 import { ruleById, type McpWorkspace } from './workspace';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -42,7 +42,7 @@ interface ScopedFiles {
 }
 
 /** The source files a call covers: `paths` and/or `changedSince`, else the change since the merge base, as the checklist. */
-async function scopedFiles(workspace: McpWorkspace, input: CheckToolInput, configured: ReturnType<McpWorkspace['loadConfig']>): Promise<ScopedFiles> {
+async function scopedFiles(workspace: McpWorkspace, input: CheckToolInput, configured: LoadedRunConfig): Promise<ScopedFiles> {
   const { config, root } = configured;
   if (!input.paths?.length && input.changedSince === undefined) {
     const resolved = await resolveScope({ root: workspace.root, scope: 'changed', config, allowGit: workspace.allowGit });
@@ -52,13 +52,7 @@ async function scopedFiles(workspace: McpWorkspace, input: CheckToolInput, confi
   }
   const paths = input.paths?.length ? input.paths : ['.'];
   for (const given of paths) workspace.existingPath(given);
-  let collected;
-  try {
-    collected = await collectSourceFiles(paths, workspace.root, { root, ignore: config.ignore, tests: config.tests });
-  } catch (error) {
-    if (error instanceof PathNotFoundError) workspace.existingPath(error.path);
-    throw error;
-  }
+  const collected = await collectSourceFiles(paths, workspace.root, { root, ignore: config.ignore, tests: config.tests });
   let files = collected.files;
   const scope: CheckScope = input.paths?.length ? { kind: 'paths', paths: input.paths } : { kind: 'changed' };
   if (input.changedSince !== undefined) {
@@ -110,7 +104,7 @@ export async function runCheckTool(workspace: McpWorkspace, input: CheckToolInpu
   const configured = workspace.loadConfig();
   const rules = selectedRules(input.rules);
   const scoped = await scopedFiles(workspace, input, configured);
-  const programFacts = workspace.freshProgramFacts();
+  const programFacts = workspace.programFacts();
   const checked = await checkFiles(scoped.files, { config: configured.config, rules, programFacts: () => (file) => programFacts.factsFor(file) });
   failOnNamedUnparsable(workspace, input, checked);
 

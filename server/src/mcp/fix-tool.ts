@@ -92,7 +92,7 @@ async function findingsOfFile(workspace: McpWorkspace, given: string, ruleId: st
   if (!fs.statSync(file).isFile() || !isAnalysablePath(file)) throw new ToolInputError(`${given} is not a JavaScript or TypeScript file Preflight analyses.`);
   ruleById(ruleId);
   const { config } = workspace.loadConfig();
-  const programFacts = workspace.freshProgramFacts();
+  const programFacts = workspace.programFacts();
   const checked = await checkFiles([file], { config, programFacts: () => (path) => programFacts.factsFor(path) });
   const [skipped] = checked.skipped;
   if (skipped) throw new ToolInputError(`${workspace.shown(file)}${skippedDetail(skipped)}; it cannot be fixed until it is analysed.`);

@@ -16,11 +16,8 @@ export interface McpWorkspaceOptions {
   config?: () => LoadedRunConfig;
 }
 
-/** The folder the MCP server answers for, and what it keeps between calls. */
+/** The folder the MCP server answers for. */
 export class McpWorkspace {
-  /** The packages' process-level failure handlers, read from disk as the language server does; re-read on every call. */
-  private programFacts = new ProgramFactsIndex();
-
   constructor(
     /** Absolute path; relative paths in tool calls are relative to it. */
     readonly root: string,
@@ -44,10 +41,12 @@ export class McpWorkspace {
     }
   }
 
-  /** Facts read fresh for this call: files may have changed on disk since the last one. */
-  freshProgramFacts(): ProgramFactsIndex {
-    this.programFacts = new ProgramFactsIndex();
-    return this.programFacts;
+  /**
+   * The packages' process-level failure handlers, read from disk as the language server reads them, so that
+   * preflight_check and preflight_fix see the same findings. New for each call: files change between calls.
+   */
+  programFacts(): ProgramFactsIndex {
+    return new ProgramFactsIndex();
   }
 
   /** An absolute path for a path given in a call; an error when nothing is there. */
