@@ -39,11 +39,13 @@ async function bundleServer() {
   await build({
     ...shared,
     // The same entry the `preflight-lsp` bin runs: main() picks stdio, IPC or socket from argv.
-    // Started as the checklist's project-facts worker thread (facts-thread.ts), the bundle runs that instead.
+    // Started as the checklist's project-facts worker thread (facts-thread.ts), the bundle runs that instead;
+    // started as `server.js mcp [--root DIR]` (the extension's MCP server definition), the CLI's `preflight mcp`.
     stdin: {
       contents: [
         "const { isMainThread, workerData } = require('node:worker_threads');",
         "if (!isMainThread && workerData && workerData.preflightFactsWorker) require('./server/src/checklist/facts-worker');",
+        "else if (process.argv[2] === 'mcp') require('./server/src/cli/main').main(process.argv.slice(2)).then((code) => { process.exitCode = code; });",
         "else require('./server/src/lsp/main').main();",
         '',
       ].join('\n'),

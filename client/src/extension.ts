@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerAgentTools } from './agent-tools';
 import { registerChecklistPanel } from './checklist/panel';
 import { Commands } from './commands';
 import { ServerSession } from './session';
@@ -24,6 +25,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context.subscriptions.push(vscode.commands.registerCommand(TestCommands.serverStatus, () => status.shown));
   }
   registerPanelWhenTrusted(context, current);
+  registerAgentTools(context, current.client, outputChannel);
   // Not awaited: activation finishes at once; the status item shows the server coming up.
   void current.start();
 }

@@ -6,6 +6,8 @@ import { allRules } from 'preflight-server';
 import { SEVERITY_SETTINGS } from 'preflight-server/out/config/validate';
 import { isAnalysedLanguage } from 'preflight-server/out/lsp/paths';
 import * as generator from 'preflight-server/out/docs/manifest-settings';
+import { checkInputJsonSchema } from 'preflight-server/out/mcp/tool-schemas';
+import { CHECK_TOOL_NAME, hasFinalMcpApi, MCP_PROVIDER_ID } from 'preflight-client/out/agent-tool-names';
 import { DEFAULT_EDITOR_OPTIONS, RUN_TRIGGERS } from 'preflight-server/out/lsp/settings';
 
 const root = path.resolve(__dirname, '..', '..', '..');
@@ -18,6 +20,8 @@ interface Manifest {
     configuration: { properties: Record<string, SettingSchema> };
     jsonValidation: { fileMatch: string; url: string }[];
     grammars: { scopeName: string; path: string; injectTo?: string[] }[];
+    languageModelTools: { name: string; inputSchema: Record<string, unknown>; modelDescription: string }[];
+    mcpServerDefinitionProviders: { id: string; label: string }[];
   };
 }
 
@@ -132,6 +136,23 @@ describe('extension manifest (package.json)', () => {
     assert.ok(ids.has('preflight.restartServer'), 'the scan found no registerCommand calls at all');
     const missing = manifest.contributes.commands.map((c) => c.command).filter((id) => !ids.has(id));
     assert.deepEqual(missing, [], `commands without a handler (unresolved registerCommand ids at ${unresolved.join(', ') || 'none'})`);
+  });
+
+  it('contributes the preflight_check language-model tool with the MCP tool\'s input schema, and the client registers it', () => {
+    const [tool, ...others] = manifest.contributes.languageModelTools;
+    assert.deepEqual(others, []);
+    assert.equal(tool!.name, CHECK_TOOL_NAME);
+    assert.deepEqual(tool!.inputSchema, checkInputJsonSchema());
+    const agentTools = fs.readFileSync(path.join(root, 'client', 'src', 'agent-tools.ts'), 'utf8');
+    assert.match(agentTools, /registerTool<CheckToolInput>\(CHECK_TOOL_NAME,/);
+  });
+
+  it('contributes the MCP server definition provider the client registers', () => {
+    assert.deepEqual(manifest.contributes.mcpServerDefinitionProviders.map((provider) => provider.id), [MCP_PROVIDER_ID]);
+  });
+
+  it('offers the MCP server only from VS Code 1.101, whose registerMcpServerDefinitionProvider is the finalized one', () => {
+    assert.deepEqual(['1.91.1', '1.100.3', '1.101.0', '1.104.2', '2.0.0'].map(hasFinalMcpApi), [false, false, true, true, true]);
   });
 
   it('activates on exactly the languages the server analyses, and on a config file', () => {

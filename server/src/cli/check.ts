@@ -7,6 +7,10 @@ import type { ResolvedConfig } from '../config/types';
 import { DEFAULT_CONFIG } from '../config/types';
 import { CONFIG_FILE_NAME, formatConfigProblem, loadConfigFile } from '../config/load';
 import { changedFilesSince, collectSourceFiles, GitError, PathNotFoundError, readSourceText } from '../workspace';
+import type { ParseProblem } from '../parse/project';
+import type { Finding } from '../engine/finding';
+import type { SuppressedFinding } from '../engine/suppression';
+import type { ProgramFacts } from '../facts/process-handlers';
 import { parseArgs, parseCount } from './args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from './io';
 import { compareReported, countSeverities, displayPath, toReported, toReportedSuppression, type CheckReport, type ReportedFinding, type ReportedSuppression } from './report';
@@ -87,27 +91,28 @@ export function parseCheckArgs(args: readonly string[]): CheckOptions | 'help' {
 }
 
 /** A problem that stops the run before analysis: one line on stderr, exit code 2. */
-class SetupError extends Error {}
+export class SetupError extends Error {}
 
-interface LoadedRunConfig {
+export interface LoadedRunConfig {
   config: ResolvedConfig;
   /** The folder `ignore` patterns are relative to. */
   root: string;
 }
 
-function loadRunConfig(options: CheckOptions, io: CliIO): LoadedRunConfig {
-  const explicit = options.configFile !== undefined;
-  const file = path.resolve(io.cwd, options.configFile ?? CONFIG_FILE_NAME);
-  const shown = explicit ? options.configFile! : CONFIG_FILE_NAME;
+/** The config `configFile` (default: ./preflight.config.json if present) names; a missing or broken one is a SetupError. */
+export function loadRunConfig(configFile: string | undefined, cwd: string): LoadedRunConfig {
+  const explicit = configFile !== undefined;
+  const file = path.resolve(cwd, configFile ?? CONFIG_FILE_NAME);
+  const shown = explicit ? configFile : CONFIG_FILE_NAME;
   if (!fs.existsSync(file)) {
     if (explicit) throw new SetupError(`${shown}: config file not found`);
-    return { config: DEFAULT_CONFIG, root: io.cwd };
+    return { config: DEFAULT_CONFIG, root: cwd };
   }
   const loaded = loadConfigFile(file);
   const [problem] = loaded.problems;
   if (problem) {
     const more = loaded.problems.length > 1 ? ` (and ${loaded.problems.length - 1} more problem${loaded.problems.length > 2 ? 's' : ''})` : '';
-    throw new SetupError(`${formatConfigProblem({ ...problem, file: displayPath(problem.file, io.cwd) })}${more}`);
+    throw new SetupError(`${formatConfigProblem({ ...problem, file: displayPath(problem.file, cwd) })}${more}`);
   }
   return { config: loaded.config, root: path.dirname(file) };
 }
@@ -129,7 +134,7 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   let runConfig: LoadedRunConfig;
   let files: string[];
   try {
-    runConfig = loadRunConfig(options, io);
+    runConfig = loadRunConfig(options.configFile, io.cwd);
     const collected = await collectSourceFiles(options.paths, io.cwd, { root: runConfig.root, ignore: runConfig.config.ignore, tests: runConfig.config.tests });
     for (const skipped of collected.skipped) warn(`skipped ${displayPath(skipped.path, io.cwd)}: ${skipped.reason}`);
     files = collected.files;
@@ -153,61 +158,25 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
     throw error;
   }
 
-  const loaded: LoadedFile[] = [];
-  for (const file of files) {
-    const source = await readSourceText(file);
-    if (source.kind === 'skipped') {
-      warn(`skipped ${displayPath(file, io.cwd)}: ${source.reason}`);
-      continue;
-    }
-    loaded.push({ file, text: source.text });
-  }
-
   const rules = extras.rules ?? allRules;
   const cache = options.cache ? new ResultCache(path.resolve(io.cwd, options.cacheLocation ?? path.join(runConfig.root, DEFAULT_CACHE_FOLDER)), runConfig.root) : undefined;
   if (cache?.problem) warn(cache.problem);
-  const ruleFailures = new Map<string, { files: string[]; error: string }>();
-  const run = runAnalysis(loaded, {
-    config: runConfig.config,
-    root: runConfig.root,
-    rules,
-    today: extras.today,
-    shard: options.shard,
-    cache,
-    onRuleFailure: (failure, file) => {
-      const failed = ruleFailures.get(failure.ruleId) ?? { files: [], error: firstLine(failure.error) };
-      failed.files.push(displayPath(file, io.cwd));
-      ruleFailures.set(failure.ruleId, failed);
-    },
-  });
+  const checked = await checkFiles(files, { config: runConfig.config, root: runConfig.root, rules, today: extras.today, shard: options.shard, cache });
   if (cache) {
-    warn(`cache: reused ${run.reused} of ${run.files.length} file results`);
+    warn(`cache: reused ${checked.reused} of ${checked.reused + checked.analysedFresh} file results`);
     const notSaved = cache.save();
     if (notSaved) warn(notSaved);
   }
-
-  const findings: ReportedFinding[] = [];
-  const suppressed: ReportedSuppression[] = [];
-  const sources = new Map<string, string>();
-  let analysed = 0;
-  for (const { file, text, analysis } of run.files) {
-    const shown = displayPath(file, io.cwd);
-    const { parseProblem } = analysis;
-    if (parseProblem) {
-      warn(`skipped ${shown}:${parseProblem.line + 1}:${parseProblem.character + 1}: does not parse (${firstLine(parseProblem.message)})`);
-      continue;
-    }
-    analysed += 1;
-    if (analysis.findings.length > 0 || analysis.suppressed.length > 0) sources.set(shown, text);
-    findings.push(...analysis.findings.map((finding) => toReported(finding, io.cwd)));
-    suppressed.push(...analysis.suppressed.map((held) => toReportedSuppression(held, io.cwd)));
-  }
-  findings.sort(compareReported);
-  suppressed.sort((a, b) => compareReported(a.finding, b.finding));
-  for (const [ruleId, { files: failedFiles, error }] of ruleFailures) {
+  for (const skipped of checked.skipped) warn(`skipped ${displayPath(skipped.file, io.cwd)}${skippedDetail(skipped)}`);
+  const findings = checked.findings.map((finding) => toReported(finding, io.cwd)).sort(compareReported);
+  const suppressed = checked.suppressed.map((held) => toReportedSuppression(held, io.cwd)).sort((x, y) => compareReported(x.finding, y.finding));
+  const sources = new Map([...checked.texts].map(([file, text]) => [displayPath(file, io.cwd), text]));
+  for (const [ruleId, { files: failedFiles, error }] of checked.ruleFailures) {
+    const shown = displayPath(failedFiles[0]!, io.cwd);
     const more = failedFiles.length > 1 ? ` (and ${failedFiles.length - 1} more file${failedFiles.length > 2 ? 's' : ''})` : '';
-    warn(`rule ${ruleId} failed on ${failedFiles[0]}${more}; its findings there are missing: ${error}`);
+    warn(`rule ${ruleId} failed on ${shown}${more}; its findings there are missing: ${error}`);
   }
+  const analysed = checked.analysed;
   const report: CheckReport = { files: analysed, findings, suppressed, sources };
 
   const version = PREFLIGHT_VERSION;
@@ -224,6 +193,91 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
+}
+
+/** A file `checkFiles` could not analyse: unreadable (too large, binary) or with a syntax error. */
+export interface SkippedFile {
+  /** Absolute path. */
+  file: string;
+  reason: string;
+  /** Set when the file does not parse: where its first syntax error is. */
+  parseProblem?: ParseProblem;
+}
+
+export interface CheckedFiles {
+  /** Number of files analysed. */
+  analysed: number;
+  /** Every finding, in engine order (absolute paths; fixes with their edits, unless they came from the cache). */
+  findings: Finding[];
+  /** Findings that suppression comments hold back. */
+  suppressed: SuppressedFinding[];
+  /** The text each file with findings (or suppressed findings) was analysed in, by absolute path. */
+  texts: Map<string, string>;
+  /** In the order they were met: unreadable files first, then those that do not parse. */
+  skipped: SkippedFile[];
+  /** Rules that threw, with the absolute paths of the files they threw on. */
+  ruleFailures: Map<string, { files: string[]; error: string }>;
+  /** Of the files asked for (the shard's), how many results came from the cache, and how many were analysed now. */
+  reused: number;
+  analysedFresh: number;
+}
+
+export interface CheckFilesOptions {
+  config: ResolvedConfig;
+  /** The folder config paths, shards and the cache are relative to (default: the current directory). */
+  root?: string;
+  rules?: readonly Rule[];
+  today?: string;
+  shard?: Shard;
+  cache?: ResultCache;
+  /** The program facts of a file's package (default: from the handlers in `files`, by package). */
+  programFactsOf?: (file: string) => ProgramFacts | Promise<ProgramFacts>;
+}
+
+/** `preflight check`'s analysis without its output: reads, parses and runs the rules over `files` (absolute paths). */
+export async function checkFiles(files: readonly string[], options: CheckFilesOptions): Promise<CheckedFiles> {
+  const skipped: SkippedFile[] = [];
+  const loaded: LoadedFile[] = [];
+  for (const file of files) {
+    const source = await readSourceText(file);
+    if (source.kind === 'skipped') skipped.push({ file, reason: source.reason });
+    else loaded.push({ file, text: source.text });
+  }
+  const checked: CheckedFiles = { analysed: 0, findings: [], suppressed: [], texts: new Map(), skipped, ruleFailures: new Map(), reused: 0, analysedFresh: 0 };
+  const run = await runAnalysis(loaded, {
+    config: options.config,
+    root: options.root ?? process.cwd(),
+    rules: options.rules ?? allRules,
+    today: options.today,
+    shard: options.shard,
+    cache: options.cache,
+    programFactsOf: options.programFactsOf,
+    onRuleFailure: (failure, file) => {
+      const failed = checked.ruleFailures.get(failure.ruleId) ?? { files: [], error: firstLine(failure.error) };
+      failed.files.push(file);
+      checked.ruleFailures.set(failure.ruleId, failed);
+    },
+  });
+  checked.reused = run.reused;
+  checked.analysedFresh = run.files.length - run.reused;
+  for (const { file, text, analysis } of run.files) {
+    if (analysis.parseProblem) {
+      skipped.push({ file, reason: 'does not parse', parseProblem: analysis.parseProblem });
+      continue;
+    }
+    checked.analysed += 1;
+    if (analysis.findings.length > 0 || analysis.suppressed.length > 0) checked.texts.set(file, text);
+    checked.findings.push(...analysis.findings);
+    checked.suppressed.push(...analysis.suppressed);
+  }
+  return checked;
+}
+
+/** What follows a skipped file's path in a warning: `: reason`, or for a syntax error its position and the error. */
+export function skippedDetail(skipped: SkippedFile): string {
+  const problem = skipped.parseProblem;
+  if (!problem) return `: ${skipped.reason}`;
+  return `:${problem.line + 1}:${problem.character + 1}: does not parse (${firstLine(problem.message)})`;
 }
 
 export async function checkCommand(args: readonly string[], io: CliIO): Promise<number> {

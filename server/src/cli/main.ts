@@ -3,6 +3,7 @@ import { checkCommand } from './check';
 import { rulesCommand } from './rules-command';
 import { runChecklistCommand } from './checklist-command';
 import { mergeCommand } from './merge-command';
+import { mcpCommand } from '../mcp/command';
 import { EXIT_OK, EXIT_USAGE, processIO, UsageError, type CliIO } from './io';
 
 /** A `preflight <name>` subcommand: takes the arguments after its name, returns the exit code. */
@@ -17,6 +18,7 @@ export const commands = new Map<string, CliCommand>([
   ['rules', { summary: 'list the rules', run: rulesCommand }],
   ['checklist', { summary: 'the readiness checklist for this branch (Markdown or JSON)', run: runChecklistCommand }],
   ['merge', { summary: 'join the outputs of sharded check runs', run: mergeCommand }],
+  ['mcp', { summary: 'serve the Preflight tools to coding agents (Model Context Protocol over stdio)', run: mcpCommand }],
 ]);
 
 function usage(): string {
@@ -31,6 +33,7 @@ ${names.map((name) => `  ${name.padEnd(width)}  ${commands.get(name)!.summary}`)
   preflight checklist [--base REV] [--format markdown|json]
   preflight rules [--format text|json|markdown]
   preflight merge <json-or-sarif files...> [--format json|sarif] [--max-warnings N]
+  preflight mcp [--root DIR] [--config FILE]
 
 Options:
   -h, --help     show help (also: preflight <command> --help)

@@ -8,7 +8,7 @@ import { localDate } from '../engine/suppression';
 import type { Rule } from '../rules/rule';
 import type { ResolvedConfig } from '../config/types';
 import { PackageRoots } from '../workspace';
-import { processFailureHandlersIn, type ProcessFailureHandler, type ProgramFacts } from '../facts/process-handlers';
+import { NO_PROGRAM_FACTS, processFailureHandlersIn, type ProcessFailureHandler, type ProgramFacts } from '../facts/process-handlers';
 import { PREFLIGHT_VERSION } from '../version';
 import { ResultCache, sha256 } from './result-cache';
 import { inShard, type Shard } from './shard';
@@ -26,6 +26,8 @@ export interface RunAnalysisOptions {
   today?: string;
   shard?: Shard;
   cache?: ResultCache;
+  /** The program facts of a file's package, when the caller knows them (the MCP server, from the whole workspace); default: from the loaded files. */
+  programFactsOf?: (file: string) => ProgramFacts | Promise<ProgramFacts>;
   onRuleFailure(failure: RuleFailure, file: string): void;
 }
 
@@ -51,7 +53,7 @@ type ProgramsByPackage = Map<string, ProgramFacts>;
  * stored takes the stored result, and the project is only parsed when some
  * file needs analysing.
  */
-export function runAnalysis(loaded: readonly LoadedFile[], options: RunAnalysisOptions): RunAnalysisResult {
+export async function runAnalysis(loaded: readonly LoadedFile[], options: RunAnalysisOptions): Promise<RunAnalysisResult> {
   const roots = new PackageRoots();
   const wanted = options.shard ? loaded.filter(({ file }) => inShard(file, options.root, options.shard!)) : loaded;
   const project = new AnalysisProject();
@@ -60,8 +62,7 @@ export function runAnalysis(loaded: readonly LoadedFile[], options: RunAnalysisO
   const parsed = () => (sourceFiles ??= new Map(loaded.map(({ file, text }) => [file, project.upsert(file, text)])));
 
   const { cache } = options;
-  const programs = cache ? cachedPrograms(loaded, roots, cache, () => [...parsed().values()]) : programFactsByPackage([...parsed().values()], roots);
-  const programOf = (file: string) => programs.get(roots.of(file)) ?? { failureHandlers: [] };
+  const programOf = await programFactsOfFiles(loaded, wanted, options, roots, () => [...parsed().values()]);
   const keyOf = cache ? analysisKeys(loaded, options, cache, programOf) : undefined;
 
   let reused = 0;
@@ -78,6 +79,17 @@ export function runAnalysis(loaded: readonly LoadedFile[], options: RunAnalysisO
     return { file, text, analysis };
   });
   return { files, reused };
+}
+
+/** Each wanted file's program facts: the caller's, the cache's (no file of the package changed), or from the parsed files. */
+async function programFactsOfFiles(loaded: readonly LoadedFile[], wanted: readonly LoadedFile[], options: RunAnalysisOptions, roots: PackageRoots, parseAll: () => SourceFile[]): Promise<(file: string) => ProgramFacts> {
+  if (options.programFactsOf) {
+    const known = new Map<string, ProgramFacts>();
+    for (const { file } of wanted) known.set(file, await options.programFactsOf(file));
+    return (file) => known.get(file) ?? NO_PROGRAM_FACTS;
+  }
+  const programs = options.cache ? cachedPrograms(loaded, roots, options.cache, parseAll) : programFactsByPackage(parseAll(), roots);
+  return (file) => programs.get(roots.of(file)) ?? NO_PROGRAM_FACTS;
 }
 
 function analyseOne(sourceFile: SourceFile, options: RunAnalysisOptions, program: ProgramFacts): FileAnalysis {

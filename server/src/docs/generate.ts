@@ -6,6 +6,7 @@ import { allRules } from '../rules';
 import { buildConfigSchema } from '../config/schema';
 import { eslintEquivalentsFor } from '../facts/tables/eslint-equivalents';
 import { MANIFEST_PATH, manifestWithRulesSetting } from './manifest-settings';
+import { manifestWithLanguageModelTools } from './manifest-tools';
 import { ruleShortFix, ruleSummary } from './short-form';
 
 /*
@@ -127,7 +128,7 @@ export function generatedFiles(rules: readonly Rule[] = allRules, root = reposit
   for (const rule of rules) files.set(`${RULE_DOCS_FOLDER}/${rule.meta.id}.md`, renderRuleDoc(rule));
   files.set(`${RULE_DOCS_FOLDER}/README.md`, renderRulesIndex(rules));
   files.set(CONFIG_SCHEMA_PATH, `${JSON.stringify(buildConfigSchema(rules), null, 2)}\n`);
-  files.set(MANIFEST_PATH, manifestWithRulesSetting(fs.readFileSync(path.join(root, MANIFEST_PATH), 'utf8'), rules));
+  files.set(MANIFEST_PATH, manifestWithLanguageModelTools(manifestWithRulesSetting(fs.readFileSync(path.join(root, MANIFEST_PATH), 'utf8'), rules)));
   return files;
 }
 

@@ -40,6 +40,7 @@ import { isClassificationInput, TestCodeClassifier } from '../workspace/test-cod
 import { ProgramFactsIndex } from './program-facts';
 import type { ResolvedConfig } from '../config/types';
 import { registerChecklistRequests } from './checklist';
+import { registerAgentCheckRequest } from './agent-check';
 import { WorkspaceProblems } from './workspace-problems';
 import type { Disposable, DocumentFindings, PreflightServices, WorkspaceFolderInfo } from './services';
 
@@ -229,6 +230,7 @@ export class PreflightServer {
     } catch (error) {
       log.error('Registering the checklist requests failed; the rest of the server works', error);
     }
+    registerAgentCheckRequest(connection, this.services());
   }
 
   /** Quick fixes for the diagnostics in the request, and the fix-all action when the request asks for source actions. */
