@@ -5,6 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { makeProject, preflightBin, writeFiles } from '../cli/helpers';
+import type { AgentEdit } from 'preflight-server/out/mcp/fix-tool';
 
 const GIT_ENV = {
   GIT_AUTHOR_NAME: 'Preflight Test',
@@ -88,14 +89,8 @@ export function textOf(result: CallToolResult): string {
   return result.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
 }
 
-export interface AgentEditShape {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-  oldText: string;
-  newText: string;
-}
+/** An edit as preflight_fix returns it. */
+export type AgentEditShape = AgentEdit;
 
 /** Applies 1-based line/column edits to a file, last first, after checking each still covers its oldText. */
 export function applyEdits(file: string, edits: readonly AgentEditShape[]): void {
