@@ -134,6 +134,42 @@ testRule(nPlusOneQuery, {
       ),
     },
     {
+      name: 'an HTTP call inside a project function: each profile scrapes its own URL',
+      code: lines(
+        PRISMA,
+        `async function scrape(url: string) {`,
+        `  return (await fetch(url, { signal: AbortSignal.timeout(5000) })).text();`,
+        `}`,
+        `export async function prices() {`,
+        `  const profiles = await prisma.profile.findMany({ where: { scraped: true }, take: 100 });`,
+        `  for (const profile of profiles) console.log(await scrape(profile.url));`,
+        `}`,
+      ),
+    },
+    {
+      name: 'a write per row: each carries its own data',
+      code: lines(
+        PRISMA,
+        `export async function reorder(shopId: string) {`,
+        ORDERS,
+        `  for (const order of orders) await prisma.order.update({ where: { id: order.id }, data: { position: order.position + 1 } });`,
+        `}`,
+      ),
+    },
+    {
+      name: 'an admin route',
+      code: lines(
+        `import express from 'express';`,
+        PRISMA,
+        `const app = express();`,
+        `app.post('/admin/recount', async (req, res) => {`,
+        `  const shops = await prisma.shop.findMany({ take: 100 });`,
+        `  for (const shop of shops) await prisma.order.count({ where: { shopId: shop.id } });`,
+        `  res.end();`,
+        `});`,
+      ),
+    },
+    {
       name: 'a seed script',
       filename: 'prisma/seed.ts',
       code: lines(PRISMA, `async function main() {`, `  const users = await prisma.user.findMany();`, `  for (const user of users) await prisma.profile.create({ data: { userId: user.id } });`, `}`, `main();`),

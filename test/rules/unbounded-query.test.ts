@@ -55,6 +55,18 @@ testRule(unboundedQuery, {
       ),
     },
     {
+      name: 'a filter on a parent key: the webhooks of one project, the teams of one member',
+      code: route(
+        `  const hooks = await prisma.webhook.findMany({ where: { projectId: String(req.params.projectId) } });`,
+        `  const teams = await prisma.team.findMany({ where: { members: { some: { userId: String(req.query.user) } } } });`,
+        `  res.json({ hooks, teams });`,
+      ),
+    },
+    {
+      name: 'an admin route',
+      code: lines(EXPRESS_APP, `app.get('/admin/plans', async (req, res) => {`, `  res.json(await prisma.plan.findMany());`, `});`),
+    },
+    {
       name: 'a Nest DTO limit with @Max()',
       code: lines(
         `import { Controller, Get, Query } from '@nestjs/common';`,
@@ -111,6 +123,7 @@ testRule(unboundedQuery, {
       name: '"no limit" spelled as Number.MAX_SAFE_INTEGER',
       code: route(`  res.json(await prisma.user.findMany({ where: { active: true }, take: Number.MAX_SAFE_INTEGER }));`),
       findings: [{ line: 6 }],
+      output: route(`  res.json(await prisma.user.findMany({ where: { active: true }, take: 1000 }));`),
     },
     {
       name: 'TypeORM repository find in a Nest controller',

@@ -11,6 +11,7 @@ import {
   KEY_LIST_OPERATORS,
   LIST_READ_BOUNDS,
   NON_KEY_OPERATORS,
+  PARENT_KEY_COLUMN,
   VALUE_CONVERSIONS,
   UNIQUE_KEY_COLUMNS,
   UPPER_BOUND_DECORATORS,
@@ -24,9 +25,9 @@ import {
  *   or on a fixed set of values (`{ status: { in: ['open', 'paid'] } }`): at most one row per listed key;
  * - `unknown`: options the file cannot see (a variable, a spread): the caller may pass a limit;
  * - `request-limit`: a limit taken from request input with no upper bound (`take: Number(req.query.limit)`): the caller picks it;
- * - `none`: no limit at all (or "no limit": `take: Number.MAX_SAFE_INTEGER`).
+ * - `none`: no limit at all, or "no limit" spelled out (`take: Number.MAX_SAFE_INTEGER`, then `limit` is that value).
  */
-export type ListReadBound = { state: 'limited' | 'keyed' | 'unknown' | 'none' } | { state: 'request-limit'; value: Node };
+export type ListReadBound = { state: 'limited' | 'keyed' | 'unknown' } | { state: 'none'; limit?: Node } | { state: 'request-limit'; value: Node };
 
 export interface ListRead {
   operation: DatabaseOperation;
@@ -113,7 +114,7 @@ function boundOf(read: ListRead, argument: Node | undefined, facts: FileFacts): 
 
 function limitValueBound(value: Node, facts: FileFacts): ListReadBound {
   const text = unwrapExpression(value).getText();
-  if (NO_LIMIT.test(text) || text === 'undefined') return { state: 'none' };
+  if (NO_LIMIT.test(text) || text === 'undefined') return { state: 'none', limit: value };
   return isUnclampedRequestValue(value, facts, 0) ? { state: 'request-limit', value } : { state: 'limited' };
 }
 
@@ -230,15 +231,25 @@ function isKeyedFilter(filter: Node, facts: FileFacts, depth: number): boolean {
   if (Node.isArrayLiteralExpression(value)) return value.getElements().length > 0 && value.getElements().every((element) => isKeyedFilter(element, facts, depth + 1));
   if (!Node.isObjectLiteralExpression(value)) return false;
   return value.getProperties().some((property) => {
-    if (Node.isShorthandPropertyAssignment(property)) return UNIQUE_KEY_COLUMNS.includes(property.getName());
+    if (Node.isShorthandPropertyAssignment(property)) return UNIQUE_KEY_COLUMNS.includes(property.getName()) || PARENT_KEY_COLUMN.test(property.getName());
     if (!Node.isPropertyAssignment(property)) return false;
     const name = property.getName().replace(/^['"]|['"]$/g, '');
     const initializer = unwrapExpression(property.getInitializerOrThrow());
     if (name === 'AND') return isKeyedFilter(initializer, facts, depth + 1);
-    if (UNIQUE_KEY_COLUMNS.includes(name)) return isKeyValue(initializer, facts);
-    return isFixedValueList(initializer, facts);
+    if (UNIQUE_KEY_COLUMNS.includes(name) || PARENT_KEY_COLUMN.test(name)) return isKeyValue(initializer, facts);
+    if (isFixedValueList(initializer, facts)) return true;
+    // A relation filter: `{ project: { slug } }`, `{ members: { some: { userId } } }`.
+    return Node.isObjectLiteralExpression(initializer) && isKeyedFilter(relationFilterOf(initializer), facts, depth + 1);
   });
 }
+
+/** `{ some: { userId } }` → `{ userId }`; `{ slug }` as it is. */
+function relationFilterOf(filter: ObjectLiteralExpression): Node {
+  const quantifier = filter.getProperties().find((property) => Node.isPropertyAssignment(property) && RELATION_QUANTIFIERS.includes(property.getName()));
+  return quantifier && Node.isPropertyAssignment(quantifier) ? quantifier.getInitializerOrThrow() : filter;
+}
+
+const RELATION_QUANTIFIERS = ['some', 'every', 'is'];
 
 /** A value that selects listed keys: a scalar, `{ in: ids }`/`{ equals: id }`, `In(ids)`. Not `{ not: id }` or `{ gt: id }`. */
 function isKeyValue(value: Node, facts: FileFacts): boolean {
@@ -277,13 +288,17 @@ function isKeyedWhereCall(call: CallExpression, facts: FileFacts): boolean {
   const value = unwrapExpression(first);
   if (Node.isObjectLiteralExpression(value)) return isKeyedFilter(value, facts, 0);
   if (Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value)) {
-    const column = value.getLiteralValue().trim();
-    return new RegExp(`^(?:[\\w"\`]+\\.)?["\`]?(?:${UNIQUE_KEY_COLUMNS.join('|')})["\`]?(?:\\s*(?:=|in\\b)|$)`, 'i').test(column);
+    const column = /^(?:[\w"`]+\.)?["`]?(\w+)["`]?(?:\s*(?:=|in\b)|$)/i.exec(value.getLiteralValue().trim())?.[1];
+    return column !== undefined && isKeyColumn(column);
   }
   if (Node.isCallExpression(value) && isKeyFilterFunction(value, facts)) {
     const [column] = value.getArguments();
     const name = column && unwrapExpression(column);
-    return name !== undefined && Node.isPropertyAccessExpression(name) && UNIQUE_KEY_COLUMNS.includes(name.getName());
+    return name !== undefined && Node.isPropertyAccessExpression(name) && isKeyColumn(name.getName());
   }
   return false;
+}
+
+function isKeyColumn(name: string): boolean {
+  return UNIQUE_KEY_COLUMNS.includes(name) || PARENT_KEY_COLUMN.test(name);
 }

@@ -3,7 +3,9 @@ import type { Fix } from '../engine/finding';
 import { insertStatementBefore, statementEnd } from '../edits/insert-statement';
 import { lineIndentation, newlineOf } from '../edits/layout';
 import { replaceExpression } from '../edits/replace-expression';
+import { servesOnlyAdminRoutes } from '../facts/admin-routes';
 import { isBoundedList } from '../facts/concurrency';
+import { isRequestHandlingCode } from '../facts/routes';
 import { dependsOnElement, elementLoopsAround, isAwaitedPerTurn, valueSymbolOf, type ElementLoop, type ElementLoopKind } from '../facts/loops';
 import { chainOf, roundTripOf, type RoundTrip } from '../facts/round-trips';
 import { databaseOperationOf } from '../facts/database-operations';
@@ -47,7 +49,9 @@ export const nPlusOneQuery = createRule({
       'MikroORM, Redis) or an outbound HTTP call, directly or through a project function that makes one, that is',
       'awaited in each turn of a loop over elements and whose arguments (or receiver) use the element: `for...of`,',
       '`for await...of`, `for...in`, an index loop up to a list\'s `length`, a `while` loop that takes one element off',
-      'a work list (`queue.shift()`), `forEach`, an async `reduce` chain, and `Promise.all(xs.map(...))`.',
+      'a work list (`queue.shift()`), `forEach`, an async `reduce` chain, and `Promise.all(xs.map(...))`; and only when the',
+      'list is as long as its data: rows of a database list query (a page of 50 rows counts), the request\'s input, or an',
+      'upstream\'s answer.',
       '',
       '`Promise.all(xs.map(async (x) => query(x)))` counts as a loop of queries: it waits for N round trips at once',
       'instead of one after another, but the database still serves N queries where one batched query would do',
@@ -73,7 +77,11 @@ export const nPlusOneQuery = createRule({
       'Loops over chunks or batches: `for (const batch of chunk(rows, 100))`, any loop over an array of arrays, `for await` over pages (an element that is, or holds, an array), and index loops that step by more than one (`i += size`).',
       'Retry and poll loops: loops that count attempts or wait for a condition, not over a list.',
       'Loops over a list whose length the code fixes: an array literal, a tuple, an enum, the keys of an object literal.',
-      'Calls that do not use the element (the same query each turn is its own problem), and promises collected in the loop and awaited together after it.',
+      'Calls that do not use the element (the same query each turn is its own problem).',
+      'Lists whose origin the code does not show as long as its data: a parameter no call in its file fills, configuration, the relations of one record read by a single-row lookup; most are short by their domain.',
+      'HTTP calls made inside a project function the loop calls (a scraper of each element\'s own URL, a fallback for the elements an earlier lookup missed); database queries through project functions are flagged.',
+      'Routes under an admin path (`/admin/...`, `/api/admin/...`, a Remix `admin.*` module): operator tools used by a few people.',
+      'Writes per element (`create`, `update`, `delete` of one row each turn): each carries its own row\'s data, and whether they can be one statement (`createMany`, `updateMany`) is the author\'s call; `missing-transaction` and `unbounded-concurrency` cover their other risks.',
       'Seeds, migrations, fixtures and command-line programs (`bin/`, `scripts/`, `#!` files): run once, not per request.',
     ],
     examples: [
@@ -120,6 +128,8 @@ export const nPlusOneQuery = createRule({
       [SyntaxKind.CallExpression]: (call: CallExpression) => {
         const loops = elementLoopsAround(call, facts);
         if (loops.length === 0) return;
+        // Operator tools (`/admin/...` routes): a few people, by hand, over configuration rows.
+        if (servesOnlyAdminRoutes(facts) && isRequestHandlingCode(call, facts)) return;
         const loop = loops.find((candidate) => !isFixedList(candidate.list, facts) && isAwaitedPerTurn(call, candidate) && usesElement(call, candidate));
         if (!loop) return;
         const origin = loop.list && listOriginOf(loop.list, facts);
@@ -127,6 +137,9 @@ export const nPlusOneQuery = createRule({
         const trip = roundTripOf(call, facts);
         // Writes carry each row's own data: whether they can be one statement is the author's call.
         if (!trip || trip.writes) return;
+        // An HTTP call inside a project function is often per element by nature (a scraper of each profile's own URL,
+        // a fallback for the elements an earlier lookup missed): only HTTP calls written in the loop are flagged.
+        if (trip.kind === 'http' && trip.through.length > 0) return;
         report({
           node: calleeOf(call),
           message: messageFor(trip, loop),

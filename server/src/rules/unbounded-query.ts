@@ -3,6 +3,7 @@ import type { Fix, TextEdit } from '../engine/finding';
 import { insertArgument } from '../edits/call-arguments';
 import { addObjectProperty } from '../edits/object-literal-property';
 import { replaceExpression } from '../edits/replace-expression';
+import { servesOnlyAdminRoutes } from '../facts/admin-routes';
 import { entryPointOf } from '../facts/entry-points';
 import { listReadOf, type ListRead } from '../facts/list-reads';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
@@ -60,6 +61,8 @@ const meta: RuleMeta = {
     'Options the file cannot see (a variable, a spread): the caller may pass a limit.',
     'A limit from request input that is clamped (`Math.min(...)`), validated with `@Max()`, or any limit the code sets.',
     'Single-row reads (`findUnique`, `findFirst`, `findOne`, `.first()`), counts and aggregates, and raw SQL (its text decides).',
+    'Filters on a parent\'s key (`where: { projectId }`, `{ organization: { slug } }`, `{ members: { some: { userId } } }`, `.where(\'team_id\', id)`): the children of one record grow with what its owners set up; the unbounded reads are the ones across every parent (a whole table, a filter on a status or a date).',
+    'Routes under an admin path (`/admin/...`, `/api/admin/...`, a Remix `admin.*` module): operator tools over configuration tables, used by a few people.',
     'Code outside request handling and jobs: start-up code, command-line programs and one-off scripts (`bin/`, `scripts/`), code that runs in the browser, and helpers no handler of their file calls.',
   ],
   options: [
@@ -137,6 +140,8 @@ export const unboundedQuery = createRule({
         if (!read || (read.bound.state !== 'none' && read.bound.state !== 'request-limit')) return;
         const entry = entryPointOf(call, facts);
         if (!entry || runtimeAt(call, facts) === 'browser' || isStartUpCode(call, facts)) return;
+        // Operator tools over configuration tables: a few people, by hand.
+        if (entry === 'request' && servesOnlyAdminRoutes(facts)) return;
         const where = entry === 'request' ? 'request-handling code' : 'job code';
         if (read.bound.state === 'request-limit') {
           const value = read.bound.value;
@@ -188,6 +193,7 @@ function limitFix(read: ListRead, maxRows: number): Fix[] | undefined {
 }
 
 function limitEdits(read: ListRead, maxRows: number): TextEdit[] | undefined {
+  if (read.bound.state === 'none' && read.bound.limit) return [replaceExpression(read.bound.limit, String(maxRows))];
   const fix = read.bounds.fix;
   if (!fix) return undefined;
   if (fix.kind === 'option') {

@@ -113,6 +113,13 @@ export const LIST_READ_BOUNDS: readonly ListReadBounds[] = [
 /** Columns that identify one row: a filter on one of them matches at most one row (or one per listed key). */
 export const UNIQUE_KEY_COLUMNS: readonly string[] = ['id', '_id', 'uuid', 'pk'];
 
+/**
+ * Columns that hold a parent's key (`projectId`, `organization_id`, `userUid`, `projectRef`, a parent's `slug`): a filter on one reads the
+ * children of one record (the webhooks of a project, the members of a team), which grow with what people set up, not
+ * with traffic. Not flagged: the catalog's unbounded queries are the ones across every parent.
+ */
+export const PARENT_KEY_COLUMN = /^(?:[a-z][A-Za-z0-9]*(?:Id|ID|Uid|UID|Uuid|Ref)|[a-z][a-z0-9]*(?:_[a-z0-9]+)*_(?:id|uid|uuid)|slug)$/;
+
 /** Operators of a filter on a key that still match only the listed keys: `{ id: { in: ids } }`, `{ _id: { $in: ids } }`. */
 export const KEY_LIST_OPERATORS: readonly string[] = ['in', 'equals', '$in', '$eq'];
 
