@@ -16,7 +16,34 @@ function ruleProperty(rule: Rule): Record<string, unknown> {
   return {
     description: summary,
     markdownDescription: `**${meta.title}** — category \`${meta.category}\`, default \`${meta.defaultSeverity}\`.\n\n${ruleSummary(meta)}`,
-    allOf: [{ $ref: '#/definitions/ruleSetting' }],
+    allOf: [meta.options && meta.options.length > 0 ? settingWithOptions(rule) : { $ref: '#/definitions/ruleSetting' }],
+  };
+}
+
+/** The schema of a rule's options object: the options its metadata declares, or any object when it declares none. */
+export function ruleOptionsSchema(rule: Rule): Record<string, unknown> {
+  const options = rule.meta.options ?? [];
+  if (options.length === 0) return { type: 'object' };
+  const properties: Record<string, unknown> = {};
+  for (const option of options) {
+    properties[option.name] = { description: option.description, type: option.type, default: option.default, ...(option.minimum !== undefined ? { minimum: option.minimum } : {}), ...(option.maximum !== undefined ? { maximum: option.maximum } : {}) };
+  }
+  return { type: 'object', description: `Options of ${rule.meta.id}.`, additionalProperties: false, properties };
+}
+
+/** A rule that declares options: a severity, or `[severity, { <its options> }]`. */
+function settingWithOptions(rule: Rule): Record<string, unknown> {
+  return {
+    anyOf: [
+      { $ref: '#/definitions/severity' },
+      {
+        type: 'array',
+        description: '[severity, { options }]',
+        minItems: 1,
+        maxItems: 2,
+        items: [{ $ref: '#/definitions/severity' }, ruleOptionsSchema(rule)],
+      },
+    ],
   };
 }
 

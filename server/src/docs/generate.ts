@@ -71,6 +71,7 @@ export function renderRuleHelp(rule: Rule): string {
     '## Configuration',
     `In \`preflight.config.json\` (or the VS Code setting \`preflight.rules\`), set the severity to \`error\`, \`warning\`, \`info\`, \`hint\` or \`off\`:`,
     codeBlock(JSON.stringify({ rules: { [meta.id]: meta.defaultSeverity === 'error' ? 'warning' : 'error' } }, null, 2), 'json'),
+    ...optionsSection(meta),
     '## Suppressing a finding',
     'Give the reason after `--`; a suppression without one still works but is reported itself. An `(until YYYY-MM-DD)` after the reason makes it expire.',
     codeBlock(
@@ -83,6 +84,15 @@ export function renderRuleHelp(rule: Rule): string {
   );
   sections.push(...eslintDirectivesSection(meta.id));
   return `${sections.join('\n\n')}\n`;
+}
+
+/** The options a rule declares: a list, and a setting that passes them. */
+function optionsSection(meta: Rule['meta']): string[] {
+  const options = meta.options ?? [];
+  if (options.length === 0) return [];
+  const list = options.map((option) => `- \`${option.name}\` (${option.type}, default \`${option.default}\`): ${option.description.trim()}`).join('\n');
+  const example = Object.fromEntries(options.map((option) => [option.name, option.default]));
+  return ['Options, as the second item of `[severity, { ... }]`:', list, codeBlock(JSON.stringify({ rules: { [meta.id]: [meta.defaultSeverity, example] } }, null, 2), 'json')];
 }
 
 /** Which ESLint directives count as acknowledging the rule's findings (from facts/tables/eslint-equivalents.ts). */

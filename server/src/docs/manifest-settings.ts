@@ -1,4 +1,5 @@
 import type { Rule } from '../rules/rule';
+import { ruleOptionsSchema } from '../config/schema';
 
 /*
  * The `preflight.rules` setting in the extension manifest (package.json
@@ -34,7 +35,7 @@ export function ruleSettingSchema(rule: Rule): Record<string, unknown> {
       severitySchema(),
       {
         type: 'array',
-        items: [{ type: 'string', enum: [...SEVERITY_SETTINGS] }, { type: 'object' }],
+        items: [{ type: 'string', enum: [...SEVERITY_SETTINGS] }, ruleOptionsSchema(rule)],
         minItems: 1,
         maxItems: 2,
       },

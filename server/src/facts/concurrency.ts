@@ -302,7 +302,7 @@ function isSingleRecord(expression: Node, facts: FileFacts, level: number): bool
 }
 
 /** `for (const batch of chunk(items, 50))`, or over any array of arrays: each turn of the loop handles one chunk. */
-function isChunkLoop(iterated: Node, facts: FileFacts): boolean {
+export function isChunkLoop(iterated: Node, facts: FileFacts): boolean {
   const node = unwrapExpression(iterated);
   if (Node.isCallExpression(node)) {
     const origin = facts.origin(node.getExpression());

@@ -4,6 +4,17 @@ import type { FileFacts } from '../facts';
 import type { ProgramFacts } from '../facts/process-handlers';
 import type { FixesConfig } from '../config/types';
 
+/** An option a rule reads from its config setting (`["warning", { "maxRows": 500 }]`): documented and validated from here. */
+export interface RuleOption {
+  name: string;
+  /** What it changes (Markdown, one sentence). */
+  description: string;
+  type: 'integer';
+  default: number;
+  minimum?: number;
+  maximum?: number;
+}
+
 export interface RuleExample {
   /** Code that the rule flags. */
   bad: string;
@@ -35,6 +46,8 @@ export interface RuleMeta {
   /** What the rule deliberately does not flag, for the docs (Markdown list items). */
   notFlagged?: string[];
   examples: RuleExample[];
+  /** The options the rule reads from `["severity", { ... }]`, for the docs and the config schema. */
+  options?: RuleOption[];
   /** Needs the type checker (slower: builds the program). */
   usesTypes?: boolean;
   /** The CWE weaknesses this failure is an instance of, where one applies (docs, SARIF `external/cwe/cwe-N` tags). */
@@ -89,4 +102,13 @@ export function createRule(rule: Rule): Rule {
     throw new Error(`rule id must be kebab-case: ${rule.meta.id}`);
   }
   return rule;
+}
+
+/** The value of an integer option from the rule's config, or its declared default when unset or out of range. */
+export function integerOption(meta: RuleMeta, options: Record<string, unknown> | undefined, name: string): number {
+  const declared = meta.options?.find((option) => option.name === name);
+  if (!declared) throw new Error(`rule ${meta.id} declares no option ${name}`);
+  const value = options?.[name];
+  const inRange = typeof value === 'number' && Number.isInteger(value) && value >= (declared.minimum ?? -Infinity) && value <= (declared.maximum ?? Infinity);
+  return inRange ? value : declared.default;
 }
