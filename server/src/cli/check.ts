@@ -3,6 +3,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AnalysisProject, firstParseProblem } from '../parse/project';
 import { analyzeSourceFile } from '../engine/analyze';
+import { analyzeSqlFile } from '../engine/analyze-sql';
+import { loadSqlParser } from '../parse/sql';
+import { isSqlMigrationPath } from '../facts/tables/migration-paths';
 import { allRules } from '../rules';
 import type { Rule } from '../rules/rule';
 import type { ResolvedConfig } from '../config/types';
@@ -20,7 +23,7 @@ import { formatSarif } from './format-sarif';
 
 export const CHECK_USAGE = `Usage: preflight check [paths...] [options]
 
-Analyses JavaScript and TypeScript files and folders (default: .).
+Analyses JavaScript and TypeScript files, SQL migrations and folders (default: .).
 
 Options:
   --format text|json|sarif   output format (default: text)
@@ -145,9 +148,12 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
     }
     loaded.push({ file, text: source.text });
   }
+  const sqlFiles = loaded.filter(({ file }) => isSqlMigrationPath(file));
   // Add every file before analysing any, so the type checker is built once for all of them.
-  const sourceFiles = loaded.map(({ file, text }) => ({ sourceFile: project.upsert(file, text), text }));
+  const sourceFiles = loaded.filter(({ file }) => !isSqlMigrationPath(file)).map(({ file, text }) => ({ sourceFile: project.upsert(file, text), text }));
 
+  // SQL migrations, and the SQL strings of JS/TS migrations, are parsed by PostgreSQL's parser (WebAssembly, compiled once).
+  await loadSqlParser();
   const programs = programFactsByPackage(sourceFiles.map(({ sourceFile }) => sourceFile));
   const rules = extras.rules ?? allRules;
   const findings: ReportedFinding[] = [];
@@ -165,6 +171,22 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
       config: runConfig.config,
       rules,
       program: programs(sourceFile.getFilePath()),
+      today: extras.today,
+      onRuleFailure: (failure) => {
+        const failed = ruleFailures.get(failure.ruleId) ?? { files: [], error: firstLine(failure.error) };
+        failed.files.push(shown);
+        ruleFailures.set(failure.ruleId, failed);
+      },
+    });
+    analysed += 1;
+    if (result.findings.length > 0) sources.set(shown, text);
+    findings.push(...result.findings.map((finding) => toReported(finding, io.cwd)));
+  }
+  for (const { file, text } of sqlFiles) {
+    const shown = displayPath(file, io.cwd);
+    const result = analyzeSqlFile(file, text, {
+      config: runConfig.config,
+      rules,
       today: extras.today,
       onRuleFailure: (failure) => {
         const failed = ruleFailures.get(failure.ruleId) ?? { files: [], error: firstLine(failure.error) };

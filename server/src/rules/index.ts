@@ -10,6 +10,7 @@ import { jobWithoutRetry } from './job-without-retry';
 import { missingIdempotencyKey } from './missing-idempotency-key';
 import { missingTransaction } from './missing-transaction';
 import { nonIdempotentHandler } from './non-idempotent-handler';
+import { blockingMigration } from './blocking-migration';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
@@ -25,6 +26,7 @@ export const allRules: readonly Rule[] = [
   missingIdempotencyKey,
   missingTransaction,
   nonIdempotentHandler,
+  blockingMigration,
   ...suppressionMetaRules,
 ];
 

@@ -3,6 +3,7 @@ import type { Category, Fix, Severity } from '../engine/finding';
 import type { FileFacts } from '../facts';
 import type { ProgramFacts } from '../facts/process-handlers';
 import type { FixesConfig } from '../config/types';
+import type { Migration } from '../facts/migrations';
 
 export interface RuleExample {
   /** Code that the rule flags. */
@@ -69,10 +70,33 @@ export type RuleListeners = { [K in SyntaxKind]?: (node: K extends keyof KindToN
   onFileEnd?: () => void;
 };
 
+/** A finding in a migration, by offsets in the migration's file (a SQL file has no syntax tree of nodes). */
+export interface MigrationFindingReport {
+  start: number;
+  end: number;
+  message: string;
+  fixes?: Fix[];
+  related?: { start: number; end: number; message: string }[];
+}
+
+export interface MigrationRuleContext {
+  migration: Migration;
+  /** The migration file's text. */
+  text: string;
+  options: Record<string, unknown> | undefined;
+  fixes: FixesConfig;
+  report(finding: MigrationFindingReport): void;
+}
+
 export interface Rule {
   meta: RuleMeta;
   /** Called once per file; returns the listeners for that file. */
   create(context: RuleContext): RuleListeners;
+  /**
+   * For migration rules: called once per migration, a SQL migration file or a
+   * JS/TS migration module (facts/migrations), after the file's walk.
+   */
+  migration?(context: MigrationRuleContext): void;
 }
 
 /** The node kinds a rule's listeners subscribe to. */
