@@ -29,7 +29,8 @@ function firstClassMember(declaration: ClassDeclaration, member: string): TextEd
   const first = declaration.getMembers()[0];
   const indent = first ? indentationAt(text, first.getStart()) : `${indentationAt(text, declaration.getStart())}  `;
   const lines = member.split('\n').map((line) => `${indent}${line}`).join(newline);
-  return [{ start: open.getEnd(), end: open.getEnd(), newText: `${newline}${lines}${newline}` }];
+  const sameLine = !text.slice(open.getEnd(), first ? first.getStart() : open.getEnd() + 1).includes('\n');
+  return [{ start: open.getEnd(), end: open.getEnd(), newText: `${newline}${lines}${sameLine ? newline : ''}` }];
 }
 
 /** TypeORM: `transaction = false` as the class's first member. */

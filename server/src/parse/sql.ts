@@ -93,7 +93,8 @@ function tokenSpans(text: string): TokenSpan[] {
   return pgModule()
     .scanSync(text)
     .tokens.filter((token) => token.tokenName !== 'SQL_COMMENT' && token.tokenName !== 'C_COMMENT')
-    .map((token) => ({ start: token.start, end: token.end, name: token.tokenName }));
+    // Keywords come back as UNKNOWN tokens with a keyword kind: name them by their text (`INDEX`).
+    .map((token) => ({ start: token.start, end: token.end, name: token.keywordName !== 'NO_KEYWORD' ? token.text.toUpperCase() : token.tokenName }));
 }
 
 /** Maps a UTF-8 byte offset in `text` to its UTF-16 offset. */
@@ -151,7 +152,7 @@ export interface SqlToken {
   /** Offsets in the text the tokens were read from. */
   start: number;
   end: number;
-  /** The scanner's token name: a keyword's name in capitals (`INDEX`), `IDENT`, `ASCII_59` for `;`... */
+  /** A keyword in capitals (`INDEX`), else the scanner's token name: `IDENT`, `SCONST`, `ASCII_59` for `;`... */
   name: string;
 }
 
