@@ -266,6 +266,14 @@ export function changesExistingState(migration: Migration): boolean {
     switch (kind) {
       case 'CreateStmt':
       case 'CreateTableAsStmt':
+      case 'CreateEnumStmt':
+      case 'CreateExtensionStmt':
+      case 'CreateSeqStmt':
+      case 'CreateFunctionStmt':
+      case 'CreateSchemaStmt':
+      case 'CompositeTypeStmt':
+      case 'CreateDomainStmt':
+      case 'ViewStmt':
       case 'VariableSetStmt':
       case 'TransactionStmt':
       case 'SelectStmt':
@@ -274,6 +282,10 @@ export function changesExistingState(migration: Migration): boolean {
       case 'IndexStmt':
         if (touchesExisting(relationName(node.relation))) return true;
         continue;
+      case 'DropStmt':
+        // `DROP TABLE IF EXISTS t` before `CREATE TABLE t`: a set-up that starts from nothing.
+        if (node.removeType === 'OBJECT_TABLE' && droppedNames(node).every((table) => created.has(table))) continue;
+        return true;
       case 'AlterTableStmt':
       case 'RenameStmt':
       case 'InsertStmt':

@@ -2,7 +2,7 @@ import { Node, SyntaxKind, type ClassDeclaration } from 'ts-morph';
 import type { Fix, TextEdit } from '../engine/finding';
 import { blockingOperationsOf, lockTimeoutStatement, type BlockingOperation } from '../facts/migration-operations';
 import { inTransactionBlock, upStatements, type Migration, type MigrationStatement } from '../facts/migrations';
-import { BLOCKING_OPERATIONS, LOCK_BLOCKS } from '../facts/tables/postgres-locks';
+import { BLOCKING_OPERATIONS } from '../facts/tables/postgres-locks';
 import { appendClause, insertKeywordAfter, insertStatementAfterSql, insertStatementAtTop, sqlIdentifier } from '../edits/sql-statement';
 import { knexTransactionOptOut, mikroOrmTransactionOptOut, typeormTransactionOptOut } from '../edits/migration-transaction-opt-out';
 import { insertStatementBefore } from '../edits/insert-statement';
@@ -121,7 +121,7 @@ function messageOf(operation: BlockingOperation, migration: Migration): string {
     return `${operation.what} runs inside a transaction (${migration.transactionSource}) and ${knowledge.work}. Fix: ${knowledge.saferWay}.`;
   }
   const table = operation.table ? `"${operation.table}"` : 'the table';
-  return `${operation.what} takes ${article(knowledge.lock)} ${knowledge.lock} lock on ${table} and ${knowledge.work}: ${LOCK_BLOCKS[knowledge.lock]} waits until it is done, minutes on a large table. Safer: ${knowledge.saferWay}. ${knowledge.docs}`;
+  return `${operation.what} takes ${article(knowledge.lock)} ${knowledge.lock} lock on ${table} and ${knowledge.work}: ${knowledge.impact}. Safer: ${knowledge.saferWay}. ${knowledge.docs}`;
 }
 
 function article(lock: string): string {

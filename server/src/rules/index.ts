@@ -11,6 +11,8 @@ import { missingIdempotencyKey } from './missing-idempotency-key';
 import { missingTransaction } from './missing-transaction';
 import { nonIdempotentHandler } from './non-idempotent-handler';
 import { blockingMigration } from './blocking-migration';
+import { destructiveMigration } from './destructive-migration';
+import { irreversibleMigration } from './irreversible-migration';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
@@ -27,6 +29,8 @@ export const allRules: readonly Rule[] = [
   missingTransaction,
   nonIdempotentHandler,
   blockingMigration,
+  destructiveMigration,
+  irreversibleMigration,
   ...suppressionMetaRules,
 ];
 

@@ -100,7 +100,8 @@ export const CODE_MIGRATION_TOOLS: readonly CodeMigrationToolKnowledge[] = [
 export interface BuilderCallKnowledge {
   tool: CodeMigrationTool;
   path: readonly string[];
-  operation: 'create-index' | 'drop-table' | 'drop-column' | 'rename-table' | 'rename-column' | 'alter-column-type' | 'foreign-key' | 'create-table';
+  /** `other`: a change to an existing table that neither locks long nor breaks the old version (an added column). */
+  operation: 'create-index' | 'drop-table' | 'drop-column' | 'rename-table' | 'rename-column' | 'alter-column-type' | 'foreign-key' | 'create-table' | 'other';
   tableArgument: number;
   columnArgument?: number;
   /** For create-index: the option (in the object argument at this index) that asks for CONCURRENTLY. */
@@ -115,7 +116,11 @@ export const BUILDER_CALLS: readonly BuilderCallKnowledge[] = [
   { tool: 'sequelize', path: ['renameColumn'], operation: 'rename-column', tableArgument: 0, columnArgument: 1 },
   { tool: 'sequelize', path: ['changeColumn'], operation: 'alter-column-type', tableArgument: 0, columnArgument: 1 },
   { tool: 'sequelize', path: ['addIndex'], operation: 'create-index', tableArgument: 0, concurrentlyOption: { argument: 2, property: 'concurrently' } },
+  { tool: 'sequelize', path: ['addColumn'], operation: 'other', tableArgument: 0, columnArgument: 1 },
+  { tool: 'sequelize', path: ['addConstraint'], operation: 'other', tableArgument: 0 },
   { tool: 'typeorm', path: ['dropTable'], operation: 'drop-table', tableArgument: 0 },
+  { tool: 'typeorm', path: ['addColumn'], operation: 'other', tableArgument: 0 },
+  { tool: 'typeorm', path: ['createForeignKey'], operation: 'foreign-key', tableArgument: 0 },
   { tool: 'typeorm', path: ['renameTable'], operation: 'rename-table', tableArgument: 0 },
   { tool: 'typeorm', path: ['dropColumn'], operation: 'drop-column', tableArgument: 0, columnArgument: 1 },
   { tool: 'typeorm', path: ['renameColumn'], operation: 'rename-column', tableArgument: 0, columnArgument: 1 },
@@ -125,6 +130,8 @@ export const BUILDER_CALLS: readonly BuilderCallKnowledge[] = [
   { tool: 'knex', path: ['schema', 'dropTable'], operation: 'drop-table', tableArgument: 0 },
   { tool: 'knex', path: ['schema', 'dropTableIfExists'], operation: 'drop-table', tableArgument: 0 },
   { tool: 'knex', path: ['schema', 'renameTable'], operation: 'rename-table', tableArgument: 0 },
+  { tool: 'knex', path: ['schema', 'alterTable'], operation: 'other', tableArgument: 0 },
+  { tool: 'knex', path: ['schema', 'table'], operation: 'other', tableArgument: 0 },
 ];
 
 /** knex's table-builder methods, called on the callback parameter of `knex.schema.alterTable(name, (t) => ...)`. */
