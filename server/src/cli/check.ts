@@ -115,7 +115,7 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   let files: string[];
   try {
     runConfig = loadRunConfig(options, io);
-    const collected = await collectSourceFiles(options.paths, io.cwd, { root: runConfig.root, ignore: runConfig.config.ignore, tests: runConfig.config.tests });
+    const collected = await collectSourceFiles(options.paths, io.cwd, { root: runConfig.root, ignore: runConfig.config.ignore, tests: runConfig.config.tests, sqlMigrations: true });
     for (const skipped of collected.skipped) warn(`skipped ${displayPath(skipped.path, io.cwd)}: ${skipped.reason}`);
     files = collected.files;
     if (options.changedSince !== undefined) {

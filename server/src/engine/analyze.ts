@@ -183,17 +183,15 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
     yield;
   }
 
-  const migration = active.some((entry) => entry.rule.migration) ? codeMigrationOf(facts) : undefined;
-  if (migration) {
-    const text = sourceFile.getFullText();
-    const position = (offset: number) => sourceFile.compilerNode.getLineAndCharacterOfPosition(offset);
-    for (const entry of active) {
-      if (entry.failed || !entry.rule.migration) continue;
-      try {
-        runMigrationRule(entry.rule, migration, text, config, position, entry.found, severityOf(entry.rule, config)!);
-      } catch (error) {
-        fail(entry, error);
-      }
+  const text = sourceFile.getFullText();
+  const position = (offset: number) => sourceFile.compilerNode.getLineAndCharacterOfPosition(offset);
+  for (const entry of active) {
+    if (entry.failed || !entry.rule.migration) continue;
+    try {
+      const migration = codeMigrationOf(facts);
+      if (migration) runMigrationRule(entry.rule, migration, text, config, position, entry.found, severityOf(entry.rule, config)!);
+    } catch (error) {
+      fail(entry, error);
     }
   }
 

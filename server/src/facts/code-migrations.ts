@@ -36,6 +36,15 @@ export function codeMigrationOf(facts: FileFacts): Migration | undefined {
   return facts.memo('code-migration', () => readCodeMigration(facts));
 }
 
+/**
+ * The tool of a JS/TS migration, from the module's shape alone (its SQL is not
+ * parsed): for callers that only ask whether a file is a migration.
+ */
+export function codeMigrationToolOf(facts: FileFacts): string | undefined {
+  if (migrationToolOf(facts.sourceFile.getFilePath()) === undefined) return undefined;
+  return (classMigration(facts) ?? moduleMigration(facts.sourceFile))?.tool.tool;
+}
+
 function readCodeMigration(facts: FileFacts): Migration | undefined {
   const sourceFile = facts.sourceFile;
   const file = sourceFile.getFilePath();

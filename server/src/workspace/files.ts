@@ -18,6 +18,8 @@ export interface CollectOptions {
   tests?: TestsConfig;
   /** A classifier to share (the language server's, the checklist's); default: a new one for `root` and `tests`. */
   classifier?: TestCodeClassifier;
+  /** Also collect SQL migration files (facts/tables/migration-paths.ts): `preflight check` analyses them. Default false. */
+  sqlMigrations?: boolean;
 }
 
 /** A file or folder left out, with why, for a warning line. */
@@ -60,6 +62,10 @@ class FileCollector {
     this.skipped.push({ path: file, reason });
   };
 
+  private isCollectedSqlMigration(file: string): boolean {
+    return this.options.sqlMigrations === true && isSqlMigrationPath(file);
+  }
+
   private get useGitignore(): boolean {
     return this.options.gitignore ?? true;
   }
@@ -74,7 +80,7 @@ class FileCollector {
    * relative to the config's folder), each said in a warning line.
    */
   async addNamedFile(file: string): Promise<void> {
-    if (!isAnalysablePath(file) && !isSqlMigrationPath(file)) {
+    if (!isAnalysablePath(file) && !this.isCollectedSqlMigration(file)) {
       this.skipped.push({ path: file, reason: 'not a JavaScript or TypeScript source file or a SQL migration' });
       return;
     }
@@ -82,7 +88,7 @@ class FileCollector {
       this.skipped.push({ path: file, reason: 'matches an "ignore" pattern in the config' });
       return;
     }
-    const verdict = this.skipTestCode && !isSqlMigrationPath(file) ? await this.classifier.classify(file, this.options.root) : undefined;
+    const verdict = this.skipTestCode && !this.isCollectedSqlMigration(file) ? await this.classifier.classify(file, this.options.root) : undefined;
     if (verdict) this.skipped.push({ path: file, reason: `${verdict.reason}; "tests": { "analyze": true } in the config analyses test code` });
     else this.files.add(file);
   }
@@ -120,7 +126,7 @@ class FileCollector {
         if (isIgnoredByLayers(layers, target, true) || this.ignoredByConfig(target, true)) continue;
         await this.walk(target, layers, base);
       } else if (kind === 'file') {
-        const sqlMigration = isSqlMigrationPath(target);
+        const sqlMigration = this.isCollectedSqlMigration(target);
         if (!isAnalysablePath(entry.name) && !sqlMigration) continue;
         if (isIgnoredByLayers(layers, target, false) || this.ignoredByConfig(target, false)) continue;
         if (this.skipTestCode && !sqlMigration && (await this.classifier.classify(target, base))) continue;
