@@ -133,7 +133,9 @@ export function* sqlNodesIn(value: unknown): Generator<[string, Record<string, u
   }
   if (value === null || typeof value !== 'object') return;
   for (const [key, inner] of Object.entries(value)) {
-    if (/^[A-Z]/.test(key) && inner !== null && typeof inner === 'object' && !Array.isArray(inner)) yield [key, inner as Record<string, unknown>];
+    // Node types are the keys in capitals (`FuncCall`, `ColumnRef`); fields are lower case.
+    const isNodeType = key[0] >= 'A' && key[0] <= 'Z';
+    if (isNodeType && inner !== null && typeof inner === 'object' && !Array.isArray(inner)) yield [key, inner as Record<string, unknown>];
     yield* sqlNodesIn(inner);
   }
 }
