@@ -10,10 +10,17 @@ interface Checked {
   fixtures: Set<string>;
 }
 
-/** Each rule example's bad code is a fixture too; a migration rule's examples are SQL migration files. */
+/** The file an example is analysed as: a migration rule's examples are migration files. */
+const EXAMPLE_FILES = { ts: 'example.ts', js: 'example.js', sql: 'prisma/migrations/20240101000000_example/migration.sql' } as const;
+
+/** Each rule example's bad code is a fixture too. */
 function exampleFixtures(): FlaggedFixture[] {
   return allRules.flatMap((rule) =>
-    rule.meta.examples.map((example, index) => ({ rule, name: `example ${index + 1}`, code: example.bad, filename: rule.migration ? 'prisma/migrations/20240101000000_example/migration.sql' : 'example.ts' })),
+    rule.meta.examples.map((example, index) => {
+      const language = rule.meta.exampleLanguage ?? 'ts';
+      const filename = rule.migration && language === 'js' ? 'migrations/20240101000000_example.js' : EXAMPLE_FILES[language];
+      return { rule, name: `example ${index + 1}`, code: example.bad, filename };
+    }),
   );
 }
 

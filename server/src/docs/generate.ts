@@ -59,8 +59,7 @@ export function renderRuleHelp(rule: Rule): string {
   if (meta.examples.length === 0) sections.push('_No examples yet._');
   meta.examples.forEach((example, i) => {
     const suffix = meta.examples.length > 1 ? ` ${i + 1}` : '';
-    // A migration rule's examples are SQL migration files.
-    const language = rule.migration ? 'sql' : 'ts';
+    const language = meta.exampleLanguage ?? 'ts';
     sections.push(`Flagged${suffix}:`, codeBlock(example.bad, language), `Fixed${suffix}:`, codeBlock(example.good, language));
   });
   sections.push(

@@ -84,6 +84,7 @@ export const blockingMigration = createRule({
       'Statements that do not parse as PostgreSQL (MySQL, SQLite), SQL built at run time, and what runs inside functions, `DO` blocks and triggers: they are not analysed.',
       'Migrations whose lock_timeout is set outside the migration (the connection string, the role): the rule cannot see it, and asks for it in the migration.',
     ],
+    exampleLanguage: 'sql',
     examples: [
       {
         bad: ['-- CreateIndex', 'CREATE INDEX "Order_customerId_idx" ON "Order"("customerId");'].join('\n'),

@@ -52,6 +52,7 @@ export const destructiveMigration = createRule({
       'The `down` of a JS/TS migration: it undoes the `up` on purpose.',
       'Statements that do not parse as PostgreSQL, and SQL built at run time: not analysed.',
     ],
+    exampleLanguage: 'sql',
     examples: [
       {
         bad: ['-- AlterTable', 'ALTER TABLE "User" DROP COLUMN "legacyPlan";'].join('\n'),

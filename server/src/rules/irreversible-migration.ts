@@ -47,6 +47,7 @@ export const irreversibleMigration = createRule({
       'Migrations that only create new tables and their indexes.',
       'A `down` with any statement that is not a `throw`: whether it undoes everything is not checked.',
     ],
+    exampleLanguage: 'js',
     examples: [
       {
         bad: [

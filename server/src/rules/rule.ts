@@ -36,6 +36,8 @@ export interface RuleMeta {
   /** What the rule deliberately does not flag, for the docs (Markdown list items). */
   notFlagged?: string[];
   examples: RuleExample[];
+  /** The language of the examples (default `ts`): `sql` for SQL migration files, `js` for JavaScript migrations. */
+  exampleLanguage?: 'ts' | 'js' | 'sql';
   /** Needs the type checker (slower: builds the program). */
   usesTypes?: boolean;
 }
