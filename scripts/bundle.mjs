@@ -68,8 +68,19 @@ function copyCodicons() {
   }
 }
 
+/**
+ * PostgreSQL's parser (libpg-query) as WebAssembly: the bundled loader reads it from the folder the bundle runs
+ * from, so it sits beside dist/server.js. Nothing is fetched at install or run time.
+ */
+function copySqlParser() {
+  const serverRequire = createRequire(path.join(root, 'server', 'package.json'));
+  const wasm = path.join(path.dirname(serverRequire.resolve('libpg-query')), 'libpg-query.wasm');
+  fs.copyFileSync(wasm, path.join(dist, 'libpg-query.wasm'));
+}
+
 await Promise.all([bundleClient(), bundleServer()]);
 copyCodicons();
+copySqlParser();
 for (const file of ['extension.js', 'server.js']) {
   const size = fs.statSync(path.join(dist, file)).size;
   console.log(`dist/${file}  ${(size / 1024 / 1024).toFixed(2)} MB`);

@@ -7,3 +7,6 @@ export type { Rule, RuleMeta, RuleContext } from './rules';
 export { FileFacts } from './facts';
 export { TestCodeClassifier, type TestCodeVerdict, type TestCodeKind } from './workspace/test-code';
 export { exportedConfigObject, readFolderRunnerConfig, type TestRunnerDefinition } from './workspace/test-runners';
+export { analyzeSqlFile } from './engine/analyze-sql';
+export { loadSqlParser, parseSql } from './parse/sql';
+export { isSqlMigrationPath } from './facts/tables/migration-paths';

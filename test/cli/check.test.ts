@@ -406,4 +406,23 @@ describe('preflight check (real CLI process)', () => {
       assert.notDeepEqual(before[0], before[1]);
     });
   });
+
+  describe('SQL migrations', () => {
+    it('analyses migration .sql files (Prisma, migrations/) and JS migrations, and leaves other .sql files alone', async () => {
+      const dir = project({
+        'prisma/migrations/20240101000000_init/migration.sql': 'CREATE TABLE "Order" ("id" TEXT NOT NULL);\nCREATE INDEX "Order_id_idx" ON "Order"("id");\n',
+        'prisma/migrations/20240301000000_index/migration.sql': "SET lock_timeout = '5s';\nALTER TABLE \"Order\" DROP COLUMN \"note\";\n",
+        'db/migrations/002_index.js': "exports.up = (knex) => knex.raw('CREATE INDEX orders_user_idx ON orders (user_id)');\nexports.down = (knex) => knex.raw('DROP INDEX orders_user_idx');\n",
+        'queries/report.sql': 'CREATE INDEX report_idx ON orders (id);\n',
+      });
+      const result = await runCli(['check', '--format', 'json'], dir);
+      const report = parseJsonReport(result);
+      assert.equal(report.files, 3);
+      assert.deepEqual(locations(report), [
+        'db/migrations/002_index.js:1:34 blocking-migration',
+        'db/migrations/002_index.js:1:34 blocking-migration',
+        'prisma/migrations/20240301000000_index/migration.sql:2:1 destructive-migration',
+      ]);
+    });
+  });
 });

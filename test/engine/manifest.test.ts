@@ -159,7 +159,7 @@ describe('extension manifest (package.json)', () => {
     const languages = manifest.activationEvents
       .filter((event) => event.startsWith('onLanguage:'))
       .map((event) => event.slice('onLanguage:'.length));
-    assert.deepEqual([...languages].sort(), ['javascript', 'javascriptreact', 'typescript', 'typescriptreact']);
+    assert.deepEqual([...languages].sort(), ['javascript', 'javascriptreact', 'sql', 'typescript', 'typescriptreact']);
     for (const language of languages) assert.ok(isAnalysedLanguage(language), `the server does not analyse ${language}`);
     assert.ok(manifest.activationEvents.includes('workspaceContains:preflight.config.json'));
   });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { allRules, type Finding, type Fix } from 'preflight-server';
+import { allRules, loadSqlParser, type Finding, type Fix } from 'preflight-server';
 import { analyzeCase, applyFix, applyFixToFiles, diagnosticsOf, findingsOf, flaggedFixtures, type CaseFiles, type FlaggedFixture } from '../support/rule-tester';
 
 // Mocha loads every spec file before it runs any test, so the rules' tests have registered their
@@ -10,9 +10,18 @@ interface Checked {
   fixtures: Set<string>;
 }
 
+/** The file an example is analysed as: a migration rule's examples are migration files. */
+const EXAMPLE_FILES = { ts: 'example.ts', js: 'example.js', sql: 'prisma/migrations/20240101000000_example/migration.sql' } as const;
+
 /** Each rule example's bad code is a fixture too. */
 function exampleFixtures(): FlaggedFixture[] {
-  return allRules.flatMap((rule) => rule.meta.examples.map((example, index) => ({ rule, name: `example ${index + 1}`, code: example.bad, filename: 'example.ts' })));
+  return allRules.flatMap((rule) =>
+    rule.meta.examples.map((example, index) => {
+      const language = rule.meta.exampleLanguage ?? 'ts';
+      const filename = rule.migration && language === 'js' ? 'migrations/20240101000000_example.js' : EXAMPLE_FILES[language];
+      return { rule, name: `example ${index + 1}`, code: example.bad, filename };
+    }),
+  );
 }
 
 /**
@@ -57,6 +66,7 @@ function placeholderProblem(fixture: FlaggedFixture, findings: Finding[], fix: F
 
 describe('every quick-fix of every rule fixture and example', function () {
   this.timeout(600_000);
+  before(() => loadSqlParser());
 
   it('parses, type-checks no worse, clears its finding, and is not offered again (idempotent)', () => {
     const fixtures = [...flaggedFixtures, ...exampleFixtures()];

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { AnalysisProject, analyzeSourceFile, firstParseProblem, type Finding, type Fix, type ResolvedConfig, type Rule } from 'preflight-server';
+import { AnalysisProject, analyzeSourceFile, analyzeSqlFile, firstParseProblem, loadSqlParser, parseSql, type Finding, type Fix, type ResolvedConfig, type Rule } from 'preflight-server';
 
 /** One project for all rule tests: the standard library is parsed once, not per case. */
 let sharedProject: AnalysisProject | undefined;
@@ -16,7 +16,7 @@ export type CaseFiles = Readonly<Record<string, string>>;
 export interface ValidCase {
   name: string;
   code: string;
-  /** File name, e.g. `handler.js`; decides TS vs JS parsing. Default `case.ts`. */
+  /** File name, e.g. `handler.js`; decides TS vs JS parsing (`.sql`: a SQL migration, read by PostgreSQL's parser). Default `case.ts`. */
   filename?: string;
   /** Files beside the case (a package.json, a module it imports). */
   files?: CaseFiles;
@@ -50,6 +50,7 @@ export function findingsOf(rule: Rule, code: string, filename = 'case.ts', confi
 export function analyzeCase(rule: Rule, code: string, filename = 'case.ts', config?: ResolvedConfig, files: CaseFiles = {}): { findings: Finding[]; dir: string } {
   caseCounter += 1;
   const dir = `/cases/${caseCounter}`;
+  if (isSqlName(filename)) return { findings: analyzeSqlFile(`${dir}/${filename}`, code, { rules: [rule], config }).findings.filter((f) => f.ruleId === rule.meta.id), dir };
   return withCaseFiles(dir, files, () => {
     const sourceFile = project().upsert(`${dir}/${filename}`, code);
     try {
@@ -113,7 +114,12 @@ export function applyFixToFiles(fix: Fix, dir: string, files: CaseFiles = {}): R
   return result;
 }
 
+function isSqlName(filename: string): boolean {
+  return filename.endsWith('.sql');
+}
+
 export function parses(code: string, filename = 'case.ts'): boolean {
+  if (isSqlName(filename)) return parseSql(code).error === undefined;
   caseCounter += 1;
   const path = `/cases/${caseCounter}/${filename}`;
   const sourceFile = project().upsert(path, code);
@@ -142,6 +148,7 @@ export const flaggedFixtures: FlaggedFixture[] = [];
 
 /** The number of syntax and type errors of the file (and of the other files of its folder), for comparing before and after an edit. */
 export function diagnosticsOf(code: string, filename = 'case.ts', files: CaseFiles = {}): { syntax: number; types: number } {
+  if (isSqlName(filename)) return { syntax: parseSql(code).error ? 1 : 0, types: 0 };
   caseCounter += 1;
   const dir = `/cases/${caseCounter}`;
   return withCaseFiles(dir, files, () => {
@@ -168,6 +175,8 @@ export function diagnosticsOf(code: string, filename = 'case.ts', files: CaseFil
 export function testRule(rule: Rule, cases: RuleCases): void {
   for (const c of cases.invalid) flaggedFixtures.push({ rule, name: c.name, code: c.code, filename: c.filename ?? 'case.ts', files: c.files });
   describe(`rule ${rule.meta.id}`, () => {
+    // SQL migrations, and the SQL strings of JS/TS ones, need PostgreSQL's parser (WebAssembly, compiled once).
+    before(() => loadSqlParser());
     describe('not flagged', () => {
       for (const c of cases.valid) {
         it(c.name, () => {

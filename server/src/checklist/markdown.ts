@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeAtomically } from './ticks';
-import type { ChecklistReport, ChecklistSection, Evidence, ProjectCheck } from './types';
+import type { ChecklistMigration, ChecklistReport, ChecklistSection, Evidence, MigrationLock, ProjectCheck } from './types';
 
 /** Findings listed per section in the Markdown; the rest are counted (PR descriptions have a size limit). */
 export const MAX_FINDINGS_PER_SECTION = 50;
@@ -36,6 +36,7 @@ export function checklistMarkdown(report: ChecklistReport): string {
   }
   lines.push('');
   for (const section of report.sections) {
+    if (section.migrations && section.migrations.length > 0) lines.push(...migrationLines(section.migrations), '');
     if (section.findings.length > 0) lines.push(...sectionFindings(section), '');
   }
 
@@ -92,6 +93,24 @@ function scopeLine(report: ChecklistReport): string {
     return `Scope: files changed since ${code(scope.base ?? '')}${mergeBase}${branch}: ${scope.files.length} changed, ${files}.`;
   }
   return `Scope: whole workspace${branch}: ${files}.`;
+}
+
+/** `ACCESS EXCLUSIVE on "Order", SHARE on "User"`: each lock and table once, in statement order. */
+export function describeLocks(locks: readonly MigrationLock[]): string {
+  if (locks.length === 0) return 'no long lock on an existing table';
+  const parts = new Set(locks.map((lock) => `${lock.lock}${lock.table ? ` on "${lock.table}"` : ''}`));
+  return [...parts].join(', ');
+}
+
+/** Each migration of the change, the locks it takes on existing tables and its findings. */
+function migrationLines(migrations: readonly ChecklistMigration[]): string[] {
+  const lines = ['Migrations in this change:', ''];
+  for (const migration of migrations) {
+    const findings = migration.findings === 0 ? 'no finding' : `${migration.findings} ${migration.findings === 1 ? 'finding' : 'findings'}`;
+    const skipped = migration.notAnalysed > 0 ? `; ${migration.notAnalysed} not analysed` : '';
+    lines.push(`- ${code(migration.file)} (${migration.tool}): ${escapeText(describeLocks(migration.locks))}; ${findings}${skipped}`);
+  }
+  return lines;
 }
 
 function sectionFindings(section: ChecklistSection): string[] {

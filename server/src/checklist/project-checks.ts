@@ -382,7 +382,7 @@ function testsForChanges(input: ProjectCheckInput): ProjectCheck {
   if (!input.changes) {
     return check('tests-for-changes', title, lookedFor, { status: 'n/a', message: 'Applies to changed files only (this report covers the whole workspace).', evidence: [] });
   }
-  const changedSources = input.files.filter((file) => file.hasCode && input.changes!.addedLines.has(file.file) && !migrationToolOf(file.file));
+  const changedSources = input.files.filter((file) => file.hasCode && input.changes!.addedLines.has(file.file) && !migrationOf(file.file, file));
   if (changedSources.length === 0) {
     return check('tests-for-changes', title, lookedFor, { status: 'n/a', message: 'No changed source files with code.', evidence: [] });
   }
@@ -449,17 +449,27 @@ function importsFile(test: string, text: string, targetNoExt: string): boolean {
   return false;
 }
 
+/**
+ * The migration tool of a changed file, from the migration facts: a SQL migration by its path, a JS/TS file by
+ * its shape (a helper module in a migrations folder is application code), other files (Rails) by their path.
+ */
+function migrationOf(file: string, facts: FileReadinessFacts | undefined): string | undefined {
+  if (facts?.migrationTool === null) return undefined;
+  return facts?.migrationTool ?? migrationToolOf(file);
+}
+
 function migrationWithCode(input: ProjectCheckInput): ProjectCheck {
   const lookedFor = 'Changed migration files (prisma/migrations, migrations/, db/migrate, supabase/migrations, drizzle, Flyway V*__*.sql) and changed application source files in the same change';
   const title = 'Migration deployed separately from code';
   if (!input.changes) {
     return check('migration-with-code', title, lookedFor, { status: 'n/a', message: 'Applies to changed files only (this report covers the whole workspace).', evidence: [] });
   }
-  const migrations = input.changes.files.filter((file) => migrationToolOf(file) !== undefined);
+  const factsOf = new Map(input.files.map((file) => [file.file, file]));
+  const migrations = input.changes.files.filter((file) => migrationOf(file, factsOf.get(file)) !== undefined);
   if (migrations.length === 0) return check('migration-with-code', title, lookedFor, { status: 'n/a', message: 'No migration in the changes.', evidence: [] });
   const testSet = new Set(input.changes.testFiles);
-  const code = input.files.filter((file) => input.changes!.addedLines.has(file.file) && !migrationToolOf(file.file) && !testSet.has(file.file));
-  const migrationEvidence = migrations.map((file) => ({ file, line: 0, text: `migration (${migrationToolOf(file)})` }));
+  const code = input.files.filter((file) => input.changes!.addedLines.has(file.file) && !migrationOf(file.file, file) && !testSet.has(file.file));
+  const migrationEvidence = migrations.map((file) => ({ file, line: 0, text: `migration (${migrationOf(file, factsOf.get(file))})` }));
   if (code.length === 0) {
     return check('migration-with-code', title, lookedFor, { status: 'pass', message: 'The migration ships without application code changes.', evidence: migrationEvidence.slice(0, MAX_EVIDENCE) });
   }

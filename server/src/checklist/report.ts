@@ -9,6 +9,12 @@ import type { SourceFile } from 'ts-morph';
 import { AnalysisProject, firstParseProblem } from '../parse/project';
 import type { Rule } from '../rules/rule';
 import { collectSourceFiles, readSourceText } from '../workspace/files';
+import { analyzeSqlFile } from '../engine/analyze-sql';
+import { loadSqlParser } from '../parse/sql';
+import { sqlFileMigration } from '../facts/migrations';
+import { codeMigrationOf } from '../facts/code-migrations';
+import { FileFacts } from '../facts';
+import { checklistMigration, type ScopedMigration } from './migrations';
 import { excludedDirectoryReason } from '../workspace/exclusions';
 import { TestCodeClassifier } from '../workspace/test-code';
 import { isAnalysablePath } from '../parse/project';
@@ -126,7 +132,8 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
   const factsRead = readFactsForChecks(scope, factFiles, { root, options, loader, problems, cancelled, progress });
   factsRead.catch(() => undefined); // awaited below; a rules failure must not leave it unhandled
 
-  // 1. The rules over the in-scope files.
+  // 1. The rules over the in-scope files (migrations' SQL is read by PostgreSQL's parser, compiled once).
+  await loadSqlParser();
   const findings: Finding[] = [];
   let analysed = 0;
   const inScope = await loader.loadAll(scope.sourceFiles);
@@ -150,6 +157,8 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
     findings.push(...result.findings);
   }
   progress.phase('Analysing', inScope.length, inScope.length);
+  const migrations = await analyseMigrations(scope, inScope, { root, options, loader, findings });
+  analysed += scope.migrationFiles.length;
   const rulesMs = Date.now() - started;
 
   // 2. The project checks, from the facts of the packages that contain the scope.
@@ -169,6 +178,8 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
 
   const enabledRules = (options.rules ?? allRules).filter((rule) => effectiveSeverity(rule, options.config) !== undefined).map((rule) => rule.meta);
   const { sections, outside } = buildSections(findings, root, enabledRules);
+  const migrationSection = sections.find((section) => section.category === 'migrations');
+  if (migrationSection && migrations.length > 0) migrationSection.migrations = migrations.map((scoped) => checklistMigration(scoped, findings));
   for (const finding of outside) problems.push({ file: finding.file, line: finding.line, message: `${finding.ruleId}: ${finding.message}` });
   progress.step('Done', 100);
   return {
@@ -185,6 +196,31 @@ export async function buildChecklistReport(options: BuildChecklistOptions): Prom
     manualItems: items,
     problems: uniqueProblems(problems),
   };
+}
+
+/**
+ * The migrations of the scope: SQL migration files, analysed here by the migration rules (their findings join
+ * `findings`), and the JS/TS source files in scope that are migration modules (already analysed with the others).
+ */
+async function analyseMigrations(
+  scope: ResolvedScope,
+  inScope: readonly SourceFile[],
+  context: { root: string; options: BuildChecklistOptions; loader: SourceLoader; findings: Finding[] },
+): Promise<ScopedMigration[]> {
+  const { root, options, loader, findings } = context;
+  const scoped: ScopedMigration[] = [];
+  for (const file of scope.migrationFiles) {
+    const text = await loader.text(file);
+    if (text === undefined) continue;
+    const result = analyzeSqlFile(file, text, { config: options.config, rules: options.rules, today: options.today });
+    findings.push(...result.findings);
+    scoped.push({ migration: sqlFileMigration(file, text), text, file: relativePath(root, file) });
+  }
+  for (const sourceFile of inScope) {
+    const migration = codeMigrationOf(FileFacts.of(sourceFile));
+    if (migration) scoped.push({ migration, text: sourceFile.getFullText(), file: relativePath(root, sourceFile.getFilePath()) });
+  }
+  return scoped.sort((a, b) => a.file.localeCompare(b.file));
 }
 
 /** A file the scope and the project facts both skip is reported once. */

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { changedFilesSince, currentBranch, defaultBaseRef, GitError, gitLines, gitTopLevel, mergeBase, revisionExists } from '../workspace/git';
 import { collectSourceFiles, isAnalysedByDefault } from '../workspace/files';
+import { isSqlMigrationPath } from '../facts/tables/migration-paths';
 import { ignoreLayer, isIgnoredByLayers } from '../workspace/ignore-files';
 import { TestCodeClassifier } from '../workspace/test-code';
 import type { ChecklistScope } from './types';
@@ -13,6 +14,8 @@ export interface ResolvedScope {
   scope: ChecklistScope;
   /** Absolute paths of the source files whose findings the report shows. */
   sourceFiles: string[];
+  /** Absolute paths of the SQL migration files in scope (facts/tables/migration-paths.ts), analysed by the migration rules. */
+  migrationFiles: string[];
   /** Absolute paths of every changed file inside the root (source or not); empty for a workspace scope. */
   changedFiles: string[];
   /** The branch the manual ticks are stored under. */
@@ -105,8 +108,12 @@ async function changedScope(root: string, request: ScopeRequest & { classifier: 
   const inside = changed.filter((file) => isInside(file, root));
   const ignored = ignoreLayer(root, request.config.ignore);
   const sourceFiles: string[] = [];
+  const migrationFiles: string[] = [];
   for (const file of inside) {
-    if (!isIgnoredByLayers([ignored], file, false) && (await isAnalysedByDefault(file, root, request.classifier))) sourceFiles.push(file);
+    if (isIgnoredByLayers([ignored], file, false)) continue;
+    if (isSqlMigrationPath(file)) {
+      if (fs.existsSync(file)) migrationFiles.push(file);
+    } else if (await isAnalysedByDefault(file, root, request.classifier)) sourceFiles.push(file);
   }
   const untracked = new Set((await gitLines(topLevel, ['ls-files', '--others', '--exclude-standard', '--full-name', '-z'])).map((f) => path.join(topLevel, f)));
   const branchName = branch ?? branchFromEnvironment();
@@ -114,6 +121,7 @@ async function changedScope(root: string, request: ScopeRequest & { classifier: 
     root,
     scope: { kind: 'changed', base, mergeBase: mergeBaseSha, branch: branchName ?? null, files: inside.map((file) => relativePath(root, file)) },
     sourceFiles,
+    migrationFiles,
     changedFiles: inside,
     branchKey: branchName ?? NO_BRANCH_KEY,
     addedLines: () => addedLineRanges(topLevel, mergeBaseSha, inside, untracked),
@@ -139,7 +147,9 @@ async function workspaceScope(
   fallbackReason: string | undefined,
 ): Promise<ResolvedScope> {
   const { config, classifier } = request;
-  const { files } = await collectSourceFiles(['.'], root, { root, ignore: config.ignore, tests: config.tests, classifier });
+  const collected = await collectSourceFiles(['.'], root, { root, ignore: config.ignore, tests: config.tests, classifier, sqlMigrations: true });
+  const files = collected.files.filter((file) => !isSqlMigrationPath(file));
+  const migrationFiles = collected.files.filter((file) => isSqlMigrationPath(file));
   const branchName = branch ?? branchFromEnvironment();
   const scope: ChecklistScope = {
     kind: 'workspace',
@@ -149,7 +159,7 @@ async function workspaceScope(
     files: files.map((file) => relativePath(root, file)),
   };
   if (fallbackReason) scope.fallbackReason = fallbackReason;
-  return { root, scope, sourceFiles: files, changedFiles: [], branchKey: branchName ?? NO_BRANCH_KEY };
+  return { root, scope, sourceFiles: files, migrationFiles, changedFiles: [], branchKey: branchName ?? NO_BRANCH_KEY };
 }
 
 /**

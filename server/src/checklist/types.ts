@@ -55,6 +55,32 @@ export interface SeverityCounts {
   total: number;
 }
 
+/** A lock a migration takes on a table that existed before it (blocking-migration's operations). */
+export interface MigrationLock {
+  /** PostgreSQL's lock mode: `ACCESS EXCLUSIVE`, `SHARE`, `SHARE ROW EXCLUSIVE`. */
+  lock: string;
+  /** The table, when the statement names it (a DROP INDEX does not). */
+  table: string | null;
+  /** 1-based line of the statement. */
+  line: number;
+  /** The statement, shortened: `CREATE INDEX "Order_userId_idx" ON "Order"`. */
+  statement: string;
+}
+
+/** One migration in scope (a SQL migration file or a JS/TS migration module), in the Migrations section. */
+export interface ChecklistMigration {
+  /** Relative to the report's root, `/` separators. */
+  file: string;
+  /** The migration tool: prisma, drizzle, knex, typeorm, sequelize, mikro-orm, migrations-folder... */
+  tool: string;
+  /** The locks it takes on existing tables; empty when it takes none that last. */
+  locks: MigrationLock[];
+  /** Its findings of the migration rules (also listed in the section's findings). */
+  findings: number;
+  /** Statements or SQL strings it runs that were not analysed (do not parse as PostgreSQL, built at run time). */
+  notAnalysed: number;
+}
+
 export interface ChecklistSection {
   category: ChecklistCategory;
   /** Human title, e.g. "Error handling". */
@@ -68,6 +94,8 @@ export interface ChecklistSection {
   rules: string[];
   counts: SeverityCounts;
   findings: ChecklistFinding[];
+  /** The Migrations section only, when the scope has migrations: each one, with the locks it takes. */
+  migrations?: ChecklistMigration[];
 }
 
 export interface Evidence {

@@ -15,6 +15,8 @@ import { CONVENTIONAL_ROUTER_NAMES, CONVENTIONAL_SERVER_NAMES, NEST_ROUTES, NEXT
 import { INJECTED_LOGGER_TYPES, LOGGER_MODULES } from '../facts/tables/logging';
 import { FRAMEWORK_SHUTDOWN_HOOKS, WORKER_STARTERS } from '../facts/tables/workers';
 import { relativePath } from './scope';
+import { codeMigrationToolOf } from '../facts/code-migrations';
+import { migrationToolOf } from '../facts/tables/migration-paths';
 
 /** Where a fact was seen: relative file, 1-based line, a one-line excerpt. */
 export interface FactLocation {
@@ -81,6 +83,11 @@ export interface FileReadinessFacts {
   injectedLoggers?: LibraryFact[];
   /** The file declares functions or classes (not only types, constants or re-exports). */
   hasCode: boolean;
+  /**
+   * For files in a migration folder: the migration tool its shape shows (knex, typeorm, sequelize, mikro-orm),
+   * or null when it is not a migration (a helper beside them). Absent for other files.
+   */
+  migrationTool?: string | null;
 }
 
 const LIBRARY_KINDS: readonly LibraryKind[] = ['rate-limit', 'validation', 'structured-logger', 'feature-flags', 'graceful-shutdown', 'health-check'];
@@ -130,6 +137,7 @@ export function summariseFile(sourceFile: SourceFile, root: string): FileReadine
     loggerImports: projectLoggerImports(facts),
     injectedLoggers: injectedLoggerTypes(facts).map((use) => ({ ...at(use.node), module: use.library })),
     hasCode: declaresCode(sourceFile),
+    ...(migrationToolOf(sourceFile.getFilePath()) !== undefined ? { migrationTool: codeMigrationToolOf(facts) ?? null } : {}),
   };
 }
 

@@ -26,7 +26,7 @@ export const DEFAULT_CACHE_FOLDER = path.join('node_modules', '.cache', 'preflig
 
 export const CHECK_USAGE = `Usage: preflight check [paths...] [options]
 
-Analyses JavaScript and TypeScript files and folders (default: .).
+Analyses JavaScript and TypeScript files, SQL migrations and folders (default: .).
 
 Options:
   --format text|json|sarif   output format (default: text)
@@ -135,7 +135,7 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   let files: string[];
   try {
     runConfig = loadRunConfig(options.configFile, io.cwd);
-    const collected = await collectSourceFiles(options.paths, io.cwd, { root: runConfig.root, ignore: runConfig.config.ignore, tests: runConfig.config.tests });
+    const collected = await collectSourceFiles(options.paths, io.cwd, { root: runConfig.root, ignore: runConfig.config.ignore, tests: runConfig.config.tests, sqlMigrations: true });
     for (const skipped of collected.skipped) warn(`skipped ${displayPath(skipped.path, io.cwd)}: ${skipped.reason}`);
     files = collected.files;
     if (options.changedSince !== undefined) {

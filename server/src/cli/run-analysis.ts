@@ -4,6 +4,9 @@ import type { SourceFile } from 'ts-morph';
 import { AnalysisProject, firstParseProblem } from '../parse/project';
 import { ModuleGraph } from '../parse/module-graph';
 import { analyzeSourceFile, type FileAnalysis, type RuleFailure } from '../engine/analyze';
+import { analyzeSqlFile } from '../engine/analyze-sql';
+import { loadSqlParser } from '../parse/sql';
+import { isSqlMigrationPath } from '../facts/tables/migration-paths';
 import { localDate } from '../engine/suppression';
 import type { Rule } from '../rules/rule';
 import type { ResolvedConfig } from '../config/types';
@@ -56,25 +59,34 @@ type ProgramsByPackage = Map<string, ProgramFacts>;
 export async function runAnalysis(loaded: readonly LoadedFile[], options: RunAnalysisOptions): Promise<RunAnalysisResult> {
   const roots = new PackageRoots();
   const wanted = options.shard ? loaded.filter(({ file }) => inShard(file, options.root, options.shard!)) : loaded;
+  // SQL migrations are read by PostgreSQL's parser, on their own; every other file joins the one program.
+  const sources = loaded.filter(({ file }) => !isSqlMigrationPath(file));
   const project = new AnalysisProject();
   let sourceFiles: Map<string, SourceFile> | undefined;
   // Add every file before analysing any, so the type checker is built once for all of them.
-  const parsed = () => (sourceFiles ??= new Map(loaded.map(({ file, text }) => [file, project.upsert(file, text)])));
+  const parsed = () => (sourceFiles ??= new Map(sources.map(({ file, text }) => [file, project.upsert(file, text)])));
 
   const { cache } = options;
-  const programOf = await programFactsOfFiles(loaded, wanted, options, roots, () => [...parsed().values()]);
+  const programOf = await programFactsOfFiles(sources, wanted, options, roots, () => [...parsed().values()]);
   const keyOf = cache ? analysisKeys(loaded, options, cache, programOf) : undefined;
 
-  let reused = 0;
-  const files = wanted.map(({ file, text }): AnalysedFile => {
+  const stored = wanted.map(({ file }) => {
     const key = keyOf?.(file);
-    const stored = key !== undefined ? cache!.get(key) : undefined;
-    if (stored) {
+    return { key, analysis: key !== undefined ? cache!.get(key) : undefined };
+  });
+  // SQL migrations, and the SQL strings of JS/TS migrations, need the parser (WebAssembly, compiled once).
+  if (stored.some(({ analysis }) => !analysis)) await loadSqlParser();
+  let reused = 0;
+  const files = wanted.map(({ file, text }, i): AnalysedFile => {
+    const { key, analysis: hit } = stored[i]!;
+    if (hit) {
       reused += 1;
-      for (const failure of stored.ruleFailures) options.onRuleFailure(failure, file);
-      return { file, text, analysis: { file, ...stored } };
+      for (const failure of hit.ruleFailures) options.onRuleFailure(failure, file);
+      return { file, text, analysis: { file, ...hit } };
     }
-    const analysis = analyseOne(parsed().get(file)!, options, programOf(file));
+    const analysis = isSqlMigrationPath(file)
+      ? analyzeSqlFile(file, text, { config: options.config, rules: options.rules, today: options.today, onRuleFailure: options.onRuleFailure })
+      : analyseOne(parsed().get(file)!, options, programOf(file));
     if (key !== undefined) cache!.set(key, file, analysis);
     return { file, text, analysis };
   });
@@ -139,9 +151,11 @@ function cachedPrograms(loaded: readonly LoadedFile[], roots: PackageRoots, cach
 
 /** The cache key of each file's analysis: a hash of everything the analysis may read. */
 function analysisKeys(loaded: readonly LoadedFile[], options: RunAnalysisOptions, cache: ResultCache, programOf: (file: string) => ProgramFacts): (file: string) => string {
-  const graph = new ModuleGraph(loaded);
+  const sources = loaded.filter(({ file }) => !isSqlMigrationPath(file));
+  const graph = new ModuleGraph(sources);
+  const textOf = new Map(loaded.map(({ file, text }) => [file, text]));
   // One digest per file of its path and text; a key hashes those of the file's neighbourhood in one buffer.
-  const digests = loaded.map(({ file, text }) => createHash('sha256').update(file).update('\u0000').update(text).digest());
+  const digests = sources.map(({ file, text }) => createHash('sha256').update(file).update('\u0000').update(text).digest());
   const runKey = sha256(
     JSON.stringify({
       version: PREFLIGHT_VERSION,
@@ -151,7 +165,8 @@ function analysisKeys(loaded: readonly LoadedFile[], options: RunAnalysisOptions
     }),
   );
   return (file) => {
-    const own = graph.indexOf(file)!;
+    const own = graph.indexOf(file);
+    if (own === undefined) return sha256(JSON.stringify([runKey, file, sha256(textOf.get(file) ?? ''), cache.contextOf(file)]));
     const neighbours = graph.neighbourIndices(own);
     const buffer = Buffer.allocUnsafe(32 * neighbours.length);
     neighbours.forEach((i, n) => digests[i]!.copy(buffer, 32 * n));

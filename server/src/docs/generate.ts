@@ -65,7 +65,8 @@ export function renderRuleHelp(rule: Rule): string {
   if (meta.examples.length === 0) sections.push('_No examples yet._');
   meta.examples.forEach((example, i) => {
     const suffix = meta.examples.length > 1 ? ` ${i + 1}` : '';
-    sections.push(`Flagged${suffix}:`, codeBlock(example.bad), `Fixed${suffix}:`, codeBlock(example.good));
+    const language = meta.exampleLanguage ?? 'ts';
+    sections.push(`Flagged${suffix}:`, codeBlock(example.bad, language), `Fixed${suffix}:`, codeBlock(example.good, language));
   });
   sections.push(
     '## Configuration',
@@ -81,6 +82,9 @@ export function renderRuleHelp(rule: Rule): string {
         `/* preflight-disable ${meta.id} -- for the rest of this file: why (until 2027-03-31) */`,
       ].join('\n'),
     ),
+    ...(rule.migration
+      ? ['In a SQL migration file, the same comments with `--`:', codeBlock(`-- preflight-disable-next-line ${meta.id} -- the table is empty in production`, 'sql')]
+      : []),
   );
   sections.push(...eslintDirectivesSection(meta.id));
   return `${sections.join('\n\n')}\n`;

@@ -5,7 +5,9 @@ import { listenedKinds, type Rule, type FindingReport, type RuleListeners } from
 import { allRules } from '../rules';
 import type { ResolvedConfig } from '../config/types';
 import { DEFAULT_CONFIG } from '../config/types';
-import type { Finding, Severity, Range } from './finding';
+import type { Finding, Severity, Range, Position } from './finding';
+import type { Migration } from '../facts/migrations';
+import { codeMigrationOf } from '../facts/code-migrations';
 import { firstParseProblem, type ParseProblem } from '../parse/project';
 import { applySuppressions, type SuppressedFinding } from './suppression';
 import { applyEslintDirectives } from './eslint-directives';
@@ -43,6 +45,43 @@ export class AnalysisCancelled extends Error {
 }
 
 /** The severity a rule runs at under `config`, or undefined when it is off. */
+function severityOf(rule: Rule, config: ResolvedConfig): Severity | undefined {
+  return effectiveSeverity(rule, config);
+}
+
+/** Runs one rule's migration hook, adding its findings (offsets mapped to positions by `position`) to `found`. */
+export function runMigrationRule(
+  rule: Rule,
+  migration: Migration,
+  text: string,
+  config: ResolvedConfig,
+  position: (offset: number) => Position,
+  found: Finding[],
+  severity: Severity,
+): void {
+  const range = (start: number, end: number): Range => ({ start: position(start), end: position(end) });
+  rule.migration!({
+    migration,
+    text,
+    options: config.rules[rule.meta.id]?.options,
+    fixes: config.fixes ?? DEFAULT_CONFIG.fixes,
+    report: (r) => {
+      found.push({
+        ruleId: rule.meta.id,
+        severity,
+        category: rule.meta.category,
+        message: r.message,
+        file: migration.file,
+        range: range(r.start, r.end),
+        startOffset: r.start,
+        endOffset: r.end,
+        fixes: r.fixes ?? [],
+        related: (r.related ?? []).map((rel) => ({ range: range(rel.start, rel.end), message: rel.message })),
+      });
+    },
+  });
+}
+
 export function effectiveSeverity(rule: Rule, config: ResolvedConfig): Severity | undefined {
   const setting = config.rules[rule.meta.id]?.severity ?? rule.meta.defaultSeverity;
   return setting === 'off' ? undefined : setting;
@@ -144,6 +183,18 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
       fail(entry, error);
     }
     yield;
+  }
+
+  const text = sourceFile.getFullText();
+  const position = (offset: number) => sourceFile.compilerNode.getLineAndCharacterOfPosition(offset);
+  for (const entry of active) {
+    if (entry.failed || !entry.rule.migration) continue;
+    try {
+      const migration = codeMigrationOf(facts);
+      if (migration) runMigrationRule(entry.rule, migration, text, config, position, entry.found, severityOf(entry.rule, config)!);
+    } catch (error) {
+      fail(entry, error);
+    }
   }
 
   const findings = active.flatMap((entry) => entry.found);

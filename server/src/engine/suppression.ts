@@ -102,9 +102,37 @@ function isRealDate(value: string): boolean {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(value);
 }
 
-function parseComment(sourceFile: ts.SourceFile, range: ts.CommentRange): SuppressionComment | undefined {
-  const text = sourceFile.text;
-  const isBlock = range.kind === ts.SyntaxKind.MultiLineCommentTrivia;
+/** A comment of the file: its offsets and whether it is a block comment. */
+export interface CommentText {
+  pos: number;
+  end: number;
+  block: boolean;
+}
+
+/**
+ * The file whose suppression comments apply, whatever its language: its text,
+ * its comments that hold the marker, and line/character positions of offsets.
+ */
+export interface SuppressionSource {
+  file: string;
+  text: string;
+  comments: readonly CommentText[];
+  position(offset: number): Range['start'];
+}
+
+function typeScriptSource(sourceFile: SourceFile): SuppressionSource {
+  const compiled = sourceFile.compilerNode;
+  return {
+    file: sourceFile.getFilePath(),
+    text: compiled.text,
+    comments: commentsContaining(compiled, MARKER).map((range) => ({ pos: range.pos, end: range.end, block: range.kind === ts.SyntaxKind.MultiLineCommentTrivia })),
+    position: (offset) => compiled.getLineAndCharacterOfPosition(offset),
+  };
+}
+
+function parseComment(source: SuppressionSource, range: CommentText): SuppressionComment | undefined {
+  const text = source.text;
+  const isBlock = range.block;
   const bodyStart = range.pos + 2;
   const body = text.slice(bodyStart, isBlock ? range.end - 2 : range.end);
   const directive = DIRECTIVE.exec(body);
@@ -135,15 +163,18 @@ function parseComment(sourceFile: ts.SourceFile, range: ts.CommentRange): Suppre
     until,
     start: range.pos,
     end: range.end,
-    startLine: sourceFile.getLineAndCharacterOfPosition(range.pos).line,
-    endLine: sourceFile.getLineAndCharacterOfPosition(range.end).line,
+    startLine: source.position(range.pos).line,
+    endLine: source.position(range.end).line,
   };
 }
 
 /** Every `preflight-disable…` comment in the file, in order. */
 export function findSuppressionComments(sourceFile: SourceFile): SuppressionComment[] {
-  const compiled = sourceFile.compilerNode;
-  return commentsContaining(compiled, MARKER).flatMap((range) => parseComment(compiled, range) ?? []);
+  return suppressionCommentsIn(typeScriptSource(sourceFile));
+}
+
+function suppressionCommentsIn(source: SuppressionSource): SuppressionComment[] {
+  return source.comments.filter((range) => source.text.slice(range.pos, range.end).includes(MARKER)).flatMap((range) => parseComment(source, range) ?? []);
 }
 
 function covers(comment: SuppressionComment, finding: Finding): boolean {
@@ -158,8 +189,8 @@ function covers(comment: SuppressionComment, finding: Finding): boolean {
   }
 }
 
-function rangeBetween(sourceFile: ts.SourceFile, start: number, end: number): Range {
-  return { start: sourceFile.getLineAndCharacterOfPosition(start), end: sourceFile.getLineAndCharacterOfPosition(end) };
+function rangeBetween(source: SuppressionSource, start: number, end: number): Range {
+  return { start: source.position(start), end: source.position(end) };
 }
 
 function describeIds(comment: SuppressionComment): string {
@@ -175,15 +206,14 @@ function missingReasonMessage(comment: SuppressionComment): string {
 }
 
 /** Findings about the comments themselves: a missing reason, an unknown rule id. */
-function commentFindings(sourceFile: SourceFile, comments: SuppressionComment[], options: SuppressionOptions): Finding[] {
-  const compiled = sourceFile.compilerNode;
-  const file = sourceFile.getFilePath();
+function commentFindings(source: SuppressionSource, comments: SuppressionComment[], options: SuppressionOptions): Finding[] {
+  const file = source.file;
   const severityOf = options.metaSeverity ?? ((id: string) => (id === suppressionWithoutReason.meta.id ? suppressionWithoutReason : unknownRuleInSuppression).meta.defaultSeverity);
   const findings: Finding[] = [];
   const add = (ruleId: string, start: number, end: number, message: string, fixes: Finding['fixes'] = []) => {
     const severity = severityOf(ruleId);
     if (!severity) return;
-    findings.push({ ruleId, severity, category: 'preflight', message, file, range: rangeBetween(compiled, start, end), startOffset: start, endOffset: end, fixes, related: [] });
+    findings.push({ ruleId, severity, category: 'preflight', message, file, range: rangeBetween(source, start, end), startOffset: start, endOffset: end, fixes, related: [] });
   };
   for (const comment of comments) {
     if (comment.reason === undefined) {
@@ -213,24 +243,29 @@ function commentFindings(sourceFile: SourceFile, comments: SuppressionComment[],
  */
 export function applySuppressions(sourceFile: SourceFile, findings: Finding[], options: SuppressionOptions): SuppressionOutcome {
   if (!sourceFile.getFullText().includes(MARKER)) return { findings, suppressed: [] };
-  const comments = findSuppressionComments(sourceFile);
+  return applyTextSuppressions(typeScriptSource(sourceFile), findings, options);
+}
+
+/** As applySuppressions, for a file of any language (SQL migrations). */
+export function applyTextSuppressions(source: SuppressionSource, findings: Finding[], options: SuppressionOptions): SuppressionOutcome {
+  if (!source.text.includes(MARKER)) return { findings, suppressed: [] };
+  const comments = suppressionCommentsIn(source);
   if (comments.length === 0) return { findings, suppressed: [] };
   const today = options.today ?? localDate();
-  const compiled = sourceFile.compilerNode;
   const kept: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
   for (const finding of findings) {
     const covering = comments.filter((comment) => covers(comment, finding));
     const active = covering.find((comment) => comment.until === undefined || comment.until >= today);
     if (active) {
-      suppressed.push({ finding, reason: active.reason, comment: rangeBetween(compiled, active.start, active.end) });
+      suppressed.push({ finding, reason: active.reason, comment: rangeBetween(source, active.start, active.end) });
       continue;
     }
     const expired = covering.map((comment) => ({
-      range: rangeBetween(compiled, comment.start, comment.end),
+      range: rangeBetween(source, comment.start, comment.end),
       message: `Suppression expired on ${comment.until}.`,
     }));
     kept.push(expired.length > 0 ? { ...finding, related: [...finding.related, ...expired] } : finding);
   }
-  return { findings: [...kept, ...commentFindings(sourceFile, comments, options)], suppressed };
+  return { findings: [...kept, ...commentFindings(source, comments, options)], suppressed };
 }

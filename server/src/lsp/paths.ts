@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { isAnalysablePath } from '../parse/project';
+import { isSqlMigrationPath } from '../facts/tables/migration-paths';
 
 /** The editor languages Preflight analyses, with the extension an unsaved document is given. */
 const ANALYSED_LANGUAGES: Record<string, string> = {
@@ -10,8 +11,11 @@ const ANALYSED_LANGUAGES: Record<string, string> = {
   typescriptreact: '.tsx',
 };
 
+/** SQL documents are analysed when they are saved migration files (facts/tables/migration-paths.ts). */
+const SQL_LANGUAGES: ReadonlySet<string> = new Set(['sql']);
+
 export function isAnalysedLanguage(languageId: string): boolean {
-  return Object.hasOwn(ANALYSED_LANGUAGES, languageId);
+  return Object.hasOwn(ANALYSED_LANGUAGES, languageId) || SQL_LANGUAGES.has(languageId);
 }
 
 /** The absolute path of a file: URI, or undefined for other schemes. */
@@ -36,6 +40,7 @@ export function pathToFileUri(filePath: string): string {
 export function analysisPathFor(uri: string, languageId: string): string | undefined {
   if (!isAnalysedLanguage(languageId)) return undefined;
   const filePath = fileUriToPath(uri);
+  if (SQL_LANGUAGES.has(languageId)) return filePath !== undefined && isSqlMigrationPath(filePath) ? filePath : undefined;
   if (filePath !== undefined) return isAnalysablePath(filePath) ? filePath : undefined;
   if (uri.startsWith('file:')) return undefined;
   const safeName = uri.replace(/[^A-Za-z0-9._-]+/g, '_');

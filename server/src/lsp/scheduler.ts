@@ -1,5 +1,8 @@
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCancelled, analyzeSourceFileAsync, type RuleFailure } from '../engine/analyze';
+import { analyzeSqlFile } from '../engine/analyze-sql';
+import { isSqlMigrationPath } from '../facts/tables/migration-paths';
+import { loadSqlParser } from '../parse/sql';
 import type { Finding } from '../engine/finding';
 import type { ProgramFacts } from '../facts/process-handlers';
 import type { Rule } from '../rules/rule';
@@ -259,6 +262,21 @@ export class AnalysisScheduler {
     }
 
     const started = performance.now();
+    // SQL migrations, and the SQL strings of JS/TS migrations, are read by PostgreSQL's parser (compiled once).
+    await loadSqlParser();
+    if (isSqlMigrationPath(filePath)) {
+      const failures: RuleFailure[] = [];
+      const analysis = analyzeSqlFile(filePath, text, { config, rules: this.options.rules, onRuleFailure: (failure) => failures.push(failure) });
+      if (isStale()) {
+        this.stats.analysesCancelled++;
+        return;
+      }
+      for (const failure of failures) this.logRuleFailure(failure, filePath);
+      this.stats.analysesCompleted++;
+      this.stats.lastAnalysisMs = Math.round(performance.now() - started);
+      this.finish(state, ticket, { ...base, text, findings: analysis.findings });
+      return;
+    }
     const sourceFile = this.options.project.upsert(filePath, text);
     const failures: RuleFailure[] = [];
     let findings: Finding[];

@@ -12,6 +12,9 @@ import { missingTransaction } from './missing-transaction';
 import { nonIdempotentHandler } from './non-idempotent-handler';
 import { nPlusOneQuery } from './n-plus-one-query';
 import { unboundedQuery } from './unbounded-query';
+import { blockingMigration } from './blocking-migration';
+import { destructiveMigration } from './destructive-migration';
+import { irreversibleMigration } from './irreversible-migration';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
@@ -29,6 +32,9 @@ export const allRules: readonly Rule[] = [
   nonIdempotentHandler,
   nPlusOneQuery,
   unboundedQuery,
+  blockingMigration,
+  destructiveMigration,
+  irreversibleMigration,
   ...suppressionMetaRules,
 ];
 

@@ -3,6 +3,7 @@ import type { Category, Fix, Severity } from '../engine/finding';
 import type { FileFacts } from '../facts';
 import type { ProgramFacts } from '../facts/process-handlers';
 import type { FixesConfig } from '../config/types';
+import type { Migration } from '../facts/migrations';
 
 /** An option a rule reads from its config setting (`["warning", { "maxRows": 500 }]`): documented and validated from here. */
 export interface RuleOption {
@@ -48,6 +49,8 @@ export interface RuleMeta {
   examples: RuleExample[];
   /** The options the rule reads from `["severity", { ... }]`, for the docs and the config schema. */
   options?: RuleOption[];
+  /** The language of the examples (default `ts`): `sql` for SQL migration files, `js` for JavaScript migrations. */
+  exampleLanguage?: 'ts' | 'js' | 'sql';
   /** Needs the type checker (slower: builds the program). */
   usesTypes?: boolean;
   /** The CWE weaknesses this failure is an instance of, where one applies (docs, SARIF `external/cwe/cwe-N` tags). */
@@ -84,10 +87,33 @@ export type RuleListeners = { [K in SyntaxKind]?: (node: K extends keyof KindToN
   onFileEnd?: () => void;
 };
 
+/** A finding in a migration, by offsets in the migration's file (a SQL file has no syntax tree of nodes). */
+export interface MigrationFindingReport {
+  start: number;
+  end: number;
+  message: string;
+  fixes?: Fix[];
+  related?: { start: number; end: number; message: string }[];
+}
+
+export interface MigrationRuleContext {
+  migration: Migration;
+  /** The migration file's text. */
+  text: string;
+  options: Record<string, unknown> | undefined;
+  fixes: FixesConfig;
+  report(finding: MigrationFindingReport): void;
+}
+
 export interface Rule {
   meta: RuleMeta;
   /** Called once per file; returns the listeners for that file. */
   create(context: RuleContext): RuleListeners;
+  /**
+   * For migration rules: called once per migration, a SQL migration file or a
+   * JS/TS migration module (facts/migrations), after the file's walk.
+   */
+  migration?(context: MigrationRuleContext): void;
 }
 
 /** The node kinds a rule's listeners subscribe to. */

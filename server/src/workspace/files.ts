@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isAnalysablePath, MAX_ANALYSED_BYTES } from '../parse/project';
+import { isSqlMigrationPath } from '../facts/tables/migration-paths';
 import { excludedDirectoryReason, nonSourceReason, TEST_DIRECTORIES } from './exclusions';
 import { ancestorGitignoreLayers, ignoreLayer, isIgnoredByLayers, readIgnoreFile, type IgnoreLayer } from './ignore-files';
 import type { TestsConfig } from '../config/types';
@@ -17,6 +18,8 @@ export interface CollectOptions {
   tests?: TestsConfig;
   /** A classifier to share (the language server's, the checklist's); default: a new one for `root` and `tests`. */
   classifier?: TestCodeClassifier;
+  /** Also collect SQL migration files (facts/tables/migration-paths.ts): `preflight check` analyses them. Default false. */
+  sqlMigrations?: boolean;
 }
 
 /** A file or folder left out, with why, for a warning line. */
@@ -59,6 +62,10 @@ class FileCollector {
     this.skipped.push({ path: file, reason });
   };
 
+  private isCollectedSqlMigration(file: string): boolean {
+    return this.options.sqlMigrations === true && isSqlMigrationPath(file);
+  }
+
   private get useGitignore(): boolean {
     return this.options.gitignore ?? true;
   }
@@ -73,15 +80,15 @@ class FileCollector {
    * relative to the config's folder), each said in a warning line.
    */
   async addNamedFile(file: string): Promise<void> {
-    if (!isAnalysablePath(file)) {
-      this.skipped.push({ path: file, reason: 'not a JavaScript or TypeScript source file' });
+    if (!isAnalysablePath(file) && !this.isCollectedSqlMigration(file)) {
+      this.skipped.push({ path: file, reason: 'not a JavaScript or TypeScript source file or a SQL migration' });
       return;
     }
     if (this.ignoredByConfig(file, false)) {
       this.skipped.push({ path: file, reason: 'matches an "ignore" pattern in the config' });
       return;
     }
-    const verdict = this.skipTestCode ? await this.classifier.classify(file, this.options.root) : undefined;
+    const verdict = this.skipTestCode && !this.isCollectedSqlMigration(file) ? await this.classifier.classify(file, this.options.root) : undefined;
     if (verdict) this.skipped.push({ path: file, reason: `${verdict.reason}; "tests": { "analyze": true } in the config analyses test code` });
     else this.files.add(file);
   }
@@ -119,9 +126,10 @@ class FileCollector {
         if (isIgnoredByLayers(layers, target, true) || this.ignoredByConfig(target, true)) continue;
         await this.walk(target, layers, base);
       } else if (kind === 'file') {
-        if (!isAnalysablePath(entry.name)) continue;
+        const sqlMigration = this.isCollectedSqlMigration(target);
+        if (!isAnalysablePath(entry.name) && !sqlMigration) continue;
         if (isIgnoredByLayers(layers, target, false) || this.ignoredByConfig(target, false)) continue;
-        if (this.skipTestCode && (await this.classifier.classify(target, base))) continue;
+        if (this.skipTestCode && !sqlMigration && (await this.classifier.classify(target, base))) continue;
         this.files.add(target);
       }
     }

@@ -22,3 +22,8 @@ export const MIGRATION_LAYOUTS: readonly MigrationLayout[] = [
 export function migrationToolOf(relativePath: string): string | undefined {
   return MIGRATION_LAYOUTS.find((layout) => layout.pattern.test(relativePath))?.tool;
 }
+
+/** Whether `file` (a path, `/` or `\\` separated) is a SQL migration Preflight reads. */
+export function isSqlMigrationPath(file: string): boolean {
+  return file.endsWith('.sql') && migrationToolOf(file.split('\\').join('/')) !== undefined;
+}
