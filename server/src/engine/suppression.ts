@@ -1,7 +1,7 @@
 import { ts, type SourceFile } from 'ts-morph';
 import type { Finding, Range, Severity } from './finding';
 import { closestName } from '../config/validate';
-import { suppressionWithoutReason, unknownRuleInSuppression } from '../rules/suppression-meta';
+import { invalidSuppressionDate, suppressionMetaRules, suppressionWithoutReason, unknownRuleInSuppression } from '../rules/suppression-meta';
 import { commentsContaining } from './comments';
 
 export interface SuppressionOptions {
@@ -36,6 +36,8 @@ export interface SuppressionComment {
   placeholderReason?: string;
   /** YYYY-MM-DD from `(until YYYY-MM-DD)`. */
   until?: string;
+  /** The text of an `(until …)` that is not a real YYYY-MM-DD date (the suppression then never expires). */
+  invalidUntil?: string;
   /** Offsets of the whole comment. */
   start: number;
   end: number;
@@ -47,6 +49,8 @@ export interface SuppressionComment {
 const MARKER = 'preflight-disable';
 const DIRECTIVE = /^([\s*]*)(preflight-disable(?:-next-line|-line)?)(?=\s|$)/;
 const UNTIL = /\(\s*until\s+(\d{4}-\d{2}-\d{2})\s*\)/i;
+/** Any `(until …)`, to tell a date that is not a real YYYY-MM-DD one. */
+const ANY_UNTIL = /\(\s*until\b\s*([^)]*?)\s*\)/i;
 const RULE_ID_TOKEN = /[^\s,]+/g;
 
 /**
@@ -106,9 +110,12 @@ function parseComment(sourceFile: ts.SourceFile, range: ts.CommentRange): Suppre
   let reasonText = separator === -1 ? '' : rest.slice(separator + 2).replace(/\n\s*\*?/g, ' ');
   let until: string | undefined;
   const untilMatch = UNTIL.exec(reasonText);
+  let invalidUntil: string | undefined;
   if (untilMatch && isRealDate(untilMatch[1]!)) {
     until = untilMatch[1];
     reasonText = reasonText.replace(untilMatch[0], ' ');
+  } else {
+    invalidUntil = ANY_UNTIL.exec(reasonText)?.[1];
   }
   const reason = reasonText.replace(/\s+/g, ' ').trim();
   const placeholder = reason !== '' && isPlaceholderReason(reason);
@@ -118,6 +125,7 @@ function parseComment(sourceFile: ts.SourceFile, range: ts.CommentRange): Suppre
     reason: reason === '' || placeholder ? undefined : reason,
     placeholderReason: placeholder ? reason : undefined,
     until,
+    invalidUntil,
     start: range.pos,
     end: range.end,
     startLine: sourceFile.getLineAndCharacterOfPosition(range.pos).line,
@@ -163,7 +171,7 @@ function missingReasonMessage(comment: SuppressionComment): string {
 function commentFindings(sourceFile: SourceFile, comments: SuppressionComment[], options: SuppressionOptions): Finding[] {
   const compiled = sourceFile.compilerNode;
   const file = sourceFile.getFilePath();
-  const severityOf = options.metaSeverity ?? ((id: string) => (id === suppressionWithoutReason.meta.id ? suppressionWithoutReason : unknownRuleInSuppression).meta.defaultSeverity);
+  const severityOf = options.metaSeverity ?? ((id: string) => suppressionMetaRules.find((rule) => rule.meta.id === id)?.meta.defaultSeverity);
   const findings: Finding[] = [];
   const add = (ruleId: string, start: number, end: number, message: string, fixes: Finding['fixes'] = []) => {
     const severity = severityOf(ruleId);
@@ -171,6 +179,14 @@ function commentFindings(sourceFile: SourceFile, comments: SuppressionComment[],
     findings.push({ ruleId, severity, category: 'preflight', message, file, range: rangeBetween(compiled, start, end), startOffset: start, endOffset: end, fixes, related: [] });
   };
   for (const comment of comments) {
+    if (comment.invalidUntil !== undefined) {
+      add(
+        invalidSuppressionDate.meta.id,
+        comment.start,
+        comment.end,
+        `Suppression date "${comment.invalidUntil}" is not a real YYYY-MM-DD date, so this suppression never expires: write it as (until YYYY-MM-DD) with a date that exists.`,
+      );
+    }
     if (comment.reason === undefined) {
       add(suppressionWithoutReason.meta.id, comment.start, comment.end, missingReasonMessage(comment));
     }
