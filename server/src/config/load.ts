@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import type { ResolvedConfig } from './types';
 import { DEFAULT_CONFIG } from './types';
 import { allRules } from '../rules';
-import { JsonSyntaxError, parseJson, positionAt } from './json';
+import { JsonSyntaxError, lineLocator, parseJson } from './json';
 import { nodeFromValue, validateConfigDocument, validateFixesValue, validateIgnoreValue, validateRulesValue, type ValidationProblem } from './validate';
 
 export const CONFIG_FILE_NAME = 'preflight.config.json';
@@ -42,7 +42,8 @@ export function formatConfigProblem(problem: ConfigProblem): string {
  * back to their defaults, the rest of the file still applies.
  */
 export function parseConfigText(file: string, text: string): LoadedConfig {
-  const toProblem = (p: ValidationProblem): ConfigProblem => ({ file, ...positionAt(text, p.offset), message: p.message });
+  const locate = lineLocator(text);
+  const toProblem = (p: ValidationProblem): ConfigProblem => ({ file, ...locate(p.offset), message: p.message });
   let root;
   try {
     root = parseJson(text);
