@@ -13,7 +13,8 @@ import { processFailureHandlersIn, type ProcessFailureHandler, type ProgramFacts
 import type { SourceFile } from 'ts-morph';
 import { parseArgs, parseCount } from './args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from './io';
-import { compareReported, countSeverities, displayPath, toReported, type CheckReport, type ReportedFinding } from './report';
+import { compareReported, countSeverities, displayPath, toReported, type CheckReport, type ReportedFinding, type SkippedFile } from './report';
+import { isStackOverflow, STACK_OVERFLOW_REASON } from '../parse/nesting';
 import { formatText } from './format-text';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -137,16 +138,27 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
 
   const project = new AnalysisProject();
   const loaded: { file: string; text: string }[] = [];
+  /** Files whose findings are unknown (not analysed for what they contain): shown in the output, counted by --max-warnings. */
+  const skipped: SkippedFile[] = [];
+  const skip = (shown: string, reason: string, where = shown): void => {
+    warn(`skipped ${where}: ${reason}`);
+    skipped.push({ file: shown, reason });
+  };
   for (const file of files) {
     const source = await readSourceText(file);
     if (source.kind === 'skipped') {
-      warn(`skipped ${displayPath(file, io.cwd)}: ${source.reason}`);
+      skip(displayPath(file, io.cwd), source.reason);
       continue;
     }
     loaded.push({ file, text: source.text });
   }
   // Add every file before analysing any, so the type checker is built once for all of them.
-  const sourceFiles = loaded.map(({ file, text }) => ({ sourceFile: project.upsert(file, text), text }));
+  const sourceFiles: { sourceFile: SourceFile; text: string }[] = [];
+  for (const { file, text } of loaded) {
+    const sourceFile = upsertOrSkip(project, file, text);
+    if (sourceFile) sourceFiles.push({ sourceFile, text });
+    else skip(displayPath(file, io.cwd), STACK_OVERFLOW_REASON);
+  }
 
   const programs = programFactsByPackage(sourceFiles.map(({ sourceFile }) => sourceFile));
   const rules = extras.rules ?? allRules;
@@ -158,10 +170,10 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
     const shown = displayPath(sourceFile.getFilePath(), io.cwd);
     const parseProblem = firstParseProblem(sourceFile);
     if (parseProblem) {
-      warn(`skipped ${shown}:${parseProblem.line + 1}:${parseProblem.character + 1}: does not parse (${firstLine(parseProblem.message)})`);
+      skip(shown, `does not parse (${firstLine(parseProblem.message)})`, `${shown}:${parseProblem.line + 1}:${parseProblem.character + 1}`);
       continue;
     }
-    const result = analyzeSourceFile(sourceFile, {
+    const result = analyzeOrSkip(sourceFile, {
       config: runConfig.config,
       rules,
       program: programs(sourceFile.getFilePath()),
@@ -172,6 +184,10 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
         ruleFailures.set(failure.ruleId, failed);
       },
     });
+    if (!result) {
+      skip(shown, STACK_OVERFLOW_REASON);
+      continue;
+    }
     analysed += 1;
     if (result.findings.length > 0) sources.set(shown, text);
     findings.push(...result.findings.map((finding) => toReported(finding, io.cwd)));
@@ -181,7 +197,7 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
     const more = failedFiles.length > 1 ? ` (and ${failedFiles.length - 1} more file${failedFiles.length > 2 ? 's' : ''})` : '';
     warn(`rule ${ruleId} failed on ${failedFiles[0]}${more}; its findings there are missing: ${error}`);
   }
-  const report: CheckReport = { files: analysed, findings, sources };
+  const report: CheckReport = { files: analysed, findings, sources, skipped };
 
   const version = PREFLIGHT_VERSION;
   if (options.format === 'json') io.stdout(formatJson(report, version));
@@ -190,13 +206,37 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
 
   const counts = countSeverities(findings);
   if (counts.error > 0) return EXIT_FINDINGS;
-  if (options.maxWarnings !== undefined && counts.warning > options.maxWarnings) {
-    const line = `Too many warnings: ${counts.warning} (--max-warnings ${options.maxWarnings}).\n`;
+  // A file that was not analysed may hide warnings: under --max-warnings it counts as one.
+  const warnings = counts.warning + skipped.length;
+  if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
+    const unanalysed = skipped.length > 0 ? `, ${skipped.length} of them for files not analysed` : '';
+    const line = `Too many warnings: ${warnings}${unanalysed} (--max-warnings ${options.maxWarnings}).\n`;
     if (options.format === 'text') io.stdout(line);
     else io.stderr(`preflight: ${line}`);
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
+}
+
+/** Adds the file to the project; undefined when parsing it runs out of stack (nesting the bracket count does not see). */
+function upsertOrSkip(project: AnalysisProject, file: string, text: string): SourceFile | undefined {
+  try {
+    return project.upsert(file, text);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    project.remove(file);
+    return undefined;
+  }
+}
+
+/** Analyses the file; undefined when walking it runs out of stack (the file then counts as skipped). */
+function analyzeOrSkip(sourceFile: SourceFile, options: Parameters<typeof analyzeSourceFile>[1]): ReturnType<typeof analyzeSourceFile> | undefined {
+  try {
+    return analyzeSourceFile(sourceFile, options);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    return undefined;
+  }
 }
 
 /** Per package (nearest package.json): the process-level failure handlers its files register. */

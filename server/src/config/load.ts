@@ -4,6 +4,7 @@ import { DEFAULT_CONFIG } from './types';
 import { allRules } from '../rules';
 import { JsonSyntaxError, lineLocator, parseJson } from './json';
 import { nodeFromValue, validateConfigDocument, validateFixesValue, validateIgnoreValue, validateRulesValue, type ValidationProblem } from './validate';
+import { NotRegularFileError, readRegularFileSync } from '../workspace/regular-file';
 
 export const CONFIG_FILE_NAME = 'preflight.config.json';
 
@@ -73,11 +74,11 @@ export function parseConfigText(file: string, text: string): LoadedConfig {
 export function loadConfigFile(file: string): LoadedConfig {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { config: DEFAULT_CONFIG, problems: [] };
-    const reason = code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? String(error)})`;
+    const reason = code === 'EISDIR' ? 'is a directory, not a file' : error instanceof NotRegularFileError ? `is ${error.message}` : `cannot be read (${code ?? String(error)})`;
     return { config: DEFAULT_CONFIG, problems: [{ file, line: 0, character: 0, message: `config file ${reason}` }], file };
   }
   return parseConfigText(file, text);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ignore from 'ignore';
 import picomatch from 'picomatch';
+import { NotRegularFileError, readRegularFileSync } from './regular-file';
 
 /** What a set of patterns says about a path (the shape of the `ignore` package's answer). */
 export interface PathMatcher {
@@ -103,10 +104,11 @@ export type IgnoreFileErrorHandler = (file: string, reason: string) => void;
 export function readIgnoreFile(file: string, base = path.dirname(file), onError?: IgnoreFileErrorHandler): IgnoreLayer | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') onError?.(file, `cannot be read (${code ?? String(error)}); its patterns are not applied`);
+    if (error instanceof NotRegularFileError) onError?.(file, `${error.message}; its patterns are not applied`);
+    else if (code !== 'ENOENT' && code !== 'ENOTDIR') onError?.(file, `cannot be read (${code ?? String(error)}); its patterns are not applied`);
     return undefined;
   }
   return { base, matcher: ignore().add(text) };
