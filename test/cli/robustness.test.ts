@@ -163,12 +163,18 @@ describe('preflight check robustness (issue 13, real CLI process)', function () 
       assert.match(strict.stdout, /Too many warnings: 1/);
     });
 
-    it('skipped files are listed in the JSON output', async () => {
+    it('skipped files are listed in the JSON and SARIF outputs', async () => {
       const dir = project({ 'src/bundle.js': minified });
       const result = await runCliWatched(['check', '--format', 'json'], dir);
       const report = JSON.parse(result.stdout) as { skipped?: { file: string; reason: string }[] };
       assert.deepEqual(report.skipped?.map((entry) => entry.file), ['src/bundle.js']);
       assert.match(report.skipped![0]!.reason, /minified/);
+      const sarif = JSON.parse((await runCliWatched(['check', '--format', 'sarif'], dir)).stdout) as {
+        runs: { invocations?: { toolExecutionNotifications: { message: { text: string }; locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[] }[] }[];
+      };
+      const notifications = sarif.runs[0]!.invocations?.[0]?.toolExecutionNotifications ?? [];
+      assert.deepEqual(notifications.map((n) => n.locations[0]!.physicalLocation.artifactLocation.uri), ['src/bundle.js']);
+      assert.match(notifications[0]!.message.text, /minified/);
     });
   });
 
