@@ -7,7 +7,7 @@ import { unanalysableTextReason } from 'preflight-server/out/workspace/files';
 import { generatedSource, mutatedSource, seedSources, type MutatedInput } from './mutations';
 
 /** Inputs through the engine (PREFLIGHT_PROPERTY_RUNS overrides, for a longer local run). */
-const ENGINE_RUNS = Number(process.env.PREFLIGHT_PROPERTY_RUNS ?? 9_500);
+const ENGINE_RUNS = Number(process.env.PREFLIGHT_PROPERTY_RUNS ?? 9_000);
 /** A file's analysis budget here: generous for a loaded 2-core CI machine; no input may need more. */
 const BUDGET_MS = 5_000;
 

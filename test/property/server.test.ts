@@ -7,7 +7,7 @@ import { STATS_REQUEST } from 'preflight-server/out/lsp/server';
 import { generatedSource, mutatedSource, seedSources, type MutatedInput } from './mutations';
 
 /** Inputs through the real language server (with the engine suite's, at least 10,000 in all). */
-const SERVER_RUNS = Number(process.env.PREFLIGHT_PROPERTY_SERVER_RUNS ?? 500);
+const SERVER_RUNS = Number(process.env.PREFLIGHT_PROPERTY_SERVER_RUNS ?? 1_000);
 /** Documents open at once: the scheduler analyses them one after another while the client waits. */
 const BATCH = 20;
 
