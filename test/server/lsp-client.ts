@@ -47,7 +47,8 @@ import {
 } from 'vscode-languageserver-protocol/node';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-export const SERVER_BIN = path.join(REPO_ROOT, 'server', 'bin', 'preflight-lsp.js');
+/** The server under test; PREFLIGHT_TEST_SERVER_BIN runs the suite against another build (to see a test fail on old code). */
+export const SERVER_BIN = process.env.PREFLIGHT_TEST_SERVER_BIN ?? path.join(REPO_ROOT, 'server', 'bin', 'preflight-lsp.js');
 
 /** How long a test waits for the server before failing with a message saying what it waited for. */
 export const WAIT_MS = 15_000;
@@ -89,6 +90,8 @@ export interface StartOptions {
   initializationOptions?: unknown;
   /** Answers workspace/configuration items (only asked when capabilities.workspace.configuration is true). */
   settings?: (item: ConfigurationItem) => unknown;
+  /** Extra environment variables for the server process. */
+  env?: NodeJS.ProcessEnv;
 }
 
 interface DiagnosticsWaiter {
@@ -149,7 +152,7 @@ export class LspTestClient {
 
   static async start(options: StartOptions = {}): Promise<LspTestClient> {
     if (!fs.existsSync(SERVER_BIN)) throw new Error(`server binary missing: ${SERVER_BIN}`);
-    const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SERVER_BIN, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...options.env } });
     const connection = createProtocolConnection(
       new StreamMessageReader(child.stdout!),
       new StreamMessageWriter(child.stdin!),
@@ -160,6 +163,11 @@ export class LspTestClient {
       connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => answer(item)));
     }
     const folders = options.workspaceFolders ?? [];
+    // A server that never answers initialize is killed, so it does not outlive the test run.
+    const killIfUnanswered = (error: unknown): never => {
+      child.kill('SIGKILL');
+      throw error;
+    };
     client.initializeResult = await client.withTimeout(
       connection.sendRequest(InitializeRequest.type, {
         processId: process.pid,
@@ -169,7 +177,7 @@ export class LspTestClient {
         initializationOptions: options.initializationOptions,
       }),
       'the initialize response',
-    );
+    ).catch(killIfUnanswered);
     await connection.sendNotification(InitializedNotification.type, {});
     return client;
   }
@@ -318,6 +326,11 @@ export class LspTestClient {
 
   async watchedFilesChanged(changes: FileEvent[]): Promise<void> {
     await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
+  }
+
+  /** Resolves with the server's exit code once its process has exited (fails after `ms`). */
+  exitCode(ms = WAIT_MS): Promise<number | null> {
+    return this.withTimeout(this.exited, 'the server process to exit', ms);
   }
 
   /** shutdown + exit; resolves with the server's exit code. */

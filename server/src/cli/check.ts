@@ -13,7 +13,7 @@ import type { SuppressedFinding } from '../engine/suppression';
 import type { ProgramFacts } from '../facts/process-handlers';
 import { parseArgs, parseCount } from './args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from './io';
-import { compareReported, countSeverities, displayPath, toReported, toReportedSuppression, type CheckReport, type ReportedFinding, type ReportedSuppression } from './report';
+import { compareReported, countSeverities, displayPath, toReported, toReportedSuppression, type CheckReport, type ReportedSuppression, type SkippedFile as ReportedSkippedFile } from './report';
 import { formatText } from './format-text';
 import { formatJson } from './format-json';
 import { formatSarif } from './format-sarif';
@@ -177,7 +177,9 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
     warn(`rule ${ruleId} failed on ${shown}${more}; its findings there are missing: ${error}`);
   }
   const analysed = checked.analysed;
-  const report: CheckReport = { files: analysed, findings, suppressed, sources };
+  /** Files whose findings are unknown (not analysed for what they contain): shown in the output, counted by --max-warnings. */
+  const skipped: ReportedSkippedFile[] = checked.skipped.map((file) => ({ file: displayPath(file.file, io.cwd), reason: skippedReason(file) }));
+  const report: CheckReport = { files: analysed, findings, suppressed, sources, skipped };
 
   const version = PREFLIGHT_VERSION;
   if (options.format === 'json') io.stdout(formatJson(report, version));
@@ -186,8 +188,11 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
 
   const counts = countSeverities(findings);
   if (counts.error > 0) return EXIT_FINDINGS;
-  if (options.maxWarnings !== undefined && counts.warning > options.maxWarnings) {
-    const line = `Too many warnings: ${counts.warning} (--max-warnings ${options.maxWarnings}).\n`;
+  // A file that was not analysed may hide warnings: under --max-warnings it counts as one.
+  const warnings = counts.warning + skipped.length;
+  if (options.maxWarnings !== undefined && warnings > options.maxWarnings) {
+    const unanalysed = skipped.length > 0 ? `, ${skipped.length} of them for files not analysed` : '';
+    const line = `Too many warnings: ${warnings}${unanalysed} (--max-warnings ${options.maxWarnings}).\n`;
     if (options.format === 'text') io.stdout(line);
     else io.stderr(`preflight: ${line}`);
     return EXIT_FINDINGS;
@@ -260,9 +265,13 @@ export async function checkFiles(files: readonly string[], options: CheckFilesOp
   });
   checked.reused = run.reused;
   checked.analysedFresh = run.files.length - run.reused;
-  for (const { file, text, analysis } of run.files) {
+  for (const { file, text, analysis, unanalysable } of run.files) {
     if (analysis.parseProblem) {
       skipped.push({ file, reason: 'does not parse', parseProblem: analysis.parseProblem });
+      continue;
+    }
+    if (unanalysable) {
+      skipped.push({ file, reason: unanalysable });
       continue;
     }
     checked.analysed += 1;
@@ -271,6 +280,11 @@ export async function checkFiles(files: readonly string[], options: CheckFilesOp
     checked.suppressed.push(...analysis.suppressed);
   }
   return checked;
+}
+
+/** Why a file was skipped, in one phrase (a syntax error without its position). */
+function skippedReason(skipped: SkippedFile): string {
+  return skipped.parseProblem ? `does not parse (${firstLine(skipped.parseProblem.message)})` : skipped.reason;
 }
 
 /** What follows a skipped file's path in a warning: `: reason`, or for a syntax error its position and the error. */

@@ -150,8 +150,27 @@ export function formatSarif(report: CheckReport, options: { version: string; rul
         columnKind: 'utf16CodeUnits',
         results,
         properties: { [FILES_PROPERTY]: report.files },
+        ...skippedFileInvocations(report),
       },
     ],
   };
   return `${JSON.stringify(log, null, 2)}\n`;
+}
+
+/** Files that were not analysed, as warnings of the run's invocation (only when there are some). */
+function skippedFileInvocations(report: CheckReport): Pick<sarif.Run, 'invocations'> {
+  const skipped = report.skipped ?? [];
+  if (skipped.length === 0) return {};
+  return {
+    invocations: [
+      {
+        executionSuccessful: true,
+        toolExecutionNotifications: skipped.map(({ file, reason }) => ({
+          level: 'warning',
+          message: { text: `Not analysed: ${reason}` },
+          locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(file), uriBaseId: SOURCE_ROOT } } }],
+        })),
+      },
+    ],
+  };
 }

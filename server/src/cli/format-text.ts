@@ -37,6 +37,8 @@ export function formatText(report: CheckReport, options: { color: boolean }): st
     });
     out.push('');
   }
+  for (const { file, reason } of report.skipped ?? []) out.push(`${paint('underline', file)}: ${paint('yellow', `skipped (${reason})`)}`);
+  if ((report.skipped ?? []).length > 0) out.push('');
   const counts = countSeverities(report.findings);
   const total = report.findings.length;
   const filesChecked = `${plural(report.files, 'file')} checked`;

@@ -48,6 +48,14 @@ export interface CheckReport {
   suppressed: ReportedSuppression[];
   /** The text of each file with findings, by its reported path (for SARIF fingerprints). */
   sources: Map<string, string>;
+  /** Files selected for analysis whose content was not analysed (minified, too large, does not parse, ...). */
+  skipped?: SkippedFile[];
+}
+
+/** A selected file that was not analysed, by its reported path, and why. */
+export interface SkippedFile {
+  file: string;
+  reason: string;
 }
 
 export function displayPath(file: string, cwd: string): string {

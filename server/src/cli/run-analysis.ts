@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import type { SourceFile } from 'ts-morph';
 import { AnalysisProject, firstParseProblem } from '../parse/project';
+import { isStackOverflow, STACK_OVERFLOW_REASON } from '../parse/nesting';
 import { ModuleGraph } from '../parse/module-graph';
 import { analyzeSourceFile, type FileAnalysis, type RuleFailure } from '../engine/analyze';
 import { analyzeSqlFile } from '../engine/analyze-sql';
@@ -37,6 +38,8 @@ export interface RunAnalysisOptions {
 export interface AnalysedFile extends LoadedFile {
   /** With `parseProblem` set, and nothing else, when the file does not parse. */
   analysis: FileAnalysis;
+  /** Why the file could not be analysed at all (nesting deeper than the parser's stack), with an empty analysis. */
+  unanalysable?: string;
 }
 
 export interface RunAnalysisResult {
@@ -63,8 +66,7 @@ export async function runAnalysis(loaded: readonly LoadedFile[], options: RunAna
   const sources = loaded.filter(({ file }) => !isSqlMigrationPath(file));
   const project = new AnalysisProject();
   let sourceFiles: Map<string, SourceFile> | undefined;
-  // Add every file before analysing any, so the type checker is built once for all of them.
-  const parsed = () => (sourceFiles ??= new Map(sources.map(({ file, text }) => [file, project.upsert(file, text)])));
+  const parsed = () => (sourceFiles ??= parseAll(project, sources));
 
   const { cache } = options;
   const programOf = await programFactsOfFiles(sources, wanted, options, roots, () => [...parsed().values()]);
@@ -84,9 +86,14 @@ export async function runAnalysis(loaded: readonly LoadedFile[], options: RunAna
       for (const failure of hit.ruleFailures) options.onRuleFailure(failure, file);
       return { file, text, analysis: { file, ...hit } };
     }
-    const analysis = isSqlMigrationPath(file)
-      ? analyzeSqlFile(file, text, { config: options.config, rules: options.rules, today: options.today, onRuleFailure: options.onRuleFailure })
-      : analyseOne(parsed().get(file)!, options, programOf(file));
+    if (isSqlMigrationPath(file)) {
+      const analysis = analyzeSqlFile(file, text, { config: options.config, rules: options.rules, today: options.today, onRuleFailure: options.onRuleFailure });
+      if (key !== undefined) cache!.set(key, file, analysis);
+      return { file, text, analysis };
+    }
+    const sourceFile = parsed().get(file);
+    const analysis = sourceFile ? analyseOrOverflow(sourceFile, options, programOf(file)) : undefined;
+    if (!analysis) return { file, text, analysis: { file, findings: [], suppressed: [], ruleFailures: [] }, unanalysable: STACK_OVERFLOW_REASON };
     if (key !== undefined) cache!.set(key, file, analysis);
     return { file, text, analysis };
   });
@@ -102,6 +109,33 @@ async function programFactsOfFiles(loaded: readonly LoadedFile[], wanted: readon
   }
   const programs = options.cache ? cachedPrograms(loaded, roots, options.cache, parseAll) : programFactsByPackage(parseAll(), roots);
   return (file) => programs.get(roots.of(file)) ?? NO_PROGRAM_FACTS;
+}
+
+/**
+ * Every file added to one project before any is analysed, so the type checker is built once for all of
+ * them; a file whose parse runs out of stack (nesting the bracket count does not see) is left out.
+ */
+function parseAll(project: AnalysisProject, sources: readonly LoadedFile[]): Map<string, SourceFile> {
+  const parsed = new Map<string, SourceFile>();
+  for (const { file, text } of sources) {
+    try {
+      parsed.set(file, project.upsert(file, text));
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+      project.remove(file);
+    }
+  }
+  return parsed;
+}
+
+/** The file's analysis; undefined when walking it runs out of stack. */
+function analyseOrOverflow(sourceFile: SourceFile, options: RunAnalysisOptions, program: ProgramFacts): FileAnalysis | undefined {
+  try {
+    return analyseOne(sourceFile, options, program);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    return undefined;
+  }
 }
 
 function analyseOne(sourceFile: SourceFile, options: RunAnalysisOptions, program: ProgramFacts): FileAnalysis {

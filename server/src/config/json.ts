@@ -34,8 +34,12 @@ export class JsonSyntaxError extends Error {
 
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
+/** Deeper JSON is refused: a config needs a few levels, and the tree is walked recursively. */
+export const MAX_JSON_DEPTH = 64;
+
 class JsonParser {
   private pos = 0;
+  private depth = 0;
 
   constructor(private readonly text: string) {}
 
@@ -73,8 +77,7 @@ class JsonParser {
 
   private parseValue(): JsonNode {
     const ch = this.text[this.pos];
-    if (ch === '{') return this.parseObject();
-    if (ch === '[') return this.parseArray();
+    if (ch === '{' || ch === '[') return this.parseNested(ch);
     if (ch === '"') return this.parseString();
     if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) return this.parseNumber();
     for (const [word, node] of [
@@ -89,6 +92,14 @@ class JsonParser {
       }
     }
     throw new JsonSyntaxError(`expected a value, found ${this.describeHere()}`, this.pos);
+  }
+
+  private parseNested(open: '{' | '['): JsonNode {
+    if (this.depth >= MAX_JSON_DEPTH) throw new JsonSyntaxError(`objects and arrays nested more than ${MAX_JSON_DEPTH} levels deep`, this.pos);
+    this.depth++;
+    const node = open === '{' ? this.parseObject() : this.parseArray();
+    this.depth--;
+    return node;
   }
 
   private parseObject(): JsonNode {
@@ -211,6 +222,26 @@ export function toPlainValue(node: JsonNode): unknown {
     default:
       return node.value;
   }
+}
+
+/**
+ * Positions of many offsets in one text: the line starts are found once, each
+ * lookup is a binary search (locating every problem from offset 0 is quadratic).
+ */
+export function lineLocator(text: string): (offset: number) => { line: number; character: number } {
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  return (offset) => {
+    const clamped = Math.max(0, Math.min(offset, text.length));
+    let low = 0;
+    let high = lineStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (lineStarts[middle]! <= clamped) low = middle;
+      else high = middle - 1;
+    }
+    return { line: low, character: Math.max(0, offset - lineStarts[low]!) };
+  };
 }
 
 /** 0-based line and character of an offset. */

@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import type { ResolvedConfig } from './types';
 import { DEFAULT_CONFIG } from './types';
 import { allRules } from '../rules';
-import { JsonSyntaxError, parseJson, positionAt } from './json';
+import { JsonSyntaxError, lineLocator, parseJson } from './json';
 import { nodeFromValue, validateConfigDocument, validateFixesValue, validateIgnoreValue, validateRulesValue, type ValidationProblem } from './validate';
+import { NotRegularFileError, readRegularFileSync } from '../workspace/regular-file';
 
 export const CONFIG_FILE_NAME = 'preflight.config.json';
 
@@ -42,7 +43,8 @@ export function formatConfigProblem(problem: ConfigProblem): string {
  * back to their defaults, the rest of the file still applies.
  */
 export function parseConfigText(file: string, text: string): LoadedConfig {
-  const toProblem = (p: ValidationProblem): ConfigProblem => ({ file, ...positionAt(text, p.offset), message: p.message });
+  const locate = lineLocator(text);
+  const toProblem = (p: ValidationProblem): ConfigProblem => ({ file, ...locate(p.offset), message: p.message });
   let root;
   try {
     root = parseJson(text);
@@ -72,11 +74,11 @@ export function parseConfigText(file: string, text: string): LoadedConfig {
 export function loadConfigFile(file: string): LoadedConfig {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { config: DEFAULT_CONFIG, problems: [] };
-    const reason = code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? String(error)})`;
+    const reason = code === 'EISDIR' ? 'is a directory, not a file' : error instanceof NotRegularFileError ? `is ${error.message}` : `cannot be read (${code ?? String(error)})`;
     return { config: DEFAULT_CONFIG, problems: [{ file, line: 0, character: 0, message: `config file ${reason}` }], file };
   }
   return parseConfigText(file, text);

@@ -1,6 +1,6 @@
 import type { SeveritySetting } from '../engine/finding';
 import { MAX_FIX_TIMEOUT_MS, type ChecklistItemConfig, type FixesConfig, type ResolvedConfig, type RuleSetting, type TestsConfig } from './types';
-import { toPlainValue, type JsonNode, type JsonProperty } from './json';
+import { MAX_JSON_DEPTH, toPlainValue, type JsonNode, type JsonProperty } from './json';
 
 /** A problem found while validating, at an offset of the config text. */
 export interface ValidationProblem {
@@ -312,10 +312,12 @@ export function validateIgnoreValue(node: JsonNode): { ignore: string[]; problem
 }
 
 /** Wraps a plain value (from editor settings) as a JSON node without positions. */
-export function nodeFromValue(value: unknown): JsonNode {
+export function nodeFromValue(value: unknown, depth = 0): JsonNode {
   const at = { start: 0, end: 0 };
   if (value === null || value === undefined) return { kind: 'null', ...at };
-  if (Array.isArray(value)) return { kind: 'array', items: value.map(nodeFromValue), ...at };
+  // Settings arrive already parsed; beyond the depth a config file may have, they are read as null (and reported as such).
+  if (typeof value === 'object' && depth >= MAX_JSON_DEPTH) return { kind: 'null', ...at };
+  if (Array.isArray(value)) return { kind: 'array', items: value.map((item) => nodeFromValue(item, depth + 1)), ...at };
   switch (typeof value) {
     case 'string':
       return { kind: 'string', value, ...at };
@@ -326,7 +328,7 @@ export function nodeFromValue(value: unknown): JsonNode {
     case 'object':
       return {
         kind: 'object',
-        properties: Object.entries(value as Record<string, unknown>).map(([key, v]) => ({ key, keyStart: 0, keyEnd: 0, value: nodeFromValue(v) })),
+        properties: Object.entries(value as Record<string, unknown>).map(([key, v]) => ({ key, keyStart: 0, keyEnd: 0, value: nodeFromValue(v, depth + 1) })),
         ...at,
       };
     default:

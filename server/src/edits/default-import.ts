@@ -2,6 +2,7 @@ import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
 import type { TextEdit } from '../engine/finding';
 import { statementEnd } from './insert-statement';
 import { newlineOf } from './layout';
+import { importDeclarationsOf } from '../facts/syntax';
 
 /**
  * Brings in `module`'s default export as `localName`, in the file's module
@@ -27,7 +28,7 @@ export function addImportStatement(sourceFile: SourceFile, write: (quotedModule:
   const commonJs = isCommonJs(sourceFile);
   const written = write(`${quote}${module}${quote}`);
   const line = `${commonJs ? written.commonJs : written.esm}${end}`;
-  const after = commonJs ? lastTopLevelRequire(sourceFile) : sourceFile.getImportDeclarations().at(-1);
+  const after = commonJs ? lastTopLevelRequire(sourceFile) : importDeclarationsOf(sourceFile).at(-1);
   if (after) return { start: after.getEnd(), end: after.getEnd(), newText: `${newline}${line}` };
   const first = firstStatementAfterDirectives(sourceFile);
   const start = first ? first.getStart() : text.length;
@@ -36,7 +37,7 @@ export function addImportStatement(sourceFile: SourceFile, write: (quotedModule:
 
 /** The file is a CommonJS module: no `import` declarations, and a `.cjs`/`.cts` name, a top-level require or `module.exports`. */
 export function isCommonJs(sourceFile: SourceFile): boolean {
-  if (sourceFile.getImportDeclarations().length > 0) return false;
+  if (importDeclarationsOf(sourceFile).length > 0) return false;
   if (/\.c[jt]s$/.test(sourceFile.getFilePath())) return true;
   return lastTopLevelRequire(sourceFile) !== undefined || /\bmodule\.exports\b|\bexports\.\w+\s*=/.test(sourceFile.getFullText());
 }
@@ -50,7 +51,7 @@ function lastTopLevelRequire(sourceFile: SourceFile): Node | undefined {
 
 function specifierQuote(sourceFile: SourceFile): string {
   const specifiers = [
-    ...sourceFile.getImportDeclarations().map((declaration) => declaration.getModuleSpecifier().getText()),
+    ...importDeclarationsOf(sourceFile).map((declaration) => declaration.getModuleSpecifier().getText()),
     ...sourceFile
       .getDescendantsOfKind(SyntaxKind.CallExpression)
       .filter((call) => call.getExpression().getText() === 'require')

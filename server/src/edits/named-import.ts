@@ -1,6 +1,7 @@
 import { SyntaxKind, type SourceFile } from 'ts-morph';
 import type { TextEdit } from '../engine/finding';
 import { addImportStatement } from './default-import';
+import { importDeclarationsOf } from '../facts/syntax';
 
 /** Brings in `name` from `module`: `import { name } from './module'`, or `const { name } = require('./module')` in CommonJS. */
 export function addNamedImport(sourceFile: SourceFile, name: string, module: string): TextEdit {
@@ -13,7 +14,7 @@ export function addNamedImport(sourceFile: SourceFile, name: string, module: str
  * imports are left out), else as a new import statement.
  */
 export function addNamedImports(sourceFile: SourceFile, names: readonly string[], module: string): TextEdit | undefined {
-  const existing = sourceFile.getImportDeclarations().find((declaration) => declaration.getModuleSpecifierValue() === module && !declaration.isTypeOnly() && declaration.getNamedImports().length > 0);
+  const existing = importDeclarationsOf(sourceFile).find((declaration) => declaration.getModuleSpecifierValue() === module && !declaration.isTypeOnly() && declaration.getNamedImports().length > 0);
   if (!existing) return addImportStatement(sourceFile, (quoted) => ({ esm: `import { ${names.join(', ')} } from ${quoted}`, commonJs: `const { ${names.join(', ')} } = require(${quoted})` }), module);
   const imported = new Set(existing.getNamedImports().map((specifier) => specifier.getName()));
   const missing = names.filter((name) => !imported.has(name));

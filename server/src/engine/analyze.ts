@@ -44,6 +44,13 @@ export class AnalysisCancelled extends Error {
   }
 }
 
+/** The analysis of one file took more than its time budget and was stopped; its findings are unknown. */
+export class AnalysisOverBudget extends Error {
+  constructor(readonly budgetMs: number) {
+    super(`analysis stopped after its budget of ${budgetMs} ms`);
+  }
+}
+
 /** The severity a rule runs at under `config`, or undefined when it is off. */
 function severityOf(rule: Rule, config: ResolvedConfig): Severity | undefined {
   return effectiveSeverity(rule, config);
@@ -96,8 +103,8 @@ export function rangeOf(node: Node): { range: Range; startOffset: number; endOff
   return { range: { start, end }, startOffset, endOffset };
 }
 
-/** How many listener calls run between two chances for an asynchronous caller to give way. */
-const LISTENER_CALLS_PER_SLICE = 2_000;
+/** How long an asynchronous analysis runs before it gives way to the event loop (other requests, cancellation). */
+const SLICE_MS = 15;
 
 interface ActiveRule {
   rule: Rule;
@@ -153,6 +160,8 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
     }
   }
 
+  yield;
+
   const subscribers = new Map<SyntaxKind, ActiveRule[]>();
   for (const entry of active) {
     if (entry.failed) continue;
@@ -163,7 +172,6 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
     }
   }
 
-  let calls = 0;
   for (const { kind, node } of facts.nodes.inDocumentOrder(subscribers.keys())) {
     for (const entry of subscribers.get(kind)!) {
       if (entry.failed) continue;
@@ -172,7 +180,8 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
       } catch (error) {
         fail(entry, error);
       }
-      if (++calls % LISTENER_CALLS_PER_SLICE === 0) yield;
+      // A chance to give way after every call: the asynchronous driver decides by the clock whether to take it.
+      yield;
     }
   }
   for (const entry of active) {
@@ -216,17 +225,34 @@ export function analyzeSourceFile(sourceFile: SourceFile, options: AnalyzeOption
   }
 }
 
-/** As analyzeSourceFile, giving way to the event loop between rules; throws AnalysisCancelled when asked to stop. */
-export async function analyzeSourceFileAsync(
-  sourceFile: SourceFile,
-  options: AnalyzeOptions & { isCancelled?: () => boolean } = {},
-): Promise<FileAnalysis> {
+export interface AsyncAnalyzeOptions extends AnalyzeOptions {
+  isCancelled?: () => boolean;
+  /** Time the analysis itself may take (not counting time given to other work); past it, AnalysisOverBudget. */
+  budgetMs?: number;
+}
+
+/**
+ * As analyzeSourceFile, giving way to the event loop every SLICE_MS; throws
+ * AnalysisCancelled when asked to stop, and AnalysisOverBudget once the work on
+ * this file has taken longer than its budget.
+ */
+export async function analyzeSourceFileAsync(sourceFile: SourceFile, options: AsyncAnalyzeOptions = {}): Promise<FileAnalysis> {
   const run = runRules(sourceFile, options);
+  let spentMs = 0;
+  let sliceStart = performance.now();
   for (;;) {
     if (options.isCancelled?.()) throw new AnalysisCancelled();
     const step = run.next();
     if (step.done) return step.value;
+    const now = performance.now();
+    if (options.budgetMs !== undefined && spentMs + (now - sliceStart) >= options.budgetMs) {
+      run.return(undefined as never);
+      throw new AnalysisOverBudget(options.budgetMs);
+    }
+    if (now - sliceStart < SLICE_MS) continue;
+    spentMs += now - sliceStart;
     await new Promise<void>((resolve) => setImmediate(resolve));
+    sliceStart = performance.now();
   }
 }
 

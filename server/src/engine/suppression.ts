@@ -1,7 +1,7 @@
 import { ts, type SourceFile } from 'ts-morph';
 import type { Finding, Range, Severity } from './finding';
 import { closestName } from '../config/validate';
-import { suppressionWithoutReason, unknownRuleInSuppression } from '../rules/suppression-meta';
+import { invalidSuppressionDate, suppressionMetaRules, suppressionWithoutReason, unknownRuleInSuppression } from '../rules/suppression-meta';
 import { commentsContaining } from './comments';
 
 export interface SuppressionOptions {
@@ -51,6 +51,8 @@ export interface SuppressionComment {
   placeholderReason?: string;
   /** YYYY-MM-DD from `(until YYYY-MM-DD)`. */
   until?: string;
+  /** The text of an `(until …)` that is not a real YYYY-MM-DD date (the suppression then never expires). */
+  invalidUntil?: string;
   /** Offsets of the whole comment. */
   start: number;
   end: number;
@@ -62,6 +64,8 @@ export interface SuppressionComment {
 const MARKER = 'preflight-disable';
 const DIRECTIVE = /^([\s*]*)(preflight-disable(?:-next-line|-line)?)(?=\s|$)/;
 const UNTIL = /\(\s*until\s+(\d{4}-\d{2}-\d{2})\s*\)/i;
+/** Any `(until …)`, to tell a date that is not a real YYYY-MM-DD one. */
+const ANY_UNTIL = /\(\s*until\b\s*([^)]*?)\s*\)/i;
 const RULE_ID_TOKEN = /[^\s,]+/g;
 
 /**
@@ -149,9 +153,12 @@ function parseComment(source: SuppressionSource, range: CommentText): Suppressio
   let reasonText = separator === -1 ? '' : rest.slice(separator + 2).replace(/\n\s*\*?/g, ' ');
   let until: string | undefined;
   const untilMatch = UNTIL.exec(reasonText);
+  let invalidUntil: string | undefined;
   if (untilMatch && isRealDate(untilMatch[1]!)) {
     until = untilMatch[1];
     reasonText = reasonText.replace(untilMatch[0], ' ');
+  } else {
+    invalidUntil = ANY_UNTIL.exec(reasonText)?.[1];
   }
   const reason = reasonText.replace(/\s+/g, ' ').trim();
   const placeholder = reason !== '' && isPlaceholderReason(reason);
@@ -161,6 +168,7 @@ function parseComment(source: SuppressionSource, range: CommentText): Suppressio
     reason: reason === '' || placeholder ? undefined : reason,
     placeholderReason: placeholder ? reason : undefined,
     until,
+    invalidUntil,
     start: range.pos,
     end: range.end,
     startLine: source.position(range.pos).line,
@@ -208,7 +216,7 @@ function missingReasonMessage(comment: SuppressionComment): string {
 /** Findings about the comments themselves: a missing reason, an unknown rule id. */
 function commentFindings(source: SuppressionSource, comments: SuppressionComment[], options: SuppressionOptions): Finding[] {
   const file = source.file;
-  const severityOf = options.metaSeverity ?? ((id: string) => (id === suppressionWithoutReason.meta.id ? suppressionWithoutReason : unknownRuleInSuppression).meta.defaultSeverity);
+  const severityOf = options.metaSeverity ?? ((id: string) => suppressionMetaRules.find((rule) => rule.meta.id === id)?.meta.defaultSeverity);
   const findings: Finding[] = [];
   const add = (ruleId: string, start: number, end: number, message: string, fixes: Finding['fixes'] = []) => {
     const severity = severityOf(ruleId);
@@ -216,6 +224,14 @@ function commentFindings(source: SuppressionSource, comments: SuppressionComment
     findings.push({ ruleId, severity, category: 'preflight', message, file, range: rangeBetween(source, start, end), startOffset: start, endOffset: end, fixes, related: [] });
   };
   for (const comment of comments) {
+    if (comment.invalidUntil !== undefined) {
+      add(
+        invalidSuppressionDate.meta.id,
+        comment.start,
+        comment.end,
+        `Suppression date "${comment.invalidUntil}" is not a real YYYY-MM-DD date, so this suppression never expires: write it as (until YYYY-MM-DD) with a date that exists.`,
+      );
+    }
     if (comment.reason === undefined) {
       add(suppressionWithoutReason.meta.id, comment.start, comment.end, missingReasonMessage(comment));
     }

@@ -2,6 +2,7 @@ import { Node, SyntaxKind } from 'ts-morph';
 import type { FileFacts } from './index';
 import { normaliseModuleName, requiredModule } from './origin';
 import { LIBRARIES, libraryMatches, type LibraryKind, type LibraryEntry } from './tables/libraries';
+import { importDeclarationsOf, importedModuleOf } from './syntax';
 
 /** One import of a package or file: `import`, `require(...)`, `import(...)` or `export ... from`. */
 export interface ModuleImport {
@@ -22,7 +23,7 @@ export function moduleImports(facts: FileFacts): ModuleImport[] {
 function collectImports(facts: FileFacts): ModuleImport[] {
   const imports: ModuleImport[] = [];
   const sourceFile = facts.sourceFile;
-  for (const declaration of sourceFile.getImportDeclarations()) {
+  for (const declaration of importDeclarationsOf(sourceFile)) {
     if (declaration.isTypeOnly()) continue;
     const names = declaration
       .getNamedImports()
@@ -31,7 +32,7 @@ function collectImports(facts: FileFacts): ModuleImport[] {
     imports.push({ module: normaliseModuleName(declaration.getModuleSpecifierValue()), names, node: declaration, kind: 'import' });
   }
   for (const declaration of sourceFile.getExportDeclarations()) {
-    const specifier = declaration.getModuleSpecifierValue();
+    const specifier = importedModuleOf(declaration);
     if (specifier === undefined || declaration.isTypeOnly()) continue;
     const names = declaration.getNamedExports().map((exported) => exported.getName());
     imports.push({ module: normaliseModuleName(specifier), names, node: declaration, kind: 're-export' });
@@ -98,7 +99,7 @@ export function isRelativeModule(module: string): boolean {
  * `require('p-retry').default`, `import retry = require('p-retry')`.
  */
 export function defaultImportName(facts: FileFacts, module: string): string | undefined {
-  for (const declaration of facts.sourceFile.getImportDeclarations()) {
+  for (const declaration of importDeclarationsOf(facts.sourceFile)) {
     if (declaration.isTypeOnly() || normaliseModuleName(declaration.getModuleSpecifierValue()) !== module) continue;
     const named = declaration.getNamedImports().find((specifier) => specifier.getName() === 'default');
     const name = declaration.getDefaultImport()?.getText() ?? named?.getAliasNode()?.getText();
@@ -109,7 +110,7 @@ export function defaultImportName(facts: FileFacts, module: string): string | un
 
 /** The local name of the export `name` of `module` in the file (`import { withRetry as retry } from './lib/with-retry'`, `const { withRetry } = require(...)`). */
 export function namedImportName(facts: FileFacts, module: string, name: string): string | undefined {
-  for (const declaration of facts.sourceFile.getImportDeclarations()) {
+  for (const declaration of importDeclarationsOf(facts.sourceFile)) {
     if (declaration.isTypeOnly() || declaration.getModuleSpecifierValue() !== module) continue;
     const specifier = declaration.getNamedImports().find((candidate) => candidate.getName() === name && !candidate.isTypeOnly());
     if (specifier) return specifier.getAliasNode()?.getText() ?? name;

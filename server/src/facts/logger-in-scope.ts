@@ -2,7 +2,7 @@ import { Node, SyntaxKind, type CallExpression, type ParameterDeclaration, type 
 import type { FileFacts } from './index';
 import { CALL, logCallInfo, moduleChain } from './logging';
 import { isRelativeModule } from './imports';
-import { isFunctionScope, unwrapExpression } from './syntax';
+import { isFunctionScope, unwrapExpression, importDeclarationsOf, importedModuleOf } from './syntax';
 import {
   CHILD_LOGGER_METHODS,
   LOGGER_FACTORY_NAME,
@@ -171,7 +171,7 @@ function statementBindings(statements: Node[], visible: (declaration: Node) => b
 
 function importBindings(sourceFile: SourceFile): Binding[] {
   const bindings: Binding[] = [];
-  for (const declaration of sourceFile.getImportDeclarations()) {
+  for (const declaration of importDeclarationsOf(sourceFile)) {
     const clause = declaration.getImportClause();
     const defaultImport = declaration.getDefaultImport();
     if (clause && defaultImport) bindings.push({ name: defaultImport.getText(), receiver: defaultImport.getText(), declaration: clause });
@@ -238,7 +238,8 @@ function libraryOfDeclaration(declaration: Node, facts: FileFacts, depth: number
 function libraryOfImported(declaration: Node, facts: FileFacts, depth: number): LoggerLibrary | undefined {
   const importDeclaration = declaration.getFirstAncestorByKind(SyntaxKind.ImportDeclaration);
   if (!importDeclaration) return undefined;
-  const module = importDeclaration.getModuleSpecifierValue();
+  const module = importedModuleOf(importDeclaration);
+  if (module === undefined) return undefined;
   if (LOGGER_LIBRARIES.some((library) => library.module === module)) return undefined;
   const name = Node.isImportClause(declaration) ? declaration.getDefaultImport() : Node.isImportSpecifier(declaration) ? declaration.getNameNode() : undefined;
   const target = name?.getSymbol()?.getAliasedSymbol() ?? (Node.isImportSpecifier(declaration) ? declaration.getSymbol()?.getAliasedSymbol() : undefined);
@@ -382,7 +383,7 @@ interface ImportedName {
 
 function importedNames(sourceFile: SourceFile): ImportedName[] {
   const names: ImportedName[] = [];
-  for (const declaration of sourceFile.getImportDeclarations()) {
+  for (const declaration of importDeclarationsOf(sourceFile)) {
     if (declaration.isTypeOnly()) continue;
     const module = declaration.getModuleSpecifierValue();
     const defaultImport = declaration.getDefaultImport();

@@ -1,6 +1,6 @@
-import { Node, SyntaxKind, type Expression, type Identifier, type SourceFile, type Symbol as TsMorphSymbol } from 'ts-morph';
-import { unwrapExpression } from './syntax';
-import { nodeIndexOf } from '../parse/node-index';
+import { Node, SyntaxKind, ts, type Expression, type Identifier, type ImportDeclaration, type SourceFile, type Symbol as TsMorphSymbol } from 'ts-morph';
+import { importedModuleOf, unwrapExpression } from './syntax';
+import { nodeIndexOf, wrapCompilerNode } from '../parse/node-index';
 
 /**
  * Where a value comes from, as far as the file shows:
@@ -114,23 +114,57 @@ function resolveIdentifier(identifier: Identifier, depth: number): Origin {
   return { kind: 'global', path: [name] };
 }
 
+/** Per file text: the first top-level variable, function and class of each name (one pass, not one per lookup). */
+const topLevelNames = new WeakMap<ts.SourceFile, { variables: Map<string, ts.Node>; functions: Map<string, ts.Node>; classes: Map<string, ts.Node> }>();
+
+function topLevelNamesOf(sourceFile: ts.SourceFile) {
+  let names = topLevelNames.get(sourceFile);
+  if (names) return names;
+  names = { variables: new Map(), functions: new Map(), classes: new Map() };
+  const keepFirst = (map: Map<string, ts.Node>, name: string, node: ts.Node) => map.has(name) || map.set(name, node);
+  for (const statement of sourceFile.statements) {
+    if (ts.isVariableStatement(statement)) {
+      for (const declaration of statement.declarationList.declarations) keepFirst(names.variables, declaration.name.getText(sourceFile), declaration);
+    } else if (ts.isFunctionDeclaration(statement) && statement.name && (statement.body || isAmbient(statement))) {
+      keepFirst(names.functions, statement.name.text, statement);
+    } else if (ts.isClassDeclaration(statement) && statement.name) {
+      keepFirst(names.classes, statement.name.text, statement);
+    }
+  }
+  topLevelNames.set(sourceFile, names);
+  return names;
+}
+
+function isAmbient(node: ts.FunctionDeclaration): boolean {
+  return (ts.getCombinedModifierFlags(node) & ts.ModifierFlags.Ambient) !== 0 || node.getSourceFile().isDeclarationFile;
+}
+
+/** The top-level variable, function or class named `name` (in that order, as ts-morph's lookups by name). */
 function topLevelDeclaration(sourceFile: SourceFile, name: string): Node | undefined {
-  return sourceFile.getVariableDeclaration(name) ?? sourceFile.getFunction(name) ?? sourceFile.getClass(name);
+  const names = topLevelNamesOf(sourceFile.compilerNode);
+  const found = names.variables.get(name) ?? names.functions.get(name) ?? names.classes.get(name);
+  return found && wrapCompilerNode(sourceFile, found);
+}
+
+/** What an import names; unknown while the import names no module yet (`import { get } from ` being typed). */
+function importedModulePath(declaration: ImportDeclaration, path: string[]): Origin {
+  const module = importedModuleOf(declaration);
+  return module === undefined ? { kind: 'unknown' } : modulePath(module, path);
 }
 
 function resolveDeclaration(declaration: Node, depth: number): Origin {
   if (Node.isImportClause(declaration)) {
     const importDeclaration = declaration.getParentOrThrow();
     if (!Node.isImportDeclaration(importDeclaration)) return { kind: 'unknown' };
-    return modulePath(importDeclaration.getModuleSpecifierValue(), []);
+    return importedModulePath(importDeclaration, []);
   }
   if (Node.isNamespaceImport(declaration)) {
     const importDeclaration = declaration.getFirstAncestorByKindOrThrow(SyntaxKind.ImportDeclaration);
-    return modulePath(importDeclaration.getModuleSpecifierValue(), []);
+    return importedModulePath(importDeclaration, []);
   }
   if (Node.isImportSpecifier(declaration)) {
     const importDeclaration = declaration.getImportDeclaration();
-    return modulePath(importDeclaration.getModuleSpecifierValue(), [declaration.getName()]);
+    return importedModulePath(importDeclaration, [declaration.getName()]);
   }
   if (Node.isImportEqualsDeclaration(declaration)) {
     const reference = declaration.getModuleReference();

@@ -7,6 +7,7 @@ import { frameworkInstance, isConventionalReceiver, type RouteFramework } from '
 import { CONVENTIONAL_SERVER_NAMES, NEST_ROUTES, SERVE_FUNCTIONS } from './tables/frameworks';
 import { HEALTH_CHECK_DECORATORS, HEALTH_CHECK_OPTIONS } from './tables/libraries';
 import { FRAMEWORK_SHUTDOWN_HOOKS, WORKER_STARTERS, type WorkerStarter } from './tables/workers';
+import { importDeclarationsOf } from './syntax';
 
 /** A call that starts a server listening: `app.listen(3000)`, `server.listen(...)`, Hono's `serve(...)`. */
 export interface ListenCall {
@@ -116,7 +117,7 @@ export function shutdownHandling(facts: FileFacts): ShutdownHandling[] {
 
 /** `__hooks = { onApplicationShutdown: ... }` or `async onApplicationShutdown()` in a module of a framework that runs them on SIGTERM. */
 function frameworkShutdownHooks(facts: FileFacts): ShutdownHandling[] {
-  const imported = facts.sourceFile.getImportDeclarations().map((declaration) => declaration.getModuleSpecifierValue());
+  const imported = importDeclarationsOf(facts.sourceFile).map((declaration) => declaration.getModuleSpecifierValue());
   const found: ShutdownHandling[] = [];
   for (const { framework, modulePrefix, hooks } of FRAMEWORK_SHUTDOWN_HOOKS) {
     if (!imported.some((module) => module.startsWith(modulePrefix))) continue;
@@ -141,7 +142,7 @@ export interface WorkerStart {
 
 export function workerStarts(facts: FileFacts): WorkerStart[] {
   return facts.memo('process.workerStarts', () => {
-    const imported = new Set(facts.sourceFile.getImportDeclarations().map((declaration) => declaration.getModuleSpecifierValue()));
+    const imported = new Set(importDeclarationsOf(facts.sourceFile).map((declaration) => declaration.getModuleSpecifierValue()));
     for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
       const required = call.getArguments()[0];
       if (call.getExpression().getText() === 'require' && required && Node.isStringLiteral(required)) imported.add(required.getLiteralValue());

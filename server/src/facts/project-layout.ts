@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { SourceFile } from 'ts-morph';
 import { owningPackageOf, type OwningPackage } from './packages';
+import { importDeclarationsOf } from './syntax';
 
 /**
  * The folder where a project-wide helper module of the file's package
@@ -47,8 +48,7 @@ export function relativeSpecifier(sourceFile: SourceFile, target: string, needsE
 }
 
 function relativeImportsHaveExtensions(sourceFile: SourceFile): boolean {
-  return sourceFile
-    .getImportDeclarations()
+  return importDeclarationsOf(sourceFile)
     .map((declaration) => declaration.getModuleSpecifierValue())
     .some((specifier) => specifier.startsWith('.') && /\.[cm]?js$/.test(specifier));
 }

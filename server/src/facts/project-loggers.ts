@@ -3,6 +3,7 @@ import type { FileFacts } from './index';
 import { isRelativeModule, moduleImports } from './imports';
 import type { Origin } from './origin';
 import { INJECTED_LOGGER_TYPES, LOGGER_CLASS_NAME, LOGGER_MODULE_NAME, LOGGER_MODULES, PROJECT_LOGGER_NAME, type LoggerModule } from './tables/logging';
+import { importDeclarationsOf } from './syntax';
 
 /**
  * A project's own logger, exported by this file: a function or class that makes
@@ -44,7 +45,7 @@ export function projectLoggerDefinitions(facts: FileFacts): ProjectLoggerDefinit
  */
 function importedLoggerNames(facts: FileFacts): Set<string> {
   const names = new Set<string>();
-  for (const declaration of facts.sourceFile.getImportDeclarations()) {
+  for (const declaration of importDeclarationsOf(facts.sourceFile)) {
     if (declaration.isTypeOnly()) continue;
     const module = declaration.getModuleSpecifierValue();
     const isKnown = LOGGER_MODULES.some((logger) => logger.structured !== undefined && logger.module === module);
@@ -121,7 +122,7 @@ export interface ProjectLoggerImport {
 export function projectLoggerImports(facts: FileFacts): ProjectLoggerImport[] {
   return facts.memo('projectLoggers.imports', () => {
     const found: ProjectLoggerImport[] = [];
-    for (const declaration of facts.sourceFile.getImportDeclarations()) {
+    for (const declaration of importDeclarationsOf(facts.sourceFile)) {
       if (declaration.isTypeOnly()) continue;
       const module = declaration.getModuleSpecifierValue();
       if (LOGGER_MODULES.some((logger) => logger.module === module)) continue;
@@ -146,7 +147,7 @@ export function projectLoggerImports(facts: FileFacts): ProjectLoggerImport[] {
 export function injectedLoggerTypes(facts: FileFacts): { node: Node; library: string }[] {
   return facts.memo('projectLoggers.injected', () => {
     const found: { node: Node; library: string }[] = [];
-    for (const declaration of facts.sourceFile.getImportDeclarations()) {
+    for (const declaration of importDeclarationsOf(facts.sourceFile)) {
       const module = declaration.getModuleSpecifierValue();
       const names = declaration.getNamedImports().map((specifier) => specifier.getName());
       const known = INJECTED_LOGGER_TYPES.find((entry) => entry.module === module && names.includes(entry.name));

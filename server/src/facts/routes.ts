@@ -3,6 +3,7 @@ import type { FileFacts } from './index';
 import { normaliseModuleName, samePath, type Origin } from './origin';
 import { isRelativeModule, moduleImports } from './imports';
 import { possibleStrings, stringLiteralValue } from './literals';
+import { importDeclarationsOf } from './syntax';
 import {
   AUTH_AREA_SEGMENT,
   AUTH_PATH_PAIRS,
@@ -152,7 +153,7 @@ function fileImportsAny(facts: FileFacts, modules: readonly string[]): boolean {
 function importedModuleNames(facts: FileFacts): ReadonlySet<string> {
   return facts.memo('routes.importedModuleNames', () => {
     const names = new Set<string>(moduleImports(facts).map((moduleImport) => moduleImport.module));
-    for (const declaration of facts.sourceFile.getImportDeclarations()) names.add(normaliseModuleName(declaration.getModuleSpecifierValue()));
+    for (const declaration of importDeclarationsOf(facts.sourceFile)) names.add(normaliseModuleName(declaration.getModuleSpecifierValue()));
     return names;
   });
 }

@@ -1,4 +1,4 @@
-import { Node } from 'ts-morph';
+import { Node, ts, type ExportDeclaration, type ImportDeclaration, type SourceFile } from 'ts-morph';
 
 /** Parentheses, `as`, `!`, `<T>x` and `satisfies`: wrappers that do not change which value an expression is. */
 export function isTransparentWrapper(node: Node): boolean {
@@ -36,4 +36,19 @@ export function isFunctionScope(node: Node): boolean {
 export function isInAsyncFunction(node: Node): boolean {
   const fn = node.getFirstAncestor(isFunctionScope);
   return fn !== undefined && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn) || Node.isFunctionDeclaration(fn) || Node.isMethodDeclaration(fn)) && fn.isAsync();
+}
+
+/**
+ * The module an import declaration names, or undefined while it names none yet
+ * (`import { get } from ` half-typed in the editor): ts-morph's
+ * getModuleSpecifierValue() throws there.
+ */
+export function importedModuleOf(declaration: ImportDeclaration | ExportDeclaration): string | undefined {
+  const specifier = declaration.compilerNode.moduleSpecifier;
+  return specifier && ts.isStringLiteralLike(specifier) ? specifier.text : undefined;
+}
+
+/** The file's import declarations that name a module (getModuleSpecifierValue() is safe on them). */
+export function importDeclarationsOf(sourceFile: SourceFile): ImportDeclaration[] {
+  return sourceFile.getImportDeclarations().filter((declaration) => importedModuleOf(declaration) !== undefined);
 }

@@ -12,6 +12,7 @@ import type { ChecklistFinding } from '../checklist/types';
 import type { ConfigProblem } from '../config/load';
 import { ruleDocUrl } from '../docs/links';
 import type { AnalysedDocument } from './scheduler';
+import { readRegularFileSync } from '../workspace/regular-file';
 
 export const DIAGNOSTIC_SOURCE = 'preflight';
 
@@ -94,7 +95,7 @@ function toFileChange(change: FileChange): FileChangeData | undefined {
   if (!change.edits) return { uri, create: change.create };
   let text: string;
   try {
-    text = fs.readFileSync(change.file, 'utf8');
+    text = readRegularFileSync(change.file);
   } catch {
     return undefined;
   }
@@ -132,7 +133,7 @@ export function configProblemDiagnostics(problems: readonly ConfigProblem[]): Di
     let lines = linesByFile.get(file);
     if (!lines) {
       try {
-        lines = fs.readFileSync(file, 'utf8').split(/\r?\n/);
+        lines = readRegularFileSync(file).split(/\r?\n/);
       } catch {
         lines = [];
       }

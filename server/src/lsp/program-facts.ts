@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import { AnalysisProject, MAX_ANALYSED_BYTES } from '../parse/project';
 import { mayRegisterFailureHandler, processFailureHandlersIn, type ProgramFacts } from '../facts/process-handlers';
 import { collectSourceFiles, PackageRoots } from '../workspace';
+import { readRegularFile } from '../workspace/regular-file';
 
 /**
  * What each package does with failures nobody handled (its process-level
@@ -53,7 +54,7 @@ async function scanPackage(root: string): Promise<ProgramFacts> {
     let text: string;
     try {
       if ((await fs.promises.stat(file)).size > MAX_ANALYSED_BYTES) continue;
-      text = await fs.promises.readFile(file, 'utf8');
+      text = (await readRegularFile(file)).toString('utf8');
     } catch {
       continue;
     }

@@ -1,8 +1,11 @@
+import * as path from 'node:path';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisCancelled, analyzeSourceFileAsync, type RuleFailure } from '../engine/analyze';
 import { analyzeSqlFile } from '../engine/analyze-sql';
 import { isSqlMigrationPath } from '../facts/tables/migration-paths';
 import { loadSqlParser } from '../parse/sql';
+import { AnalysisCancelled, AnalysisOverBudget, analyzeSourceFileAsync, type RuleFailure } from '../engine/analyze';
+import { isStackOverflow, STACK_OVERFLOW_REASON } from '../parse/nesting';
+import { unanalysableTextReason } from '../workspace/files';
 import type { Finding } from '../engine/finding';
 import type { ProgramFacts } from '../facts/process-handlers';
 import type { Rule } from '../rules/rule';
@@ -37,6 +40,17 @@ export interface SchedulerOptions {
   onAnalysed(result: AnalysedDocument): void;
   /** Called when the number of documents waiting for or in analysis changes (0: idle). */
   onBusy?(analysing: number): void;
+  /** Time one analysis may spend on a document before it is stopped (default: DEFAULT_ANALYSIS_BUDGET_MS). */
+  budgetMs?: number;
+}
+
+/** Per-file analysis budget: past it the analysis stops and says so, rather than keep the CPU for a generated file. */
+export const DEFAULT_ANALYSIS_BUDGET_MS = 10_000;
+
+/** The budget from PREFLIGHT_ANALYSIS_BUDGET_MS (for tests and slow machines), else the default. */
+export function analysisBudgetFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const value = Number(env.PREFLIGHT_ANALYSIS_BUDGET_MS);
+  return env.PREFLIGHT_ANALYSIS_BUDGET_MS !== undefined && Number.isFinite(value) && value >= 0 ? value : DEFAULT_ANALYSIS_BUDGET_MS;
 }
 
 interface DocumentState {
@@ -72,6 +86,8 @@ export class AnalysisScheduler {
   private running = false;
   private ready = false;
   private readonly tooLargeLogged = new Set<string>();
+  /** Per document, the last reason it was not (fully) analysed that was logged, so it is logged once. */
+  private readonly skipLogged = new Map<string, string>();
   private readonly stats = { analysesCompleted: 0, analysesCancelled: 0, lastAnalysisMs: 0 };
   private reportedBusy = 0;
 
@@ -113,6 +129,7 @@ export class AnalysisScheduler {
     this.due.delete(uri);
     this.reportBusy();
     this.tooLargeLogged.delete(uri);
+    this.skipLogged.delete(uri);
     if (![...this.states.values()].some((other) => other.filePath === state.filePath)) {
       this.options.project.remove(state.filePath);
     }
@@ -246,8 +263,15 @@ export class AnalysisScheduler {
     const text = document.getText();
     const isStale = (): boolean => this.states.get(uri) !== state || state.ticket !== ticket;
 
-    if (Buffer.byteLength(text, 'utf8') > MAX_ANALYSED_BYTES) {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (bytes > MAX_ANALYSED_BYTES) {
       this.skipTooLarge(state, ticket, { ...base, text, findings: [] });
+      return;
+    }
+    // The CLI's limits: minified bundles and too deeply nested code are not analysed.
+    const unanalysable = unanalysableTextReason(path.basename(filePath), text, bytes);
+    if (unanalysable) {
+      this.skipDocument(state, ticket, { ...base, text, findings: [] }, `it is ${unanalysable}; generated or bundled code is not reviewed`);
       return;
     }
     const config = await this.options.configFor(filePath);
@@ -277,7 +301,16 @@ export class AnalysisScheduler {
       this.finish(state, ticket, { ...base, text, findings: analysis.findings });
       return;
     }
-    const sourceFile = this.options.project.upsert(filePath, text);
+    const budgetMs = this.options.budgetMs ?? DEFAULT_ANALYSIS_BUDGET_MS;
+    let sourceFile;
+    try {
+      sourceFile = this.options.project.upsert(filePath, text);
+    } catch (error) {
+      if (!isStackOverflow(error)) throw error;
+      this.options.project.remove(filePath);
+      this.skipDocument(state, ticket, { ...base, text, findings: [] }, `it is ${STACK_OVERFLOW_REASON}`);
+      return;
+    }
     const failures: RuleFailure[] = [];
     let findings: Finding[];
     try {
@@ -288,9 +321,21 @@ export class AnalysisScheduler {
         rules: this.options.rules,
         isCancelled: isStale,
         onRuleFailure: (failure) => failures.push(failure),
+        budgetMs,
       });
       findings = analysis.findings;
     } catch (error) {
+      if (error instanceof AnalysisOverBudget) {
+        if (isStale()) return;
+        this.skipDocument(state, ticket, { ...base, text, findings: [] }, `its analysis ran over the per-file budget of ${budgetMs} ms and was stopped; its findings are not shown`);
+        return;
+      }
+      if (isStackOverflow(error)) {
+        if (isStale()) return;
+        this.options.project.remove(filePath);
+        this.skipDocument(state, ticket, { ...base, text, findings: [] }, `it is ${STACK_OVERFLOW_REASON}`);
+        return;
+      }
       if (!(error instanceof AnalysisCancelled)) throw error;
       this.stats.analysesCancelled++;
       return;
@@ -316,6 +361,16 @@ export class AnalysisScheduler {
       this.options.log.info(
         `Not analysing ${empty.uri}: it is larger than ${MAX_ANALYSED_BYTES} bytes (generated or bundled code is not reviewed).`,
       );
+    }
+    this.options.project.remove(state.filePath);
+    this.finish(state, ticket, empty);
+  }
+
+  /** Publishes no findings for a document that is not (fully) analysed, and logs why once per document and reason. */
+  private skipDocument(state: DocumentState, ticket: number, empty: AnalysedDocument, why: string): void {
+    if (this.skipLogged.get(empty.uri) !== why) {
+      this.skipLogged.set(empty.uri, why);
+      this.options.log.info(`Not analysing ${empty.uri}: ${why}.`);
     }
     this.options.project.remove(state.filePath);
     this.finish(state, ticket, empty);

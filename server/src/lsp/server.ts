@@ -21,7 +21,7 @@ import { CONFIG_FILE_NAME, type ConfigProblem } from '../config/load';
 import { ruleDocUrl } from '../docs/links';
 import { findRule } from '../rules';
 import { ServerLog, describeError, guarded } from './log';
-import { AnalysisScheduler, type AnalysedDocument } from './scheduler';
+import { AnalysisScheduler, analysisBudgetFromEnv, type AnalysedDocument } from './scheduler';
 import { STATUS_NOTIFICATION, type StatusNotification } from './status-notification';
 import {
   ConfigStore,
@@ -168,6 +168,7 @@ export class PreflightServer {
       programFor: (filePath) => this.programFacts.factsSoon(filePath, PROGRAM_FACTS_WAIT_MS),
       onAnalysed: (result) => this.publish(result),
       onBusy: (analysing) => this.sendStatus({ analysing }),
+      budgetMs: analysisBudgetFromEnv(),
     });
   }
 
@@ -342,7 +343,11 @@ export class PreflightServer {
     this.scheduler.setReady();
   }
 
+  /** Whether the client asked the server to shut down (exiting after that is not a crash). */
+  shutdownRequested = false;
+
   private shutdown(): void {
+    this.shutdownRequested = true;
     this.scheduler.dispose();
     for (const watcher of this.fallbackWatchers) watcher.close();
     this.fallbackWatchers = [];

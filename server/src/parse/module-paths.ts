@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
+import { readRegularFileSync } from '../workspace/regular-file';
 
 /**
  * Where a bare module specifier of the project's own code points: tsconfig
@@ -22,7 +23,7 @@ export function readPathMappings(tsconfig: string, depth = 0): PathMapping[] {
   if (depth > 5) return [];
   const read = ts.readConfigFile(tsconfig, (file) => {
     try {
-      return fs.readFileSync(file, 'utf8');
+      return readRegularFileSync(file);
     } catch {
       return undefined;
     }

@@ -13,6 +13,7 @@ import { newlineOf } from '../edits/layout';
 import { addDependency } from '../edits/package-dependency';
 import type { FileChange, Fix, TextEdit } from '../engine/finding';
 import { HELPER_MARKER, RETRY_HELPER_BASENAME, RETRY_HELPER_NAME, retryHelperSource } from './retry-helper-module';
+import { importDeclarationsOf } from '../facts/syntax';
 
 const RETRIES = 3;
 
@@ -154,8 +155,8 @@ function cockatielFix(call: WrappedCall, facts: FileFacts, status: readonly stri
   const definition = `const ${COCKATIEL.policyName} = retry(${handler}, { maxAttempts: ${RETRIES}, backoff: new ExponentialBackoff() })`;
   const wrap = replaceCall(call, `${COCKATIEL.policyName}.execute(() => ${call.text})`);
   const imports = addNamedImports(facts.sourceFile, names.slice(1), COCKATIEL.module);
-  const lastImport = facts.sourceFile.getImportDeclarations().at(-1);
-  const importsCockatiel = facts.sourceFile.getImportDeclarations().some((declaration) => declaration.getModuleSpecifierValue() === COCKATIEL.module);
+  const lastImport = importDeclarationsOf(facts.sourceFile).at(-1);
+  const importsCockatiel = importDeclarationsOf(facts.sourceFile).some((declaration) => declaration.getModuleSpecifierValue() === COCKATIEL.module);
   if (importsCockatiel && lastImport) {
     return { title, edits: [...(imports ? [imports] : []), insertStatementAfter(lastImport, definition), wrap] };
   }

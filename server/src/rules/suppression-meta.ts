@@ -70,4 +70,32 @@ export const unknownRuleInSuppression = createRule({
   },
 });
 
-export const suppressionMetaRules = [suppressionWithoutReason, unknownRuleInSuppression];
+export const invalidSuppressionDate = createRule({
+  meta: {
+    id: 'invalid-suppression-date',
+    title: 'Suppression comment with an expiry date that is not a real date',
+    category: 'preflight',
+    defaultSeverity: 'warning',
+    summary:
+      'An `(until ...)` date that is not a real `YYYY-MM-DD` date (`2027-02-30`, `2027-3-31`) never expires: the temporary exception silently becomes permanent.',
+    shortFix: 'Write the date as a real `YYYY-MM-DD` date with two-digit month and day: `(until 2027-03-31)`.',
+    explanation:
+      'A suppression with `(until YYYY-MM-DD)` is meant to be temporary: past that date the finding comes back by itself. ' +
+      'A date that does not exist (`2027-02-30`), or one written in another form (`2027-3-31`, `31/03/2027`), cannot be compared ' +
+      'with today, so the suppression would never expire and nobody would be told.',
+    fix: 'Write the expiry as a real calendar date in `YYYY-MM-DD` form, with two-digit month and day: `-- migrating in OPS-123 (until 2027-03-31)`.',
+    notFlagged: ['`(until YYYY-MM-DD)` with a date that exists, such as `(until 2028-02-29)`.'],
+    examples: [
+      {
+        bad: '// preflight-disable-next-line missing-timeout -- migrating (until 2027-3-31)\nconst res = await fetch(url);',
+        good: '// preflight-disable-next-line missing-timeout -- migrating (until 2027-03-31)\nconst res = await fetch(url);',
+      },
+    ],
+  },
+  create() {
+    // Reported by engine/suppression.ts.
+    return {};
+  },
+});
+
+export const suppressionMetaRules = [suppressionWithoutReason, unknownRuleInSuppression, invalidSuppressionDate];

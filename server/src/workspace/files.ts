@@ -5,6 +5,8 @@ import { isSqlMigrationPath } from '../facts/tables/migration-paths';
 import { excludedDirectoryReason, nonSourceReason, TEST_DIRECTORIES } from './exclusions';
 import { ancestorGitignoreLayers, ignoreLayer, isIgnoredByLayers, readIgnoreFile, type IgnoreLayer } from './ignore-files';
 import type { TestsConfig } from '../config/types';
+import { tooDeeplyNestedReason } from '../parse/nesting';
+import { describeFileKind, NotRegularFileError, readRegularFile } from './regular-file';
 import { TestCodeClassifier } from './test-code';
 
 export interface CollectOptions {
@@ -79,7 +81,11 @@ class FileCollector {
    * the config ignores it, or it is test code (judged as the editor judges it,
    * relative to the config's folder), each said in a warning line.
    */
-  async addNamedFile(file: string): Promise<void> {
+  async addNamedFile(file: string, stats: fs.Stats): Promise<void> {
+    if (!stats.isFile()) {
+      this.skipped.push({ path: file, reason: `not a regular file (${describeFileKind(stats)})` });
+      return;
+    }
     if (!isAnalysablePath(file) && !this.isCollectedSqlMigration(file)) {
       this.skipped.push({ path: file, reason: 'not a JavaScript or TypeScript source file or a SQL migration' });
       return;
@@ -90,7 +96,24 @@ class FileCollector {
     }
     const verdict = this.skipTestCode && !this.isCollectedSqlMigration(file) ? await this.classifier.classify(file, this.options.root) : undefined;
     if (verdict) this.skipped.push({ path: file, reason: `${verdict.reason}; "tests": { "analyze": true } in the config analyses test code` });
-    else this.files.add(file);
+    else await this.add(file, (await fs.promises.lstat(file)).isSymbolicLink());
+  }
+
+  /** Each file once under its real path: a symlink to a file that is also found directly is not analysed twice. */
+  private readonly byRealPath = new Map<string, { file: string; viaLink: boolean }>();
+
+  private async add(file: string, viaLink: boolean): Promise<void> {
+    let real = file;
+    try {
+      real = await fs.promises.realpath(file);
+    } catch {
+      // Unresolvable: keep the path as given.
+    }
+    const seen = this.byRealPath.get(real);
+    if (seen && !(seen.viaLink && !viaLink)) return;
+    if (seen) this.files.delete(seen.file);
+    this.byRealPath.set(real, { file, viaLink });
+    this.files.add(file);
   }
 
   async walkFolder(folder: string): Promise<void> {
@@ -130,7 +153,7 @@ class FileCollector {
         if (!isAnalysablePath(entry.name) && !sqlMigration) continue;
         if (isIgnoredByLayers(layers, target, false) || this.ignoredByConfig(target, false)) continue;
         if (this.skipTestCode && !sqlMigration && (await this.classifier.classify(target, base))) continue;
-        this.files.add(target);
+        await this.add(target, entry.isSymbolicLink());
       }
     }
   }
@@ -171,7 +194,7 @@ export async function collectSourceFiles(paths: readonly string[], cwd: string, 
       throw new PathNotFoundError(given);
     }
     if (stat.isDirectory()) await collector.walkFolder(target);
-    else await collector.addNamedFile(target);
+    else await collector.addNamedFile(target, stat);
   }
   collector.reportClassifierProblems();
   return { files: [...collector.files].sort(), skipped: collector.skipped };
@@ -200,16 +223,68 @@ export function formatBytes(bytes: number): string {
   return `${bytes} bytes`;
 }
 
-/** Minified bundles: a `.min.` name, or long average lines over a file of some size. */
+/** String and template literals, whose length says nothing about minification (a data URL is one long line). */
+const STRING_LITERAL = /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g;
+
+/**
+ * Minified bundles: a `.min.` name, or, over a file of some size, long lines
+ * of code on average once string literals are set aside, so that a handwritten
+ * file with one long data-URL or fixture string is still analysed.
+ */
 export function looksMinified(fileName: string, text: string): boolean {
   if (/\.min\.[cm]?[jt]sx?$/.test(fileName)) return true;
   if (text.length < MINIFIED_MIN_BYTES) return false;
   const lines = text.split('\n').length;
-  return text.length / lines > MINIFIED_AVERAGE_LINE;
+  if (text.length / lines <= MINIFIED_AVERAGE_LINE) return false;
+  const code = text.replace(STRING_LITERAL, '""');
+  return code.length / lines > MINIFIED_AVERAGE_LINE;
 }
 
 function hasNulByte(buffer: Buffer): boolean {
   return buffer.indexOf(0) !== -1;
+}
+
+/**
+ * UTF-16 text: a byte-order mark, or (without one) NUL bytes in every other
+ * position, as ASCII source saved as UTF-16 has. Undefined for anything else.
+ */
+export function utf16Encoding(buffer: Buffer): 'utf16le' | 'utf16be' | undefined {
+  if (buffer.length >= 2 && buffer[0] === 0xff && buffer[1] === 0xfe) return 'utf16le';
+  if (buffer.length >= 2 && buffer[0] === 0xfe && buffer[1] === 0xff) return 'utf16be';
+  if (buffer.length < 4 || buffer.length % 2 !== 0) return undefined;
+  const sample = Math.min(buffer.length, SNIFF_BYTES);
+  let evenNuls = 0;
+  let oddNuls = 0;
+  for (let i = 0; i + 1 < sample; i += 2) {
+    if (buffer[i] === 0) evenNuls++;
+    if (buffer[i + 1] === 0) oddNuls++;
+  }
+  const pairs = Math.floor(sample / 2);
+  if (oddNuls >= pairs * 0.9 && evenNuls === 0) return 'utf16le';
+  if (evenNuls >= pairs * 0.9 && oddNuls === 0) return 'utf16be';
+  return undefined;
+}
+
+/** The text of a UTF-16 buffer, without its byte-order mark. */
+function decodeUtf16(buffer: Buffer, encoding: 'utf16le' | 'utf16be'): string {
+  let bytes = buffer;
+  if (encoding === 'utf16be') {
+    bytes = Buffer.alloc(buffer.length - (buffer.length % 2));
+    for (let i = 0; i + 1 < buffer.length; i += 2) {
+      bytes[i] = buffer[i + 1]!;
+      bytes[i + 1] = buffer[i]!;
+    }
+  }
+  const text = bytes.toString('utf16le');
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/** Source text from file bytes: UTF-8, or UTF-16 when it is that; undefined for binary content. */
+function decodeSource(buffer: Buffer): string | undefined {
+  const utf16 = utf16Encoding(buffer);
+  if (utf16) return decodeUtf16(buffer, utf16);
+  if (hasNulByte(buffer)) return undefined;
+  return buffer.toString('utf8');
 }
 
 async function readHead(file: string, bytes: number): Promise<Buffer> {
@@ -224,25 +299,41 @@ async function readHead(file: string, bytes: number): Promise<Buffer> {
 }
 
 /**
- * Reads a source file for analysis, or says why it is skipped: unreadable,
- * binary (NUL bytes), minified, or larger than MAX_ANALYSED_BYTES. Never throws.
+ * Why source text is not analysed whatever the surface (CLI, checklist,
+ * language server): minified, or nested too deeply to parse. Undefined when it is analysed.
+ */
+export function unanalysableTextReason(fileName: string, text: string, bytes: number): string | undefined {
+  if (looksMinified(fileName, text)) return `minified (${formatBytes(bytes)})`;
+  return tooDeeplyNestedReason(text);
+}
+
+/**
+ * Reads a source file for analysis, or says why it is skipped: not a regular
+ * file (a FIFO would block), unreadable, binary (NUL bytes that are not UTF-16),
+ * minified, too deeply nested, or larger than MAX_ANALYSED_BYTES. UTF-16 files
+ * are decoded. Never throws.
  */
 export async function readSourceText(file: string): Promise<SourceText> {
   const name = path.basename(file);
   try {
-    const { size } = await fs.promises.stat(file);
+    const stats = await fs.promises.stat(file);
+    if (!stats.isFile()) return { kind: 'skipped', reason: `not a regular file (${describeFileKind(stats)})` };
+    const { size } = stats;
     if (size > MAX_ANALYSED_BYTES) {
       const head = await readHead(file, SNIFF_BYTES);
-      if (hasNulByte(head)) return { kind: 'skipped', reason: `binary file (${formatBytes(size)})` };
-      if (looksMinified(name, head.toString('utf8'))) return { kind: 'skipped', reason: `minified (${formatBytes(size)})` };
+      const text = decodeSource(head);
+      if (text === undefined) return { kind: 'skipped', reason: `binary file (${formatBytes(size)})` };
+      if (looksMinified(name, text)) return { kind: 'skipped', reason: `minified (${formatBytes(size)})` };
       return { kind: 'skipped', reason: `too large (${formatBytes(size)}; the limit is ${formatBytes(MAX_ANALYSED_BYTES)})` };
     }
-    const buffer = await fs.promises.readFile(file);
-    if (hasNulByte(buffer)) return { kind: 'skipped', reason: `binary file (${formatBytes(buffer.length)})` };
-    const text = buffer.toString('utf8');
-    if (looksMinified(name, text)) return { kind: 'skipped', reason: `minified (${formatBytes(buffer.length)})` };
+    const buffer = await readRegularFile(file);
+    const text = decodeSource(buffer);
+    if (text === undefined) return { kind: 'skipped', reason: `binary file (${formatBytes(buffer.length)})` };
+    const reason = unanalysableTextReason(name, text, buffer.length);
+    if (reason) return { kind: 'skipped', reason };
     return { kind: 'text', text, bytes: buffer.length };
   } catch (error) {
+    if (error instanceof NotRegularFileError) return { kind: 'skipped', reason: error.message };
     return { kind: 'skipped', reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
 }

@@ -1,24 +1,87 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import ignore, { type Ignore } from 'ignore';
+import ignore from 'ignore';
+import picomatch from 'picomatch';
+import { NotRegularFileError, readRegularFileSync } from './regular-file';
+
+/** What a set of patterns says about a path (the shape of the `ignore` package's answer). */
+export interface PathMatcher {
+  test(relativePath: string): { ignored: boolean; unignored: boolean };
+}
 
 /** The patterns of one ignore file (or the config's `ignore` list), relative to `base`. */
 export interface IgnoreLayer {
   base: string;
-  matcher: Ignore;
+  matcher: PathMatcher;
 }
 
 export function ignoreLayer(base: string, patterns: readonly string[]): IgnoreLayer {
-  return { base, matcher: ignore().add(patterns.flatMap(expandBraces)) };
+  return { base, matcher: configPatternMatcher(patterns) };
 }
 
-/** `**\/*.{test,spec}.ts` → one pattern per alternative (glob braces; .gitignore syntax has none). */
-export function expandBraces(pattern: string): string[] {
-  const match = /\{([^{}]*,[^{}]*)\}/.exec(pattern);
-  if (!match) return [pattern];
-  const before = pattern.slice(0, match.index);
-  const after = pattern.slice(match.index + match[0].length);
-  return match[1]!.split(',').flatMap((alternative) => expandBraces(`${before}${alternative}${after}`));
+const BRACE_GROUP = /\{[^{}]*,[^{}]*\}/;
+
+/**
+ * The config's patterns in order: runs of plain .gitignore patterns go to the
+ * `ignore` package; a pattern with `{a,b}` alternatives (which .gitignore syntax
+ * lacks) is matched by picomatch, never expanded (20 groups would be 2^20 patterns).
+ * The last pattern that says something about a path decides, as in .gitignore.
+ */
+function configPatternMatcher(patterns: readonly string[]): PathMatcher {
+  const segments: PathMatcher[] = [];
+  let plain: string[] = [];
+  const flushPlain = () => {
+    if (plain.length > 0) segments.push(ignore().add(plain));
+    plain = [];
+  };
+  for (const pattern of patterns) {
+    if (BRACE_GROUP.test(pattern)) {
+      flushPlain();
+      segments.push(braceGlobMatcher(pattern));
+    } else {
+      plain.push(pattern);
+    }
+  }
+  flushPlain();
+  if (segments.length === 1) return segments[0]!;
+  return {
+    test(relativePath) {
+      let verdict = { ignored: false, unignored: false };
+      for (const segment of segments) {
+        const result = segment.test(relativePath);
+        if (result.ignored || result.unignored) verdict = result;
+      }
+      return verdict;
+    },
+  };
+}
+
+/**
+ * One .gitignore-style pattern with brace alternatives, as a glob: `!` negates,
+ * a slash before the end anchors it to the base (else it matches at any depth),
+ * a trailing slash matches folders only, and a matched folder covers what is inside.
+ */
+function braceGlobMatcher(pattern: string): PathMatcher {
+  const negated = pattern.startsWith('!');
+  let glob = negated ? pattern.slice(1) : pattern;
+  const folderOnly = glob.endsWith('/');
+  if (folderOnly) glob = glob.replace(/\/+$/, '');
+  const anchored = glob.includes('/');
+  glob = glob.replace(/^\//, '');
+  const matches = picomatch(anchored ? glob : `**/${glob}`, { dot: true });
+  return {
+    test(relativePath) {
+      const isFolder = relativePath.endsWith('/');
+      const parts = relativePath.replace(/\/+$/, '').split('/');
+      let hit = false;
+      for (let i = 1; i <= parts.length && !hit; i++) {
+        const isWhole = i === parts.length;
+        if (isWhole && folderOnly && !isFolder) continue;
+        hit = matches(parts.slice(0, i).join('/'));
+      }
+      return { ignored: hit && !negated, unignored: hit && negated };
+    },
+  };
 }
 
 /**
@@ -41,10 +104,11 @@ export type IgnoreFileErrorHandler = (file: string, reason: string) => void;
 export function readIgnoreFile(file: string, base = path.dirname(file), onError?: IgnoreFileErrorHandler): IgnoreLayer | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ENOTDIR') onError?.(file, `cannot be read (${code ?? String(error)}); its patterns are not applied`);
+    if (error instanceof NotRegularFileError) onError?.(file, `${error.message}; its patterns are not applied`);
+    else if (code !== 'ENOENT' && code !== 'ENOTDIR') onError?.(file, `cannot be read (${code ?? String(error)}); its patterns are not applied`);
     return undefined;
   }
   return { base, matcher: ignore().add(text) };

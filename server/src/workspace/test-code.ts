@@ -8,6 +8,7 @@ import { DEFAULT_TESTS_CONFIG, type TestsConfig } from '../config/types';
 import { excludedDirectoryReason, TEST_CONVENTIONS, testConventionOf } from './exclusions';
 import { ignoreLayer, isIgnoredByLayers, type IgnoreLayer } from './ignore-files';
 import { isRunnerConfigFileName, readFolderRunnerConfig, type RunnerConfigProblem, type TestRunnerDefinition } from './test-runners';
+import { readRegularFile, readRegularFileSync } from './regular-file';
 
 
 export type TestCodeKind = 'config' | 'convention' | 'runner' | 'support';
@@ -379,7 +380,7 @@ function entryPoints(folder: string, resolver: ModuleResolver): Set<string> {
   const entries = new Set<string>();
   let manifest: Record<string, unknown>;
   try {
-    manifest = JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')) as Record<string, unknown>;
+    manifest = JSON.parse(readRegularFileSync(path.join(folder, 'package.json'))) as Record<string, unknown>;
   } catch {
     return entries;
   }
@@ -413,7 +414,7 @@ function builtEntryFiles(folder: string, files: readonly string[]): string[] {
   for (const name of BUILD_CONFIGS) {
     const file = path.join(folder, name);
     if (!fs.existsSync(file)) continue;
-    const config = ts.readConfigFile(file, (target) => fs.readFileSync(target, 'utf8')).config as { include?: unknown; files?: unknown } | undefined;
+    const config = ts.readConfigFile(file, (target) => readOrUndefined(target)).config as { include?: unknown; files?: unknown } | undefined;
     for (const value of [config?.include, config?.files]) {
       if (!Array.isArray(value)) continue;
       for (const entry of value) if (typeof entry === 'string' && namesFiles(entry)) patterns.push(entry.replace(/^\.\//, ''));
@@ -474,7 +475,7 @@ async function classifyPackage(folder: string, directVerdict: (file: string) => 
   for (const [index, file] of files.entries()) {
     let text: string;
     try {
-      const buffer = await fs.promises.readFile(file);
+      const buffer = await readRegularFile(file);
       if (buffer.length > MAX_ANALYSED_BYTES) continue;
       text = buffer.toString('utf8');
     } catch {
@@ -540,4 +541,12 @@ async function classifyPackage(folder: string, directVerdict: (file: string) => 
     if (direct) support.set(candidate, direct.from);
   }
   return { folder, support };
+}
+
+function readOrUndefined(file: string): string | undefined {
+  try {
+    return readRegularFileSync(file);
+  } catch {
+    return undefined;
+  }
 }

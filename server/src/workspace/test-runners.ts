@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ts } from 'ts-morph';
 import { parse as parseYaml } from 'yaml';
+import { readRegularFileSync } from './regular-file';
 
 /**
  * What a package's own test runners say is test code, read from their
@@ -119,7 +120,7 @@ function interpret(runner: TestRunner, value: Config, folder: string, file: stri
 function readConfigValue(file: string, format: 'code' | 'json' | 'yaml', problems: RunnerConfigProblem[]): Config | undefined {
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readRegularFileSync(file);
   } catch (error) {
     problems.push({ file, reason: `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})` });
     return undefined;
