@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG } from '../config/types';
 import { CONFIG_FILE_NAME, formatConfigProblem, loadConfigFile } from '../config/load';
 import { changedFilesSince, collectSourceFiles, GitError, PackageRoots, PathNotFoundError, readSourceText } from '../workspace';
 import { processFailureHandlersIn, type ProcessFailureHandler, type ProgramFacts } from '../facts/process-handlers';
+import { shutdownLocationsIn, type ShutdownLocation } from '../facts/process';
 import type { SourceFile } from 'ts-morph';
 import { parseArgs, parseCount } from './args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from './io';
@@ -199,16 +200,17 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   return EXIT_OK;
 }
 
-/** Per package (nearest package.json): the process-level failure handlers its files register. */
+/** Per package (nearest package.json): the process-level failure handlers its files register, and where they handle SIGTERM. */
 function programFactsByPackage(sourceFiles: readonly SourceFile[]): (file: string) => ProgramFacts {
   const roots = new PackageRoots();
   const handlers = new Map<string, ProcessFailureHandler[]>();
+  const shutdown = new Map<string, ShutdownLocation[]>();
   for (const sourceFile of sourceFiles) {
     const root = roots.of(sourceFile.getFilePath());
-    const found = processFailureHandlersIn(sourceFile);
-    handlers.set(root, [...(handlers.get(root) ?? []), ...found]);
+    handlers.set(root, [...(handlers.get(root) ?? []), ...processFailureHandlersIn(sourceFile)]);
+    shutdown.set(root, [...(shutdown.get(root) ?? []), ...shutdownLocationsIn(sourceFile)]);
   }
-  return (file) => ({ failureHandlers: handlers.get(roots.of(file)) ?? [] });
+  return (file) => ({ failureHandlers: handlers.get(roots.of(file)) ?? [], shutdownHandling: shutdown.get(roots.of(file)) ?? [] });
 }
 
 export async function checkCommand(args: readonly string[], io: CliIO): Promise<number> {

@@ -1,11 +1,11 @@
-import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
-import type { FileFacts } from './index';
+import { Node, SyntaxKind, type CallExpression, type SourceFile } from 'ts-morph';
+import { FileFacts } from './index';
 import { samePath } from './origin';
 import { libraryImports } from './imports';
-import { possibleStrings, stringLiteralValue } from './literals';
+import { excerpt, possibleStrings, stringLiteralValue } from './literals';
 import { frameworkInstance, isConventionalReceiver, type RouteFramework } from './routes';
 import { CONVENTIONAL_SERVER_NAMES, NEST_ROUTES, SERVE_FUNCTIONS } from './tables/frameworks';
-import { HEALTH_CHECK_DECORATORS, HEALTH_CHECK_OPTIONS } from './tables/libraries';
+import { HEALTH_CHECK_DECORATORS, HEALTH_CHECK_OPTIONS, LIBRARIES } from './tables/libraries';
 import { FRAMEWORK_SHUTDOWN_HOOKS, WORKER_STARTERS, type WorkerStarter } from './tables/workers';
 
 /** A call that starts a server listening: `app.listen(3000)`, `server.listen(...)`, Hono's `serve(...)`. */
@@ -233,4 +233,44 @@ export function healthCheckHandlers(facts: FileFacts): { node: Node; module: str
     }
     return found;
   });
+}
+
+/** Where a file installs graceful shutdown, as plain data that can be collected over a whole package. */
+export interface ShutdownLocation {
+  /** Absolute path. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  kind: ShutdownHandling['kind'];
+  module?: string;
+  /** A one-line excerpt of the code, for evidence. */
+  text: string;
+}
+
+/**
+ * The one fact behind both the checklist's "Graceful shutdown handled" check and
+ * the missing-graceful-shutdown rule: where a file handles SIGTERM. A package
+ * (nearest package.json) handles it when any of its files does.
+ */
+export function shutdownLocationsIn(sourceFile: SourceFile): ShutdownLocation[] {
+  if (!mayHandleShutdown(sourceFile.getFullText())) return [];
+  return shutdownHandling(FileFacts.of(sourceFile)).map((handling) => ({
+    file: sourceFile.getFilePath(),
+    line: handling.node.getStartLineNumber(),
+    kind: handling.kind,
+    text: excerpt(handling.node),
+    ...(handling.module ? { module: handling.module } : {}),
+  }));
+}
+
+const SHUTDOWN_TOKENS = [
+  'SIG',
+  ...LIBRARIES['graceful-shutdown'].map((entry) => entry.module),
+  ...NEST_ROUTES.shutdownHookMethods,
+  ...FRAMEWORK_SHUTDOWN_HOOKS.map((hooks) => hooks.modulePrefix),
+];
+
+/** A cheap test before parsing: a file that names no signal, shutdown library or hook installs no shutdown handling. */
+export function mayHandleShutdown(text: string): boolean {
+  return SHUTDOWN_TOKENS.some((token) => text.includes(token));
 }

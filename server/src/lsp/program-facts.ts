@@ -2,11 +2,12 @@ import * as fs from 'node:fs';
 import { AnalysisProject, MAX_ANALYSED_BYTES } from '../parse/project';
 import { mayRegisterFailureHandler, processFailureHandlersIn, type ProgramFacts } from '../facts/process-handlers';
 import { collectSourceFiles, PackageRoots } from '../workspace';
+import { mayHandleShutdown, shutdownLocationsIn } from '../facts/process';
 
 /**
  * What each package does with failures nobody handled (its process-level
  * `unhandledRejection`/`uncaughtException` handlers), for the messages of
- * floating-promise, as `preflight check` finds them: read from the package's
+ * floating-promise, and where it handles SIGTERM (missing-graceful-shutdown), as `preflight check` finds them: read from the package's
  * files on disk once, cached per package until one of its files changes.
  * Only files that name the events are parsed, in a project of their own.
  */
@@ -49,6 +50,7 @@ async function scanPackage(root: string): Promise<ProgramFacts> {
   const { files } = await collectSourceFiles([root], root, { root });
   const project = new AnalysisProject({ inMemory: true });
   const failureHandlers = [];
+  const shutdownHandling = [];
   for (const file of files) {
     let text: string;
     try {
@@ -57,8 +59,12 @@ async function scanPackage(root: string): Promise<ProgramFacts> {
     } catch {
       continue;
     }
-    if (!mayRegisterFailureHandler(text)) continue;
-    failureHandlers.push(...processFailureHandlersIn(project.upsert(file, text)));
+    const failures = mayRegisterFailureHandler(text);
+    const shutdown = mayHandleShutdown(text);
+    if (!failures && !shutdown) continue;
+    const sourceFile = project.upsert(file, text);
+    if (failures) failureHandlers.push(...processFailureHandlersIn(sourceFile));
+    if (shutdown) shutdownHandling.push(...shutdownLocationsIn(sourceFile));
   }
-  return { failureHandlers };
+  return { failureHandlers, shutdownHandling };
 }

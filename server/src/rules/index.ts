@@ -10,6 +10,9 @@ import { jobWithoutRetry } from './job-without-retry';
 import { missingIdempotencyKey } from './missing-idempotency-key';
 import { missingTransaction } from './missing-transaction';
 import { nonIdempotentHandler } from './non-idempotent-handler';
+import { blockingCallInHandler } from './blocking-call-in-handler';
+import { missingGracefulShutdown } from './missing-graceful-shutdown';
+import { localFileStorage } from './local-file-storage';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
@@ -25,6 +28,9 @@ export const allRules: readonly Rule[] = [
   missingIdempotencyKey,
   missingTransaction,
   nonIdempotentHandler,
+  blockingCallInHandler,
+  missingGracefulShutdown,
+  localFileStorage,
   ...suppressionMetaRules,
 ];
 
