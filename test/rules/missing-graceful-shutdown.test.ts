@@ -22,6 +22,11 @@ testRule(missingGracefulShutdown, {
       code: lines(EXPRESS_ESM, `const server = app.listen(3000);`, `for (const signal of ['SIGINT', 'SIGTERM'] as const) {`, `  process.on(signal, () => server.close());`, `}`),
     },
     {
+      name: 'a signal list handled with forEach (CommonJS)',
+      filename: 'main.js',
+      code: lines(EXPRESS_CJS, `const server = app.listen(3000);`, `const SIGNALS = ['SIGTERM', 'SIGINT'];`, `SIGNALS.forEach((signal) => process.on(signal, () => server.close()));`),
+    },
+    {
       name: 'a SIGTERM handler in another file of the same package',
       code: lines(EXPRESS_ESM, `import './shutdown';`, `app.listen(3000);`),
       files: { 'shutdown.ts': lines(`process.on('SIGTERM', () => process.exit(0));`) },
@@ -65,6 +70,14 @@ testRule(missingGracefulShutdown, {
       name: 'a one-off script that starts a mock server',
       filename: 'scripts/mock-server.ts',
       code: lines(EXPRESS_ESM, `app.listen(4000);`),
+    },
+    {
+      name: 'a helper server bound to 127.0.0.1 (a local proxy of the process)',
+      code: lines(`import http from 'node:http';`, `const proxy = http.createServer((req, res) => res.end());`, `proxy.listen(0, '127.0.0.1', () => console.log('proxy up'));`),
+    },
+    {
+      name: 'Fastify bound to localhost',
+      code: lines(`import Fastify from 'fastify';`, `const fastify = Fastify();`, `await fastify.listen({ port: 9000, host: 'localhost' });`),
     },
     {
       name: 'no server started (a router module)',

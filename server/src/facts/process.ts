@@ -274,3 +274,18 @@ const SHUTDOWN_TOKENS = [
 export function mayHandleShutdown(text: string): boolean {
   return SHUTDOWN_TOKENS.some((token) => text.includes(token));
 }
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/**
+ * A server bound to the loopback interface (`server.listen(0, '127.0.0.1')`,
+ * `fastify.listen({ host: 'localhost' })`): a helper of the process itself (a
+ * local proxy, a callback receiver), which no load balancer sends traffic to.
+ */
+export function isLoopbackListen(listen: ListenCall): boolean {
+  const args = listen.node.getArguments();
+  const options = args[0] && Node.isObjectLiteralExpression(args[0]) ? args[0].getProperty('host') : undefined;
+  const host = options && Node.isPropertyAssignment(options) ? options.getInitializer() : args.find((arg, index) => index > 0 && possibleStrings(arg) !== undefined);
+  const values = host ? possibleStrings(host) : undefined;
+  return values !== undefined && values.length > 0 && values.every((value) => LOOPBACK_HOSTS.has(value));
+}

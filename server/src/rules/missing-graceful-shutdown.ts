@@ -1,7 +1,7 @@
 import { Node, SyntaxKind, type CallExpression, type SourceFile } from 'ts-morph';
 import type { Fix, TextEdit } from '../engine/finding';
 import type { FileFacts } from '../facts';
-import { listenCalls, type ListenCall } from '../facts/process';
+import { isLoopbackListen, listenCalls, type ListenCall } from '../facts/process';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
 import { unwrapExpression } from '../facts/syntax';
 import { CLOSABLE_CLIENTS, CLOSABLE_MODULES } from '../facts/tables/client-shutdown';
@@ -66,6 +66,7 @@ export const missingGracefulShutdown = createRule({
     ].join('\n'),
     notFlagged: [
       'Packages that handle `SIGTERM` in any of their files (a `shutdown.ts` beside `main.ts` counts), through `process.on`/`process.once` or a signal list that includes it, Nest `enableShutdownHooks()`, or a shutdown library.',
+      'Servers bound to the loopback interface (`listen(0, \'127.0.0.1\')`, `{ host: \'localhost\' }`): helpers of the process itself, such as a local proxy, that no load balancer sends requests to.',
       'Command-line programs and one-off scripts (`bin/`, `cli/`, `scripts/`, `#!` files), test code and browser code.',
       'Platforms that start the server themselves (Next.js, Remix, serverless handlers): there is no `listen` call to flag.',
     ],
@@ -91,7 +92,7 @@ export const missingGracefulShutdown = createRule({
     return {
       onFileEnd: () => {
         if (isCommandLineProgram(facts.sourceFile)) return;
-        const listens = listenCalls(facts).filter((listen) => runtimeAt(listen.node, facts) !== 'browser');
+        const listens = listenCalls(facts).filter((listen) => runtimeAt(listen.node, facts) !== 'browser' && !isLoopbackListen(listen));
         // Unknown package facts (an editor still scanning the package): say nothing rather than guess.
         if (listens.length === 0 || !program.shutdownHandling || program.shutdownHandling.length > 0) return;
         for (const listen of listens) {
