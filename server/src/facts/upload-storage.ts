@@ -2,6 +2,7 @@ import { Node, SyntaxKind, type CallExpression, type NewExpression, type ObjectL
 import type { FileFacts } from './index';
 import { samePath, valueSymbol } from './origin';
 import { literalPrefixOf } from './literals';
+import { moduleImports } from './imports';
 import { routeRegistrations, functionsReachableFrom } from './routes';
 import { unwrapExpression } from './syntax';
 import {
@@ -9,6 +10,7 @@ import {
   DISK_UPLOAD_OPTIONS,
   FILE_WRITE_MODULES,
   MULTIPART_STREAM_MODULES,
+  MULTIPART_MIDDLEWARE_MODULES as MIDDLEWARE_PARSERS,
   REQUEST_DATA_DECORATORS,
   TEMPORARY_FOLDERS,
   type FileWriteFunction,
@@ -51,8 +53,31 @@ export function diskUploadConfigs(facts: FileFacts): LocalUploadWrite[] {
         if (folder) found.push({ node: folder, kind: 'upload-config', what: `${option.module} \`${option.option}\`` });
       }
     }
+    found.push(...assignedUploadFolders(facts));
     return found;
   });
+}
+
+/** The older formidable form: `const form = new IncomingForm(); form.uploadDir = './uploads'`. */
+function assignedUploadFolders(facts: FileFacts): LocalUploadWrite[] {
+  const found: LocalUploadWrite[] = [];
+  for (const assignment of facts.nodes.ofKind(SyntaxKind.BinaryExpression)) {
+    const target = assignment.getLeft();
+    if (assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken || !Node.isPropertyAccessExpression(target)) continue;
+    const option = DISK_UPLOAD_OPTIONS.find((candidate) => candidate.option === target.getName() && configuredBy(target.getExpression(), candidate, facts));
+    if (option) found.push({ node: assignment, kind: 'upload-config', what: `${option.module} \`${option.option}\`` });
+  }
+  return found;
+}
+
+/** True when `receiver` is a variable made by the upload library's configuration call (`new IncomingForm()`). */
+function configuredBy(receiver: Node, option: (typeof DISK_UPLOAD_OPTIONS)[number], facts: FileFacts): boolean {
+  if (!Node.isIdentifier(receiver)) return false;
+  const initializer = initializerOf(receiver);
+  const made = initializer ? unwrapExpression(initializer) : undefined;
+  if (!made || !(Node.isNewExpression(made) || Node.isCallExpression(made))) return false;
+  const origin = facts.origin(made.getExpression());
+  return origin.kind === 'module' && origin.module === option.module && samePath(origin.path, option.path);
 }
 
 function optionsOf(call: CallExpression | NewExpression): ObjectLiteralExpression | undefined {
@@ -90,6 +115,8 @@ export function isStreamedUploadWrite(call: CallExpression, facts: FileFacts): b
 
 function madeByMultipartParser(receiver: Node, facts: FileFacts, depth = 0): boolean {
   if (depth > 4) return false;
+  // connect-busboy hangs the parser on the request (`req.busboy`): any `file` event of a file that uses it.
+  if (moduleImports(facts).some((use) => MIDDLEWARE_PARSERS.includes(use.module))) return true;
   const origin = facts.origin(receiver);
   if (origin.kind === 'module') return MULTIPART_STREAM_MODULES.includes(origin.module);
   if (origin.kind === 'call') return origin.callee.kind === 'module' && MULTIPART_STREAM_MODULES.includes(origin.callee.module);
@@ -115,7 +142,21 @@ const MAX_TRACE_DEPTH = 5;
 export function isBuiltFromRequest(expression: Node, facts: FileFacts): boolean {
   const requestParameters = requestParametersOf(facts);
   if (requestParameters.size === 0) return false;
-  return traces(expression, (declaration) => requestParameters.has(declaration), 0);
+  const isSource = (declaration: Node, depth: number): boolean =>
+    requestParameters.has(declaration) || receivesFromRequest(declaration, (node) => traces(node, isSource, depth + 1));
+  return traces(expression, isSource, 0);
+}
+
+/**
+ * A parameter of a callback handed to a call together with the request: the
+ * `files` of formidable's `form.parse(req, (err, fields, files) => ...)`.
+ */
+function receivesFromRequest(declaration: Node, fromRequest: (node: Node) => boolean): boolean {
+  if (!Node.isParameterDeclaration(declaration)) return false;
+  const callback = declaration.getParent();
+  const call = callback?.getParent();
+  if (!callback || !call || !Node.isCallExpression(call) || !call.getArguments().includes(callback)) return false;
+  return call.getArguments().some((argument) => argument !== callback && fromRequest(argument));
 }
 
 /** True when the path is a scratch file by design: under `os.tmpdir()` or `/tmp`. */
@@ -139,14 +180,14 @@ export function isTemporaryPath(expression: Node, facts: FileFacts): boolean {
   return visit(expression, 0);
 }
 
-function traces(node: Node, isSource: (declaration: Node) => boolean, depth: number): boolean {
+function traces(node: Node, isSource: (declaration: Node, depth: number) => boolean, depth: number): boolean {
   if (depth > MAX_TRACE_DEPTH) return false;
   const identifiers = Node.isIdentifier(node) ? [node] : node.getDescendantsOfKind(SyntaxKind.Identifier);
   return identifiers.some((identifier) => {
     if (isPropertyName(identifier)) return false;
     const declaration = declarationOf(identifier);
     if (!declaration) return false;
-    if (isSource(declaration)) return true;
+    if (isSource(declaration, depth)) return true;
     const initializer = initializerOf(identifier);
     return initializer !== undefined && traces(initializer, isSource, depth + 1);
   });

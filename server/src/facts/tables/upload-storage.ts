@@ -26,6 +26,9 @@ export const DISK_STORAGE_ENGINES: readonly { module: string; path: readonly str
 /** Streaming multipart parsers whose `file` events hand the upload to the code. */
 export const MULTIPART_STREAM_MODULES: readonly string[] = ['busboy', '@fastify/busboy', 'connect-busboy'];
 
+/** Middleware that hangs the streaming parser on the request (`req.busboy`) rather than returning it. */
+export const MULTIPART_MIDDLEWARE_MODULES: readonly string[] = ['connect-busboy'];
+
 /** `fs` exports that write a file, and which argument is the path written (`rename(from, to)` writes `to`). */
 export interface FileWriteFunction {
   name: string;
