@@ -11,6 +11,7 @@ import { CONFIG_FILE_NAME, formatConfigProblem, loadConfigFile } from '../config
 import { changedFilesSince, collectSourceFiles, GitError, PackageRoots, PathNotFoundError, readSourceText } from '../workspace';
 import { processFailureHandlersIn, type ProcessFailureHandler, type ProgramFacts } from '../facts/process-handlers';
 import { shutdownLocationsIn, type ShutdownLocation } from '../facts/process';
+import { scanPackageProgramFacts } from '../workspace/package-program-facts';
 import type { SourceFile } from 'ts-morph';
 import { parseArgs, parseCount } from './args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from './io';
@@ -149,7 +150,10 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   // Add every file before analysing any, so the type checker is built once for all of them.
   const sourceFiles = loaded.map(({ file, text }) => ({ sourceFile: project.upsert(file, text), text }));
 
-  const programs = programFactsByPackage(sourceFiles.map(({ sourceFile }) => sourceFile));
+  const programs = await programFactsByPackage(
+    sourceFiles.map(({ sourceFile }) => sourceFile),
+    options.changedSince !== undefined || options.paths.length > 0,
+  );
   const rules = extras.rules ?? allRules;
   const findings: ReportedFinding[] = [];
   const sources = new Map<string, string>();
@@ -200,9 +204,18 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   return EXIT_OK;
 }
 
-/** Per package (nearest package.json): the process-level failure handlers its files register, and where they handle SIGTERM. */
-function programFactsByPackage(sourceFiles: readonly SourceFile[]): (file: string) => ProgramFacts {
+/**
+ * Per package (nearest package.json): the process-level failure handlers its files register, and where they
+ * handle SIGTERM. A run over part of the workspace (`--changed-since`, named paths) reads each package's other
+ * files from disk too: a SIGTERM handler in an unchanged file still counts.
+ */
+async function programFactsByPackage(sourceFiles: readonly SourceFile[], partial: boolean): Promise<(file: string) => ProgramFacts> {
   const roots = new PackageRoots();
+  if (partial) {
+    const byRoot = new Map<string, ProgramFacts>();
+    for (const root of new Set(sourceFiles.map((sourceFile) => roots.of(sourceFile.getFilePath())))) byRoot.set(root, await scanPackageProgramFacts(root));
+    return (file) => byRoot.get(roots.of(file)) ?? { failureHandlers: [], shutdownHandling: [] };
+  }
   const handlers = new Map<string, ProcessFailureHandler[]>();
   const shutdown = new Map<string, ShutdownLocation[]>();
   for (const sourceFile of sourceFiles) {

@@ -1,8 +1,6 @@
-import * as fs from 'node:fs';
-import { AnalysisProject, MAX_ANALYSED_BYTES } from '../parse/project';
-import { mayRegisterFailureHandler, processFailureHandlersIn, type ProgramFacts } from '../facts/process-handlers';
-import { collectSourceFiles, PackageRoots } from '../workspace';
-import { mayHandleShutdown, shutdownLocationsIn } from '../facts/process';
+import type { ProgramFacts } from '../facts/process-handlers';
+import { PackageRoots } from '../workspace';
+import { scanPackageProgramFacts } from '../workspace/package-program-facts';
 
 /**
  * What each package does with failures nobody handled (its process-level
@@ -19,7 +17,7 @@ export class ProgramFactsIndex {
     const root = this.roots.of(filePath);
     let facts = this.byRoot.get(root);
     if (!facts) {
-      facts = scanPackage(root);
+      facts = scanPackageProgramFacts(root);
       this.byRoot.set(root, facts);
     }
     return facts;
@@ -44,27 +42,4 @@ export class ProgramFactsIndex {
   invalidate(files: readonly string[]): void {
     for (const file of files) this.byRoot.delete(this.roots.of(file));
   }
-}
-
-async function scanPackage(root: string): Promise<ProgramFacts> {
-  const { files } = await collectSourceFiles([root], root, { root });
-  const project = new AnalysisProject({ inMemory: true });
-  const failureHandlers = [];
-  const shutdownHandling = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      if ((await fs.promises.stat(file)).size > MAX_ANALYSED_BYTES) continue;
-      text = await fs.promises.readFile(file, 'utf8');
-    } catch {
-      continue;
-    }
-    const failures = mayRegisterFailureHandler(text);
-    const shutdown = mayHandleShutdown(text);
-    if (!failures && !shutdown) continue;
-    const sourceFile = project.upsert(file, text);
-    if (failures) failureHandlers.push(...processFailureHandlersIn(sourceFile));
-    if (shutdown) shutdownHandling.push(...shutdownLocationsIn(sourceFile));
-  }
-  return { failureHandlers, shutdownHandling };
 }
