@@ -150,10 +150,7 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   // Add every file before analysing any, so the type checker is built once for all of them.
   const sourceFiles = loaded.map(({ file, text }) => ({ sourceFile: project.upsert(file, text), text }));
 
-  const programs = await programFactsByPackage(
-    sourceFiles.map(({ sourceFile }) => sourceFile),
-    options.changedSince !== undefined || options.paths.length > 0,
-  );
+  const programs = await programFactsByPackage(sourceFiles.map(({ sourceFile }) => sourceFile));
   const rules = extras.rules ?? allRules;
   const findings: ReportedFinding[] = [];
   const sources = new Map<string, string>();
@@ -206,22 +203,23 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
 
 /**
  * Per package (nearest package.json): the process-level failure handlers its files register, and where they
- * handle SIGTERM. A run over part of the workspace (`--changed-since`, named paths) reads each package's other
- * files from disk too: a SIGTERM handler in an unchanged file still counts.
+ * handle SIGTERM. The package's files that the run does not analyse (`--changed-since`, a named path) are read
+ * from disk too: a SIGTERM handler in an unchanged file still counts.
  */
-async function programFactsByPackage(sourceFiles: readonly SourceFile[], partial: boolean): Promise<(file: string) => ProgramFacts> {
+async function programFactsByPackage(sourceFiles: readonly SourceFile[]): Promise<(file: string) => ProgramFacts> {
   const roots = new PackageRoots();
-  if (partial) {
-    const byRoot = new Map<string, ProgramFacts>();
-    for (const root of new Set(sourceFiles.map((sourceFile) => roots.of(sourceFile.getFilePath())))) byRoot.set(root, await scanPackageProgramFacts(root));
-    return (file) => byRoot.get(roots.of(file)) ?? { failureHandlers: [], shutdownHandling: [] };
-  }
   const handlers = new Map<string, ProcessFailureHandler[]>();
   const shutdown = new Map<string, ShutdownLocation[]>();
   for (const sourceFile of sourceFiles) {
     const root = roots.of(sourceFile.getFilePath());
     handlers.set(root, [...(handlers.get(root) ?? []), ...processFailureHandlersIn(sourceFile)]);
     shutdown.set(root, [...(shutdown.get(root) ?? []), ...shutdownLocationsIn(sourceFile)]);
+  }
+  const analysed = new Set(sourceFiles.map((sourceFile) => sourceFile.getFilePath()));
+  for (const root of new Set(handlers.keys())) {
+    const others = await scanPackageProgramFacts(root, analysed);
+    handlers.set(root, [...handlers.get(root)!, ...others.failureHandlers]);
+    shutdown.set(root, [...shutdown.get(root)!, ...(others.shutdownHandling ?? [])]);
   }
   return (file) => ({ failureHandlers: handlers.get(roots.of(file)) ?? [], shutdownHandling: shutdown.get(roots.of(file)) ?? [] });
 }

@@ -8,13 +8,14 @@ import { PackageRoots } from './package-root';
 /**
  * The program facts of the package rooted at `root`, read from its files on
  * disk: its process-level failure handlers and where it handles SIGTERM. Only
- * files that name one of them are parsed, in a project of their own.
+ * files that name one of them are parsed, in a project of their own; files in
+ * `skip` (already read by the caller) are left out.
  */
-export async function scanPackageProgramFacts(root: string): Promise<ProgramFacts> {
+export async function scanPackageProgramFacts(root: string, skip: ReadonlySet<string> = new Set()): Promise<ProgramFacts> {
   const { files: found } = await collectSourceFiles([root], root, { root });
   // A package nested below (a workspace of a monorepo root) is a program of its own.
   const roots = new PackageRoots();
-  const files = found.filter((file) => roots.of(file) === root);
+  const files = found.filter((file) => !skip.has(file) && roots.of(file) === root);
   const project = new AnalysisProject({ inMemory: true });
   const failureHandlers: ProcessFailureHandler[] = [];
   const shutdownHandling: ShutdownLocation[] = [];
