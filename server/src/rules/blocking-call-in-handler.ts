@@ -47,7 +47,8 @@ export const blockingCallInHandler = createRule({
       '- Compression: `promisify(zlib.gzip)` or a stream (`pipeline(source, zlib.createGzip(), destination)`).',
       '- Child processes: `execFile` with a promise (`promisify(execFile)`) and a `timeout`.',
       '',
-      'The quick fix rewrites an `fs` call as its `fs/promises` equivalent, and a bcrypt call as its promise form, with `await`;',
+      'The quick fix rewrites an `fs` call as its `fs/promises` equivalent, a bcrypt call as its promise form, and a `crypto` or',
+      '`zlib` call as its callback form through `util.promisify`, with `await`;',
       'it is offered only inside an `async` function, where awaiting changes nothing else the function does.',
     ].join('\n'),
     notFlagged: [
@@ -109,28 +110,59 @@ function nonBlockingFix(blocking: BlockingCall, sourceFile: SourceFile): Fix | u
   const replacement = equivalent?.names[blocking.name];
   if (!equivalent || !replacement || !isInAsyncFunction(blocking.call)) return undefined;
   const callee = blocking.call.getExpression();
-  const args = blocking.call.getArguments().map((argument) => argument.getText()).join(', ');
   const edits: TextEdit[] = [];
-  let newCallee: string;
+  let asyncFunction: string;
   if (Node.isPropertyAccessExpression(callee)) {
     const receiver = callee.getExpression().getText();
-    newCallee = equivalent.kind === 'fs-promises' ? `${receiver}.promises.${replacement}` : `${receiver}.${replacement}`;
+    asyncFunction = equivalent.kind === 'fs-promises' ? `${receiver}.promises.${replacement}` : `${receiver}.${replacement}`;
   } else if (Node.isIdentifier(callee)) {
     if (declaresName(sourceFile, replacement)) return undefined;
     const module = equivalent.kind === 'fs-promises' ? `${importedSpecifier(sourceFile, blocking.module)}/promises` : importedSpecifier(sourceFile, blocking.module);
     const added = addNamedImports(sourceFile, [replacement], module);
     if (!added) return undefined;
     edits.push(added);
-    newCallee = replacement;
+    asyncFunction = replacement;
   } else return undefined;
-  edits.push(replaceExpression(blocking.call, `await ${newCallee}(${args})`));
-  return { title: `Use \`await ${newCallee}(...)\``, edits };
+  let call = asyncFunction;
+  if (equivalent.kind === 'promisified') {
+    const promisify = promisifyInScope(sourceFile);
+    if (!promisify) return undefined;
+    if (promisify.edit) edits.push(promisify.edit);
+    call = `${promisify.name}(${asyncFunction})`;
+  }
+  const args = blocking.call.getArguments().map((argument) => argument.getText()).join(', ');
+  edits.push(replaceExpression(blocking.call, `await ${call}(${args})`));
+  return { title: `Use \`await ${call}(...)\``, edits: mergeInsertions(edits) };
 }
 
-/** The specifier the file imports the module by (`node:fs` or `fs`). */
-function importedSpecifier(sourceFile: SourceFile, module: string): string {
+/** Two imports added at the same place go in one edit, in the order they were made. */
+function mergeInsertions(edits: TextEdit[]): TextEdit[] {
+  const merged: TextEdit[] = [];
+  for (const edit of edits) {
+    const same = merged.find((other) => other.start === edit.start && other.end === edit.end && other.start === other.end);
+    if (same && edit.start === edit.end) same.newText += edit.newText;
+    else merged.push({ ...edit });
+  }
+  return merged;
+}
+
+/** The name `util.promisify` has in the file, adding `import { promisify } from 'util'` when it has none. */
+function promisifyInScope(sourceFile: SourceFile): { name: string; edit?: TextEdit } | undefined {
+  for (const declaration of sourceFile.getImportDeclarations()) {
+    if (!['util', 'node:util'].includes(declaration.getModuleSpecifierValue())) continue;
+    const named = declaration.getNamedImports().find((specifier) => specifier.getName() === 'promisify');
+    if (named) return { name: named.getAliasNode()?.getText() ?? 'promisify' };
+  }
+  if (declaresName(sourceFile, 'promisify')) return undefined;
+  const edit = addNamedImports(sourceFile, ['promisify'], importedSpecifier(sourceFile, 'util', ['fs', 'crypto', 'zlib']));
+  return edit ? { name: 'promisify', edit } : undefined;
+}
+
+/** The specifier to import a core module by: `node:fs` when the file imports it (or any of `like`) that way, else `fs`. */
+function importedSpecifier(sourceFile: SourceFile, module: string, like: readonly string[] = []): string {
   const text = sourceFile.getFullText();
-  return text.includes(`'node:${module}'`) || text.includes(`"node:${module}"`) ? `node:${module}` : module;
+  const prefixed = [module, ...like].some((name) => text.includes(`'node:${name}'`) || text.includes(`"node:${name}"`));
+  return prefixed ? `node:${module}` : module;
 }
 
 /** True when the file already binds `name` at any level: adding an import of it would clash or shadow. */

@@ -9,7 +9,9 @@ export type NonBlockingEquivalent =
   /** `fs.readFileSync(p)` → `await fs.promises.readFile(p)`, `readFileSync(p)` → `await readFile(p)` from `fs/promises`. */
   | { kind: 'fs-promises'; names: Readonly<Record<string, string>> }
   /** A promise-returning export of the same module taking the same arguments: bcrypt `hashSync` → `hash`. */
-  | { kind: 'same-module'; names: Readonly<Record<string, string>> };
+  | { kind: 'same-module'; names: Readonly<Record<string, string>> }
+  /** A callback export of the same module taking the same arguments, through `util.promisify`: `zlib.gzipSync` → `promisify(zlib.gzip)`. */
+  | { kind: 'promisified'; names: Readonly<Record<string, string>> };
 
 export interface BlockingCallFamily {
   /** Packages (after `node:` normalisation) whose exports these are. */
@@ -21,20 +23,30 @@ export interface BlockingCallFamily {
   equivalent?: NonBlockingEquivalent;
 }
 
+/** `{ readFileSync: 'readFile', ... }`: each blocking name and the asynchronous export it stands for. */
+function withoutSync(names: readonly string[]): Record<string, string> {
+  return Object.fromEntries(names.map((name) => [`${name}Sync`, name]));
+}
+
 /** `fs.*Sync` exports with an `fs/promises` function of the same arguments (`existsSync` has none). */
-const FS_PROMISES: Record<string, string> = Object.fromEntries(
+const FS_PROMISES: Record<string, string> = withoutSync(
   [
     'access', 'appendFile', 'chmod', 'chown', 'copyFile', 'cp', 'lstat', 'mkdir', 'mkdtemp', 'opendir', 'readdir', 'readFile', 'readlink',
     'realpath', 'rename', 'rm', 'rmdir', 'stat', 'symlink', 'truncate', 'unlink', 'utimes', 'writeFile',
-  ].map((name) => [`${name}Sync`, name]),
+  ],
 );
 
 export const BLOCKING_CALLS: readonly BlockingCallFamily[] = [
   { modules: ['fs'], names: 'every-sync', work: 'file-system', equivalent: { kind: 'fs-promises', names: FS_PROMISES } },
   { modules: ['fs-extra', 'graceful-fs'], names: 'every-sync', work: 'file-system' },
   { modules: ['child_process'], names: ['execSync', 'execFileSync', 'spawnSync'], work: 'child-process' },
-  { modules: ['crypto'], names: ['pbkdf2Sync', 'scryptSync', 'generateKeyPairSync'], work: 'key-derivation' },
-  { modules: ['zlib'], names: 'every-sync', work: 'compression' },
+  { modules: ['crypto'], names: ['pbkdf2Sync', 'scryptSync', 'generateKeyPairSync'], work: 'key-derivation', equivalent: { kind: 'promisified', names: withoutSync(['pbkdf2', 'scrypt', 'generateKeyPair']) } },
+  {
+    modules: ['zlib'],
+    names: 'every-sync',
+    work: 'compression',
+    equivalent: { kind: 'promisified', names: withoutSync(['gzip', 'gunzip', 'deflate', 'inflate', 'deflateRaw', 'inflateRaw', 'unzip', 'brotliCompress', 'brotliDecompress']) },
+  },
   { modules: ['bcrypt', 'bcryptjs'], names: ['hashSync', 'compareSync'], work: 'password-hash', equivalent: { kind: 'same-module', names: { hashSync: 'hash', compareSync: 'compare' } } },
 ];
 
