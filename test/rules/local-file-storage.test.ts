@@ -62,6 +62,11 @@ testRule(localFileStorage, {
       code: lines(EXPRESS_ESM, `import formidable from 'formidable';`, `import fs from 'fs/promises';`, `app.post('/a', (req, res) => {`, `  formidable().parse(req, async (err, fields, files) => {`, `    const text = await fs.readFile((files as any).upload[0].filepath, 'utf8');`, `    res.json({ size: text.length });`, `  });`, `});`),
     },
     {
+      name: 'express-fileupload mv() into os.tmpdir()',
+      filename: 'tmpupload.js',
+      code: lines(EXPRESS_CJS, `const fileUpload = require('express-fileupload');`, `const os = require('os');`, `app.use(fileUpload());`, `app.post('/scan', (req, res) => {`, `  req.files.doc.mv(os.tmpdir() + '/' + req.files.doc.md5, () => res.end());`, `});`),
+    },
+    {
       name: 'formidable without uploadDir',
       code: lines(EXPRESS_ESM, `import formidable from 'formidable';`, `app.post('/a', (req, res) => {`, `  const form = formidable({ maxFileSize: 1000 });`, `  form.parse(req, () => res.end());`, `});`),
     },
@@ -224,6 +229,35 @@ testRule(localFileStorage, {
         `});`,
       ),
       findings: [{ line: 8 }],
+    },
+    {
+      name: 'express-fileupload mv() into a public folder (CommonJS)',
+      filename: 'fileupload.js',
+      code: lines(
+        EXPRESS_CJS,
+        `const fileUpload = require('express-fileupload');`,
+        `app.use(fileUpload());`,
+        `app.post('/avatar', (req, res) => {`,
+        `  const avatar = req.files.avatar;`,
+        `  avatar.mv(__dirname + '/public/avatars/' + avatar.name, () => res.end());`,
+        `});`,
+      ),
+      findings: [{ line: 7, message: 'express-fileupload' }],
+    },
+    {
+      name: '@fastify/multipart file piped to disk with pipeline',
+      code: lines(
+        `import Fastify from 'fastify';`,
+        `import fs from 'node:fs';`,
+        `import { pipeline } from 'node:stream/promises';`,
+        `const fastify = Fastify();`,
+        `fastify.post('/upload', async (request: any) => {`,
+        `  const data = await request.file();`,
+        '  await pipeline(data.file, fs.createWriteStream(`./uploads/${data.filename}`));',
+        `  return { ok: true };`,
+        `});`,
+      ),
+      findings: [{ line: 7 }],
     },
   ],
 });

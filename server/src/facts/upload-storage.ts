@@ -8,6 +8,7 @@ import { unwrapExpression } from './syntax';
 import {
   DISK_STORAGE_ENGINES,
   DISK_UPLOAD_OPTIONS,
+  FILE_MOVE_METHODS,
   FILE_WRITE_MODULES,
   MULTIPART_STREAM_MODULES,
   MULTIPART_MIDDLEWARE_MODULES as MIDDLEWARE_PARSERS,
@@ -98,6 +99,15 @@ export function fileWriteOf(call: CallExpression, facts: FileFacts): { write: Fi
   if (path.length !== 1) return undefined;
   const write = FILE_WRITE_MODULES.find((entry) => entry.module === module)?.writes.find((candidate) => candidate.name === path[0]);
   return write ? { write, label: `${module === 'fs/promises' ? 'fs.promises' : module}.${write.name}` } : undefined;
+}
+
+/** `req.files.avatar.mv(path)` of express-fileupload, in a file that uses it: the upload moved to a path on disk. */
+export function uploadMoveOf(call: CallExpression, facts: FileFacts): { label: string } | undefined {
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee)) return undefined;
+  const move = FILE_MOVE_METHODS.find((candidate) => candidate.method === callee.getName());
+  if (!move || !moduleImports(facts).some((use) => use.module === move.module)) return undefined;
+  return { label: `${move.module} \`${move.method}()\`` };
 }
 
 /** True when `call`, an `fs.createWriteStream(...)`, runs in the `file` event handler of a streaming multipart parser (busboy). */

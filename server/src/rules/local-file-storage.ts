@@ -1,8 +1,8 @@
-import { SyntaxKind, type CallExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import type { FileFacts } from '../facts';
 import { isRequestHandlingCode } from '../facts/routes';
 import { isCommandLineProgram, runtimeAt } from '../facts/runtime';
-import { diskUploadConfigs, fileWriteOf, isBuiltFromRequest, isStreamedUploadWrite, isTemporaryPath, type LocalUploadWrite } from '../facts/upload-storage';
+import { diskUploadConfigs, fileWriteOf, isBuiltFromRequest, isStreamedUploadWrite, isTemporaryPath, uploadMoveOf, type LocalUploadWrite } from '../facts/upload-storage';
 import { createRule, type RuleContext } from './rule';
 import { calleeOf } from './report-node';
 
@@ -31,7 +31,7 @@ export const localFileStorage = createRule({
       '**What is flagged.** multer configured with `dest` or a `diskStorage(...)` engine, formidable with `uploadDir`, a',
       'busboy `file` stream piped into `fs.createWriteStream`, and `fs` writes (`writeFile`, `appendFile`, `createWriteStream`,',
       '`copyFile`, `rename`, their `Sync` forms, `fs/promises`, fs-extra `outputFile`/`move`) in request-handling code whose',
-      'path or data is built from the request.',
+      'path or data is built from the request, and express-fileupload\'s `req.files.x.mv(path)`.',
     ].join('\n'),
     shortFix: [
       'Keep uploads in memory or stream them (multer `memoryStorage()`, `multer-s3`), and write them to object storage',
@@ -99,6 +99,8 @@ export const localFileStorage = createRule({
 });
 
 function requestDataWriteOf(call: CallExpression, facts: FileFacts): LocalUploadWrite | undefined {
+  const move = uploadMoveOf(call, facts);
+  if (move) return movedUpload(call, move.label, facts);
   const found = fileWriteOf(call, facts);
   if (!found || !isRequestHandlingCode(call, facts)) return undefined;
   const args = call.getArguments();
@@ -108,6 +110,14 @@ function requestDataWriteOf(call: CallExpression, facts: FileFacts): LocalUpload
   const data = found.write.dataArgument !== undefined ? args[found.write.dataArgument] : undefined;
   const fromRequest = isBuiltFromRequest(path, facts) || (data !== undefined && isBuiltFromRequest(data, facts));
   return fromRequest ? { node: call, kind: 'request-data-write', what: found.label } : undefined;
+}
+
+/** An uploaded file moved to a path on disk (`req.files.avatar.mv('./uploads/' + name)`), in request-handling code. */
+function movedUpload(call: CallExpression, label: string, facts: FileFacts): LocalUploadWrite | undefined {
+  const callee = call.getExpression();
+  const [path] = call.getArguments();
+  if (!Node.isPropertyAccessExpression(callee) || !path || !isRequestHandlingCode(call, facts) || isTemporaryPath(path, facts)) return undefined;
+  return isBuiltFromRequest(callee.getExpression(), facts) ? { node: call, kind: 'request-data-write', what: label } : undefined;
 }
 
 function reportWrite(write: LocalUploadWrite, report: RuleContext['report']): void {

@@ -26,6 +26,9 @@ export const DISK_STORAGE_ENGINES: readonly { module: string; path: readonly str
 /** Streaming multipart parsers whose `file` events hand the upload to the code. */
 export const MULTIPART_STREAM_MODULES: readonly string[] = ['busboy', '@fastify/busboy', 'connect-busboy'];
 
+/** Upload middleware whose files have a method that moves them to a path on disk: express-fileupload's `req.files.x.mv(path)`. */
+export const FILE_MOVE_METHODS: readonly { module: string; method: string }[] = [{ module: 'express-fileupload', method: 'mv' }];
+
 /** Middleware that hangs the streaming parser on the request (`req.busboy`) rather than returning it. */
 export const MULTIPART_MIDDLEWARE_MODULES: readonly string[] = ['connect-busboy'];
 
