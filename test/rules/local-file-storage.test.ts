@@ -67,6 +67,15 @@ testRule(localFileStorage, {
       code: lines(EXPRESS_CJS, `const fileUpload = require('express-fileupload');`, `const os = require('os');`, `app.use(fileUpload());`, `app.post('/scan', (req, res) => {`, `  req.files.doc.mv(os.tmpdir() + '/' + req.files.doc.md5, () => res.end());`, `});`),
     },
     {
+      name: 'multer dest in os.tmpdir() (processed, then sent elsewhere)',
+      code: lines(EXPRESS_ESM, `import multer from 'multer';`, `import os from 'node:os';`, `const upload = multer({ dest: os.tmpdir() });`, `app.post('/import', upload.single('csv'), (req, res) => res.end());`),
+    },
+    {
+      name: 'multer diskStorage whose destination callback gives /tmp (CommonJS)',
+      filename: 'tmpstorage.js',
+      code: lines(EXPRESS_CJS, `const multer = require('multer');`, `const storage = multer.diskStorage({ destination: (req, file, cb) => cb(null, '/tmp') });`, `app.post('/a', multer({ storage }).single('f'), (req, res) => res.end());`),
+    },
+    {
       name: 'formidable without uploadDir',
       code: lines(EXPRESS_ESM, `import formidable from 'formidable';`, `app.post('/a', (req, res) => {`, `  const form = formidable({ maxFileSize: 1000 });`, `  form.parse(req, () => res.end());`, `});`),
     },

@@ -43,7 +43,7 @@ export function diskUploadConfigs(facts: FileFacts): LocalUploadWrite[] {
       if (origin.kind !== 'module') continue;
       const engine = DISK_STORAGE_ENGINES.find((candidate) => candidate.module === origin.module && samePath(candidate.path, origin.path));
       if (engine && Node.isCallExpression(call)) {
-        found.push({ node: call, kind: 'disk-storage', what: `${engine.module}.${engine.path.join('.')}()` });
+        if (!isTemporaryFolder(optionsOf(call)?.getProperty(engine.folderOption), facts)) found.push({ node: call, kind: 'disk-storage', what: `${engine.module}.${engine.path.join('.')}()` });
         continue;
       }
       const constructs = Node.isNewExpression(call);
@@ -51,7 +51,7 @@ export function diskUploadConfigs(facts: FileFacts): LocalUploadWrite[] {
         if (option.module !== origin.module || !samePath(option.path, origin.path)) continue;
         if ((option.how === 'call' && constructs) || (option.how === 'construct' && !constructs)) continue;
         const folder = optionsOf(call)?.getProperty(option.option);
-        if (folder) found.push({ node: folder, kind: 'upload-config', what: `${option.module} \`${option.option}\`` });
+        if (folder && !isTemporaryFolder(folder, facts)) found.push({ node: folder, kind: 'upload-config', what: `${option.module} \`${option.option}\`` });
       }
     }
     found.push(...assignedUploadFolders(facts));
@@ -66,7 +66,7 @@ function assignedUploadFolders(facts: FileFacts): LocalUploadWrite[] {
     const target = assignment.getLeft();
     if (assignment.getOperatorToken().getKind() !== SyntaxKind.EqualsToken || !Node.isPropertyAccessExpression(target)) continue;
     const option = DISK_UPLOAD_OPTIONS.find((candidate) => candidate.option === target.getName() && configuredBy(target.getExpression(), candidate, facts));
-    if (option) found.push({ node: assignment, kind: 'upload-config', what: `${option.module} \`${option.option}\`` });
+    if (option && !isTemporaryPath(assignment.getRight(), facts)) found.push({ node: assignment, kind: 'upload-config', what: `${option.module} \`${option.option}\`` });
   }
   return found;
 }
@@ -79,6 +79,13 @@ function configuredBy(receiver: Node, option: (typeof DISK_UPLOAD_OPTIONS)[numbe
   if (!made || !(Node.isNewExpression(made) || Node.isCallExpression(made))) return false;
   const origin = facts.origin(made.getExpression());
   return origin.kind === 'module' && origin.module === option.module && samePath(origin.path, option.path);
+}
+
+/** A folder option whose value is a scratch folder (`dest: os.tmpdir()`, `destination: (req, file, cb) => cb(null, '/tmp')`): files kept only while the request processes them. */
+function isTemporaryFolder(property: Node | undefined, facts: FileFacts): boolean {
+  if (!property) return false;
+  const value = Node.isPropertyAssignment(property) ? property.getInitializer() : Node.isMethodDeclaration(property) ? property.getBody() : property;
+  return value !== undefined && isTemporaryPath(value, facts);
 }
 
 function optionsOf(call: CallExpression | NewExpression): ObjectLiteralExpression | undefined {

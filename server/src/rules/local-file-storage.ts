@@ -47,7 +47,7 @@ export const localFileStorage = createRule({
     ].join('\n'),
     notFlagged: [
       'multer `memoryStorage()`, multer with no storage options (memory by default), and storage engines that write elsewhere (`multer-s3`).',
-      'Scratch files under `os.tmpdir()` or `/tmp` (written to process and then deleted).',
+      'Scratch files under `os.tmpdir()` or `/tmp` (written to process and then deleted), including upload folders there (`multer({ dest: os.tmpdir() })`, a `diskStorage` whose `destination` is `/tmp`).',
       'Writes whose path and data the request does not decide (a log file, a cache of a file the server built), and writes outside request-handling code (start-up, jobs, one-off scripts and command-line programs in `bin/`, `cli/`, `scripts/`).',
     ],
     examples: [

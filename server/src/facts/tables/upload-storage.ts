@@ -21,7 +21,7 @@ export const DISK_UPLOAD_OPTIONS: readonly DiskUploadOption[] = [
 ];
 
 /** Storage engines that write uploads to local disk: multer `diskStorage`. */
-export const DISK_STORAGE_ENGINES: readonly { module: string; path: readonly string[] }[] = [{ module: 'multer', path: ['diskStorage'] }];
+export const DISK_STORAGE_ENGINES: readonly { module: string; path: readonly string[]; folderOption: string }[] = [{ module: 'multer', path: ['diskStorage'], folderOption: 'destination' }];
 
 /** Streaming multipart parsers whose `file` events hand the upload to the code. */
 export const MULTIPART_STREAM_MODULES: readonly string[] = ['busboy', '@fastify/busboy', 'connect-busboy'];
