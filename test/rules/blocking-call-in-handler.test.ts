@@ -65,6 +65,28 @@ testRule(blockingCallInHandler, {
       code: lines(EXPRESS_ESM, `import crypto from 'crypto';`, `app.get('/token', (req, res) => res.send(crypto.randomBytes(16).toString('hex')));`),
     },
     {
+      name: 'readFileSync in the listen callback (start-up)',
+      code: lines(EXPRESS_ESM, `import fs from 'fs';`, `app.get('/', (req, res) => res.end());`, `app.listen(3000, () => {`, `  console.log(fs.readFileSync('./banner.txt', 'utf8'));`, `});`),
+    },
+    {
+      name: 'readFileSync in a Nest controller constructor (runs once, when the module is built)',
+      code: lines(
+        `import { Controller, Get } from '@nestjs/common';`,
+        `import { readFileSync } from 'node:fs';`,
+        `@Controller('sitemap.xml')`,
+        `export class SitemapController {`,
+        `  private readonly xml: string;`,
+        `  constructor() {`,
+        `    this.xml = readFileSync('./sitemap.xml', 'utf8');`,
+        `  }`,
+        `  @Get()`,
+        `  get() {`,
+        `    return this.xml;`,
+        `  }`,
+        `}`,
+      ),
+    },
+    {
       name: 'execSync in a bin/ program',
       filename: 'bin/deploy.js',
       code: lines(EXPRESS_CJS, `const { execSync } = require('child_process');`, `app.post('/deploy', (req, res) => { execSync('make'); res.end(); });`),
