@@ -62,3 +62,27 @@ describe("preflight check: floating-promise knows the package's process-level ha
     );
   });
 });
+
+describe("preflight check: missing-graceful-shutdown reads the whole package's SIGTERM handling (real CLI process)", () => {
+  let dir: string;
+  before(() => {
+    dir = makeProject({
+      'package.json': JSON.stringify({ name: 'api', version: '1.0.0' }),
+      'src/server.ts': "import express from 'express';\nconst app = express();\nexport const server = app.listen(3000);\n",
+      'src/shutdown.ts': "process.once('SIGTERM', () => process.exit(0));\n",
+      'worker/package.json': JSON.stringify({ name: 'worker', version: '1.0.0' }),
+      'worker/src/server.ts': "import express from 'express';\nconst app = express();\nexport const server = app.listen(3001);\n",
+    });
+  });
+  after(() => cleanUp(dir));
+
+  const shutdownFindings = async (args: string[]) => parseJsonReport(await runCli(['check', ...args, '--format', 'json'], dir)).findings.filter((f) => f.ruleId === 'missing-graceful-shutdown').map((f) => `${f.file}:${f.line}`);
+
+  it('flags only the package none of whose files handles SIGTERM', async () => {
+    assert.deepEqual(await shutdownFindings([]), ['worker/src/server.ts:3']);
+  });
+
+  it('counts a handler in a file the run does not analyse (a named path)', async () => {
+    assert.deepEqual(await shutdownFindings(['src/server.ts']), []);
+  });
+});

@@ -1,7 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { AnalysisProject, FileFacts } from 'preflight-server';
 import { isAuthPath, isHealthPath, isRequestHandlingCode, routeRegistrations, type RouteRegistration } from 'preflight-server/out/facts/routes';
-import { listenCalls, shutdownHandling, signalHandlers } from 'preflight-server/out/facts/process';
+import { listenCalls, mayHandleShutdown, shutdownHandling, shutdownLocationsIn, signalHandlers } from 'preflight-server/out/facts/process';
+import { summariseFile } from 'preflight-server/out/checklist/workspace-facts';
 import { libraryImports } from 'preflight-server/out/facts/imports';
 import { featureFlagChecks, isFlagGuarded } from 'preflight-server/out/facts/feature-flags';
 import { jsonLogWrites } from 'preflight-server/out/facts/json-logging';
@@ -248,6 +249,27 @@ export function start(queue: { listen(): void }) { queue.listen(); }`),
     assert.deepEqual(sigterm(`import { createTerminus } from '@godaddy/terminus';\nimport http from 'http';\nconst server = http.createServer();\ncreateTerminus(server, {});`), ['library @4']);
     assert.deepEqual(sigterm(`const closeWithGrace = require('close-with-grace');\ncloseWithGrace({ delay: 500 }, async () => {});`), ['library @2']);
     assert.deepEqual(sigterm(`async function main(app: { enableShutdownHooks(): void }) { app.enableShutdownHooks(); }`), ['nest-shutdown-hooks @1']);
+  });
+
+  it('one shutdown fact for the checklist and missing-graceful-shutdown: shutdownLocationsIn, with a text test that never misses what it finds', () => {
+    const samples = [
+      `process.once('SIGTERM', () => {});`,
+      `const SIGNALS = ['SIGINT', 'SIGTERM'];\nfor (const s of SIGNALS) process.on(s, () => {});`,
+      `import { createHttpTerminator } from 'http-terminator';\nexport const t = createHttpTerminator({ server: undefined as never });`,
+      `import stoppable from 'stoppable';\nimport http from 'http';\nstoppable(http.createServer());`,
+      `async function main(app: { enableShutdownHooks(): void }) { app.enableShutdownHooks(); }`,
+      `process.on('SIGINT', () => {});`,
+    ].map((code) => `export {};\n${code}`);
+    for (const code of samples) {
+      const expected = sigterm(code);
+      withFacts(code, (facts) => {
+        const locations = shutdownLocationsIn(facts.sourceFile).map((location) => `${location.kind} @${location.line}`);
+        assert.deepEqual(locations, expected, code);
+        if (locations.length > 0) assert.ok(mayHandleShutdown(code), code);
+        const checklist = summariseFile(facts.sourceFile, '/readiness').shutdown.map((location) => `${location.kind} @${location.line}`);
+        assert.deepEqual(checklist, locations, code);
+      });
+    }
   });
 });
 

@@ -407,6 +407,25 @@ describe('language server over stdio (real server process)', function () {
     assert.match(messageText(floating[0]!), /only reaches the process's unhandledRejection handler \(main\.ts:1\): it is logged without this caller's context/);
   });
 
+  it("reads where the package handles SIGTERM (another file, on disk) before flagging a server's listen call", async () => {
+    const handled = path.join(workspace, 'api-handled');
+    const unhandled = path.join(workspace, 'api-unhandled');
+    for (const folder of [handled, unhandled]) {
+      fs.mkdirSync(path.join(folder, 'src'), { recursive: true });
+      fs.writeFileSync(path.join(folder, 'package.json'), '{ "name": "api" }\n');
+    }
+    fs.writeFileSync(path.join(handled, 'src', 'shutdown.ts'), "process.on('SIGTERM', () => process.exit(0));\n");
+    const server = "import express from 'express';\nconst app = express();\nexport const server = app.listen(3000);\n";
+    const shutdownDiagnostics = async (folder: string) => {
+      const uri = fileUri(path.join(folder, 'src', 'main.ts'));
+      await client.open(uri, server);
+      const published = await client.diagnosticsForVersion(uri, 1);
+      return published.diagnostics.filter((d) => d.code === 'missing-graceful-shutdown');
+    };
+    assert.equal((await shutdownDiagnostics(handled)).length, 0);
+    assert.equal((await shutdownDiagnostics(unhandled)).length, 1);
+  });
+
   it('shuts down and exits with code 0', async () => {
     const ownWorkspace = makeTempWorkspace();
     const own = await startIn(ownWorkspace);

@@ -5,7 +5,7 @@ import { FileFacts } from '../facts';
 import { libraryImports } from '../facts/imports';
 import { excerpt } from '../facts/literals';
 import { parsePackageManifest, type PackageManifest } from '../facts/packages';
-import { healthCheckHandlers, libraryHealthPaths, listenCalls, shutdownHandling, workerStarts } from '../facts/process';
+import { healthCheckHandlers, libraryHealthPaths, listenCalls, shutdownLocationsIn, workerStarts } from '../facts/process';
 import { isFlagGuarded } from '../facts/feature-flags';
 import { jsonLogWrites } from '../facts/json-logging';
 import { injectedLoggerTypes, projectLoggerDefinitions, projectLoggerImports, type ProjectLoggerImport } from '../facts/project-loggers';
@@ -128,7 +128,7 @@ export function summariseFile(sourceFile: SourceFile, root: string): FileReadine
     file: relativePath(root, sourceFile.getFilePath()),
     routes,
     listens: listenCalls(facts).map((listen) => ({ ...at(listen.node), framework: listen.framework, via: listen.via })),
-    shutdown: shutdownHandling(facts).map((handling) => ({ ...at(handling.node), kind: handling.kind })),
+    shutdown: shutdownLocationsIn(sourceFile).map((handling) => ({ file: relativePath(root, handling.file), line: handling.line, text: handling.text, kind: handling.kind })),
     workers: workerStarts(facts).map((worker) => ({ ...at(worker.node), label: worker.label, module: worker.module })),
     healthLibraries,
     libraries,

@@ -12,7 +12,9 @@ import { localDate } from '../engine/suppression';
 import type { Rule } from '../rules/rule';
 import type { ResolvedConfig } from '../config/types';
 import { PackageRoots } from '../workspace';
-import { NO_PROGRAM_FACTS, processFailureHandlersIn, type ProcessFailureHandler, type ProgramFacts } from '../facts/process-handlers';
+import { mayRegisterFailureHandler, NO_PROGRAM_FACTS, processFailureHandlersIn, type ProcessFailureHandler, type ProgramFacts } from '../facts/process-handlers';
+import { mayHandleShutdown, shutdownLocationsIn, type ShutdownLocation } from '../facts/process';
+import { scanPackageProgramFacts } from '../workspace/package-program-facts';
 import { PREFLIGHT_VERSION } from '../version';
 import { ResultCache, sha256 } from './result-cache';
 import { inShard, type Shard } from './shard';
@@ -69,7 +71,7 @@ export async function runAnalysis(loaded: readonly LoadedFile[], options: RunAna
   const parsed = () => (sourceFiles ??= parseAll(project, sources));
 
   const { cache } = options;
-  const programOf = await programFactsOfFiles(sources, wanted, options, roots, () => [...parsed().values()]);
+  const programOf = await programFactsOfFiles(loaded, wanted, options, roots);
   const keyOf = cache ? analysisKeys(loaded, options, cache, programOf) : undefined;
 
   const stored = wanted.map(({ file }) => {
@@ -98,17 +100,6 @@ export async function runAnalysis(loaded: readonly LoadedFile[], options: RunAna
     return { file, text, analysis };
   });
   return { files, reused };
-}
-
-/** Each wanted file's program facts: the caller's, the cache's (no file of the package changed), or from the parsed files. */
-async function programFactsOfFiles(loaded: readonly LoadedFile[], wanted: readonly LoadedFile[], options: RunAnalysisOptions, roots: PackageRoots, parseAll: () => SourceFile[]): Promise<(file: string) => ProgramFacts> {
-  if (options.programFactsOf) {
-    const known = new Map<string, ProgramFacts>();
-    for (const { file } of wanted) known.set(file, await options.programFactsOf(file));
-    return (file) => known.get(file) ?? NO_PROGRAM_FACTS;
-  }
-  const programs = options.cache ? cachedPrograms(loaded, roots, options.cache, parseAll) : programFactsByPackage(parseAll(), roots);
-  return (file) => programs.get(roots.of(file)) ?? NO_PROGRAM_FACTS;
 }
 
 /**
@@ -150,37 +141,57 @@ function analyseOne(sourceFile: SourceFile, options: RunAnalysisOptions, program
   });
 }
 
-/** Per package (nearest package.json): the process-level failure handlers its files register. */
-export function programFactsByPackage(sourceFiles: readonly SourceFile[], roots = new PackageRoots()): ProgramsByPackage {
-  const handlers = new Map<string, ProcessFailureHandler[]>();
-  for (const sourceFile of sourceFiles) {
-    const root = roots.of(sourceFile.getFilePath());
-    handlers.set(root, [...(handlers.get(root) ?? []), ...processFailureHandlersIn(sourceFile)]);
+/** Each wanted file's program facts: the caller's, or those of its package, from the loaded files and the package's others on disk. */
+async function programFactsOfFiles(loaded: readonly LoadedFile[], wanted: readonly LoadedFile[], options: RunAnalysisOptions, roots: PackageRoots): Promise<(file: string) => ProgramFacts> {
+  if (options.programFactsOf) {
+    const known = new Map<string, ProgramFacts>();
+    for (const { file } of wanted) known.set(file, await options.programFactsOf(file));
+    return (file) => known.get(file) ?? NO_PROGRAM_FACTS;
   }
-  return new Map([...handlers].map(([root, failureHandlers]) => [root, { failureHandlers }]));
+  const programs = await programFactsByPackage(loaded, roots);
+  return (file) => programs.get(roots.of(file)) ?? NO_PROGRAM_FACTS;
 }
 
-/** Program facts from the cache where no file of the package changed; otherwise parsed, and stored. */
-function cachedPrograms(loaded: readonly LoadedFile[], roots: PackageRoots, cache: ResultCache, parseAll: () => SourceFile[]): ProgramsByPackage {
-  const filesByPackage = new Map<string, LoadedFile[]>();
-  for (const file of loaded) {
-    const root = roots.of(file.file);
-    filesByPackage.set(root, [...(filesByPackage.get(root) ?? []), file]);
+/**
+ * Per package (nearest package.json): the process-level failure handlers and
+ * SIGTERM handling its files register, those of the run and the package's
+ * other files on disk (a handler in a file the run does not analyse still
+ * counts). Only files whose text can hold one are parsed, on their own, so the
+ * answer needs no parse of the project (and a cached run none at all).
+ */
+export async function programFactsByPackage(loaded: readonly LoadedFile[], roots = new PackageRoots()): Promise<ProgramsByPackage> {
+  const project = new AnalysisProject({ inMemory: true });
+  const byRoot = new Map<string, { failureHandlers: ProcessFailureHandler[]; shutdownHandling: ShutdownLocation[] }>();
+  for (const { file, text } of loaded) {
+    if (isSqlMigrationPath(file)) continue;
+    const root = roots.of(file);
+    const facts = byRoot.get(root) ?? { failureHandlers: [], shutdownHandling: [] };
+    byRoot.set(root, facts);
+    const failures = mayRegisterFailureHandler(text);
+    const shutdown = mayHandleShutdown(text);
+    if (!failures && !shutdown) continue;
+    const sourceFile = parsedAlone(project, file, text);
+    if (!sourceFile) continue;
+    if (failures) facts.failureHandlers.push(...processFailureHandlersIn(sourceFile));
+    if (shutdown) facts.shutdownHandling.push(...shutdownLocationsIn(sourceFile));
   }
-  const packageKey = (files: LoadedFile[]) => sha256(JSON.stringify(files.map(({ file, text }) => [path.basename(file), path.dirname(file), sha256(text)]).sort()));
-  const programs: ProgramsByPackage = new Map();
-  for (const [root, files] of filesByPackage) {
-    const stored = cache.programFacts(root, packageKey(files)) as ProgramFacts | undefined;
-    if (stored) programs.set(root, stored);
+  const analysed = new Set(loaded.map(({ file }) => file));
+  for (const [root, facts] of byRoot) {
+    const others = await scanPackageProgramFacts(root, analysed);
+    facts.failureHandlers.push(...others.failureHandlers);
+    facts.shutdownHandling.push(...(others.shutdownHandling ?? []));
   }
-  if (programs.size === filesByPackage.size) return programs;
-  const computed = programFactsByPackage(parseAll(), roots);
-  for (const [root, files] of filesByPackage) {
-    const facts = computed.get(root) ?? { failureHandlers: [] };
-    cache.setProgramFacts(root, packageKey(files), facts);
-    programs.set(root, facts);
+  return byRoot;
+}
+
+/** The file parsed in a project of its own; undefined when its nesting overflows the parser's stack. */
+function parsedAlone(project: AnalysisProject, file: string, text: string): SourceFile | undefined {
+  try {
+    return project.upsert(file, text);
+  } catch (error) {
+    if (!isStackOverflow(error)) throw error;
+    return undefined;
   }
-  return programs;
 }
 
 /** The cache key of each file's analysis: a hash of everything the analysis may read. */

@@ -1,6 +1,8 @@
 import type { Node, SourceFile, SyntaxKind } from 'ts-morph';
 import { FileFacts } from '../facts';
 import { processFailureHandlersIn, type ProgramFacts } from '../facts/process-handlers';
+import { shutdownLocationsIn } from '../facts/process';
+import { PackageRoots } from '../workspace/package-root';
 import { listenedKinds, type Rule, type FindingReport, type RuleListeners } from '../rules/rule';
 import { allRules } from '../rules';
 import type { ResolvedConfig } from '../config/types';
@@ -154,7 +156,7 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
     };
     active.push(entry);
     try {
-      entry.listeners = rule.create({ sourceFile, facts, program: options.program ?? { failureHandlers: processFailureHandlersIn(sourceFile) }, options: config.rules[rule.meta.id]?.options, fixes: config.fixes ?? DEFAULT_CONFIG.fixes, report });
+      entry.listeners = rule.create({ sourceFile, facts, program: options.program ?? programFactsBeside(sourceFile), options: config.rules[rule.meta.id]?.options, fixes: config.fixes ?? DEFAULT_CONFIG.fixes, report });
     } catch (error) {
       fail(entry, error);
     }
@@ -264,4 +266,32 @@ export function sortFindings(findings: Finding[]): Finding[] {
       a.range.start.character - b.range.start.character ||
       a.ruleId.localeCompare(b.ruleId),
   );
+}
+
+/**
+ * Program facts when the caller has none: the file's own failure handlers, and
+ * the shutdown handling of the files of its package that the project holds
+ * (asked lazily: only a file that starts a server needs it).
+ */
+function programFactsBeside(sourceFile: SourceFile): ProgramFacts {
+  let shutdown: ShutdownLocations | undefined;
+  return {
+    failureHandlers: processFailureHandlersIn(sourceFile),
+    get shutdownHandling() {
+      shutdown ??= shutdownLocationsInPackageOf(sourceFile);
+      return shutdown;
+    },
+  };
+}
+
+type ShutdownLocations = ReturnType<typeof shutdownLocationsIn>;
+
+function shutdownLocationsInPackageOf(sourceFile: SourceFile): ShutdownLocations {
+  const roots = new PackageRoots();
+  const root = roots.of(sourceFile.getFilePath());
+  return sourceFile
+    .getProject()
+    .getSourceFiles()
+    .filter((other) => roots.of(other.getFilePath()) === root && !other.isDeclarationFile())
+    .flatMap((other) => shutdownLocationsIn(other));
 }

@@ -3,6 +3,7 @@ import { FileFacts } from './index';
 import { samePath } from './origin';
 import { possibleStrings } from './literals';
 import { unwrapExpression } from './syntax';
+import type { ShutdownLocation } from './process';
 
 export type ProcessFailureEvent = 'unhandledRejection' | 'uncaughtException';
 
@@ -22,6 +23,11 @@ export interface ProcessFailureHandler {
  */
 export interface ProgramFacts {
   failureHandlers: readonly ProcessFailureHandler[];
+  /**
+   * Where the package handles SIGTERM (facts/process.ts `shutdownLocationsIn` over its files), the fact the
+   * checklist's graceful-shutdown check reads too; undefined when the package's files are not known.
+   */
+  shutdownHandling?: readonly ShutdownLocation[];
 }
 
 export const NO_PROGRAM_FACTS: ProgramFacts = { failureHandlers: [] };

@@ -1,11 +1,11 @@
-import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
-import type { FileFacts } from './index';
+import { Node, SyntaxKind, type CallExpression, type SourceFile } from 'ts-morph';
+import { FileFacts } from './index';
 import { samePath } from './origin';
 import { libraryImports } from './imports';
-import { possibleStrings, stringLiteralValue } from './literals';
+import { excerpt, possibleStrings, stringLiteralValue } from './literals';
 import { frameworkInstance, isConventionalReceiver, type RouteFramework } from './routes';
 import { CONVENTIONAL_SERVER_NAMES, NEST_ROUTES, SERVE_FUNCTIONS } from './tables/frameworks';
-import { HEALTH_CHECK_DECORATORS, HEALTH_CHECK_OPTIONS } from './tables/libraries';
+import { HEALTH_CHECK_DECORATORS, HEALTH_CHECK_OPTIONS, LIBRARIES } from './tables/libraries';
 import { FRAMEWORK_SHUTDOWN_HOOKS, WORKER_STARTERS, type WorkerStarter } from './tables/workers';
 import { importDeclarationsOf } from './syntax';
 
@@ -234,4 +234,59 @@ export function healthCheckHandlers(facts: FileFacts): { node: Node; module: str
     }
     return found;
   });
+}
+
+/** Where a file installs graceful shutdown, as plain data that can be collected over a whole package. */
+export interface ShutdownLocation {
+  /** Absolute path. */
+  file: string;
+  /** 1-based. */
+  line: number;
+  kind: ShutdownHandling['kind'];
+  module?: string;
+  /** A one-line excerpt of the code, for evidence. */
+  text: string;
+}
+
+/**
+ * The one fact behind both the checklist's "Graceful shutdown handled" check and
+ * the missing-graceful-shutdown rule: where a file handles SIGTERM. A package
+ * (nearest package.json) handles it when any of its files does.
+ */
+export function shutdownLocationsIn(sourceFile: SourceFile): ShutdownLocation[] {
+  if (!mayHandleShutdown(sourceFile.getFullText())) return [];
+  return shutdownHandling(FileFacts.of(sourceFile)).map((handling) => ({
+    file: sourceFile.getFilePath(),
+    line: handling.node.getStartLineNumber(),
+    kind: handling.kind,
+    text: excerpt(handling.node),
+    ...(handling.module ? { module: handling.module } : {}),
+  }));
+}
+
+const SHUTDOWN_TOKENS = [
+  'SIG',
+  ...LIBRARIES['graceful-shutdown'].map((entry) => entry.module),
+  ...NEST_ROUTES.shutdownHookMethods,
+  ...FRAMEWORK_SHUTDOWN_HOOKS.map((hooks) => hooks.modulePrefix),
+];
+
+/** A cheap test before parsing: a file that names no signal, shutdown library or hook installs no shutdown handling. */
+export function mayHandleShutdown(text: string): boolean {
+  return SHUTDOWN_TOKENS.some((token) => text.includes(token));
+}
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/**
+ * A server bound to the loopback interface (`server.listen(0, '127.0.0.1')`,
+ * `fastify.listen({ host: 'localhost' })`): a helper of the process itself (a
+ * local proxy, a callback receiver), which no load balancer sends traffic to.
+ */
+export function isLoopbackListen(listen: ListenCall): boolean {
+  const args = listen.node.getArguments();
+  const options = args[0] && Node.isObjectLiteralExpression(args[0]) ? args[0].getProperty('host') : undefined;
+  const host = options && Node.isPropertyAssignment(options) ? options.getInitializer() : args.find((arg, index) => index > 0 && possibleStrings(arg) !== undefined);
+  const values = host ? possibleStrings(host) : undefined;
+  return values !== undefined && values.length > 0 && values.every((value) => LOOPBACK_HOSTS.has(value));
 }

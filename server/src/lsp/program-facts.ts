@@ -1,13 +1,11 @@
-import * as fs from 'node:fs';
-import { AnalysisProject, MAX_ANALYSED_BYTES } from '../parse/project';
-import { mayRegisterFailureHandler, processFailureHandlersIn, type ProgramFacts } from '../facts/process-handlers';
-import { collectSourceFiles, PackageRoots } from '../workspace';
-import { readRegularFile } from '../workspace/regular-file';
+import type { ProgramFacts } from '../facts/process-handlers';
+import { PackageRoots } from '../workspace';
+import { scanPackageProgramFacts } from '../workspace/package-program-facts';
 
 /**
  * What each package does with failures nobody handled (its process-level
  * `unhandledRejection`/`uncaughtException` handlers), for the messages of
- * floating-promise, as `preflight check` finds them: read from the package's
+ * floating-promise, and where it handles SIGTERM (missing-graceful-shutdown), as `preflight check` finds them: read from the package's
  * files on disk once, cached per package until one of its files changes.
  * Only files that name the events are parsed, in a project of their own.
  */
@@ -19,7 +17,7 @@ export class ProgramFactsIndex {
     const root = this.roots.of(filePath);
     let facts = this.byRoot.get(root);
     if (!facts) {
-      facts = scanPackage(root);
+      facts = scanPackageProgramFacts(root);
       this.byRoot.set(root, facts);
     }
     return facts;
@@ -44,22 +42,4 @@ export class ProgramFactsIndex {
   invalidate(files: readonly string[]): void {
     for (const file of files) this.byRoot.delete(this.roots.of(file));
   }
-}
-
-async function scanPackage(root: string): Promise<ProgramFacts> {
-  const { files } = await collectSourceFiles([root], root, { root });
-  const project = new AnalysisProject({ inMemory: true });
-  const failureHandlers = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      if ((await fs.promises.stat(file)).size > MAX_ANALYSED_BYTES) continue;
-      text = (await readRegularFile(file)).toString('utf8');
-    } catch {
-      continue;
-    }
-    if (!mayRegisterFailureHandler(text)) continue;
-    failureHandlers.push(...processFailureHandlersIn(project.upsert(file, text)));
-  }
-  return { failureHandlers };
 }

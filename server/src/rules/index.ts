@@ -15,6 +15,9 @@ import { unboundedQuery } from './unbounded-query';
 import { blockingMigration } from './blocking-migration';
 import { destructiveMigration } from './destructive-migration';
 import { irreversibleMigration } from './irreversible-migration';
+import { blockingCallInHandler } from './blocking-call-in-handler';
+import { missingGracefulShutdown } from './missing-graceful-shutdown';
+import { localFileStorage } from './local-file-storage';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
@@ -35,6 +38,9 @@ export const allRules: readonly Rule[] = [
   blockingMigration,
   destructiveMigration,
   irreversibleMigration,
+  blockingCallInHandler,
+  missingGracefulShutdown,
+  localFileStorage,
   ...suppressionMetaRules,
 ];
 
