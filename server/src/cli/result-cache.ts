@@ -37,8 +37,6 @@ interface Entry {
 interface CacheDocument {
   format: number;
   entries: Record<string, Entry>;
-  /** Per package folder (relative): its program facts, under the hash of its files. */
-  programs: Record<string, { key: string; facts: unknown }>;
 }
 
 export function sha256(text: string): string {
@@ -47,7 +45,7 @@ export function sha256(text: string): string {
 
 /** The results of earlier runs, by a key of everything an analysis read; one JSON file under `folder`. */
 export class ResultCache {
-  private document: CacheDocument = { format: FORMAT, entries: {}, programs: {} };
+  private document: CacheDocument = { format: FORMAT, entries: {} };
   private readonly now = Date.now();
   private readonly contextHashes = new Map<string, string>();
   /** Why the stored results could not be read (they are then ignored, and rewritten). */
@@ -61,7 +59,7 @@ export class ResultCache {
     if (!fs.existsSync(file)) return;
     try {
       const read = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheDocument;
-      if (read.format === FORMAT && typeof read.entries === 'object' && typeof read.programs === 'object') this.document = read;
+      if (read.format === FORMAT && typeof read.entries === 'object' && read.entries !== null) this.document = read;
     } catch (error) {
       this.problem = `cache ${path.relative(root, file) || file} is unreadable (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); starting afresh`;
     }
@@ -116,15 +114,6 @@ export class ResultCache {
         ...(analysis.parseProblem ? { parseProblem: analysis.parseProblem } : {}),
       },
     };
-  }
-
-  programFacts(packageRoot: string, key: string): unknown {
-    const stored = this.document.programs[path.relative(this.root, packageRoot)];
-    return stored?.key === key ? stored.facts : undefined;
-  }
-
-  setProgramFacts(packageRoot: string, key: string, facts: unknown): void {
-    this.document.programs[path.relative(this.root, packageRoot)] = { key, facts };
   }
 
   /** Writes the cache (atomically: a reader never sees half a file); failures only cost the next run its reuse. */
