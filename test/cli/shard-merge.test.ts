@@ -46,6 +46,9 @@ describe('preflight check --shard and preflight merge (real CLI processes)', () 
   before(async () => {
     const files: Record<string, string> = { 'package.json': JSON.stringify({ name: 'api', version: '1.0.0' }), 'src/jobs.ts': FLOATING };
     for (let n = 0; n < 12; n++) files[`src/clients/client-${n}.ts`] = fetchModule(n);
+    // Files no shard can analyse are listed as skipped, in whichever shard holds them.
+    files['src/broken.ts'] = 'export const = ;\n';
+    files['src/broken-too.ts'] = 'export function (\n';
     dir = makeProject(files);
     fs.writeFileSync(path.join(dir, handlerFileApartFrom(dir, 'src/jobs.ts')), HANDLER);
     full = parseJsonReport(await runCli(['check', '--format', 'json'], dir));
@@ -75,10 +78,11 @@ describe('preflight check --shard and preflight merge (real CLI processes)', () 
     }
   });
 
-  it('merging the JSON shards gives exactly the full run, cross-file facts included', async () => {
+  it('merging the JSON shards gives exactly the full run, cross-file facts and skipped files included', async () => {
     const merged = await runCli(['merge', ...shardFiles('json')], dir);
     assert.equal(merged.code, 0, merged.stderr);
     assert.deepEqual(parseJsonReport(merged), full);
+    assert.equal((full as JsonReport & { skipped?: unknown[] }).skipped?.length, 2);
     const floating = full.findings.find((f) => f.ruleId === 'floating-promise');
     assert.match(floating!.message, /unhandledRejection handler \(main-\d+\.ts:1\)/, 'the shard with the promise knew the handler in another shard');
   });

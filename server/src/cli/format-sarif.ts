@@ -12,6 +12,8 @@ const FINGERPRINT_KEY = 'preflightFindingHash/v1';
 const SOURCE_ROOT = '%SRCROOT%';
 /** The run property holding how many files were analysed (so `preflight merge` can add shards up). */
 export const FILES_PROPERTY = 'filesAnalysed';
+/** How a tool notification about a file that was not analysed begins. */
+export const NOT_ANALYSED_PREFIX = 'Not analysed: ';
 
 export function sarifLevel(severity: Severity): sarif.ReportingConfiguration.level {
   return severity === 'error' ? 'error' : severity === 'warning' ? 'warning' : 'note';
@@ -167,7 +169,7 @@ function skippedFileInvocations(report: CheckReport): Pick<sarif.Run, 'invocatio
         executionSuccessful: true,
         toolExecutionNotifications: skipped.map(({ file, reason }) => ({
           level: 'warning',
-          message: { text: `Not analysed: ${reason}` },
+          message: { text: `${NOT_ANALYSED_PREFIX}${reason}` },
           locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(file), uriBaseId: SOURCE_ROOT } } }],
         })),
       },

@@ -5,7 +5,7 @@ import type { Severity } from '../engine/finding';
 import { parseArgs, parseCount } from './args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from './io';
 import { compareReported, countSeverities, type ReportedFinding } from './report';
-import { FILES_PROPERTY } from './format-sarif';
+import { FILES_PROPERTY, NOT_ANALYSED_PREFIX } from './format-sarif';
 
 export const MERGE_USAGE = `Usage: preflight merge <json-or-sarif files...> [options]
 
@@ -28,6 +28,8 @@ interface JsonDocument {
   version: string;
   files: number;
   findings: JsonFinding[];
+  /** Files a shard could not analyse (present only when there are some). */
+  skipped?: { file: string; reason: string }[];
 }
 
 type Input = { file: string; kind: 'json'; document: JsonDocument } | { file: string; kind: 'sarif'; log: sarif.Log };
@@ -75,7 +77,8 @@ function mergeJson(documents: readonly JsonDocument[]): JsonDocument {
   }
   findings.sort((a, b) => compareReported({ ...a, related: [] }, { ...b, related: [] }));
   const files = documents.reduce((sum, document) => sum + document.files, 0);
-  return { tool: 'preflight', version: documents[0]!.version, files, findings };
+  const skipped = documents.flatMap((document) => document.skipped ?? []);
+  return { tool: 'preflight', version: documents[0]!.version, files, findings, ...(skipped.length > 0 ? { skipped } : {}) };
 }
 
 function resultKey(result: sarif.Result): string {
@@ -115,10 +118,12 @@ function mergeSarif(logs: readonly sarif.Log[]): sarif.Log {
   }
   results.sort(compareResults);
   const files = runs.reduce((sum, run) => sum + Number(run.properties?.[FILES_PROPERTY] ?? 0), 0);
-  const [first] = runs;
+  const notifications = runs.flatMap((run) => run.invocations ?? []).flatMap((invocation) => invocation.toolExecutionNotifications ?? []);
+  const invocations = notifications.length > 0 ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: notifications }] } : {};
+  const { invocations: _firstInvocations, ...first } = runs[0]!;
   return {
     ...logs[0]!,
-    runs: [{ ...first!, tool: { ...first!.tool, driver: { ...first!.tool.driver, rules } }, results, properties: { ...first!.properties, [FILES_PROPERTY]: files } }],
+    runs: [{ ...first, tool: { ...first.tool, driver: { ...first.tool.driver, rules } }, ...invocations, results, properties: { ...first.properties, [FILES_PROPERTY]: files } }],
   };
 }
 
@@ -147,7 +152,12 @@ function sarifAsJson(log: sarif.Log): JsonDocument {
       };
     });
   findings.sort((a, b) => compareReported({ ...a, related: [] }, { ...b, related: [] }));
-  return { tool: 'preflight', version: run.tool.driver.semanticVersion ?? '', files: Number(run.properties?.[FILES_PROPERTY] ?? 0), findings };
+  const skipped = (run.invocations ?? []).flatMap((invocation) => invocation.toolExecutionNotifications ?? []).map((notification) => ({
+    file: (notification.locations?.[0]?.physicalLocation?.artifactLocation?.uri ?? '').split('/').map(decodeURIComponent).join('/'),
+    reason: (notification.message.text ?? '').replace(NOT_ANALYSED_PREFIX, ''),
+  }));
+  const files = Number(run.properties?.[FILES_PROPERTY] ?? 0);
+  return { tool: 'preflight', version: run.tool.driver.semanticVersion ?? '', files, findings, ...(skipped.length > 0 ? { skipped } : {}) };
 }
 
 function exitCode(findings: readonly JsonFinding[], maxWarnings: number | undefined, io: CliIO): number {
