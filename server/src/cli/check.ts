@@ -9,7 +9,7 @@ import type { ResolvedConfig } from '../config/types';
 import { DEFAULT_CONFIG } from '../config/types';
 import { CONFIG_FILE_NAME, formatConfigProblem, loadConfigFile } from '../config/load';
 import { changedFilesSince, collectSourceFiles, GitError, PackageRoots, PathNotFoundError, readSourceText } from '../workspace';
-import { processFailureHandlersIn, type ProcessFailureHandler, type ProgramFacts } from '../facts/process-handlers';
+import { programFactsOf, type ProgramFacts } from '../facts/process-handlers';
 import type { SourceFile } from 'ts-morph';
 import { parseArgs, parseCount } from './args';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, UsageError, type CliIO } from './io';
@@ -202,16 +202,17 @@ export async function runCheck(options: CheckOptions, io: CliIO, extras: RunChec
   return EXIT_OK;
 }
 
-/** Per package (nearest package.json): the process-level failure handlers its files register. */
+/** Per package (nearest package.json): its process-level failure handlers and the middleware its files register. */
 function programFactsByPackage(sourceFiles: readonly SourceFile[]): (file: string) => ProgramFacts {
   const roots = new PackageRoots();
-  const handlers = new Map<string, ProcessFailureHandler[]>();
+  const filesByRoot = new Map<string, SourceFile[]>();
   for (const sourceFile of sourceFiles) {
     const root = roots.of(sourceFile.getFilePath());
-    const found = processFailureHandlersIn(sourceFile);
-    handlers.set(root, [...(handlers.get(root) ?? []), ...found]);
+    filesByRoot.set(root, [...(filesByRoot.get(root) ?? []), sourceFile]);
   }
-  return (file) => ({ failureHandlers: handlers.get(roots.of(file)) ?? [] });
+  const facts = new Map<string, ProgramFacts>();
+  for (const [root, files] of filesByRoot) facts.set(root, programFactsOf(files));
+  return (file) => facts.get(roots.of(file)) ?? programFactsOf([]);
 }
 
 export async function checkCommand(args: readonly string[], io: CliIO): Promise<number> {

@@ -1,6 +1,6 @@
 import type { Node, SourceFile, SyntaxKind } from 'ts-morph';
 import { FileFacts } from '../facts';
-import { processFailureHandlersIn, type ProgramFacts } from '../facts/process-handlers';
+import { programFactsOf, type ProgramFacts } from '../facts/process-handlers';
 import { listenedKinds, type Rule, type FindingReport, type RuleListeners } from '../rules/rule';
 import { allRules } from '../rules';
 import type { ResolvedConfig } from '../config/types';
@@ -93,11 +93,12 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
   for (const rule of rules) {
     const severity = effectiveSeverity(rule, config);
     if (!severity) continue;
+    const configured = config.rules[rule.meta.id]?.severity !== undefined;
     const entry: ActiveRule = { rule, listeners: {}, found: [], failed: false };
     const report = (r: FindingReport): void => {
       entry.found.push({
         ruleId: rule.meta.id,
-        severity,
+        severity: (!configured && r.severity) || severity,
         category: rule.meta.category,
         message: r.message,
         file,
@@ -108,7 +109,7 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
     };
     active.push(entry);
     try {
-      entry.listeners = rule.create({ sourceFile, facts, program: options.program ?? { failureHandlers: processFailureHandlersIn(sourceFile) }, options: config.rules[rule.meta.id]?.options, fixes: config.fixes ?? DEFAULT_CONFIG.fixes, report });
+      entry.listeners = rule.create({ sourceFile, facts, program: options.program ?? programFactsOf([sourceFile]), options: config.rules[rule.meta.id]?.options, fixes: config.fixes ?? DEFAULT_CONFIG.fixes, report });
     } catch (error) {
       fail(entry, error);
     }

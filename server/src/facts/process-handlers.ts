@@ -3,6 +3,7 @@ import { FileFacts } from './index';
 import { samePath } from './origin';
 import { possibleStrings } from './literals';
 import { unwrapExpression } from './syntax';
+import { mayRegisterMiddleware, mergeMiddleware, middlewareIn, NO_MIDDLEWARE, type PackageMiddleware } from './middleware';
 
 export type ProcessFailureEvent = 'unhandledRejection' | 'uncaughtException';
 
@@ -17,14 +18,30 @@ export interface ProcessFailureHandler {
 }
 
 /**
- * What the program a file belongs to does with failures nobody handled,
- * from every file of its package: the messages of floating-promise depend on it.
+ * Facts about the program a file belongs to, from every file of its package:
+ * what it does with failures nobody handled (the messages of floating-promise
+ * depend on it), and the middleware it registers (rate limiters, CORS options),
+ * which missing-rate-limit and permissive-cors read.
  */
 export interface ProgramFacts {
   failureHandlers: readonly ProcessFailureHandler[];
+  middleware: PackageMiddleware;
 }
 
-export const NO_PROGRAM_FACTS: ProgramFacts = { failureHandlers: [] };
+export const NO_PROGRAM_FACTS: ProgramFacts = { failureHandlers: [], middleware: NO_MIDDLEWARE };
+
+/** A cheap test before parsing: a file whose text rules out every program fact contributes none. */
+export function mayHaveProgramFacts(text: string): boolean {
+  return mayRegisterFailureHandler(text) || mayRegisterMiddleware(text);
+}
+
+/** The program facts of a set of files (a package's, or one file's when the package is not known). */
+export function programFactsOf(sourceFiles: readonly SourceFile[]): ProgramFacts {
+  return {
+    failureHandlers: sourceFiles.flatMap(processFailureHandlersIn),
+    middleware: mergeMiddleware(sourceFiles.map(middlewareIn)),
+  };
+}
 
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 const EVENTS: readonly ProcessFailureEvent[] = ['unhandledRejection', 'uncaughtException'];
@@ -67,6 +84,6 @@ function handlerExits(handler: Node | undefined): boolean {
 }
 
 /** The handler that receives a promise rejection nobody handled: `unhandledRejection`, else (Node ≥ 15) `uncaughtException`. */
-export function rejectionHandler(program: ProgramFacts): ProcessFailureHandler | undefined {
+export function rejectionHandler(program: Pick<ProgramFacts, 'failureHandlers'>): ProcessFailureHandler | undefined {
   return program.failureHandlers.find((h) => h.event === 'unhandledRejection') ?? program.failureHandlers.find((h) => h.event === 'uncaughtException');
 }

@@ -1,14 +1,16 @@
 import * as fs from 'node:fs';
 import { AnalysisProject, MAX_ANALYSED_BYTES } from '../parse/project';
-import { mayRegisterFailureHandler, processFailureHandlersIn, type ProgramFacts } from '../facts/process-handlers';
+import { mayHaveProgramFacts, programFactsOf, type ProgramFacts } from '../facts/process-handlers';
 import { collectSourceFiles, PackageRoots } from '../workspace';
 
 /**
- * What each package does with failures nobody handled (its process-level
- * `unhandledRejection`/`uncaughtException` handlers), for the messages of
- * floating-promise, as `preflight check` finds them: read from the package's
- * files on disk once, cached per package until one of its files changes.
- * Only files that name the events are parsed, in a project of their own.
+ * Each package's program facts, as `preflight check` finds them: what it does
+ * with failures nobody handled (its process-level `unhandledRejection`/
+ * `uncaughtException` handlers, for floating-promise) and the middleware it
+ * registers (rate limiters, CORS options, for missing-rate-limit and
+ * permissive-cors). Read from the package's files on disk once, cached per
+ * package until one of its files changes. Only files whose text may hold such
+ * a fact are parsed, in a project of their own.
  */
 export class ProgramFactsIndex {
   private readonly roots = new PackageRoots();
@@ -48,7 +50,7 @@ export class ProgramFactsIndex {
 async function scanPackage(root: string): Promise<ProgramFacts> {
   const { files } = await collectSourceFiles([root], root, { root });
   const project = new AnalysisProject({ inMemory: true });
-  const failureHandlers = [];
+  const sourceFiles = [];
   for (const file of files) {
     let text: string;
     try {
@@ -57,8 +59,8 @@ async function scanPackage(root: string): Promise<ProgramFacts> {
     } catch {
       continue;
     }
-    if (!mayRegisterFailureHandler(text)) continue;
-    failureHandlers.push(...processFailureHandlersIn(project.upsert(file, text)));
+    if (!mayHaveProgramFacts(text)) continue;
+    sourceFiles.push(project.upsert(file, text));
   }
-  return { failureHandlers };
+  return programFactsOf(sourceFiles);
 }

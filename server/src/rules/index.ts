@@ -10,6 +10,8 @@ import { jobWithoutRetry } from './job-without-retry';
 import { missingIdempotencyKey } from './missing-idempotency-key';
 import { missingTransaction } from './missing-transaction';
 import { nonIdempotentHandler } from './non-idempotent-handler';
+import { missingRateLimit } from './missing-rate-limit';
+import { permissiveCors } from './permissive-cors';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
@@ -25,6 +27,8 @@ export const allRules: readonly Rule[] = [
   missingIdempotencyKey,
   missingTransaction,
   nonIdempotentHandler,
+  missingRateLimit,
+  permissiveCors,
   ...suppressionMetaRules,
 ];
 

@@ -1,0 +1,389 @@
+import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
+import { FileFacts } from './index';
+import type { Origin } from './origin';
+import { stringLiteralValue } from './literals';
+import { isFunctionScope, unwrapExpression } from './syntax';
+import { functionsReachableFrom, routeRegistrations, type RouteRegistration } from './routes';
+import { LIBRARIES, libraryMatches } from './tables/libraries';
+import { APPLYING_METHODS, LIMITER_NAME, NEST_THROTTLER, ROUTE_RATE_LIMIT_OPTION } from './tables/middleware';
+import { exportedCorsOptions, type CorsOptionsExport } from './cors';
+
+/**
+ * Where a rate limiter applies beyond one route of its own file:
+ * `global` — `app.use(limiter)`, `fastify.register(rateLimit)`, a Nest APP_GUARD;
+ * `mount` — `app.use('/api', limiter)`, everything below a path;
+ * `unplaced` — made or consumed where this file does not show what it covers
+ * (exported, handed to a function, consumed in a service): it may cover any route.
+ */
+export type LimiterScope = 'global' | 'mount' | 'unplaced';
+
+export interface RateLimiterPlacement {
+  scope: LimiterScope;
+  /** The mount path, for `mount`. */
+  path?: string;
+  /** The package it comes from, or `project middleware` for the project's own limiter. */
+  library: string;
+  file: string;
+  /** 1-based. */
+  line: number;
+}
+
+/** What a package registers as middleware, from every one of its files. */
+export interface PackageMiddleware {
+  rateLimiters: readonly RateLimiterPlacement[];
+  /** `ThrottlerModule.forRoot(...)`: configuration only, until a ThrottlerGuard is bound. */
+  throttlerModules: readonly { file: string; line: number }[];
+  /** Classes of the package that extend ThrottlerGuard (they limit as it does). */
+  throttlerGuardClasses: readonly string[];
+  /** Class names bound as `APP_GUARD` providers. */
+  appGuards: readonly string[];
+  /** Exported CORS option objects, by name, for `cors(corsOptions)` in another file. */
+  corsOptions: readonly CorsOptionsExport[];
+}
+
+export const NO_MIDDLEWARE: PackageMiddleware = { rateLimiters: [], throttlerModules: [], throttlerGuardClasses: [], appGuards: [], corsOptions: [] };
+
+const RATE_LIMIT_MODULES = LIBRARIES['rate-limit'];
+
+/** A cheap test before parsing: a file that names no limiter, guard or CORS option registers none. */
+export function mayRegisterMiddleware(text: string): boolean {
+  return /limit|throttl|brute|slow-?down|APP_GUARD|origin/i.test(text);
+}
+
+export function mergeMiddleware(parts: readonly PackageMiddleware[]): PackageMiddleware {
+  return {
+    rateLimiters: parts.flatMap((part) => part.rateLimiters),
+    throttlerModules: parts.flatMap((part) => part.throttlerModules),
+    throttlerGuardClasses: [...new Set(parts.flatMap((part) => part.throttlerGuardClasses))],
+    appGuards: [...new Set(parts.flatMap((part) => part.appGuards))],
+    corsOptions: parts.flatMap((part) => part.corsOptions),
+  };
+}
+
+/** The middleware facts one file contributes to its package. */
+export function middlewareIn(sourceFile: SourceFile): PackageMiddleware {
+  if (!mayRegisterMiddleware(sourceFile.getFullText())) return NO_MIDDLEWARE;
+  const facts = FileFacts.of(sourceFile);
+  return facts.memo('middleware.package', () => {
+    const nest = nestThrottlerFacts(facts);
+    return {
+      rateLimiters: [...libraryLimiterPlacements(facts), ...projectLimiterPlacements(facts), ...nest.global],
+      throttlerModules: nest.modules,
+      throttlerGuardClasses: nest.guardClasses,
+      appGuards: nest.appGuards,
+      corsOptions: exportedCorsOptions(facts),
+    };
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Values made by a rate-limit library
+
+/** The rate-limit package a value is made from (`rateLimit({...})`, `new RateLimiterRedis(...)`, `limiter.consume`), if any. */
+export function limiterLibraryOf(origin: Origin): string | undefined {
+  let current = origin;
+  for (let depth = 0; depth < 8 && current.kind === 'call'; depth++) current = current.callee;
+  if (current.kind !== 'module' || current.module === NEST_THROTTLER.module) return undefined;
+  const module = current.module;
+  return RATE_LIMIT_MODULES.some((entry) => libraryMatches(entry, module)) ? module : undefined;
+}
+
+function importsRateLimitLibrary(facts: FileFacts): boolean {
+  return facts.sourceFile.getFullText().match(/limit|brute|slow-?down/i) !== null;
+}
+
+/** The expression a name is the root of: `limiter` in `await limiter.consume(ip)` → the whole call. */
+function valueExpressionOf(identifier: Node): Node {
+  let current = identifier;
+  for (;;) {
+    const parent = current.getParent();
+    if (!parent) return current;
+    const isCallee = (Node.isCallExpression(parent) || Node.isNewExpression(parent)) && parent.getExpression() === current;
+    const isObject = Node.isPropertyAccessExpression(parent) && parent.getExpression() === current;
+    if (isCallee || isObject || Node.isAwaitExpression(parent) || Node.isParenthesizedExpression(parent) || Node.isAsExpression(parent) || Node.isNonNullExpression(parent)) {
+      current = parent;
+      continue;
+    }
+    return current;
+  }
+}
+
+/** A name in a position that reads a value (not a declaration, import or type). */
+function readsValue(identifier: Node): boolean {
+  const parent = identifier.getParent();
+  if (!parent) return false;
+  if (Node.isImportSpecifier(parent) || Node.isImportClause(parent) || Node.isNamespaceImport(parent) || Node.isImportEqualsDeclaration(parent)) return false;
+  if (Node.isBindingElement(parent) || Node.isTypeReference(parent) || Node.isQualifiedName(parent) || Node.isExpressionWithTypeArguments(parent)) return false;
+  if ((Node.isVariableDeclaration(parent) || Node.isParameterDeclaration(parent) || Node.isFunctionDeclaration(parent) || Node.isClassDeclaration(parent)) && parent.getNameNode() === identifier) return false;
+  if (Node.isPropertyAccessExpression(parent) && parent.getNameNode() === identifier) return false;
+  if (Node.isPropertyAssignment(parent) && parent.getNameNode() === identifier) return false;
+  return true;
+}
+
+function libraryLimiterPlacements(facts: FileFacts): RateLimiterPlacement[] {
+  if (!importsRateLimitLibrary(facts)) return [];
+  const placements: RateLimiterPlacement[] = [];
+  const file = facts.sourceFile.getFilePath();
+  const seen = new Set<Node>();
+  for (const identifier of facts.nodes.ofKind(SyntaxKind.Identifier)) {
+    if (!readsValue(identifier)) continue;
+    const library = limiterLibraryOf(facts.origin(identifier));
+    if (!library) continue;
+    const value = valueExpressionOf(identifier);
+    if (seen.has(value)) continue;
+    seen.add(value);
+    const placement = placementOf(value, facts);
+    if (placement) placements.push({ ...placement, library, file, line: value.getStartLineNumber() });
+  }
+  return placements;
+}
+
+/**
+ * The project's own limiter, named as one (`app.use(rateLimiter)`, `app.use('/api', apiLimiter)`),
+ * applied to an app or router: a limiter built on Redis by hand limits as well as a library's.
+ */
+function projectLimiterPlacements(facts: FileFacts): RateLimiterPlacement[] {
+  const placements: RateLimiterPlacement[] = [];
+  const file = facts.sourceFile.getFilePath();
+  for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee) || !APPLYING_METHODS.includes(callee.getName())) continue;
+    const named = call.getArguments().find((argument) => isLimiterNamed(argument));
+    if (!named || limiterLibraryOf(facts.origin(unwrapExpression(named))) !== undefined) continue;
+    const path = stringLiteralValue(call.getArguments()[0]);
+    placements.push({ ...scopeForPath(path), library: 'project middleware', file, line: call.getStartLineNumber() });
+  }
+  return placements;
+}
+
+/** `rateLimiter`, `authLimiter`, `throttle(...)`, `rateLimit.middleware`: named as a limiter. */
+export function isLimiterNamed(node: Node): boolean {
+  const expression = unwrapExpression(node);
+  const named = Node.isCallExpression(expression) ? expression.getExpression() : expression;
+  if (Node.isIdentifier(named)) return LIMITER_NAME.test(named.getText());
+  if (Node.isPropertyAccessExpression(named)) return LIMITER_NAME.test(named.getText());
+  return false;
+}
+
+function scopeForPath(path: string | undefined): { scope: LimiterScope; path?: string } {
+  return path === undefined || path === '/' || path === '*' || path === '/*' ? { scope: 'global' } : { scope: 'mount', path };
+}
+
+/** Where a limiter value applies; undefined when to one route of this file only (the route's own check sees it) or nowhere. */
+function placementOf(value: Node, facts: FileFacts): { scope: LimiterScope; path?: string } | undefined {
+  const parent = value.getParent();
+  if (parent && Node.isVariableDeclaration(parent) && parent.getInitializer() === value) {
+    // Its uses are judged where they are; an exported limiter is applied in other files.
+    return parent.getVariableStatement()?.isExported() ? { scope: 'unplaced' } : undefined;
+  }
+  const call = callTakingArgument(value);
+  if (call) return placementAsArgument(value, call, facts);
+  const fn = value.getFirstAncestor(isFunctionScope);
+  if (!fn) return { scope: 'unplaced' };
+  return routeOnlyFunctions(facts).has(fn) ? undefined : { scope: 'unplaced' };
+}
+
+/** The call that receives `value` among its arguments, through arrays and object literals (`[limiter, auth]`, `{ preHandler: limiter }`). */
+function callTakingArgument(value: Node): Node | undefined {
+  let current = value;
+  for (let depth = 0; depth < 6; depth++) {
+    const parent = current.getParent();
+    if (!parent) return undefined;
+    if ((Node.isCallExpression(parent) || Node.isNewExpression(parent)) && parent.getArguments().includes(current as never)) return parent;
+    const passesThrough =
+      Node.isArrayLiteralExpression(parent) || Node.isObjectLiteralExpression(parent) || Node.isPropertyAssignment(parent) || Node.isSpreadElement(parent) || Node.isShorthandPropertyAssignment(parent);
+    if (!passesThrough) return undefined;
+    current = parent;
+  }
+  return undefined;
+}
+
+function placementAsArgument(value: Node, call: Node, facts: FileFacts): { scope: LimiterScope; path?: string } | undefined {
+  if (!Node.isCallExpression(call)) return { scope: 'unplaced' };
+  const registration = routeRegistrations(facts).find((candidate) => candidate.node === call);
+  if (registration?.kind === 'route') return undefined;
+  const callee = call.getExpression();
+  const method = Node.isPropertyAccessExpression(callee) ? callee.getName() : undefined;
+  if (registration?.kind === 'middleware' || (method !== undefined && APPLYING_METHODS.includes(method))) {
+    if (registersOptIn(call, value)) return undefined;
+    return scopeForPath(stringLiteralValue(call.getArguments()[0]));
+  }
+  return { scope: 'unplaced' };
+}
+
+/** `fastify.register(rateLimit, { global: false })`: only routes that ask (`config.rateLimit`) are limited. */
+function registersOptIn(call: Node, plugin: Node): boolean {
+  if (!Node.isCallExpression(call)) return false;
+  const [first, options] = call.getArguments();
+  if (first !== plugin || !options || !Node.isObjectLiteralExpression(options)) return false;
+  const global = options.getProperty('global');
+  return global !== undefined && Node.isPropertyAssignment(global) && global.getInitializer()?.getKind() === SyntaxKind.FalseKeyword;
+}
+
+/** Functions of this file that only route handlers reach (not middleware applied with `use`). */
+function routeOnlyFunctions(facts: FileFacts): ReadonlySet<Node> {
+  return facts.memo('middleware.routeOnlyFunctions', () => {
+    const registrations = routeRegistrations(facts);
+    const fromRoutes = functionsReachableFrom(registrations.filter((r) => r.kind === 'route').flatMap((r) => r.handlers), facts);
+    const fromMiddleware = functionsReachableFrom(registrations.filter((r) => r.kind === 'middleware').flatMap((r) => r.handlers), facts);
+    return new Set([...fromRoutes].filter((fn) => !fromMiddleware.has(fn)));
+  });
+}
+
+// ---------------------------------------------------------------------------
+// @nestjs/throttler
+
+function isThrottlerExport(origin: Origin, name: string): boolean {
+  return origin.kind === 'module' && origin.module === NEST_THROTTLER.module && origin.path.length === 1 && origin.path[0] === name;
+}
+
+interface NestThrottlerFacts {
+  global: RateLimiterPlacement[];
+  modules: { file: string; line: number }[];
+  guardClasses: string[];
+  appGuards: string[];
+}
+
+function nestThrottlerFacts(facts: FileFacts): NestThrottlerFacts {
+  const result: NestThrottlerFacts = { global: [], modules: [], guardClasses: [], appGuards: [] };
+  const text = facts.sourceFile.getFullText();
+  const file = facts.sourceFile.getFilePath();
+  if (text.includes(NEST_THROTTLER.appGuard.name)) result.appGuards.push(...appGuardClasses(facts));
+  if (!text.includes(NEST_THROTTLER.module)) return result;
+  for (const cls of facts.nodes.ofKind(SyntaxKind.ClassDeclaration)) {
+    const base = cls.getExtends()?.getExpression();
+    if (base && isThrottlerExport(facts.origin(base), NEST_THROTTLER.guard) && cls.getName()) result.guardClasses.push(cls.getName()!);
+  }
+  for (const identifier of facts.nodes.ofKind(SyntaxKind.Identifier)) {
+    if (!readsValue(identifier)) continue;
+    const origin = facts.origin(identifier);
+    if (isThrottlerExport(origin, NEST_THROTTLER.moduleClass)) result.modules.push({ file, line: identifier.getStartLineNumber() });
+    else if (isThrottlerExport(origin, NEST_THROTTLER.guard) && isGlobalGuardUse(identifier, facts)) {
+      result.global.push({ scope: 'global', library: NEST_THROTTLER.module, file, line: identifier.getStartLineNumber() });
+    }
+  }
+  return result;
+}
+
+/** `app.useGlobalGuards(new ThrottlerGuard(...))`. */
+function isGlobalGuardUse(identifier: Node, facts: FileFacts): boolean {
+  const call = callTakingArgument(valueExpressionOf(identifier));
+  if (!call || !Node.isCallExpression(call)) return false;
+  const callee = call.getExpression();
+  return Node.isPropertyAccessExpression(callee) && (NEST_THROTTLER.globalGuardMethods as readonly string[]).includes(callee.getName()) && facts !== undefined;
+}
+
+/** Names of the classes bound with `{ provide: APP_GUARD, useClass: X }` (or `useExisting`). */
+function appGuardClasses(facts: FileFacts): string[] {
+  const names: string[] = [];
+  for (const literal of facts.nodes.ofKind(SyntaxKind.ObjectLiteralExpression)) {
+    const provide = literal.getProperty('provide');
+    if (!provide || !Node.isPropertyAssignment(provide)) continue;
+    const token = provide.getInitializer();
+    const origin = token && facts.origin(token);
+    if (!origin || origin.kind !== 'module' || origin.module !== NEST_THROTTLER.appGuard.module || origin.path[0] !== NEST_THROTTLER.appGuard.name) continue;
+    for (const key of ['useClass', 'useExisting']) {
+      const property = literal.getProperty(key);
+      const value = property && Node.isPropertyAssignment(property) ? property.getInitializer() : undefined;
+      if (value) names.push(value.getText());
+    }
+  }
+  return names;
+}
+
+// ---------------------------------------------------------------------------
+// Is one route limited?
+
+export interface RouteRateLimit {
+  limited: boolean;
+  /** What limits it, for messages: a placement, or the route's own middleware. */
+  by?: string;
+  /** `@SkipThrottle()` takes the route out of a global guard. */
+  skipped?: boolean;
+}
+
+/** Whether a rate limiter covers this route: its own middleware and handler, its controller's guards, or a package-wide limiter. */
+export function routeRateLimit(registration: RouteRegistration, facts: FileFacts, middleware: PackageMiddleware): RouteRateLimit {
+  if (registration.framework === 'nestjs') return nestRouteRateLimit(registration, facts, middleware);
+  if (registration.handlers.some((handler) => containsLimiter(handler, facts))) return { limited: true, by: 'route middleware' };
+  if (handlerConsumesLimiter(registration, facts)) return { limited: true, by: 'its handler' };
+  const placement = coveringPlacement(registration, facts, middleware);
+  return placement ? { limited: true, by: describePlacement(placement) } : { limited: false };
+}
+
+function describePlacement(placement: RateLimiterPlacement): string {
+  return `${placement.library} at ${placement.file}:${placement.line}`;
+}
+
+function coveringPlacement(registration: RouteRegistration, facts: FileFacts, middleware: PackageMiddleware): RateLimiterPlacement | undefined {
+  const file = facts.sourceFile.getFilePath();
+  return middleware.rateLimiters.find((placement) => {
+    if (placement.scope !== 'mount') return true;
+    // A mount in another file may be where this file's router is mounted: it cannot be ruled out.
+    if (placement.file !== file) return true;
+    return registration.path === undefined || registration.path.startsWith(placement.path!);
+  });
+}
+
+/** A limiter in a route's arguments: `limiter`, `rateLimit({...})`, `[limiter, auth]`, Fastify `{ config: { rateLimit } }` or `{ preHandler: fastify.rateLimit() }`. */
+function containsLimiter(handler: Node, facts: FileFacts): boolean {
+  const expression = unwrapExpression(handler);
+  if (isLimiterNamed(expression) || limiterLibraryOf(facts.origin(expression)) !== undefined) return true;
+  if (Node.isArrayLiteralExpression(expression)) return expression.getElements().some((element) => containsLimiter(element, facts));
+  if (Node.isObjectLiteralExpression(expression)) {
+    const config = expression.getProperty(ROUTE_RATE_LIMIT_OPTION.container);
+    const inner = config && Node.isPropertyAssignment(config) ? config.getInitializer() : undefined;
+    if (inner && Node.isObjectLiteralExpression(inner) && inner.getProperty(ROUTE_RATE_LIMIT_OPTION.property)) return true;
+    return expression.getProperties().some((property) => Node.isPropertyAssignment(property) && property.getInitializer() !== undefined && containsLimiter(property.getInitializer()!, facts));
+  }
+  return false;
+}
+
+/** The handler (or a function of this file it calls) consumes a limiter, or calls one named as a limiter (`await checkRateLimit(ip)`). */
+function handlerConsumesLimiter(registration: RouteRegistration, facts: FileFacts): boolean {
+  for (const fn of functionsReachableFrom(registration.handlers, facts)) {
+    for (const call of fn.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      const callee = call.getExpression();
+      if (limiterLibraryOf(facts.origin(callee)) !== undefined || isLimiterNamed(callee)) return true;
+    }
+  }
+  return false;
+}
+
+function nestRouteRateLimit(registration: RouteRegistration, facts: FileFacts, middleware: PackageMiddleware): RouteRateLimit {
+  const method = registration.handlers[0];
+  const cls = method?.getFirstAncestorByKind(SyntaxKind.ClassDeclaration);
+  const methodDecorators = method && Node.isMethodDeclaration(method) ? method.getDecorators() : [];
+  const classDecorators = cls?.getDecorators() ?? [];
+  const guardClasses = new Set(middleware.throttlerGuardClasses);
+  const decoratorLimits = (decorators: readonly Node[]): boolean => decorators.some((decorator) => nestDecoratorLimits(decorator, facts, guardClasses));
+  const decoratorSkips = (decorators: readonly Node[]): boolean => decorators.some((decorator) => nestDecoratorIs(decorator, facts, NEST_THROTTLER.skipDecorators));
+  if (decoratorLimits(methodDecorators) || decoratorLimits(classDecorators)) return { limited: true, by: 'its guard' };
+  if (decoratorSkips(methodDecorators) || decoratorSkips(classDecorators)) return { limited: false, skipped: true };
+  const appGuard = middleware.appGuards.find((name) => name === NEST_THROTTLER.guard || guardClasses.has(name) || LIMITER_NAME.test(name));
+  if (appGuard) return { limited: true, by: `the APP_GUARD ${appGuard}` };
+  const placement = coveringPlacement(registration, facts, middleware);
+  if (placement) return { limited: true, by: describePlacement(placement) };
+  if (method && handlerConsumesLimiter(registration, facts)) return { limited: true, by: 'its handler' };
+  return { limited: false };
+}
+
+function nestDecoratorIs(decorator: Node, facts: FileFacts, names: readonly string[]): boolean {
+  if (!Node.isDecorator(decorator)) return false;
+  const origin = facts.origin(decorator.getCallExpression()?.getExpression() ?? decorator.getNameNode());
+  return names.some((name) => isThrottlerExport(origin, name));
+}
+
+/** `@UseGuards(ThrottlerGuard)`, a subclass of it, or `@Throttle(...)`. */
+function nestDecoratorLimits(decorator: Node, facts: FileFacts, guardClasses: ReadonlySet<string>): boolean {
+  if (!Node.isDecorator(decorator)) return false;
+  if (nestDecoratorIs(decorator, facts, NEST_THROTTLER.limitDecorators)) return true;
+  const call = decorator.getCallExpression();
+  if (!call) return false;
+  const origin = facts.origin(call.getExpression());
+  if (origin.kind !== 'module' || origin.module !== NEST_THROTTLER.guardDecorator.module || origin.path[0] !== NEST_THROTTLER.guardDecorator.name) return false;
+  return call.getArguments().some((argument) => {
+    const guard = unwrapExpression(Node.isNewExpression(argument) ? argument.getExpression() : argument);
+    return isThrottlerExport(facts.origin(guard), NEST_THROTTLER.guard) || guardClasses.has(guard.getText()) || LIMITER_NAME.test(guard.getText());
+  });
+}
