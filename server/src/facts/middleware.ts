@@ -2,10 +2,11 @@ import { Node, SyntaxKind, type SourceFile } from 'ts-morph';
 import { FileFacts } from './index';
 import type { Origin } from './origin';
 import { stringLiteralValue } from './literals';
+import { isRelativeModule } from './imports';
 import { isFunctionScope, unwrapExpression } from './syntax';
 import { functionsReachableFrom, routeRegistrations, type RouteRegistration } from './routes';
 import { LIBRARIES, libraryMatches } from './tables/libraries';
-import { APPLYING_METHODS, LIMITER_NAME, NEST_THROTTLER, ROUTE_RATE_LIMIT_OPTION } from './tables/middleware';
+import { APPLYING_METHODS, LIMITER_NAME, NEST_THROTTLER, PASSPORT, ROUTE_RATE_LIMIT_OPTION } from './tables/middleware';
 import { exportedCorsOptions, type CorsOptionsExport } from './cors';
 
 /**
@@ -13,14 +14,18 @@ import { exportedCorsOptions, type CorsOptionsExport } from './cors';
  * `global` — `app.use(limiter)`, `fastify.register(rateLimit)`, a Nest APP_GUARD;
  * `mount` — `app.use('/api', limiter)`, everything below a path;
  * `unplaced` — made or consumed where this file does not show what it covers
- * (exported, handed to a function, consumed in a service): it may cover any route.
+ * (handed to a function, consumed in a service): it may cover any route;
+ * `exported` — exported by `name` (a limiter, or a function that consumes one): where other files of the
+ * package apply it decides (`limiterUses`), and it counts as `unplaced` when none is seen.
  */
-export type LimiterScope = 'global' | 'mount' | 'unplaced';
+export type LimiterScope = 'global' | 'mount' | 'unplaced' | 'exported';
 
 export interface RateLimiterPlacement {
   scope: LimiterScope;
   /** The mount path, for `mount`. */
   path?: string;
+  /** The exported name, for `exported`. */
+  name?: string;
   /** The package it comes from, or `project middleware` for the project's own limiter. */
   library: string;
   file: string;
@@ -31,6 +36,8 @@ export interface RateLimiterPlacement {
 /** What a package registers as middleware, from every one of its files. */
 export interface PackageMiddleware {
   rateLimiters: readonly RateLimiterPlacement[];
+  /** Where files of the package apply an exported limiter (`app.use(apiLimiter)` with `apiLimiter` imported). */
+  limiterUses: readonly LimiterUse[];
   /** `ThrottlerModule.forRoot(...)`: configuration only, until a ThrottlerGuard is bound. */
   throttlerModules: readonly { file: string; line: number }[];
   /** Classes of the package that extend ThrottlerGuard (they limit as it does). */
@@ -41,7 +48,16 @@ export interface PackageMiddleware {
   corsOptions: readonly CorsOptionsExport[];
 }
 
-export const NO_MIDDLEWARE: PackageMiddleware = { rateLimiters: [], throttlerModules: [], throttlerGuardClasses: [], appGuards: [], corsOptions: [] };
+/** An exported limiter applied in another file: `route` when only as one route's middleware or inside a handler. */
+export interface LimiterUse {
+  name: string;
+  scope: 'global' | 'mount' | 'unplaced' | 'route';
+  path?: string;
+  file: string;
+  line: number;
+}
+
+export const NO_MIDDLEWARE: PackageMiddleware = { rateLimiters: [], limiterUses: [], throttlerModules: [], throttlerGuardClasses: [], appGuards: [], corsOptions: [] };
 
 const RATE_LIMIT_MODULES = LIBRARIES['rate-limit'];
 
@@ -53,6 +69,7 @@ export function mayRegisterMiddleware(text: string): boolean {
 export function mergeMiddleware(parts: readonly PackageMiddleware[]): PackageMiddleware {
   return {
     rateLimiters: parts.flatMap((part) => part.rateLimiters),
+    limiterUses: parts.flatMap((part) => part.limiterUses),
     throttlerModules: parts.flatMap((part) => part.throttlerModules),
     throttlerGuardClasses: [...new Set(parts.flatMap((part) => part.throttlerGuardClasses))],
     appGuards: [...new Set(parts.flatMap((part) => part.appGuards))],
@@ -60,7 +77,18 @@ export function mergeMiddleware(parts: readonly PackageMiddleware[]): PackageMid
   };
 }
 
-/** The middleware facts one file contributes to its package. */
+/**
+ * The middleware of a package from its files: what each registers, then where
+ * the files apply the limiters that others export.
+ */
+export function packageMiddlewareOf(sourceFiles: readonly SourceFile[]): PackageMiddleware {
+  const merged = mergeMiddleware(sourceFiles.map(middlewareIn));
+  const names = exportedLimiterNames(merged);
+  if (names.size === 0) return merged;
+  return { ...merged, limiterUses: sourceFiles.flatMap((sourceFile) => limiterUsesIn(sourceFile, names)) };
+}
+
+/** The middleware facts one file contributes to its package (without the uses of other files' exports). */
 export function middlewareIn(sourceFile: SourceFile): PackageMiddleware {
   if (!mayRegisterMiddleware(sourceFile.getFullText())) return NO_MIDDLEWARE;
   const facts = FileFacts.of(sourceFile);
@@ -68,6 +96,7 @@ export function middlewareIn(sourceFile: SourceFile): PackageMiddleware {
     const nest = nestThrottlerFacts(facts);
     return {
       rateLimiters: [...libraryLimiterPlacements(facts), ...projectLimiterPlacements(facts), ...nest.global],
+      limiterUses: [],
       throttlerModules: nest.modules,
       throttlerGuardClasses: nest.guardClasses,
       appGuards: nest.appGuards,
@@ -170,17 +199,125 @@ function scopeForPath(path: string | undefined): { scope: LimiterScope; path?: s
 }
 
 /** Where a limiter value applies; undefined when to one route of this file only (the route's own check sees it) or nowhere. */
-function placementOf(value: Node, facts: FileFacts): { scope: LimiterScope; path?: string } | undefined {
+type Placement = { scope: LimiterScope; path?: string; name?: string };
+
+function placementOf(value: Node, facts: FileFacts): Placement | undefined {
   const parent = value.getParent();
   if (parent && Node.isVariableDeclaration(parent) && parent.getInitializer() === value) {
     // Its uses are judged where they are; an exported limiter is applied in other files.
-    return parent.getVariableStatement()?.isExported() ? { scope: 'unplaced' } : undefined;
+    return parent.getVariableStatement()?.isExported() ? { scope: 'exported', name: parent.getName() } : undefined;
   }
+  const exported = exportedAs(value);
+  if (exported) return { scope: 'exported', name: exported };
   const call = callTakingArgument(value);
   if (call) return placementAsArgument(value, call, facts);
   const fn = value.getFirstAncestor(isFunctionScope);
   if (!fn) return { scope: 'unplaced' };
-  return routeOnlyFunctions(facts).has(fn) ? undefined : { scope: 'unplaced' };
+  if (routeOnlyFunctions(facts).has(fn)) return undefined;
+  const exportedFunction = exportedFunctionName(fn);
+  return exportedFunction ? { scope: 'exported', name: exportedFunction } : { scope: 'unplaced' };
+}
+
+/** `export { limiter }`, `export default limiter`, `module.exports = limiter`, `module.exports = { limiter }`. */
+function exportedAs(value: Node): string | undefined {
+  const parent = value.getParent();
+  if (!parent) return undefined;
+  if (Node.isExportSpecifier(parent)) return parent.getAliasNode()?.getText() ?? parent.getName();
+  if (Node.isExportAssignment(parent)) return 'default';
+  if (Node.isBinaryExpression(parent) && parent.getRight() === value && isModuleExports(parent.getLeft())) return 'default';
+  if (Node.isBinaryExpression(parent) && parent.getRight() === value && Node.isPropertyAccessExpression(parent.getLeft()) && isModuleExports((parent.getLeft() as never as { getExpression(): Node }).getExpression())) {
+    return (parent.getLeft() as never as { getName(): string }).getName();
+  }
+  const property = Node.isShorthandPropertyAssignment(parent) || Node.isPropertyAssignment(parent) ? parent : undefined;
+  const object = property?.getParent();
+  const assignment = object?.getParent();
+  if (property && assignment && Node.isBinaryExpression(assignment) && assignment.getRight() === object && isModuleExports(assignment.getLeft())) return property.getName();
+  return undefined;
+}
+
+function isModuleExports(node: Node): boolean {
+  const text = node.getText();
+  return text === 'module.exports' || text === 'exports';
+}
+
+/** The exported name of a function (or of the const holding it), when it is exported. */
+function exportedFunctionName(fn: Node): string | undefined {
+  if (Node.isFunctionDeclaration(fn)) return fn.isExported() ? (fn.isDefaultExport() ? 'default' : fn.getName()) : undefined;
+  const holder = fn.getParent();
+  if (holder && Node.isVariableDeclaration(holder) && holder.getInitializer() === fn) {
+    return holder.getVariableStatement()?.isExported() ? holder.getName() : undefined;
+  }
+  return undefined;
+}
+
+/** Uses of limiters other files export, by name, in this file. */
+export function limiterUsesIn(sourceFile: SourceFile, names: ReadonlySet<string>): LimiterUse[] {
+  const text = sourceFile.getFullText();
+  if (![...names].some((name) => text.includes(name === 'default' ? 'import' : name))) return [];
+  const facts = FileFacts.of(sourceFile);
+  const uses: LimiterUse[] = [];
+  for (const identifier of facts.nodes.ofKind(SyntaxKind.Identifier)) {
+    if (!readsValue(identifier)) continue;
+    const name = importedProjectName(identifier, facts);
+    if (name === undefined || !names.has(name)) continue;
+    const value = valueExpressionOf(identifier);
+    const placement = placementOfUse(value, facts);
+    uses.push({ name, ...placement, file: sourceFile.getFilePath(), line: value.getStartLineNumber() });
+  }
+  return uses;
+}
+
+function placementOfUse(value: Node, facts: FileFacts): { scope: LimiterUse['scope']; path?: string } {
+  const call = callTakingArgument(value);
+  if (call) {
+    const placement = placementAsArgument(value, call, facts);
+    return placement === undefined ? { scope: 'route' } : placement.scope === 'exported' ? { scope: 'unplaced' } : { scope: placement.scope, path: placement.path };
+  }
+  const fn = value.getFirstAncestor(isFunctionScope);
+  if (fn && routeOnlyFunctions(facts).has(fn)) return { scope: 'route' };
+  const placement = placementOf(value, facts);
+  return placement && placement.scope !== 'exported' ? { scope: placement.scope, path: placement.path } : { scope: 'unplaced' };
+}
+
+/** The exported name an identifier imports from another file of the project (`default` for a default import). */
+function importedProjectName(identifier: Node, facts: FileFacts): string | undefined {
+  const origin = facts.origin(identifier);
+  if (origin.kind !== 'module' || !isProjectModule(origin.module)) return undefined;
+  return origin.path[0] ?? 'default';
+}
+
+function isProjectModule(module: string): boolean {
+  return isRelativeModule(module) || module.startsWith('@/') || module.startsWith('~/') || module.startsWith('#');
+}
+
+/**
+ * The placements that decide coverage: exported limiters are replaced by where
+ * other files apply them (none when only on routes), or count as unplaced when no use is seen.
+ */
+export function effectivePlacements(middleware: PackageMiddleware): RateLimiterPlacement[] {
+  const cached = resolved.get(middleware);
+  if (cached) return cached;
+  const placements: RateLimiterPlacement[] = [];
+  for (const placement of middleware.rateLimiters) {
+    if (placement.scope !== 'exported') {
+      placements.push(placement);
+      continue;
+    }
+    const uses = middleware.limiterUses.filter((use) => use.name === placement.name);
+    if (uses.length === 0) placements.push({ ...placement, scope: 'unplaced' });
+    for (const use of uses) {
+      if (use.scope !== 'route') placements.push({ scope: use.scope, path: use.path, library: placement.library, file: use.file, line: use.line });
+    }
+  }
+  resolved.set(middleware, placements);
+  return placements;
+}
+
+const resolved = new WeakMap<PackageMiddleware, RateLimiterPlacement[]>();
+
+/** Names exported as limiters by files of the package. */
+function exportedLimiterNames(middleware: PackageMiddleware): ReadonlySet<string> {
+  return new Set(middleware.rateLimiters.filter((placement) => placement.scope === 'exported').map((placement) => placement.name!));
 }
 
 /** The call that receives `value` among its arguments, through arrays and object literals (`[limiter, auth]`, `{ preHandler: limiter }`). */
@@ -305,8 +442,9 @@ export interface RouteRateLimit {
 /** Whether a rate limiter covers this route: its own middleware and handler, its controller's guards, or a package-wide limiter. */
 export function routeRateLimit(registration: RouteRegistration, facts: FileFacts, middleware: PackageMiddleware): RouteRateLimit {
   if (registration.framework === 'nestjs') return nestRouteRateLimit(registration, facts, middleware);
-  if (registration.handlers.some((handler) => containsLimiter(handler, facts))) return { limited: true, by: 'route middleware' };
-  if (handlerConsumesLimiter(registration, facts)) return { limited: true, by: 'its handler' };
+  const exported = exportedLimiterNames(middleware);
+  if (registration.handlers.some((handler) => containsLimiter(handler, facts, exported))) return { limited: true, by: 'route middleware' };
+  if (handlerConsumesLimiter(registration, facts, exported)) return { limited: true, by: 'its handler' };
   const placement = coveringPlacement(registration, facts, middleware);
   return placement ? { limited: true, by: describePlacement(placement) } : { limited: false };
 }
@@ -317,7 +455,7 @@ function describePlacement(placement: RateLimiterPlacement): string {
 
 function coveringPlacement(registration: RouteRegistration, facts: FileFacts, middleware: PackageMiddleware): RateLimiterPlacement | undefined {
   const file = facts.sourceFile.getFilePath();
-  return middleware.rateLimiters.find((placement) => {
+  return effectivePlacements(middleware).find((placement) => {
     if (placement.scope !== 'mount') return true;
     // A mount in another file may be where this file's router is mounted: it cannot be ruled out.
     if (placement.file !== file) return true;
@@ -326,28 +464,36 @@ function coveringPlacement(registration: RouteRegistration, facts: FileFacts, mi
 }
 
 /** A limiter in a route's arguments: `limiter`, `rateLimit({...})`, `[limiter, auth]`, Fastify `{ config: { rateLimit } }` or `{ preHandler: fastify.rateLimit() }`. */
-function containsLimiter(handler: Node, facts: FileFacts): boolean {
+function containsLimiter(handler: Node, facts: FileFacts, exported: ReadonlySet<string>): boolean {
   const expression = unwrapExpression(handler);
-  if (isLimiterNamed(expression) || limiterLibraryOf(facts.origin(expression)) !== undefined) return true;
-  if (Node.isArrayLiteralExpression(expression)) return expression.getElements().some((element) => containsLimiter(element, facts));
+  if (isLimiter(expression, facts, exported)) return true;
+  if (Node.isArrayLiteralExpression(expression)) return expression.getElements().some((element) => containsLimiter(element, facts, exported));
   if (Node.isObjectLiteralExpression(expression)) {
     const config = expression.getProperty(ROUTE_RATE_LIMIT_OPTION.container);
     const inner = config && Node.isPropertyAssignment(config) ? config.getInitializer() : undefined;
     if (inner && Node.isObjectLiteralExpression(inner) && inner.getProperty(ROUTE_RATE_LIMIT_OPTION.property)) return true;
-    return expression.getProperties().some((property) => Node.isPropertyAssignment(property) && property.getInitializer() !== undefined && containsLimiter(property.getInitializer()!, facts));
+    return expression.getProperties().some((property) => Node.isPropertyAssignment(property) && property.getInitializer() !== undefined && containsLimiter(property.getInitializer()!, facts, exported));
   }
   return false;
 }
 
 /** The handler (or a function of this file it calls) consumes a limiter, or calls one named as a limiter (`await checkRateLimit(ip)`). */
-function handlerConsumesLimiter(registration: RouteRegistration, facts: FileFacts): boolean {
+function handlerConsumesLimiter(registration: RouteRegistration, facts: FileFacts, exported: ReadonlySet<string>): boolean {
   for (const fn of functionsReachableFrom(registration.handlers, facts)) {
     for (const call of fn.getDescendantsOfKind(SyntaxKind.CallExpression)) {
-      const callee = call.getExpression();
-      if (limiterLibraryOf(facts.origin(callee)) !== undefined || isLimiterNamed(callee)) return true;
+      if (isLimiter(call.getExpression(), facts, exported)) return true;
     }
   }
   return false;
+}
+
+/** A limiter: made by a rate-limit library, exported as one by another file of the package, or named as one. */
+function isLimiter(expression: Node, facts: FileFacts, exported: ReadonlySet<string>): boolean {
+  if (limiterLibraryOf(facts.origin(expression)) !== undefined || isLimiterNamed(expression)) return true;
+  const root = Node.isCallExpression(expression) ? expression.getExpression() : expression;
+  const base = Node.isPropertyAccessExpression(root) ? root.getExpression() : root;
+  const name = Node.isIdentifier(base) ? importedProjectName(base, facts) : undefined;
+  return name !== undefined && exported.has(name);
 }
 
 function nestRouteRateLimit(registration: RouteRegistration, facts: FileFacts, middleware: PackageMiddleware): RouteRateLimit {
@@ -364,7 +510,7 @@ function nestRouteRateLimit(registration: RouteRegistration, facts: FileFacts, m
   if (appGuard) return { limited: true, by: `the APP_GUARD ${appGuard}` };
   const placement = coveringPlacement(registration, facts, middleware);
   if (placement) return { limited: true, by: describePlacement(placement) };
-  if (method && handlerConsumesLimiter(registration, facts)) return { limited: true, by: 'its handler' };
+  if (method && handlerConsumesLimiter(registration, facts, exportedLimiterNames(middleware))) return { limited: true, by: 'its handler' };
   return { limited: false };
 }
 
@@ -386,4 +532,39 @@ function nestDecoratorLimits(decorator: Node, facts: FileFacts, guardClasses: Re
     const guard = unwrapExpression(Node.isNewExpression(argument) ? argument.getExpression() : argument);
     return isThrottlerExport(facts.origin(guard), NEST_THROTTLER.guard) || guardClasses.has(guard.getText()) || LIMITER_NAME.test(guard.getText());
   });
+}
+
+// ---------------------------------------------------------------------------
+// Routes for callers who are signed in already
+
+/**
+ * The route sits behind a passport guard whose strategy checks an existing
+ * session or token (`@UseGuards(AuthGuard('jwt'))` on the method or controller,
+ * `passport.authenticate('jwt')` among the route's middleware): its callers are
+ * not guessing credentials.
+ */
+export function requiresSignedInCaller(registration: RouteRegistration, facts: FileFacts): boolean {
+  if (registration.framework === 'nestjs') {
+    const method = registration.handlers[0];
+    const cls = method?.getFirstAncestorByKind(SyntaxKind.ClassDeclaration);
+    const decorators = [...(method && Node.isMethodDeclaration(method) ? method.getDecorators() : []), ...(cls?.getDecorators() ?? [])];
+    return decorators.some((decorator) => {
+      const call = decorator.getCallExpression();
+      if (!call) return false;
+      return call.getArguments().some((argument) => Node.isCallExpression(argument) && isSessionStrategyCall(argument, facts, PASSPORT.nestModule, [PASSPORT.nestGuard]));
+    });
+  }
+  return registration.handlers.some((handler) => {
+    const expression = unwrapExpression(handler);
+    return Node.isCallExpression(expression) && isSessionStrategyCall(expression, facts, PASSPORT.module, [PASSPORT.authenticate]);
+  });
+}
+
+/** `AuthGuard('jwt')`, `passport.authenticate('bearer', { session: false })`: a strategy that does not take credentials. */
+function isSessionStrategyCall(call: Node, facts: FileFacts, module: string, path: readonly string[]): boolean {
+  if (!Node.isCallExpression(call)) return false;
+  const origin = facts.origin(call.getExpression());
+  if (origin.kind !== 'module' || origin.module !== module || origin.path.join('.') !== path.join('.')) return false;
+  const strategy = stringLiteralValue(call.getArguments()[0]);
+  return strategy !== undefined && !(PASSPORT.credentialStrategies as readonly string[]).includes(strategy.toLowerCase());
 }

@@ -3,7 +3,7 @@ import { FileFacts } from './index';
 import { samePath } from './origin';
 import { possibleStrings } from './literals';
 import { unwrapExpression } from './syntax';
-import { mayRegisterMiddleware, mergeMiddleware, middlewareIn, NO_MIDDLEWARE, type PackageMiddleware } from './middleware';
+import { mayRegisterMiddleware, NO_MIDDLEWARE, packageMiddlewareOf, type PackageMiddleware } from './middleware';
 
 export type ProcessFailureEvent = 'unhandledRejection' | 'uncaughtException';
 
@@ -39,7 +39,7 @@ export function mayHaveProgramFacts(text: string): boolean {
 export function programFactsOf(sourceFiles: readonly SourceFile[]): ProgramFacts {
   return {
     failureHandlers: sourceFiles.flatMap(processFailureHandlersIn),
-    middleware: mergeMiddleware(sourceFiles.map(middlewareIn)),
+    middleware: packageMiddlewareOf(sourceFiles),
   };
 }
 

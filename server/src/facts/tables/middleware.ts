@@ -76,3 +76,15 @@ export const LIMITER_NAME = /rate_?-?limit|limiter|throttl|brute|slow_?-?down/i;
 /** Conditions that hold only outside production: CORS opened there is a development convenience. */
 export const DEVELOPMENT_CONDITION = /['"](?:development|dev|local|test)['"]|\bis_?dev|\bdev(?:elopment)?\b|!==?\s*['"]production['"]|!\s*(?:is_?)?prod/i;
 export const PRODUCTION_CONDITION = /===?\s*['"]production['"]|\bis_?prod(?:uction)?\b/i;
+
+/**
+ * Passport strategies that take credentials or one-time codes: a route guarded by any other
+ * (`AuthGuard('jwt')`, `passport.authenticate('bearer')`) is for callers who are signed in already.
+ */
+export const PASSPORT = {
+  nestModule: '@nestjs/passport',
+  nestGuard: 'AuthGuard',
+  module: 'passport',
+  authenticate: 'authenticate',
+  credentialStrategies: ['local', 'magic-link', 'magiclink', 'passwordless', 'otp', 'totp', 'webauthn', 'ldap', 'ldapauth', 'saml', 'oidc', 'openidconnect'],
+} as const;
