@@ -2,12 +2,15 @@ import { Node, SyntaxKind, type CallExpression, type ObjectLiteralExpression } f
 import type { FileFacts } from './index';
 import { isRelativeModule } from './imports';
 import { possibleStrings, stringLiteralValue } from './literals';
-import { unwrapExpression } from './syntax';
+import { isFunctionScope, unwrapExpression } from './syntax';
 import { frameworkInstance } from './routes';
 import { outboundHttpCalls } from './http';
 import {
+  ALLOW_CREDENTIALS_HEADER,
   ALLOW_ORIGIN_HEADER,
   CORS_LIBRARIES,
+  REQUEST_ORIGIN_READ,
+  WILDCARD_EXPLAINED,
   DEVELOPMENT_CONDITION,
   HEADER_SETTERS,
   NEST_CORS,
@@ -268,11 +271,10 @@ function headerConfigurations(facts: FileFacts): CorsConfiguration[] {
   const inOutboundCall = (node: Node): boolean => node.getAncestors().some((ancestor) => outbound.has(ancestor as never));
   const header = (node: Node): CorsConfiguration => ({ kind: 'header', node, origin: 'any', credentials: false, acceptsOriginList: false, library: 'a hand-set header' });
   for (const call of facts.nodes.ofKind(SyntaxKind.CallExpression)) {
-    const callee = call.getExpression();
-    if (!Node.isPropertyAccessExpression(callee) || !HEADER_SETTERS.includes(callee.getName())) continue;
-    const [name, value] = call.getArguments();
-    if (stringLiteralValue(name)?.toLowerCase() !== ALLOW_ORIGIN_HEADER || stringLiteralValue(value) !== '*' || inOutboundCall(call)) continue;
-    found.push(header(call));
+    const [name, value] = headerSet(call);
+    if (name !== ALLOW_ORIGIN_HEADER || !value || inOutboundCall(call)) continue;
+    if (stringLiteralValue(value) === '*') found.push(header(call));
+    else if (reflectsRequestOrigin(call, value)) found.push({ ...header(call), origin: 'reflect', credentials: setsCredentials(call) });
   }
   for (const property of facts.nodes.ofKind(SyntaxKind.PropertyAssignment)) {
     const name = property.getNameNode();
@@ -290,6 +292,43 @@ function headerConfigurations(facts: FileFacts): CorsConfiguration[] {
     found.push(header(literal));
   }
   return found;
+}
+
+/** `res.setHeader(name, value)` and the other setters: the lower-case header name and the value. */
+function headerSet(call: CallExpression): [string | undefined, Node | undefined] {
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || !HEADER_SETTERS.includes(callee.getName())) return [undefined, undefined];
+  const [name, value] = call.getArguments();
+  return [stringLiteralValue(name)?.toLowerCase(), value];
+}
+
+/** The header answers with the request's own Origin, whatever it is: no condition around it in its function, none in the value. */
+function reflectsRequestOrigin(call: CallExpression, value: Node): boolean {
+  if (!REQUEST_ORIGIN_READ.test(value.getText()) || value.getDescendantsOfKind(SyntaxKind.ConditionalExpression).length > 0 || Node.isConditionalExpression(value)) return false;
+  for (const ancestor of call.getAncestors()) {
+    if (Node.isIfStatement(ancestor) || Node.isConditionalExpression(ancestor) || Node.isSwitchStatement(ancestor)) return false;
+    if (Node.isBinaryExpression(ancestor) && ['&&', '||', '??'].includes(ancestor.getOperatorToken().getText())) return false;
+    if (isFunctionScope(ancestor)) return true;
+  }
+  return true;
+}
+
+/** The same function also sends `Access-Control-Allow-Credentials: true`. */
+function setsCredentials(call: CallExpression): boolean {
+  const scope = call.getFirstAncestor(isFunctionScope) ?? call.getSourceFile();
+  return scope.getDescendantsOfKind(SyntaxKind.CallExpression).some((other) => {
+    const [name, value] = headerSet(other);
+    return name === ALLOW_CREDENTIALS_HEADER && (stringLiteralValue(value) === 'true' || value?.getKind() === SyntaxKind.TrueKeyword);
+  });
+}
+
+/** A comment on the configuration's statement, or just above it, says why any origin is fine there. */
+export function isWildcardExplained(node: Node): boolean {
+  for (let current: Node | undefined = node; current && !Node.isSourceFile(current); current = current.getParent()) {
+    if (current.getLeadingCommentRanges().some((comment) => WILDCARD_EXPLAINED.test(comment.getText()))) return true;
+    if (Node.isStatement(current) || Node.isPropertyAssignment(current)) return false;
+  }
+  return false;
 }
 
 /** Inside a branch that runs only in development (`if (process.env.NODE_ENV !== 'production')`, `isDev ? cors() : ...`). */

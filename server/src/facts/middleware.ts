@@ -6,7 +6,7 @@ import { isRelativeModule } from './imports';
 import { isFunctionScope, unwrapExpression } from './syntax';
 import { functionsReachableFrom, routeRegistrations, type RouteRegistration } from './routes';
 import { LIBRARIES, libraryMatches } from './tables/libraries';
-import { APPLYING_METHODS, LIMITER_NAME, NEST_THROTTLER, PASSPORT, ROUTE_RATE_LIMIT_OPTION } from './tables/middleware';
+import { APPLYING_METHODS, LIMITER_NAME, NEST_THROTTLER, PASSPORT, ROUTE_RATE_LIMIT_OPTION, SELF_LIMITING_AUTH_LIBRARIES } from './tables/middleware';
 import { exportedCorsOptions, type CorsOptionsExport } from './cors';
 
 /**
@@ -63,7 +63,7 @@ const RATE_LIMIT_MODULES = LIBRARIES['rate-limit'];
 
 /** A cheap test before parsing: a file that names no limiter, guard or CORS option registers none. */
 export function mayRegisterMiddleware(text: string): boolean {
-  return /limit|throttl|brute|slow-?down|APP_GUARD|origin/i.test(text);
+  return /limit|throttl|brute|slow-?down|better-auth|APP_GUARD|origin/i.test(text);
 }
 
 export function mergeMiddleware(parts: readonly PackageMiddleware[]): PackageMiddleware {
@@ -114,11 +114,12 @@ export function limiterLibraryOf(origin: Origin): string | undefined {
   for (let depth = 0; depth < 8 && current.kind === 'call'; depth++) current = current.callee;
   if (current.kind !== 'module' || current.module === NEST_THROTTLER.module) return undefined;
   const module = current.module;
-  return RATE_LIMIT_MODULES.some((entry) => libraryMatches(entry, module)) ? module : undefined;
+  const limits = RATE_LIMIT_MODULES.some((entry) => libraryMatches(entry, module)) || SELF_LIMITING_AUTH_LIBRARIES.some((library) => module === library || module.startsWith(library + '/'));
+  return limits ? module : undefined;
 }
 
 function importsRateLimitLibrary(facts: FileFacts): boolean {
-  return facts.sourceFile.getFullText().match(/limit|brute|slow-?down/i) !== null;
+  return facts.sourceFile.getFullText().match(/limit|brute|slow-?down|better-auth/i) !== null;
 }
 
 /** The expression a name is the root of: `limiter` in `await limiter.consume(ip)` → the whole call. */

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { isAuthRoute, routeRegistrations, type RouteRegistration } from '../facts/routes';
+import { isAuthRoute, methodsHandled, routeRegistrations, type RouteRegistration } from '../facts/routes';
 import { requiresSignedInCaller, routeRateLimit, type PackageMiddleware } from '../facts/middleware';
 import { createRule, type RuleContext } from './rule';
 
@@ -49,7 +49,8 @@ export const missingRateLimit = createRule({
     notFlagged: [
       'Routes covered by a limiter registered anywhere in the package: globally, mounted at a path above the route, in another file (a router may be mounted there), or in a way the file cannot place (an exported limiter, one handed to a function, one consumed in a service).',
       'The project\'s own limiter, recognised by its name where it is applied (`app.use(rateLimiter)`, `router.post("/login", loginLimiter, h)`, `await checkRateLimit(ip)`).',
-      '`GET` routes: they render a login page or follow a link; guesses are sent with `POST`.',
+      '`GET` routes: they render a login page or follow a link; guesses are sent with `POST`. A handler for every method (Next.js pages API) that answers only `GET` counts as one.',
+      'Ending a session (`POST /auth/logout`, `/auth/sign-out`).',
       'Routes behind a passport guard whose strategy checks an existing session or token (`@UseGuards(AuthGuard("jwt"))`, `passport.authenticate("jwt")`): their callers are signed in already (registering a passkey, refreshing a profile). `local` and other credential strategies are the login itself and are flagged.',
       'Routes outside the catalog\'s list (login, sign-in, sign-up, register, forgot/reset password, OTP/verify, token, and `POST` below `/auth`).',
     ],
@@ -79,11 +80,18 @@ function reportFile(context: RuleContext): void {
   const middleware = context.program.middleware;
   for (const registration of routeRegistrations(context.facts)) {
     if (registration.kind !== 'route' || !CREDENTIAL_METHODS.has(registration.method) || !isAuthRoute(registration.path, registration.method)) continue;
-    if (requiresSignedInCaller(registration, context.facts)) continue;
+    if (!takesCredentials(registration) || requiresSignedInCaller(registration, context.facts)) continue;
     const limit = routeRateLimit(registration, context.facts, middleware);
     if (limit.limited) continue;
     context.report({ node: registration.node, message: messageOf(registration, middleware, limit.skipped === true) });
   }
+}
+
+/** A handler for every method that answers only GET (Next.js pages API `if (req.method !== 'GET') return 405`) takes no credentials. */
+function takesCredentials(registration: RouteRegistration): boolean {
+  if (registration.method !== 'all') return true;
+  const methods = methodsHandled(registration);
+  return methods.size === 0 || [...methods].some((method) => CREDENTIAL_METHODS.has(method));
 }
 
 function messageOf(registration: RouteRegistration, middleware: PackageMiddleware, skipped: boolean): string {

@@ -1,6 +1,6 @@
 import { Node } from 'ts-morph';
 import type { Fix, TextEdit } from '../engine/finding';
-import { corsConfigurations, isDevelopmentOnly, type CorsConfiguration } from '../facts/cors';
+import { corsConfigurations, isDevelopmentOnly, isWildcardExplained, type CorsConfiguration } from '../facts/cors';
 import { ORIGIN_ALLOW_LIST_VARIABLE } from '../facts/tables/middleware';
 import { addObjectProperty } from '../edits/object-literal-property';
 import { insertArgument } from '../edits/call-arguments';
@@ -54,6 +54,8 @@ export const permissiveCors = createRule({
       'Options the file cannot read (a function of the request, an object from a package). Options exported by another file of the same package are read there.',
       'CORS opened only in development: inside `if (process.env.NODE_ENV !== "production")`, `isDev ? cors() : ...`.',
       '`Access-Control-Allow-Origin` headers sent by outbound HTTP calls (they are request headers, which the server ignores).',
+      'A request\'s Origin echoed back under a condition (`if (allowed.includes(origin))`, `allowed.has(o) ? o : ""`).',
+      'A wildcard whose comment says why it is safe there (a public, non-credentialed endpoint; on purpose, by design): the author decided.',
     ],
     examples: [
       {
@@ -74,7 +76,7 @@ export const permissiveCors = createRule({
 function reportFile(context: RuleContext): void {
   for (const configuration of corsConfigurations(context.facts, context.program.middleware.corsOptions)) {
     if (configuration.origin !== 'any' && configuration.origin !== 'reflect') continue;
-    if (isDevelopmentOnly(configuration.node)) continue;
+    if (isDevelopmentOnly(configuration.node) || isWildcardExplained(configuration.node)) continue;
     const credentialed = configuration.origin === 'reflect' && configuration.credentials;
     context.report({
       node: configuration.node,
@@ -87,6 +89,10 @@ function reportFile(context: RuleContext): void {
 
 function messageOf(configuration: CorsConfiguration): string {
   const where = configuration.options?.from ? ` (options from ${configuration.options.from})` : '';
+  if (configuration.kind === 'header' && configuration.origin === 'reflect') {
+    const credentials = configuration.credentials ? ' together with Access-Control-Allow-Credentials: true, so any site a logged-in user opens can call this API with their cookies and read the answers' : ', so every site may read this response from a visitor\'s browser';
+    return `Access-Control-Allow-Origin is set to whatever Origin the request sends${credentials}. Answer with the Origin only when it is in an allow-list read from configuration.`;
+  }
   if (configuration.kind === 'header') {
     return 'Access-Control-Allow-Origin: * lets any web page read this response from a visitor\'s browser. Answer with the request\'s Origin only when it is in an allow-list read from configuration.';
   }

@@ -88,3 +88,16 @@ export const PASSPORT = {
   authenticate: 'authenticate',
   credentialStrategies: ['local', 'magic-link', 'magiclink', 'passwordless', 'otp', 'totp', 'webauthn', 'ldap', 'ldapauth', 'saml', 'oidc', 'openidconnect'],
 } as const;
+
+/** A comment beside a wildcard that says why it is safe there: the author decided, with a reason. */
+export const WILDCARD_EXPLAINED = /\b(?:safe|public(?:ly)?|intentional(?:ly)?|deliberate(?:ly)?|on purpose|by design|non-credentialed|without credentials|no credentials|no cookies|embeddable|any (?:site|origin) (?:may|can|should))\b/i;
+
+/** The request's own `Origin` header read back (`req.get('origin')`, `req.headers.origin`, `ctx.get('Origin')`, `request.headers.get('origin')`). */
+export const REQUEST_ORIGIN_READ = /\.headers\.origin\b|\.headers\[\s*['"]origin['"]\s*\]|\.(?:get|header)\(\s*['"]origin['"]\s*\)/i;
+export const ALLOW_CREDENTIALS_HEADER = 'access-control-allow-credentials';
+
+/**
+ * Authentication libraries that rate-limit their own endpoints (Better Auth limits sign-in and the other
+ * auth routes by default in production): a value made from one counts as a limiter.
+ */
+export const SELF_LIMITING_AUTH_LIBRARIES: readonly string[] = ['better-auth'];
