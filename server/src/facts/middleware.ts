@@ -251,16 +251,16 @@ function exportedFunctionName(fn: Node): string | undefined {
   return undefined;
 }
 
-/** Uses of limiters other files export, by name, in this file. */
-export function limiterUsesIn(sourceFile: SourceFile, names: ReadonlySet<string>): LimiterUse[] {
+/** Uses of limiters other files export, by name, in this file (`any`: of every name imported from the project, for readers that see one file at a time). */
+export function limiterUsesIn(sourceFile: SourceFile, names: ReadonlySet<string> | 'any'): LimiterUse[] {
   const text = sourceFile.getFullText();
-  if (![...names].some((name) => text.includes(name === 'default' ? 'import' : name))) return [];
+  if (names !== 'any' && ![...names].some((name) => text.includes(name === 'default' ? 'import' : name))) return [];
   const facts = FileFacts.of(sourceFile);
   const uses: LimiterUse[] = [];
   for (const identifier of facts.nodes.ofKind(SyntaxKind.Identifier)) {
     if (!readsValue(identifier)) continue;
     const name = importedProjectName(identifier, facts);
-    if (name === undefined || !names.has(name)) continue;
+    if (name === undefined || (names !== 'any' && !names.has(name))) continue;
     const value = valueExpressionOf(identifier);
     const placement = placementOfUse(value, facts);
     uses.push({ name, ...placement, file: sourceFile.getFilePath(), line: value.getStartLineNumber() });
@@ -440,28 +440,94 @@ export interface RouteRateLimit {
   skipped?: boolean;
 }
 
+/** What the route's own file shows about its limiter, and the names it imports from the package that may be one. */
+export interface RouteLimiterEvidence {
+  limited: boolean;
+  by?: string;
+  /** `@SkipThrottle()`: out of a global guard. */
+  skipped: boolean;
+  /** Exported names of other files of the package that the route uses (middleware, callees, guards). */
+  importedNames: string[];
+}
+
+/** Limiters and guards known across the package, by the names other files import them by. */
+export interface KnownLimiterNames {
+  exported: ReadonlySet<string>;
+  guardClasses: ReadonlySet<string>;
+}
+
+export function knownLimiterNames(middleware: PackageMiddleware): KnownLimiterNames {
+  return { exported: exportedLimiterNames(middleware), guardClasses: new Set(middleware.throttlerGuardClasses) };
+}
+
 /** Whether a rate limiter covers this route: its own middleware and handler, its controller's guards, or a package-wide limiter. */
 export function routeRateLimit(registration: RouteRegistration, facts: FileFacts, middleware: PackageMiddleware): RouteRateLimit {
-  if (registration.framework === 'nestjs') return nestRouteRateLimit(registration, facts, middleware);
-  const exported = exportedLimiterNames(middleware);
-  if (registration.handlers.some((handler) => containsLimiter(handler, facts, exported))) return { limited: true, by: 'route middleware' };
-  if (handlerConsumesLimiter(registration, facts, exported)) return { limited: true, by: 'its handler' };
-  const placement = coveringPlacement(registration, facts, middleware);
-  return placement ? { limited: true, by: describePlacement(placement) } : { limited: false };
+  const own = routeOwnRateLimit(registration, facts, knownLimiterNames(middleware));
+  if (own.limited) return { limited: true, by: own.by };
+  if (own.skipped) return { limited: false, skipped: true };
+  const by = packageCoverage(middleware, { file: facts.sourceFile.getFilePath(), path: registration.path, framework: registration.framework });
+  return by ? { limited: true, by } : { limited: false };
+}
+
+/** The route's own middleware, handler and Nest decorators. */
+export function routeOwnRateLimit(registration: RouteRegistration, facts: FileFacts, known: KnownLimiterNames): RouteLimiterEvidence {
+  const importedNames = routeImportedNames(registration, facts);
+  const evidence = (limited: boolean, by?: string, skipped = false): RouteLimiterEvidence => ({ limited, by, skipped, importedNames });
+  if (registration.framework === 'nestjs') {
+    const decorators = nestDecoratorsOf(registration);
+    if (decorators.some((decorator) => nestDecoratorLimits(decorator, facts, known.guardClasses))) return evidence(true, 'its guard');
+    if (decorators.some((decorator) => nestDecoratorIs(decorator, facts, NEST_THROTTLER.skipDecorators))) return evidence(false, undefined, true);
+  } else if (registration.handlers.some((handler) => containsLimiter(handler, facts, known.exported))) {
+    return evidence(true, 'route middleware');
+  }
+  if (handlerConsumesLimiter(registration, facts, known.exported)) return evidence(true, 'its handler');
+  return evidence(false);
+}
+
+/**
+ * A limiter of the package that covers a route of `route.file`: a global one
+ * (Nest APP_GUARD included), one mounted above its path in the same file, or
+ * one mounted in another file (where this file's router may be mounted).
+ */
+export function packageCoverage(middleware: PackageMiddleware, route: { file: string; path: string | undefined; framework: string }): string | undefined {
+  if (route.framework === 'nestjs') {
+    const guardClasses = new Set(middleware.throttlerGuardClasses);
+    const appGuard = middleware.appGuards.find((name) => name === NEST_THROTTLER.guard || guardClasses.has(name) || LIMITER_NAME.test(name));
+    if (appGuard) return `the APP_GUARD ${appGuard}`;
+  }
+  const placement = effectivePlacements(middleware).find((candidate) => {
+    if (candidate.scope !== 'mount' || candidate.file !== route.file) return true;
+    return route.path === undefined || route.path.startsWith(candidate.path!);
+  });
+  return placement ? describePlacement(placement) : undefined;
+}
+
+function nestDecoratorsOf(registration: RouteRegistration): Node[] {
+  const method = registration.handlers[0];
+  const cls = method?.getFirstAncestorByKind(SyntaxKind.ClassDeclaration);
+  return [...(method && Node.isMethodDeclaration(method) ? method.getDecorators() : []), ...(cls?.getDecorators() ?? [])];
+}
+
+/** Names the route imports from other files of the project: in its arguments, called by its handler, in its guards. */
+function routeImportedNames(registration: RouteRegistration, facts: FileFacts): string[] {
+  const names = new Set<string>();
+  const add = (node: Node): void => {
+    for (const identifier of [node, ...node.getDescendantsOfKind(SyntaxKind.Identifier)]) {
+      if (!Node.isIdentifier(identifier)) continue;
+      const name = importedProjectName(identifier, facts);
+      if (name !== undefined) names.add(name);
+    }
+  };
+  const handlerArguments = registration.framework === 'nestjs' ? nestDecoratorsOf(registration) : registration.handlers.filter((handler) => !isFunctionScope(handler));
+  handlerArguments.forEach(add);
+  for (const fn of functionsReachableFrom(registration.handlers, facts)) {
+    for (const call of fn.getDescendantsOfKind(SyntaxKind.CallExpression)) add(call.getExpression());
+  }
+  return [...names].sort();
 }
 
 function describePlacement(placement: RateLimiterPlacement): string {
   return `${placement.library} at ${placement.file}:${placement.line}`;
-}
-
-function coveringPlacement(registration: RouteRegistration, facts: FileFacts, middleware: PackageMiddleware): RateLimiterPlacement | undefined {
-  const file = facts.sourceFile.getFilePath();
-  return effectivePlacements(middleware).find((placement) => {
-    if (placement.scope !== 'mount') return true;
-    // A mount in another file may be where this file's router is mounted: it cannot be ruled out.
-    if (placement.file !== file) return true;
-    return registration.path === undefined || registration.path.startsWith(placement.path!);
-  });
 }
 
 /** A limiter in a route's arguments: `limiter`, `rateLimit({...})`, `[limiter, auth]`, Fastify `{ config: { rateLimit } }` or `{ preHandler: fastify.rateLimit() }`. */
@@ -495,24 +561,6 @@ function isLimiter(expression: Node, facts: FileFacts, exported: ReadonlySet<str
   const base = Node.isPropertyAccessExpression(root) ? root.getExpression() : root;
   const name = Node.isIdentifier(base) ? importedProjectName(base, facts) : undefined;
   return name !== undefined && exported.has(name);
-}
-
-function nestRouteRateLimit(registration: RouteRegistration, facts: FileFacts, middleware: PackageMiddleware): RouteRateLimit {
-  const method = registration.handlers[0];
-  const cls = method?.getFirstAncestorByKind(SyntaxKind.ClassDeclaration);
-  const methodDecorators = method && Node.isMethodDeclaration(method) ? method.getDecorators() : [];
-  const classDecorators = cls?.getDecorators() ?? [];
-  const guardClasses = new Set(middleware.throttlerGuardClasses);
-  const decoratorLimits = (decorators: readonly Node[]): boolean => decorators.some((decorator) => nestDecoratorLimits(decorator, facts, guardClasses));
-  const decoratorSkips = (decorators: readonly Node[]): boolean => decorators.some((decorator) => nestDecoratorIs(decorator, facts, NEST_THROTTLER.skipDecorators));
-  if (decoratorLimits(methodDecorators) || decoratorLimits(classDecorators)) return { limited: true, by: 'its guard' };
-  if (decoratorSkips(methodDecorators) || decoratorSkips(classDecorators)) return { limited: false, skipped: true };
-  const appGuard = middleware.appGuards.find((name) => name === NEST_THROTTLER.guard || guardClasses.has(name) || LIMITER_NAME.test(name));
-  if (appGuard) return { limited: true, by: `the APP_GUARD ${appGuard}` };
-  const placement = coveringPlacement(registration, facts, middleware);
-  if (placement) return { limited: true, by: describePlacement(placement) };
-  if (method && handlerConsumesLimiter(registration, facts, exportedLimiterNames(middleware))) return { limited: true, by: 'its handler' };
-  return { limited: false };
 }
 
 function nestDecoratorIs(decorator: Node, facts: FileFacts, names: readonly string[]): boolean {

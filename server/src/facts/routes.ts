@@ -718,3 +718,18 @@ export function methodsHandled(registration: RouteRegistration): Set<string> {
 function isMethodRead(node: Node): boolean {
   return Node.isPropertyAccessExpression(node) && node.getName() === 'method';
 }
+
+/** Methods that take credentials or codes; a GET of `/login` renders a page. */
+const CREDENTIAL_METHODS = new Set(['post', 'put', 'patch', 'all']);
+
+/**
+ * A route where credentials or one-time codes are tried: an authentication
+ * route (`isAuthRoute`) for a method that carries them, not a handler for
+ * every method that answers only GET (`if (req.method !== 'GET') return 405`).
+ */
+export function isCredentialRoute(registration: RouteRegistration): boolean {
+  if (registration.kind !== 'route' || !CREDENTIAL_METHODS.has(registration.method) || !isAuthRoute(registration.path, registration.method)) return false;
+  if (registration.method !== 'all') return true;
+  const methods = methodsHandled(registration);
+  return methods.size === 0 || [...methods].some((method) => CREDENTIAL_METHODS.has(method));
+}

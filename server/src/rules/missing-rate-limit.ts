@@ -1,10 +1,7 @@
 import * as path from 'node:path';
-import { isAuthRoute, methodsHandled, routeRegistrations, type RouteRegistration } from '../facts/routes';
+import { isCredentialRoute, routeRegistrations, type RouteRegistration } from '../facts/routes';
 import { requiresSignedInCaller, routeRateLimit, type PackageMiddleware } from '../facts/middleware';
 import { createRule, type RuleContext } from './rule';
-
-/** Methods that take credentials or codes; a GET of `/login` renders a page. */
-const CREDENTIAL_METHODS = new Set(['post', 'put', 'patch', 'all']);
 
 export const missingRateLimit = createRule({
   meta: {
@@ -79,19 +76,11 @@ export const missingRateLimit = createRule({
 function reportFile(context: RuleContext): void {
   const middleware = context.program.middleware;
   for (const registration of routeRegistrations(context.facts)) {
-    if (registration.kind !== 'route' || !CREDENTIAL_METHODS.has(registration.method) || !isAuthRoute(registration.path, registration.method)) continue;
-    if (!takesCredentials(registration) || requiresSignedInCaller(registration, context.facts)) continue;
+    if (!isCredentialRoute(registration) || requiresSignedInCaller(registration, context.facts)) continue;
     const limit = routeRateLimit(registration, context.facts, middleware);
     if (limit.limited) continue;
     context.report({ node: registration.node, message: messageOf(registration, middleware, limit.skipped === true) });
   }
-}
-
-/** A handler for every method that answers only GET (Next.js pages API `if (req.method !== 'GET') return 405`) takes no credentials. */
-function takesCredentials(registration: RouteRegistration): boolean {
-  if (registration.method !== 'all') return true;
-  const methods = methodsHandled(registration);
-  return methods.size === 0 || [...methods].some((method) => CREDENTIAL_METHODS.has(method));
 }
 
 function messageOf(registration: RouteRegistration, middleware: PackageMiddleware, skipped: boolean): string {

@@ -24,9 +24,9 @@ export const permissiveCors = createRule({
     explanation: [
       'Browsers keep one site from reading another site\'s responses unless the server says otherwise, and CORS is how it says so.',
       '`cors()` with no options, `origin: "*"`, Nest\'s `enableCors()` with no options and a hand-set `Access-Control-Allow-Origin: *`',
-      'all say "any site may read this". For a public, anonymous API that is a decision; for the API behind an application it is an',
-      'open door for anything reachable from the browser: an internal admin API on the office network, responses that carry data',
-      'picked by a bearer token the page got elsewhere, a staging server.',
+      'all say "any site may read this". For a public, anonymous API that is a decision; for the API behind an application it',
+      'opens whatever the visitor\'s browser can reach: an internal admin API that answers only on the office network is read by',
+      'any page a colleague opens, and so is a staging server behind a VPN.',
       '',
       'It is worse when the server reflects whichever origin asks (`origin: true`, or a callback that always answers `true`) and',
       'sets `credentials: true`. Then a page on `https://evil.example` that a logged-in user opens runs',
