@@ -187,8 +187,39 @@ testRule(missingRateLimit, {
       code: lines(`import { toNextJsHandler } from 'better-auth/next-js';`, `import { auth } from '@/lib/auth';`, `export const { GET, POST } = toNextJsHandler(auth);`),
       files: { 'lib/auth.ts': lines(`import { betterAuth } from 'better-auth';`, `export const auth = betterAuth({ emailAndPassword: { enabled: true } });`) },
     },
+    {
+      name: 'a handler that starts by reading the signed-in caller and leaves without one',
+      filename: 'app/api/auth/verify/route.ts',
+      code: lines(
+        `import { parseRequest } from '@/lib/request';`,
+        `export async function POST(request: Request) {`,
+        `  const { auth, error } = await parseRequest(request);`,
+        `  if (error) return error();`,
+        `  return Response.json({ user: auth.user });`,
+        `}`,
+      ),
+    },
+    {
+      name: 'a route wrapper told to authenticate the session',
+      filename: 'app/api/v3/gateway/token/route.ts',
+      code: lines(`import { withApiWrapper } from '@/lib/api-wrapper';`, `export const POST = withApiWrapper({`, `  auth: 'session',`, `  handler: async ({ authentication }: { authentication: unknown }) => Response.json({ authentication }),`, `});`),
+    },
   ],
   invalid: [
+    {
+      name: 'a login that looks the user up by what the caller sent is not a signed-in check',
+      filename: 'app/api/auth/login/route.ts',
+      code: lines(
+        `import { findUserByEmail } from '@/lib/users';`,
+        `export async function POST(request: Request) {`,
+        `  const { email } = await request.json();`,
+        `  const user = await findUserByEmail(email);`,
+        `  if (!user) return new Response('Unauthorized', { status: 401 });`,
+        `  return Response.json({ id: user.id });`,
+        `}`,
+      ),
+      findings: [{ line: 2 }],
+    },
     {
       name: 'Next.js pages API: forgot-password handles POST',
       filename: 'pages/api/v1/auth/forgot-password.ts',

@@ -6,7 +6,7 @@ import { isRelativeModule } from './imports';
 import { isFunctionScope, unwrapExpression } from './syntax';
 import { functionsReachableFrom, routeRegistrations, type RouteRegistration } from './routes';
 import { LIBRARIES, libraryMatches } from './tables/libraries';
-import { APPLYING_METHODS, LIMITER_NAME, NEST_THROTTLER, PASSPORT, ROUTE_RATE_LIMIT_OPTION, SELF_LIMITING_AUTH_LIBRARIES } from './tables/middleware';
+import { APPLYING_METHODS, AUTH_WRAPPER_OPTION, LIMITER_NAME, NEST_THROTTLER, PASSPORT, ROUTE_RATE_LIMIT_OPTION, SELF_LIMITING_AUTH_LIBRARIES, SIGNED_IN_BINDING } from './tables/middleware';
 import { exportedCorsOptions, type CorsOptionsExport } from './cors';
 
 /**
@@ -605,8 +605,82 @@ export function requiresSignedInCaller(registration: RouteRegistration, facts: F
   }
   return registration.handlers.some((handler) => {
     const expression = unwrapExpression(handler);
-    return Node.isCallExpression(expression) && isSessionStrategyCall(expression, facts, PASSPORT.module, [PASSPORT.authenticate]);
+    if (Node.isCallExpression(expression) && (isSessionStrategyCall(expression, facts, PASSPORT.module, [PASSPORT.authenticate]) || wrapperAuthenticates(expression))) return true;
+    const fn = functionsReachableFrom([handler], facts).values().next().value;
+    return fn !== undefined && startsBySigningInCaller(fn);
   });
+}
+
+/** `withApiWrapper({ auth: 'session', handler })`: the wrapper authenticates the caller. */
+function wrapperAuthenticates(call: Node): boolean {
+  if (!Node.isCallExpression(call)) return false;
+  return call.getArguments().some((argument) => {
+    if (!Node.isObjectLiteralExpression(argument)) return false;
+    const property = argument.getProperty(AUTH_WRAPPER_OPTION.property);
+    const value = property && Node.isPropertyAssignment(property) ? property.getInitializer() : undefined;
+    if (!value) return false;
+    const text = stringLiteralValue(value) ?? value.getText();
+    return !(AUTH_WRAPPER_OPTION.publicValues as readonly string[]).includes(text.toLowerCase());
+  });
+}
+
+/**
+ * The handler's first statements read the signed-in caller from an awaited call
+ * (`const { auth, error } = await parseRequest(request)`) and leave when it fails.
+ */
+function startsBySigningInCaller(fn: Node): boolean {
+  const body = (fn as Node & { getBody?: () => Node | undefined }).getBody?.();
+  if (!body || !Node.isBlock(body)) return false;
+  const statements = body.getStatements().slice(0, 4);
+  for (const [index, statement] of statements.entries()) {
+    if (!Node.isVariableStatement(statement)) continue;
+    for (const declaration of statement.getDeclarations()) {
+      const initializer = declaration.getInitializer();
+      const awaited = initializer && unwrapExpression(initializer);
+      if (!awaited || !Node.isAwaitExpression(awaited) || !readsCallerOnly(awaited.getExpression(), fn)) continue;
+      const bound = bindingNames(declaration.getNameNode());
+      if (!bound.some((name) => SIGNED_IN_BINDING.test(name))) continue;
+      const next = statements.slice(index + 1, index + 3);
+      if (next.some((candidate) => Node.isIfStatement(candidate) && leaves(candidate.getThenStatement()) && bound.some((name) => candidate.getExpression().getText().includes(name)))) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * A call given only the request itself or module-level settings (`parseRequest(request)`,
+ * `getServerSession(authOptions)`, `getSession({ req })`): it reads who is calling. A lookup by
+ * what the caller sent (`findUser(email)`, `prisma.user.findUnique({ where: { email } })`) is a login.
+ */
+function readsCallerOnly(call: Node, fn: Node): boolean {
+  if (!Node.isCallExpression(call)) return false;
+  const parameters = new Set((fn as Node & { getParameters?: () => Node[] }).getParameters?.() ?? []);
+  const isCallerOrSetting = (node: Node): boolean => {
+    if (!Node.isIdentifier(node)) return false;
+    const declaration = node.getSymbol()?.getDeclarations()[0];
+    if (!declaration) return false;
+    if (parameters.has(declaration)) return true;
+    return declaration.getFirstAncestor(isFunctionScope) === undefined;
+  };
+  return call.getArguments().every((argument) => {
+    if (Node.isObjectLiteralExpression(argument)) {
+      return argument.getProperties().every((property) =>
+        Node.isShorthandPropertyAssignment(property) ? isCallerOrSetting(property.getNameNode()) : Node.isPropertyAssignment(property) && property.getInitializer() !== undefined && isCallerOrSetting(property.getInitializer()!),
+      );
+    }
+    return isCallerOrSetting(argument);
+  });
+}
+
+function bindingNames(name: Node): string[] {
+  if (Node.isIdentifier(name)) return [name.getText()];
+  if (Node.isObjectBindingPattern(name) || Node.isArrayBindingPattern(name)) return name.getDescendantsOfKind(SyntaxKind.BindingElement).map((element) => element.getName());
+  return [];
+}
+
+function leaves(statement: Node): boolean {
+  if (Node.isReturnStatement(statement) || Node.isThrowStatement(statement)) return true;
+  return Node.isBlock(statement) && statement.getStatements().some((inner) => Node.isReturnStatement(inner) || Node.isThrowStatement(inner));
 }
 
 /** `AuthGuard('jwt')`, `passport.authenticate('bearer', { session: false })`: a strategy that does not take credentials. */

@@ -101,3 +101,11 @@ export const ALLOW_CREDENTIALS_HEADER = 'access-control-allow-credentials';
  * auth routes by default in production): a value made from one counts as a limiter.
  */
 export const SELF_LIMITING_AUTH_LIBRARIES: readonly string[] = ['better-auth'];
+
+/**
+ * A handler that starts by reading the signed-in caller (`const { auth, error } = await parseRequest(req)`,
+ * `const session = await getServerSession(...)`) and leaves when there is none serves callers who are signed in already.
+ */
+export const SIGNED_IN_BINDING = /^(?:auth|session|user|currentUser|authUser|sessionUser|principal)$/;
+/** A route wrapper told to authenticate (`withApiWrapper({ auth: 'session', handler })`); these values mean it does not. */
+export const AUTH_WRAPPER_OPTION = { property: 'auth', publicValues: ['none', 'public', 'optional', 'false'] } as const;
