@@ -226,9 +226,8 @@ function exportedAs(value: Node): string | undefined {
   if (Node.isExportSpecifier(parent)) return parent.getAliasNode()?.getText() ?? parent.getName();
   if (Node.isExportAssignment(parent)) return 'default';
   if (Node.isBinaryExpression(parent) && parent.getRight() === value && isModuleExports(parent.getLeft())) return 'default';
-  if (Node.isBinaryExpression(parent) && parent.getRight() === value && Node.isPropertyAccessExpression(parent.getLeft()) && isModuleExports((parent.getLeft() as never as { getExpression(): Node }).getExpression())) {
-    return (parent.getLeft() as never as { getName(): string }).getName();
-  }
+  const target = Node.isBinaryExpression(parent) && parent.getRight() === value ? parent.getLeft() : undefined;
+  if (target && Node.isPropertyAccessExpression(target) && isModuleExports(target.getExpression())) return target.getName();
   const property = Node.isShorthandPropertyAssignment(parent) || Node.isPropertyAssignment(parent) ? parent : undefined;
   const object = property?.getParent();
   const assignment = object?.getParent();
@@ -396,7 +395,7 @@ function nestThrottlerFacts(facts: FileFacts): NestThrottlerFacts {
     if (!readsValue(identifier)) continue;
     const origin = facts.origin(identifier);
     if (isThrottlerExport(origin, NEST_THROTTLER.moduleClass)) result.modules.push({ file, line: identifier.getStartLineNumber() });
-    else if (isThrottlerExport(origin, NEST_THROTTLER.guard) && isGlobalGuardUse(identifier, facts)) {
+    else if (isThrottlerExport(origin, NEST_THROTTLER.guard) && isGlobalGuardUse(identifier)) {
       result.global.push({ scope: 'global', library: NEST_THROTTLER.module, file, line: identifier.getStartLineNumber() });
     }
   }
@@ -404,11 +403,11 @@ function nestThrottlerFacts(facts: FileFacts): NestThrottlerFacts {
 }
 
 /** `app.useGlobalGuards(new ThrottlerGuard(...))`. */
-function isGlobalGuardUse(identifier: Node, facts: FileFacts): boolean {
+function isGlobalGuardUse(identifier: Node): boolean {
   const call = callTakingArgument(valueExpressionOf(identifier));
   if (!call || !Node.isCallExpression(call)) return false;
   const callee = call.getExpression();
-  return Node.isPropertyAccessExpression(callee) && (NEST_THROTTLER.globalGuardMethods as readonly string[]).includes(callee.getName()) && facts !== undefined;
+  return Node.isPropertyAccessExpression(callee) && (NEST_THROTTLER.globalGuardMethods as readonly string[]).includes(callee.getName());
 }
 
 /** Names of the classes bound with `{ provide: APP_GUARD, useClass: X }` (or `useExisting`). */
