@@ -188,6 +188,30 @@ describe('checklist project checks', function () {
       assert.deepEqual(evidence(check), ['src/app.ts:1']);
     });
 
+    it('fails for an auth route no limiter reaches, though another route has one (as missing-rate-limit judges it)', async () => {
+      const routes = [
+        `import { Router } from 'express';`,
+        `import { loginLimiter } from './limits';`,
+        `export const auth = Router();`,
+        `auth.post('/login', loginLimiter, (req, res) => res.json({}));`,
+        `auth.post('/signup', (req, res) => res.json({}));`,
+      ].join('\n');
+      const check = await checkOf({ 'src/auth.ts': routes + '\n', 'src/limits.ts': `import rateLimit from 'express-rate-limit';\nexport const loginLimiter = rateLimit({ limit: 5 });\n` }, 'auth-rate-limit');
+      assert.equal(check.status, 'fail');
+      assert.deepEqual(evidence(check), ['src/auth.ts:5']);
+    });
+
+    it('passes for Nest routes under a ThrottlerGuard bound as APP_GUARD in another file', async () => {
+      const check = await checkOf(
+        {
+          'src/auth.controller.ts': `import { Controller, Post } from '@nestjs/common';\n@Controller('auth')\nexport class AuthController {\n  @Post('signup')\n  signup() {}\n}\n`,
+          'src/app.module.ts': `import { Module } from '@nestjs/common';\nimport { APP_GUARD } from '@nestjs/core';\nimport { ThrottlerGuard } from '@nestjs/throttler';\n@Module({ providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }] })\nexport class AppModule {}\n`,
+        },
+        'auth-rate-limit',
+      );
+      assert.equal(check.status, 'pass');
+    });
+
     it('NestJS auth controllers without @nestjs/throttler fail', async () => {
       const check = await checkOf(
         { 'src/auth.controller.ts': `import { Controller, Post } from '@nestjs/common';\n@Controller('auth')\nexport class AuthController {\n  @Post('signup')\n  signup() {}\n}\n` },

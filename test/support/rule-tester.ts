@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { AnalysisProject, analyzeSourceFile, analyzeSqlFile, firstParseProblem, loadSqlParser, parseSql, type Finding, type Fix, type ResolvedConfig, type Rule } from 'preflight-server';
+import { programFactsOf } from 'preflight-server/out/facts/process-handlers';
 
 /** One project for all rule tests: the standard library is parsed once, not per case. */
 let sharedProject: AnalysisProject | undefined;
@@ -54,7 +55,10 @@ export function analyzeCase(rule: Rule, code: string, filename = 'case.ts', conf
   return withCaseFiles(dir, files, () => {
     const sourceFile = project().upsert(`${dir}/${filename}`, code);
     try {
-      return { findings: analyzeSourceFile(sourceFile, { rules: [rule], config }).findings.filter((f) => f.ruleId === rule.meta.id), dir };
+      // The case and its files are one package, as `preflight check` reads it: their program facts count.
+      const others = Object.keys(files).flatMap((relative) => project().project.getSourceFile(`${dir}/${relative}`) ?? []);
+      const program = programFactsOf([sourceFile, ...others]);
+      return { findings: analyzeSourceFile(sourceFile, { rules: [rule], config, program }).findings.filter((f) => f.ruleId === rule.meta.id), dir };
     } finally {
       project().remove(`${dir}/${filename}`);
     }

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { dependenciesOfKind, owningManifest, serverFrameworkDependencies, type PackageManifest } from '../facts/packages';
-import { isAuthRoute, isHealthPath } from '../facts/routes';
+import { isHealthPath } from '../facts/routes';
+import { knownLimiterNames, mergeMiddleware, NO_MIDDLEWARE, packageCoverage, type PackageMiddleware } from '../facts/middleware';
 import { isRelativeModule } from '../facts/imports';
 import { LIBRARIES, type LibraryKind } from '../facts/tables/libraries';
 import { MIN_LOGGER_IMPORTERS } from '../facts/tables/logging';
@@ -322,19 +323,38 @@ function importTargets(importer: string, specifier: string, target: string): boo
   return tail.includes('/') && candidates.some((candidate) => candidate === tail || candidate.endsWith('/' + tail));
 }
 
+/**
+ * Rate limiting on auth routes, as missing-rate-limit judges it: each
+ * credential route (login, sign-up, reset, OTP, token; not for callers signed
+ * in already) needs a limiter on a path that reaches it: its own middleware,
+ * handler or guard, or one of the package (global, mounted above it, in
+ * another file, a Nest APP_GUARD).
+ */
 function authRateLimit(programs: readonly Program[]): ProjectCheck {
-  const lookedFor = `Routes for login, signin, signup, register, forgot/reset password, otp/verify or token, or a POST below /auth, and an import of ${libraryNames('rate-limit')} in the same program`;
+  const lookedFor =
+    `Routes for login, signin, signup, register, forgot/reset password, otp/verify or token, or a POST below /auth, and a limiter (${libraryNames('rate-limit')}, ` +
+    "a @nestjs/throttler guard, the project's own limiter) applied to them, to their router or app, or globally in any file of the same program";
   const title = 'Rate limiting on auth routes';
-  const withAuth = programs.map((program) => ({ program, auth: routesOf(program).filter((route) => route.kind === 'route' && isAuthRoute(route.path, route.method)) }));
-  const relevant = withAuth.filter((entry) => entry.auth.length > 0);
-  if (relevant.length === 0) return check('auth-rate-limit', title, lookedFor, { status: 'n/a', message: 'No authentication routes found.', evidence: [] });
   const limited: FactLocation[] = [];
   const unlimited: FactLocation[] = [];
-  for (const { program, auth } of relevant) {
-    const limiters = program.files.flatMap((file) => file.libraries['rate-limit']);
-    if (limiters.length > 0) limited.push(...limiters);
-    else unlimited.push(...auth);
+  const limiters: FactLocation[] = [];
+  for (const program of programs) {
+    limiters.push(...program.files.flatMap((file) => file.libraries['rate-limit']));
+    const middleware = programMiddleware(program);
+    const known = knownLimiterNames(middleware);
+    for (const file of program.files) {
+      for (const route of file.routes) {
+        const fact = route.rateLimit;
+        if (!fact || fact.signedIn) continue;
+        const covered =
+          fact.limited ||
+          fact.importedNames.some((name) => known.exported.has(name) || known.guardClasses.has(name)) ||
+          (!fact.skipped && packageCoverage(middleware, { file: file.path, path: route.path, framework: route.framework }) !== undefined);
+        (covered ? limited : unlimited).push(route);
+      }
+    }
   }
+  if (limited.length + unlimited.length === 0) return check('auth-rate-limit', title, lookedFor, { status: 'n/a', message: 'No authentication routes found.', evidence: [] });
   if (unlimited.length > 0) {
     return check('auth-rate-limit', title, lookedFor, {
       status: 'fail',
@@ -342,7 +362,11 @@ function authRateLimit(programs: readonly Program[]): ProjectCheck {
       evidence: evidenceOf(unlimited),
     });
   }
-  return check('auth-rate-limit', title, lookedFor, { status: 'pass', message: 'Rate limiting is in use where auth routes are.', evidence: evidenceOf(limited) });
+  return check('auth-rate-limit', title, lookedFor, { status: 'pass', message: 'Rate limiting is in use where auth routes are.', evidence: evidenceOf(limiters.length > 0 ? limiters : limited) });
+}
+
+function programMiddleware(program: Program): PackageMiddleware {
+  return mergeMiddleware(program.files.map((file) => file.middleware ?? NO_MIDDLEWARE));
 }
 
 function validationLibrary(programs: readonly Program[]): ProjectCheck {

@@ -9,7 +9,8 @@ import { healthCheckHandlers, libraryHealthPaths, listenCalls, shutdownLocations
 import { isFlagGuarded } from '../facts/feature-flags';
 import { jsonLogWrites } from '../facts/json-logging';
 import { injectedLoggerTypes, projectLoggerDefinitions, projectLoggerImports, type ProjectLoggerImport } from '../facts/project-loggers';
-import { isHealthPath, routeRegistrations, type Recognition, type RouteFramework } from '../facts/routes';
+import { isCredentialRoute, isHealthPath, routeRegistrations, type Recognition, type RouteFramework } from '../facts/routes';
+import { knownLimiterNames, limiterUsesIn, mayRegisterMiddleware, middlewareIn, requiresSignedInCaller, routeOwnRateLimit, type PackageMiddleware } from '../facts/middleware';
 import { HEALTH_CHECK_OPTIONS, LIBRARIES, type LibraryKind } from '../facts/tables/libraries';
 import { CONVENTIONAL_ROUTER_NAMES, CONVENTIONAL_SERVER_NAMES, NEST_ROUTES, NEXT_ROUTES, REMIX_ROUTES, SERVE_FUNCTIONS, SERVER_FRAMEWORKS } from '../facts/tables/frameworks';
 import { INJECTED_LOGGER_TYPES, LOGGER_MODULES } from '../facts/tables/logging';
@@ -33,6 +34,18 @@ export interface RouteFact extends FactLocation {
   via: Recognition;
   hasSchema: boolean;
   flagGuarded: boolean;
+  /** Credential routes (login, sign-up, reset, OTP, token): what their own file shows about a limiter. */
+  rateLimit?: RouteRateLimitFact;
+}
+
+export interface RouteRateLimitFact {
+  limited: boolean;
+  /** `@SkipThrottle()`. */
+  skipped: boolean;
+  /** Behind a session or token guard: its callers are signed in already. */
+  signedIn: boolean;
+  /** Names the route imports from other files of the project (a limiter or guard exported there counts). */
+  importedNames: string[];
 }
 
 export interface ListenFact extends FactLocation {
@@ -88,6 +101,8 @@ export interface FileReadinessFacts {
    * or null when it is not a migration (a helper beside them). Absent for other files.
    */
   migrationTool?: string | null;
+  /** Rate limiters and guards this file registers, and its uses of limiters other files export (missing-rate-limit's package facts). */
+  middleware?: PackageMiddleware;
 }
 
 const LIBRARY_KINDS: readonly LibraryKind[] = ['rate-limit', 'validation', 'structured-logger', 'feature-flags', 'graceful-shutdown', 'health-check'];
@@ -96,10 +111,22 @@ function location(root: string, node: Node): FactLocation {
   return { file: relativePath(root, node.getSourceFile().getFilePath()), line: node.getStartLineNumber(), text: excerpt(node) };
 }
 
+/** The file's rate limiters and guards, with its uses of every name it imports from the project (others' exports are not known here). */
+function fileMiddleware(sourceFile: SourceFile): PackageMiddleware | undefined {
+  if (!mayRegisterMiddleware(sourceFile.getFullText())) return undefined;
+  return { ...middlewareIn(sourceFile), limiterUses: limiterUsesIn(sourceFile, 'any') };
+}
+
+function rateLimitFact(registration: Parameters<typeof routeOwnRateLimit>[0], facts: FileFacts, middleware: PackageMiddleware | undefined): RouteRateLimitFact {
+  const own = routeOwnRateLimit(registration, facts, knownLimiterNames(middleware ?? middlewareIn(facts.sourceFile)));
+  return { limited: own.limited, skipped: own.skipped, signedIn: requiresSignedInCaller(registration, facts), importedNames: own.importedNames };
+}
+
 /** Reads the readiness facts of one parsed file. */
 export function summariseFile(sourceFile: SourceFile, root: string): FileReadinessFacts {
   const facts = new FileFacts(sourceFile);
   const at = (node: Node): FactLocation => location(root, node);
+  const middleware = fileMiddleware(sourceFile);
   const routes = routeRegistrations(facts).map(
     (registration): RouteFact => ({
       ...at(registration.node),
@@ -110,6 +137,7 @@ export function summariseFile(sourceFile: SourceFile, root: string): FileReadine
       via: registration.via,
       hasSchema: registration.hasSchema,
       flagGuarded: registration.kind === 'route' && isFlagGuarded(registration, facts),
+      rateLimit: isCredentialRoute(registration) ? rateLimitFact(registration, facts, middleware) : undefined,
     }),
   );
   const libraries = {} as Record<LibraryKind, LibraryFact[]>;
@@ -135,6 +163,7 @@ export function summariseFile(sourceFile: SourceFile, root: string): FileReadine
     jsonLogWrites: jsonLogWrites(facts).map(at),
     loggerDefinitions: projectLoggerDefinitions(facts).map((definition) => ({ ...at(definition.node), name: definition.name, library: definition.library, basis: definition.basis })),
     loggerImports: projectLoggerImports(facts),
+    middleware,
     injectedLoggers: injectedLoggerTypes(facts).map((use) => ({ ...at(use.node), module: use.library })),
     hasCode: declaresCode(sourceFile),
     ...(migrationToolOf(sourceFile.getFilePath()) !== undefined ? { migrationTool: codeMigrationToolOf(facts) ?? null } : {}),

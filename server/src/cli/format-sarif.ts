@@ -45,7 +45,7 @@ function sarifRule(rule: Rule): sarif.ReportingDescriptor {
   const tags = [meta.category, 'production-readiness', ...(meta.cwe ?? []).map((id) => `external/cwe/cwe-${id}`)];
   const properties: sarif.PropertyBag = { tags, precision: 'high' };
   if (meta.category === 'security') {
-    tags.push('security');
+    // The category is already the `security` tag GitHub reads: SARIF tags must be unique.
     properties['security-severity'] = securitySeverity(meta.defaultSeverity);
   }
   return {

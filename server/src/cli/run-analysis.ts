@@ -12,8 +12,7 @@ import { localDate } from '../engine/suppression';
 import type { Rule } from '../rules/rule';
 import type { ResolvedConfig } from '../config/types';
 import { PackageRoots } from '../workspace';
-import { mayRegisterFailureHandler, NO_PROGRAM_FACTS, processFailureHandlersIn, type ProcessFailureHandler, type ProgramFacts } from '../facts/process-handlers';
-import { mayHandleShutdown, shutdownLocationsIn, type ShutdownLocation } from '../facts/process';
+import { NO_PROGRAM_FACTS, type ProgramFacts } from '../facts/process-handlers';
 import { scanPackageProgramFacts } from '../workspace/package-program-facts';
 import { PREFLIGHT_VERSION } from '../version';
 import { ResultCache, sha256 } from './result-cache';
@@ -153,45 +152,24 @@ async function programFactsOfFiles(loaded: readonly LoadedFile[], wanted: readon
 }
 
 /**
- * Per package (nearest package.json): the process-level failure handlers and
- * SIGTERM handling its files register, those of the run and the package's
- * other files on disk (a handler in a file the run does not analyse still
- * counts). Only files whose text can hold one are parsed, on their own, so the
- * answer needs no parse of the project (and a cached run none at all).
+ * Per package (nearest package.json): its program facts from all its files, the
+ * run's (as the run read them) and its others on disk (a handler or limiter in a
+ * file the run does not analyse still counts). Only files whose text can hold one
+ * are parsed, on their own, so the answer needs no parse of the project (and a
+ * cached run none at all).
  */
 export async function programFactsByPackage(loaded: readonly LoadedFile[], roots = new PackageRoots()): Promise<ProgramsByPackage> {
-  const project = new AnalysisProject({ inMemory: true });
-  const byRoot = new Map<string, { failureHandlers: ProcessFailureHandler[]; shutdownHandling: ShutdownLocation[] }>();
+  const textsByRoot = new Map<string, Map<string, string>>();
   for (const { file, text } of loaded) {
     if (isSqlMigrationPath(file)) continue;
     const root = roots.of(file);
-    const facts = byRoot.get(root) ?? { failureHandlers: [], shutdownHandling: [] };
-    byRoot.set(root, facts);
-    const failures = mayRegisterFailureHandler(text);
-    const shutdown = mayHandleShutdown(text);
-    if (!failures && !shutdown) continue;
-    const sourceFile = parsedAlone(project, file, text);
-    if (!sourceFile) continue;
-    if (failures) facts.failureHandlers.push(...processFailureHandlersIn(sourceFile));
-    if (shutdown) facts.shutdownHandling.push(...shutdownLocationsIn(sourceFile));
+    const texts = textsByRoot.get(root) ?? new Map<string, string>();
+    texts.set(file, text);
+    textsByRoot.set(root, texts);
   }
-  const analysed = new Set(loaded.map(({ file }) => file));
-  for (const [root, facts] of byRoot) {
-    const others = await scanPackageProgramFacts(root, analysed);
-    facts.failureHandlers.push(...others.failureHandlers);
-    facts.shutdownHandling.push(...(others.shutdownHandling ?? []));
-  }
-  return byRoot;
-}
-
-/** The file parsed in a project of its own; undefined when its nesting overflows the parser's stack. */
-function parsedAlone(project: AnalysisProject, file: string, text: string): SourceFile | undefined {
-  try {
-    return project.upsert(file, text);
-  } catch (error) {
-    if (!isStackOverflow(error)) throw error;
-    return undefined;
-  }
+  const programs: ProgramsByPackage = new Map();
+  for (const [root, texts] of textsByRoot) programs.set(root, await scanPackageProgramFacts(root, texts));
+  return programs;
 }
 
 /** The cache key of each file's analysis: a hash of everything the analysis may read. */

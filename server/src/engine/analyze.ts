@@ -1,6 +1,6 @@
 import type { Node, SourceFile, SyntaxKind } from 'ts-morph';
 import { FileFacts } from '../facts';
-import { processFailureHandlersIn, type ProgramFacts } from '../facts/process-handlers';
+import { programFactsOf, type ProgramFacts } from '../facts/process-handlers';
 import { shutdownLocationsIn } from '../facts/process';
 import { PackageRoots } from '../workspace/package-root';
 import { listenedKinds, type Rule, type FindingReport, type RuleListeners } from '../rules/rule';
@@ -141,11 +141,12 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
   for (const rule of rules) {
     const severity = effectiveSeverity(rule, config);
     if (!severity) continue;
+    const configured = config.rules[rule.meta.id]?.severity !== undefined;
     const entry: ActiveRule = { rule, listeners: {}, found: [], failed: false };
     const report = (r: FindingReport): void => {
       entry.found.push({
         ruleId: rule.meta.id,
-        severity,
+        severity: (!configured && r.severity) || severity,
         category: rule.meta.category,
         message: r.message,
         file,
@@ -275,8 +276,10 @@ export function sortFindings(findings: Finding[]): Finding[] {
  */
 function programFactsBeside(sourceFile: SourceFile): ProgramFacts {
   let shutdown: ShutdownLocations | undefined;
+  const own = programFactsOf([sourceFile]);
   return {
-    failureHandlers: processFailureHandlersIn(sourceFile),
+    failureHandlers: own.failureHandlers,
+    middleware: own.middleware,
     get shutdownHandling() {
       shutdown ??= shutdownLocationsInPackageOf(sourceFile);
       return shutdown;

@@ -3,7 +3,8 @@ import { FileFacts } from './index';
 import { samePath } from './origin';
 import { possibleStrings } from './literals';
 import { unwrapExpression } from './syntax';
-import type { ShutdownLocation } from './process';
+import { mayHandleShutdown, shutdownLocationsIn, type ShutdownLocation } from './process';
+import { mayRegisterMiddleware, NO_MIDDLEWARE, packageMiddlewareOf, type PackageMiddleware } from './middleware';
 
 export type ProcessFailureEvent = 'unhandledRejection' | 'uncaughtException';
 
@@ -18,8 +19,10 @@ export interface ProcessFailureHandler {
 }
 
 /**
- * What the program a file belongs to does with failures nobody handled,
- * from every file of its package: the messages of floating-promise depend on it.
+ * Facts about the program a file belongs to, from every file of its package:
+ * what it does with failures nobody handled (the messages of floating-promise
+ * depend on it), and the middleware it registers (rate limiters, CORS options),
+ * which missing-rate-limit and permissive-cors read.
  */
 export interface ProgramFacts {
   failureHandlers: readonly ProcessFailureHandler[];
@@ -28,9 +31,24 @@ export interface ProgramFacts {
    * checklist's graceful-shutdown check reads too; undefined when the package's files are not known.
    */
   shutdownHandling?: readonly ShutdownLocation[];
+  middleware: PackageMiddleware;
 }
 
-export const NO_PROGRAM_FACTS: ProgramFacts = { failureHandlers: [] };
+export const NO_PROGRAM_FACTS: ProgramFacts = { failureHandlers: [], middleware: NO_MIDDLEWARE };
+
+/** A cheap test before parsing: a file whose text rules out every program fact contributes none. */
+export function mayHaveProgramFacts(text: string): boolean {
+  return mayRegisterFailureHandler(text) || mayRegisterMiddleware(text) || mayHandleShutdown(text);
+}
+
+/** The program facts of a set of files (a package's, or one file's when the package is not known). */
+export function programFactsOf(sourceFiles: readonly SourceFile[]): ProgramFacts {
+  return {
+    failureHandlers: sourceFiles.flatMap(processFailureHandlersIn),
+    shutdownHandling: sourceFiles.flatMap((sourceFile) => shutdownLocationsIn(sourceFile)),
+    middleware: packageMiddlewareOf(sourceFiles),
+  };
+}
 
 const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 const EVENTS: readonly ProcessFailureEvent[] = ['unhandledRejection', 'uncaughtException'];
@@ -73,6 +91,6 @@ function handlerExits(handler: Node | undefined): boolean {
 }
 
 /** The handler that receives a promise rejection nobody handled: `unhandledRejection`, else (Node ≥ 15) `uncaughtException`. */
-export function rejectionHandler(program: ProgramFacts): ProcessFailureHandler | undefined {
+export function rejectionHandler(program: Pick<ProgramFacts, 'failureHandlers'>): ProcessFailureHandler | undefined {
   return program.failureHandlers.find((h) => h.event === 'unhandledRejection') ?? program.failureHandlers.find((h) => h.event === 'uncaughtException');
 }

@@ -6,6 +6,7 @@ import { possibleStrings, stringLiteralValue } from './literals';
 import { importDeclarationsOf } from './syntax';
 import {
   AUTH_AREA_SEGMENT,
+  AUTH_EXIT_SEGMENT,
   AUTH_PATH_PAIRS,
   AUTH_PATH_SEGMENT,
   CONVENTIONAL_ROUTER_NAMES,
@@ -578,7 +579,9 @@ export function isHealthPath(path: string | undefined): boolean {
 export function isAuthRoute(path: string | undefined, method: string): boolean {
   if (isAuthPath(path)) return true;
   if (path === undefined || method !== 'post') return false;
-  return pathSegments(path).some((segment) => AUTH_AREA_SEGMENT.test(segment));
+  const segments = pathSegments(path);
+  if (AUTH_EXIT_SEGMENT.test(segments[segments.length - 1] ?? '')) return false;
+  return segments.some((segment) => AUTH_AREA_SEGMENT.test(segment));
 }
 
 /** Login, sign-up, password reset, one-time codes, token issuing. */
@@ -686,4 +689,48 @@ function functionOf(node: Node, facts: FileFacts, depth = 0): Node | undefined {
     return cls?.getMethod(node.getName());
   }
   return undefined;
+}
+
+/**
+ * The HTTP methods a handler registered for every method answers, when it
+ * says so (`if (req.method !== 'GET') return res.status(405)...`,
+ * `switch (req.method) { case 'POST': ... }`): the literals compared with a
+ * `.method`. Empty when it never looks.
+ */
+export function methodsHandled(registration: RouteRegistration): Set<string> {
+  const methods = new Set<string>();
+  for (const handler of registration.handlers) {
+    for (const node of handler.getDescendants()) {
+      if (Node.isBinaryExpression(node) && ['===', '!==', '==', '!='].includes(node.getOperatorToken().getText())) {
+        const [left, right] = [node.getLeft(), node.getRight()];
+        const literal = isMethodRead(left) ? stringLiteralValue(right) : isMethodRead(right) ? stringLiteralValue(left) : undefined;
+        if (literal) methods.add(literal.toLowerCase());
+      } else if (Node.isSwitchStatement(node) && isMethodRead(node.getExpression())) {
+        for (const clause of node.getCaseBlock().getClauses()) {
+          const literal = Node.isCaseClause(clause) ? stringLiteralValue(clause.getExpression()) : undefined;
+          if (literal) methods.add(literal.toLowerCase());
+        }
+      }
+    }
+  }
+  return methods;
+}
+
+function isMethodRead(node: Node): boolean {
+  return Node.isPropertyAccessExpression(node) && node.getName() === 'method';
+}
+
+/** Methods that take credentials or codes; a GET of `/login` renders a page. */
+const CREDENTIAL_METHODS = new Set(['post', 'put', 'patch', 'all']);
+
+/**
+ * A route where credentials or one-time codes are tried: an authentication
+ * route (`isAuthRoute`) for a method that carries them, not a handler for
+ * every method that answers only GET (`if (req.method !== 'GET') return 405`).
+ */
+export function isCredentialRoute(registration: RouteRegistration): boolean {
+  if (registration.kind !== 'route' || !CREDENTIAL_METHODS.has(registration.method) || !isAuthRoute(registration.path, registration.method)) return false;
+  if (registration.method !== 'all') return true;
+  const methods = methodsHandled(registration);
+  return methods.size === 0 || [...methods].some((method) => CREDENTIAL_METHODS.has(method));
 }

@@ -7,7 +7,7 @@ import { AnalysisCancelled, AnalysisOverBudget, analyzeSourceFileAsync, type Rul
 import { isStackOverflow, STACK_OVERFLOW_REASON } from '../parse/nesting';
 import { unanalysableTextReason } from '../workspace/files';
 import type { Finding } from '../engine/finding';
-import { processFailureHandlersIn, type ProgramFacts } from '../facts/process-handlers';
+import { programFactsOf, type ProgramFacts } from '../facts/process-handlers';
 import type { Rule } from '../rules/rule';
 import type { ResolvedConfig } from '../config/types';
 import { MAX_ANALYSED_BYTES, type AnalysisProject } from '../parse/project';
@@ -316,7 +316,7 @@ export class AnalysisScheduler {
     try {
       // Until the package's facts are known, the file's own failure handlers stand in, and where the package
       // handles SIGTERM stays unknown (missing-graceful-shutdown says nothing rather than guess from open files).
-      const program = (await this.options.programFor?.(filePath).catch(() => undefined)) ?? (this.options.programFor ? { failureHandlers: processFailureHandlersIn(sourceFile) } : undefined);
+      const program = (await this.options.programFor?.(filePath).catch(() => undefined)) ?? (this.options.programFor ? { ...programFactsOf([sourceFile]), shutdownHandling: undefined } : undefined);
       const analysis = await analyzeSourceFileAsync(sourceFile, {
         config,
         program,

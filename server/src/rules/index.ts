@@ -18,6 +18,8 @@ import { irreversibleMigration } from './irreversible-migration';
 import { blockingCallInHandler } from './blocking-call-in-handler';
 import { missingGracefulShutdown } from './missing-graceful-shutdown';
 import { localFileStorage } from './local-file-storage';
+import { missingRateLimit } from './missing-rate-limit';
+import { permissiveCors } from './permissive-cors';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
@@ -41,6 +43,8 @@ export const allRules: readonly Rule[] = [
   blockingCallInHandler,
   missingGracefulShutdown,
   localFileStorage,
+  missingRateLimit,
+  permissiveCors,
   ...suppressionMetaRules,
 ];
 

@@ -63,6 +63,11 @@ export interface FindingReport {
   message: string;
   fixes?: Fix[];
   related?: { node: Node; message: string }[];
+  /**
+   * A finding graver than the rule's default (permissive-cors: any origin with credentials is an `error`).
+   * Used only while the rule runs at its default severity; a configured severity wins.
+   */
+  severity?: Severity;
 }
 
 export interface RuleContext {

@@ -229,6 +229,8 @@ export const AUTH_PATH_SEGMENT =
  * whatever the last segment is called.
  */
 export const AUTH_AREA_SEGMENT = /^(?:auth|authentication)$/i;
+/** Ending a session below `/auth` (`POST /auth/logout`) takes no credentials. */
+export const AUTH_EXIT_SEGMENT = /^(?:log-?out|log_out|sign-?out|sign_out|logoff)$/i;
 /** `password/forgot`, `password/reset`: two segments that together make a reset route. */
 export const AUTH_PATH_PAIRS: readonly (readonly [RegExp, RegExp])[] = [[/^passwords?$/i, /^(?:forgot|reset|recover)$/i]];
 
