@@ -10,6 +10,9 @@ import { jobWithoutRetry } from './job-without-retry';
 import { missingIdempotencyKey } from './missing-idempotency-key';
 import { missingTransaction } from './missing-transaction';
 import { nonIdempotentHandler } from './non-idempotent-handler';
+import { hardcodedSecret } from './hardcoded-secret';
+import { sensitiveDataInLog } from './sensitive-data-in-log';
+import { insecureRandomness } from './insecure-randomness';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
@@ -25,6 +28,9 @@ export const allRules: readonly Rule[] = [
   missingIdempotencyKey,
   missingTransaction,
   nonIdempotentHandler,
+  hardcodedSecret,
+  sensitiveDataInLog,
+  insecureRandomness,
   ...suppressionMetaRules,
 ];
 
