@@ -174,6 +174,18 @@ testRule(hardcodedSecret, {
       code: lines(`const jwt = { sign: (payload: object, key: string) => JSON.stringify({ payload, key }) };`, `export const s = jwt.sign({}, 'k');`),
     },
     {
+      name: 'error codes named after a token, and design tokens',
+      code: lines(
+        `export const INVALID_ACCESS_TOKEN = 'auth/invalid_access_token' as const;`,
+        `export const MISSING_API_KEY = 'billing/missing_api_key';`,
+        `export const swatches = [{ token: '--color-run-pending', usedBy: 'Queued' }, { token: 'text-charcoal-500' }];`,
+      ),
+    },
+    {
+      name: 'keys that providers publish for browsers (PostHog project key, Stripe publishable key)',
+      code: lines(`export class Analytics {`, `  private POSTHOG_API_KEY = 'phc_9sKzQ2mX7rT4pL8wB3nV6cY1hJ5gF0eD';`, `  private stripeKey = 'pk_live_51H8ZpQ2eZvKYlo2C0aB1cD2e';`, `}`),
+    },
+    {
       name: 'secret-named values in a test-like name qualifier',
       code: lines(`export const testPassword = 'Tr0ub4dor&3xK9';`, `export const mockApiKey = 'q8Zr2KfT9mWx4Lp';`),
     },

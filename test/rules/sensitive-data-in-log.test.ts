@@ -118,6 +118,10 @@ testRule(sensitiveDataInLog, {
       code: lines(`import { logger } from './logger';`, 'export const bad = (secret: { key: string }) => logger.error(`Secret is not JSON ${secret.key}`);'),
     },
     {
+      name: 'a hash of a token',
+      code: lines(`import { logger } from './logger';`, 'export const mismatch = (id: string, hashedToken: string) => logger.error(`token ${id} found with hash ${hashedToken}`);'),
+    },
+    {
       name: 'public keys and token counts',
       code: lines(`export function usage(publicKey: string, outputTokens: number) {`, `  console.log({ publicKey, outputTokens });`, `}`),
     },

@@ -8,6 +8,7 @@ import {
   MIN_SECRET_ENTROPY,
   MIN_SECRET_LENGTH,
   PLACEHOLDER_VALUES,
+  PUBLIC_KEY_FORMATS,
   REPEATED_CHARACTER_RUN,
   SECRET_PARAMETERS,
   TOKEN_FORMATS,
@@ -119,6 +120,7 @@ export function isPlaceholderSecret(value: string): boolean {
 export function hardcodedSecretIn(literal: Node, facts: FileFacts): HardcodedSecret | undefined {
   if (!Node.isStringLiteral(literal) && !Node.isNoSubstitutionTemplateLiteral(literal)) return undefined;
   const value = literal.getLiteralValue();
+  if (PUBLIC_KEY_FORMATS.some((pattern) => pattern.test(value.trim()))) return undefined;
   const evidence = secretEvidence(literal, value, facts);
   if (!evidence) return undefined;
   if (isPlaceholderSecret(value) || (evidence.kind === 'format' && /EXAMPLE/.test(value))) {
@@ -150,11 +152,20 @@ function isInTypePosition(literal: Node): boolean {
 /** Random enough to be a key rather than a word or a message: long, of mixed characters, with few repeats, and no spaces. */
 export function looksRandom(value: string): boolean {
   if (value.length < MIN_SECRET_LENGTH || /\s/.test(value)) return false;
-  if (/^[a-z]+(?:[-_.][a-z]+)*$/i.test(value) && !/\d/.test(value)) return false;
+  if (isWordLike(value)) return false;
   if (/^(?:https?|wss?|file|postgres(?:ql)?|mysql|mongodb(?:\+srv)?|redis):\/\//i.test(value) && !/:[^/@:]+@/.test(value)) return false;
   if (/^[./~]|\/\w+\//.test(value) && !/[+=]/.test(value)) return false;
   const classes = [/[a-z]/, /[A-Z]/, /\d/, /[^A-Za-z0-9]/].filter((pattern) => pattern.test(value)).length;
   return classes >= MIN_CHARACTER_CLASSES && shannonEntropy(value) >= MIN_SECRET_ENTROPY;
+}
+
+/**
+ * Words and numbers joined by punctuation, as names, codes and design tokens
+ * are (`auth/invalid_access_token`, `--color-run-pending`, `text-charcoal-500`):
+ * no part mixes letters with digits, as generated keys do.
+ */
+function isWordLike(value: string): boolean {
+  return /^[-_./:@#]*(?:[A-Za-z]+|\d+)(?:[-_./:@#]+(?:[A-Za-z]+|\d+))*[-_./:@#]*$/.test(value);
 }
 
 export function shannonEntropy(value: string): number {

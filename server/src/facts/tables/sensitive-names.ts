@@ -34,8 +34,37 @@ export const SECRET_NAME_ENDINGS: readonly string[] = [
   'connection string',
 ];
 
-/** Words before such an ending that make the value public or not a secret itself: `publicKey`, `publishableKey`, `tokenizerSecret`. */
-export const NON_SECRET_QUALIFIERS: readonly string[] = ['public', 'publishable', 'placeholder', 'example', 'dummy', 'fake', 'mock', 'test', 'sample'];
+/**
+ * Words in a name that make the value public, a stand-in, or the name of a
+ * condition rather than the secret: `publicKey`, `testPassword`,
+ * `INVALID_ACCESS_TOKEN` (an error code), `MISSING_API_KEY`.
+ */
+export const NON_SECRET_QUALIFIERS: readonly string[] = [
+  'public',
+  'publishable',
+  'placeholder',
+  'example',
+  'dummy',
+  'fake',
+  'mock',
+  'test',
+  'sample',
+  'invalid',
+  'missing',
+  'expired',
+  'error',
+  'err',
+  'bad',
+  'wrong',
+  'unknown',
+  // Made from the secret, not the secret: `hashedToken`, `tokenHash` ends otherwise anyway.
+  'hashed',
+  'hash',
+  'encrypted',
+  'masked',
+  'redacted',
+  'obfuscated',
+];
 
 /**
  * Names of values made to be unguessable, beyond SECRET_NAME_ENDINGS: a

@@ -51,6 +51,13 @@ export const PLACEHOLDER_VALUES: readonly RegExp[] = [
   /EXAMPLE$/,
 ];
 
+/**
+ * Keys that providers publish for use in browsers and apps, so that writing
+ * one in the source leaks nothing: a PostHog project key (write-only), Stripe
+ * publishable keys, Google Analytics measurement ids.
+ */
+export const PUBLIC_KEY_FORMATS: readonly RegExp[] = [/^phc_[A-Za-z0-9]{20,}$/, /^pk_(?:live|test)_[A-Za-z0-9]+$/, /^G-[A-Z0-9]{6,}$/, /^UA-\d+-\d+$/];
+
 /** Runs of one character inside a value (`sk_live_xxxxxxxxxxxx`): a placeholder shaped like a real key. */
 export const REPEATED_CHARACTER_RUN = /(.)\1{5,}/;
 
