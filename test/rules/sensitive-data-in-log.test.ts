@@ -61,8 +61,28 @@ testRule(sensitiveDataInLog, {
     },
     {
       name: 'any logger.* with a secret under a sensitive key and a card number',
-      code: lines(`import { logger } from './logger';`, `export function charge(card: { number: string }, apiKey: string) {`, `  logger.error('charge failed', { cardNumber: card.number, apiKey });`, `}`),
-      findings: [{ line: 3, message: '`cardNumber`' }, { line: 3, message: '`apiKey`' }],
+      code: lines(`import { logger } from './logger';`, `export function charge(card: { number: string }, apiKey: string, orderId: string) {`, `  logger.error('charge failed', { cardNumber: card.number, apiKey, orderId });`, `}`),
+      findings: [{ line: 3, message: 'writes `cardNumber` and `apiKey` to the log' }],
+      output: lines(`import { logger } from './logger';`, `export function charge(card: { number: string }, apiKey: string, orderId: string) {`, `  logger.error('charge failed', { orderId });`, `}`),
+    },
+    {
+      name: 'several tokens in one debug call are one finding (debug)',
+      filename: 'auth.js',
+      code: lines(
+        `const debug = require('debug');`,
+        `const log = debug('app:auth');`,
+        `function checkAuth(token, authKey, shareToken, user) {`,
+        `  log({`,
+        `    token,`,
+        `    user,`,
+        `    authKey,`,
+        `    shareToken,`,
+        `  });`,
+        `}`,
+        `module.exports = { checkAuth };`,
+      ),
+      findings: [{ line: 5, message: '`token`, `authKey` and `shareToken`' }],
+      output: lines(`const debug = require('debug');`, `const log = debug('app:auth');`, `function checkAuth(token, authKey, shareToken, user) {`, `  log({`, `    user,`, `  });`, `}`, `module.exports = { checkAuth };`),
     },
     {
       name: 'a password concatenated into a console message',
@@ -116,6 +136,11 @@ testRule(sensitiveDataInLog, {
     {
       name: 'a secret store entry logged by its key name',
       code: lines(`import { logger } from './logger';`, 'export const bad = (secret: { key: string }) => logger.error(`Secret is not JSON ${secret.key}`);'),
+    },
+    {
+      name: 'browser code logs to the user\'s own console',
+      filename: 'verify-email.tsx',
+      code: lines(`import { useEffect } from 'react';`, `export function Verify({ token }: { token: string }) {`, `  useEffect(() => {`, `    console.log(token);`, `  }, []);`, `  return null;`, `}`),
     },
     {
       name: 'a hash of a token',

@@ -5,7 +5,8 @@ import { isRedacted, pinoConfigurations, sensitiveValuesLogged, type LoggedSensi
 import { logCallInfo } from '../facts/logging';
 import { addObjectProperty } from '../edits/object-literal-property';
 import { insertArgument } from '../edits/call-arguments';
-import { removeListElement } from '../edits/remove-list-element';
+import { removeListElements } from '../edits/remove-list-element';
+import { runtimeAt } from '../facts/runtime';
 import { stringQuoteOf } from '../edits/layout';
 import { createRule, type RuleContext } from './rule';
 
@@ -65,17 +66,22 @@ export const sensitiveDataInLog = createRule({
 
 function checkLogCall(call: CallExpression, context: RuleContext): void {
   const found = sensitiveValuesLogged(call, context.facts);
-  if (found.length === 0) return;
+  if (found.length === 0 || runtimeAt(call, context.facts) === 'browser') return;
   const pino = pinoLoggerOf(call, context.facts);
   const reported = found.filter((value) => !(pino && value.path && isPinoMergeObject(call, value) && isRedacted(value.path, pino.redactPaths)));
-  for (const value of reported) {
-    const fix = redactFix(call, value, pino) ?? omitFix(call, value);
-    context.report({
-      node: value.node,
-      message: `This log call writes ${describe(value)} to the log, where anyone with access to the logs can read it and use it. Leave it out or redact it.`,
-      ...(fix ? { fixes: [fix] } : {}),
-    });
-  }
+  if (reported.length === 0) return;
+  const fix = redactFix(call, reported, pino) ?? omitFix(call, reported);
+  const named = [...new Set(reported.map(describe))];
+  context.report({
+    node: reported[0]!.node,
+    message: `This log call writes ${listed(named)} to the log, where anyone with access to the logs can read ${named.length > 1 ? 'them' : 'it'} and use ${named.length > 1 ? 'them' : 'it'}. Leave ${named.length > 1 ? 'them' : 'it'} out or redact ${named.length > 1 ? 'them' : 'it'}.`,
+    related: reported.slice(1).map((value) => ({ node: value.node, message: `also writes ${describe(value)}` })),
+    ...(fix ? { fixes: [fix] } : {}),
+  });
+}
+
+function listed(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 function describe(value: LoggedSensitiveValue): string {
@@ -96,37 +102,36 @@ function isPinoMergeObject(call: CallExpression, value: LoggedSensitiveValue): b
   return first !== undefined && value.argument === first && Node.isObjectLiteralExpression(first);
 }
 
-/** Adds the field's path to the `redact` option of the file's pino logger. */
-function redactFix(call: CallExpression, value: LoggedSensitiveValue, pino: PinoConfiguration | undefined): Fix | undefined {
-  if (!pino || !value.path || !isPinoMergeObject(call, value)) return undefined;
+/** Adds the fields' paths to the `redact` option of the file's pino logger. */
+function redactFix(call: CallExpression, values: readonly LoggedSensitiveValue[], pino: PinoConfiguration | undefined): Fix | undefined {
+  if (!pino || !values.every((value) => value.path && isPinoMergeObject(call, value))) return undefined;
   if (pino.call.getArguments().length > 0 && !pino.options) return undefined;
-  const path = value.path.join('.');
+  const paths = [...new Set(values.map((value) => value.path!.join('.')))];
   const quote = stringQuoteOf(call.getSourceFile());
-  const quoted = `${quote}${path}${quote}`;
+  const quoted = paths.map((path) => `${quote}${path}${quote}`).join(', ');
   const edits: TextEdit[] = [];
   if (pino.redactList && Node.isArrayLiteralExpression(pino.redactList)) {
-    const elements = pino.redactList.getElements();
-    const last = elements.at(-1);
-    edits.push(last ? { start: last.getEnd(), end: last.getEnd(), newText: `, ${quoted}` } : { start: pino.redactList.getStart() + 1, end: pino.redactList.getStart() + 1, newText: quoted });
+    const last = pino.redactList.getElements().at(-1);
+    const open = pino.redactList.getStart() + 1;
+    edits.push(last ? { start: last.getEnd(), end: last.getEnd(), newText: `, ${quoted}` } : { start: open, end: open, newText: quoted });
   } else if (pino.options) {
     if (pino.options.getProperty('redact')) return undefined;
     edits.push(...addObjectProperty(pino.options, `redact: [${quoted}]`));
   } else {
     edits.push(insertArgument(pino.call, 0, `{ redact: [${quoted}] }`));
   }
-  return { title: `Redact \`${path}\` in the pino logger`, edits };
+  return { title: `Redact ${paths.map((path) => `\`${path}\``).join(', ')} in the pino logger`, edits };
 }
 
-/** Leaves the field (or the argument) out of the log call. */
-function omitFix(call: CallExpression, value: LoggedSensitiveValue): Fix | undefined {
-  if (value.property) {
-    const object = value.property.getParent();
-    if (!object || !Node.isObjectLiteralExpression(object)) return undefined;
-    return { title: `Leave ${describe(value)} out of the log call`, edits: [removeListElement(value.property)] };
-  }
+/** Leaves the fields (or arguments) out of the log call, when each is one. */
+function omitFix(call: CallExpression, values: readonly LoggedSensitiveValue[]): Fix | undefined {
   const args = call.getArguments();
-  if (value.node === value.argument && args.length > 1 && args.indexOf(value.argument as never) > 0) {
-    return { title: `Leave ${describe(value)} out of the log call`, edits: [removeListElement(value.argument)] };
+  const removed: Node[] = [];
+  for (const value of values) {
+    if (value.property && Node.isObjectLiteralExpression(value.property.getParent())) removed.push(value.property);
+    else if (value.node === value.argument && args.indexOf(value.argument as never) > 0) removed.push(value.argument);
+    else return undefined;
   }
-  return undefined;
+  const unique = [...new Set(removed)];
+  return { title: `Leave ${listed([...new Set(values.map(describe))])} out of the log call`, edits: removeListElements(unique) };
 }
