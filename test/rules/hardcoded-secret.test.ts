@@ -105,6 +105,12 @@ testRule(hardcodedSecret, {
       findings: [{ line: 3, message: '`DB_PASSWORD` is a credential' }],
     },
     {
+      name: 'a password in a connection URL to another host',
+      filename: 'db.js',
+      code: lines(`const mongoose = require('mongoose');`, `mongoose.connect('mongodb://app:' + 'x' + '@db');`, `module.exports = mongoose.createConnection('mongodb://app:Zq81vLw3@cluster0.mongo.internal/app');`),
+      findings: [{ line: 3, message: 'password in a connection URL' }],
+    },
+    {
       name: 'an assignment to a client secret property',
       code: lines(`export const oauth: { clientSecret?: string } = {};`, `oauth.clientSecret = 'c9f2e7a1b4d8X6';`),
       findings: [{ line: 2, message: '`clientSecret`' }],
@@ -172,6 +178,25 @@ testRule(hardcodedSecret, {
     {
       name: 'a local function named sign with a literal is not jsonwebtoken',
       code: lines(`const jwt = { sign: (payload: object, key: string) => JSON.stringify({ payload, key }) };`, `export const s = jwt.sign({}, 'k');`),
+    },
+    {
+      name: 'connection URLs to this machine or with stand-in passwords',
+      code: lines(
+        `export const local = 'postgres://postgres:postgres@localhost:5432/app';`,
+        `export const compose = 'postgresql://app:password@db:5432/app';`,
+        `export const templated = 'redis://default:\${REDIS_PASSWORD}@cache:6379';`,
+        `export const sameAsUser = 'mysql://root:root@mysql/app';`,
+      ),
+    },
+    {
+      name: 'fake keys in a test file are skipped even when tests are analysed',
+      filename: 'billing.test.ts',
+      code: lines(`export const key = '${STRIPE_LIVE}';`),
+    },
+    {
+      name: 'fake keys in __mocks__',
+      filename: '__mocks__/stripe.ts',
+      code: lines(`export const key = '${STRIPE_LIVE}';`),
     },
     {
       name: 'error codes named after a token, and design tokens',

@@ -100,8 +100,33 @@ testRule(insecureRandomness, {
       code: lines(`var OAuth = {};`, `OAuth.nonce = function () {`, `  var text = '';`, `  for (var i = 0; i < 30; i++) { text += 'abcdef'.charAt(Math.floor(Math.random() * 6)); }`, `  return text;`, `};`, `module.exports = OAuth;`),
       findings: [{ line: 4, message: '`nonce`' }],
     },
+    {
+      name: 'a session id assigned on the session object',
+      filename: 'session.js',
+      code: lines(`function startSession(req) {`, `  req.session.id = Math.random().toString(36).slice(2);`, `}`, `module.exports = { startSession };`),
+      findings: [{ line: 2, message: '`session.id`' }],
+    },
+    {
+      name: 'a code made in a function that sends a verification e-mail',
+      code: lines(`export async function sendVerificationEmail(send: (code: number) => Promise<void>) {`, `  const code = Math.floor(Math.random() * 1000000);`, `  await send(code);`, `}`),
+      findings: [{ line: 2, message: '`code`' }],
+      output: lines(`import { randomInt } from 'node:crypto';`, ``, `export async function sendVerificationEmail(send: (code: number) => Promise<void>) {`, `  const code = randomInt(1000000);`, `  await send(code);`, `}`),
+    },
+    {
+      name: 'a hex API key built through a map callback',
+      code: lines(`export const apiKey = [...Array(32)].map(() => Math.floor(Math.random() * 16).toString(16)).join('');`),
+      findings: [{ line: 1, message: '`apiKey`' }],
+    },
   ],
   valid: [
+    {
+      name: 'a random background on the login page',
+      code: lines(`const images = ['a.png', 'b.png'];`, `export function loginBackground() {`, `  return images[Math.floor(Math.random() * images.length)];`, `}`),
+    },
+    {
+      name: 'a shuffle through sort, stored under a neutral name',
+      code: lines(`export function shuffled<T>(items: T[]) {`, `  const order = [...items].sort(() => Math.random() - 0.5);`, `  return order;`, `}`),
+    },
     {
       name: 'retry jitter and backoff',
       code: lines(`export function backoff(attempt: number) {`, `  const jitter = Math.random() * 100;`, `  return 2 ** attempt * 100 + jitter;`, `}`),

@@ -2,7 +2,7 @@ import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import type { FileFacts } from './index';
 import { isFunctionScope, isTransparentWrapper } from './syntax';
 import { nameEndsWith, nameText, nameWords, targetNameOf } from './secrets';
-import { NON_SECURITY_RANDOM_WORDS, UNGUESSABLE_NAME_ENDINGS } from './tables/sensitive-names';
+import { ACCOUNT_SECURITY_WORDS, CODE_NAMES, NON_SECURITY_RANDOM_WORDS, UNGUESSABLE_NAME_ENDINGS } from './tables/sensitive-names';
 
 /** `Math.random()`, the global one (not a local `Math` or a seeded generator). */
 export function isMathRandomCall(call: CallExpression, facts: FileFacts): boolean {
@@ -81,8 +81,10 @@ export function securityPurposeOf(call: CallExpression): RandomPurpose | undefin
     if (isUnguessableName(name)) return { name, value };
     if (saysNotSecurity(name)) return undefined;
   }
-  const fn = namedFunctionAround(call);
+  const fn = namedFunctionAround(value);
   if (fn && isUnguessableName(fn)) return { name: fn, value };
+  // `const code = ...` in `sendVerificationEmail()`: a code made where an account is verified or recovered.
+  if (fn && name !== undefined && nameEndsWith(name, CODE_NAMES) && !saysNotSecurity(fn) && nameWords(fn).some((word) => ACCOUNT_SECURITY_WORDS.includes(word))) return { name, value };
   return undefined;
 }
 
@@ -130,8 +132,16 @@ function builtValue(call: CallExpression): { value: Node; end: ValueEnd } {
       }
       return { value: node, end: 'other-call' };
     }
-    if (Node.isReturnStatement(parent)) return { value: node, end: 'return' };
-    if (Node.isArrowFunction(parent)) return { value: node, end: 'return' };
+    if (Node.isReturnStatement(parent) || Node.isArrowFunction(parent)) {
+      // A callback's result builds the value of the call it is passed to: `Array.from({ length }, () => ...).join('')`.
+      const fn = Node.isArrowFunction(parent) ? parent : parent.getFirstAncestor(isFunctionScope);
+      const call = fn?.getParent();
+      if (fn && call && Node.isCallExpression(call) && call.getArguments().includes(fn as never)) {
+        node = call;
+        continue;
+      }
+      return { value: node, end: 'return' };
+    }
     return { value: node, end: 'named' };
   }
 }
@@ -147,8 +157,18 @@ function calleeName(call: CallExpression): string {
 /** The name the value is stored under: `const token = ...`, `{ otp: ... }`, `user.resetCode = ...`, `text += ...`. */
 function nameGiven(value: Node): string | undefined {
   const parent = value.getParent();
-  if (parent && Node.isBinaryExpression(parent) && parent.getOperatorToken().getKind() === SyntaxKind.PlusEqualsToken) return nameText(parent.getLeft());
+  if (parent && Node.isBinaryExpression(parent) && [SyntaxKind.PlusEqualsToken, SyntaxKind.EqualsToken].includes(parent.getOperatorToken().getKind()) && parent.getRight() === value) {
+    return qualifiedName(parent.getLeft());
+  }
   return targetNameOf(value);
+}
+
+/** `req.session.id` → `session.id`: the owner says what an `id` or a `code` is. */
+function qualifiedName(target: Node): string | undefined {
+  const name = nameText(target);
+  if (!name || !Node.isPropertyAccessExpression(target) || isUnguessableName(name)) return name;
+  const owner = nameText(target.getExpression());
+  return owner && !['this', 'self'].includes(owner) ? `${owner}.${name}` : name;
 }
 
 /** The name of the nearest named function around a node: `function generateToken`, `makeNonce = () =>`, `OAuth.nonce = function`. */

@@ -3,7 +3,10 @@ import type { FileFacts } from './index';
 import { isTransparentWrapper } from './syntax';
 import { moduleChain } from './logging';
 import {
+  CREDENTIALS_IN_URL,
   ENVIRONMENT_OBJECTS,
+  LOCAL_HOSTS,
+  STAND_IN_PASSWORDS,
   MIN_CHARACTER_CLASSES,
   MIN_SECRET_ENTROPY,
   MIN_SECRET_LENGTH,
@@ -133,6 +136,7 @@ export function hardcodedSecretIn(literal: Node, facts: FileFacts): HardcodedSec
 function secretEvidence(literal: Node, value: string, facts: FileFacts): SecretEvidence | undefined {
   const format = TOKEN_FORMATS.find((candidate) => candidate.pattern.test(value));
   if (format) return { kind: 'format', format: format.name };
+  if (hasPasswordInUrl(value)) return { kind: 'format', format: 'a password in a connection URL' };
   if (isInTypePosition(literal)) return undefined;
   const parameter = secretParameterOf(literal, facts);
   if (parameter) return { kind: 'parameter', what: parameter };
@@ -141,6 +145,16 @@ function secretEvidence(literal: Node, value: string, facts: FileFacts): SecretE
   const name = targetNameOf(literal);
   if (name && isSecretName(name) && (looksRandom(value) || isPlaceholderSecret(value))) return { kind: 'named', name };
   return undefined;
+}
+
+/** A URL that carries a real-looking password for a host other than this machine. */
+function hasPasswordInUrl(value: string): boolean {
+  const match = CREDENTIALS_IN_URL.exec(value);
+  if (!match) return false;
+  const [, user, password, host] = match as unknown as [string, string, string, string];
+  if (LOCAL_HOSTS.includes(host.toLowerCase())) return false;
+  if (password === user || STAND_IN_PASSWORDS.includes(password.toLowerCase()) || /[${}<>]|%[A-Z_]+%/.test(password)) return false;
+  return !isPlaceholderSecret(password);
 }
 
 /** A literal type (`type Kind = 'token'`), an import specifier or an enum member's name is no value. */

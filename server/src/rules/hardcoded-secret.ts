@@ -1,5 +1,6 @@
 import { SyntaxKind, type Node } from 'ts-morph';
 import { hardcodedSecretIn, type HardcodedSecret } from '../facts/secrets';
+import { isTestFileName } from '../workspace/exclusions';
 import { createRule, type RuleContext } from './rule';
 
 export const hardcodedSecret = createRule({
@@ -57,6 +58,7 @@ export const hardcodedSecret = createRule({
     ],
   },
   create(context) {
+    if (isConventionalTestFile(context.sourceFile.getFilePath())) return {};
     const check = (literal: Node): void => {
       const secret = hardcodedSecretIn(literal, context.facts);
       if (secret) report(literal, secret, context);
@@ -67,6 +69,18 @@ export const hardcodedSecret = createRule({
     };
   },
 });
+
+/** Folders that only hold test code, whatever the project calls its own test folders. */
+const TEST_ONLY_FOLDERS: ReadonlySet<string> = new Set(['__tests__', '__mocks__', '__fixtures__']);
+
+/**
+ * A test file by its name (`*.test.*`, `*.spec.*`, `*.stories.*`, `__mocks__/`):
+ * its fake keys stay out even when the configuration has test code analysed.
+ */
+function isConventionalTestFile(file: string): boolean {
+  const segments = file.split(/[\\/]/);
+  return isTestFileName(segments.at(-1) ?? '') || segments.slice(0, -1).some((segment) => TEST_ONLY_FOLDERS.has(segment));
+}
 
 function report(literal: Node, secret: HardcodedSecret, context: RuleContext): void {
   context.report({ node: literal, message: messageFor(secret) });

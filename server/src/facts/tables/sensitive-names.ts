@@ -102,6 +102,34 @@ export const UNGUESSABLE_NAME_ENDINGS: readonly string[] = [
 ];
 
 /**
+ * Names of a value that is a secret when it is made for an account's security
+ * (`const code = ...` in `sendVerificationEmail()`), and the words of function
+ * names that say so.
+ */
+export const CODE_NAMES: readonly string[] = ['code', 'pin', 'digits', 'otp'];
+export const ACCOUNT_SECURITY_WORDS: readonly string[] = [
+  'verification',
+  'verify',
+  'reset',
+  'recovery',
+  'recover',
+  'otp',
+  'mfa',
+  '2fa',
+  'login',
+  'signin',
+  'auth',
+  'authenticate',
+  'confirm',
+  'confirmation',
+  'invite',
+  'invitation',
+  'magic',
+  'password',
+  'passwordless',
+];
+
+/**
  * Names that say a random number is for something else: a delay, a jitter, a
  * sample, a shuffle, a position on screen. Such a name nearer the
  * `Math.random()` call than a sensitive one decides.

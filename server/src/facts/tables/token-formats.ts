@@ -32,6 +32,16 @@ export const TOKEN_FORMATS: readonly TokenFormat[] = [
 ];
 
 /**
+ * A URL with a password in it (`postgres://app:S3cr3t@db.internal/app`):
+ * the user, the password and the host. Not a secret when the host is this
+ * machine (a local development default) or the password is a stand-in
+ * (`password`, `pass`, `${DB_PASSWORD}`, the user name again).
+ */
+export const CREDENTIALS_IN_URL = /\b[a-z][a-z0-9+.-]*:\/\/([^\s:@/'"`]+):([^\s@/'"`]+)@([^\s:/'"`?#]+)/i;
+export const LOCAL_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '0.0.0.0', '[::1]', 'host.docker.internal'];
+export const STAND_IN_PASSWORDS: readonly string[] = ['password', 'pass', 'passwd', 'pwd', 'secret', 'pw', 'user', 'username'];
+
+/**
  * Values that stand in for a secret rather than being one: the empty string,
  * `changeme`, runs of `x` or `*`, `<your-key>`, `${TEMPLATE}`, Stripe test-mode
  * keys, the AWS documentation's example key. Compared with the whole value
@@ -46,7 +56,7 @@ export const PLACEHOLDER_VALUES: readonly RegExp[] = [
   /^\$\{[^}]*\}$|^\{\{[^}]*\}\}$|^%[A-Z_]+%$/,
   /^(?:your|my|insert|enter|replace|put|add)[-_ ]?\w*/i,
   /example|placeholder|dummy|sample|redacted|fake|change[-_ ]?me|replace[-_ ]?me|not[-_ ]?set|not[-_ ]?a[-_ ]?real/i,
-  /^(?:undefined|null|none|n\/a|tbd|secret_here|key_here|token_here)$/i,
+  /^(?:undefined|null|none|n\/a|tbd|todo|secret_here|key_here|token_here)$/i,
   /^[sr]k_test_|^pk_(?:test|live)_|^whsec_test/,
   /EXAMPLE$/,
 ];
