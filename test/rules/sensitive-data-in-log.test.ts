@@ -100,8 +100,37 @@ testRule(sensitiveDataInLog, {
       findings: [{ line: 4, message: '`refreshToken`' }],
       output: lines(`export class Tokens {`, `  constructor(private readonly logger: { warn(...args: unknown[]): void }) {}`, `  rotate(refreshToken: string) {`, `    this.logger.warn('rotating');`, `  }`, `}`),
     },
+    {
+      name: 'a whole user record read from Prisma',
+      code: lines(
+        `import { PrismaClient } from '@prisma/client';`,
+        `import { logger } from './logger';`,
+        `const prisma = new PrismaClient();`,
+        `export async function signIn(email: string) {`,
+        `  const user = await prisma.user.findUnique({ where: { email } });`,
+        `  logger.info({ user }, 'signed in');`,
+        `}`,
+      ),
+      findings: [{ line: 6, message: 'the whole user record' }],
+    },
   ],
   valid: [
+    {
+      name: 'a user read with chosen fields, and a user id',
+      code: lines(
+        `import { PrismaClient } from '@prisma/client';`,
+        `import { logger } from './logger';`,
+        `const prisma = new PrismaClient();`,
+        `export async function signIn(email: string) {`,
+        `  const user = await prisma.user.findUnique({ where: { email }, select: { id: true, email: true } });`,
+        `  logger.info({ user, userId: user?.id }, 'signed in');`,
+        `}`,
+      ),
+    },
+    {
+      name: 'a user that is a parameter is not known to be a whole record',
+      code: lines(`import { logger } from './logger';`, `export const seen = (user: { id: string }) => logger.info({ user });`),
+    },
     {
       name: 'message text that mentions a secret',
       code: lines(`import { logger } from './logger';`, `export function expired() {`, `  logger.warn('token expired, asking for a new password');`, `  console.error("Missing authorization code from callback");`, `}`),

@@ -3,7 +3,8 @@ import type { FileFacts } from './index';
 import { logCallInfo, type LogCall } from './logging';
 import { nameEndsWith, nameText, nameWords } from './secrets';
 import { isTransparentWrapper } from './syntax';
-import { LOG_SENSITIVE_NAME_ENDINGS, NON_SECRET_QUALIFIERS, WHOLE_REQUEST_INPUTS } from './tables/sensitive-names';
+import { LOG_SENSITIVE_NAME_ENDINGS, NON_SECRET_QUALIFIERS, USER_RECORD_NAMES, WHOLE_REQUEST_INPUTS } from './tables/sensitive-names';
+import { databaseOperationOf } from './database-operations';
 
 /** Something a log call records that a log must not hold. */
 export interface LoggedSensitiveValue {
@@ -38,20 +39,20 @@ export function sensitiveValuesLogged(call: CallExpression, facts: FileFacts): L
   const info: LogCall | undefined = logCallInfo(call, facts);
   if (!info || info.kind !== 'log') return [];
   const found: LoggedSensitiveValue[] = [];
-  for (const argument of call.getArguments()) collect(argument, argument, [], undefined, found);
+  for (const argument of call.getArguments()) collect(argument, argument, [], undefined, found, facts);
   return found;
 }
 
-function collect(node: Node, argument: Node, path: string[], property: Node | undefined, found: LoggedSensitiveValue[]): void {
+function collect(node: Node, argument: Node, path: string[], property: Node | undefined, found: LoggedSensitiveValue[], facts: FileFacts): void {
   const value = unwrap(node);
-  if (Node.isObjectLiteralExpression(value)) return collectFields(value, argument, path, found);
+  if (Node.isObjectLiteralExpression(value)) return collectFields(value, argument, path, found, facts);
   if (Node.isTemplateExpression(value)) {
-    for (const span of value.getTemplateSpans()) collect(span.getExpression(), argument, [], undefined, found);
+    for (const span of value.getTemplateSpans()) collect(span.getExpression(), argument, [], undefined, found, facts);
     return;
   }
   if (Node.isBinaryExpression(value) && value.getOperatorToken().getKind() === SyntaxKind.PlusToken) {
-    collect(value.getLeft(), argument, [], undefined, found);
-    collect(value.getRight(), argument, [], undefined, found);
+    collect(value.getLeft(), argument, [], undefined, found, facts);
+    collect(value.getRight(), argument, [], undefined, found, facts);
     return;
   }
   if (Node.isCallExpression(value)) {
@@ -60,23 +61,24 @@ function collect(node: Node, argument: Node, path: string[], property: Node | un
     else if (isPassThrough(value)) {
       const callee = value.getExpression();
       const passed = Node.isPropertyAccessExpression(callee) && value.getArguments().length === 0 ? callee.getExpression() : value.getArguments()[0];
-      if (passed) collect(passed, argument, path, property, found);
+      if (passed) collect(passed, argument, path, property, found, facts);
     }
     return;
   }
-  const what = sensitiveRead(value);
+  const what = sensitiveRead(value) ?? (Node.isIdentifier(value) ? wholeRecordRead(value, facts) : undefined);
   if (what) found.push({ node: value, what, argument, ...(property ? { property, path } : {}) });
 }
 
-function collectFields(object: ObjectLiteralExpression, argument: Node, path: string[], found: LoggedSensitiveValue[]): void {
+function collectFields(object: ObjectLiteralExpression, argument: Node, path: string[], found: LoggedSensitiveValue[], facts: FileFacts): void {
   for (const property of object.getProperties()) {
     if (Node.isShorthandPropertyAssignment(property)) {
       const name = property.getName();
-      if (isSensitiveName(name)) found.push({ node: property, what: name, property, path: [...path, name], argument });
+      const what = isSensitiveName(name) ? name : wholeRecordRead(property.getNameNode(), facts);
+      if (what) found.push({ node: property, what, property, path: [...path, name], argument });
       continue;
     }
     if (Node.isSpreadAssignment(property)) {
-      collect(property.getExpression(), argument, path, undefined, found);
+      collect(property.getExpression(), argument, path, undefined, found, facts);
       continue;
     }
     if (!Node.isPropertyAssignment(property)) continue;
@@ -87,7 +89,7 @@ function collectFields(object: ObjectLiteralExpression, argument: Node, path: st
       found.push({ node: property, what: key, property, path: [...path, key], argument });
       continue;
     }
-    collect(initializer, argument, [...path, key], property, found);
+    collect(initializer, argument, [...path, key], property, found, facts);
   }
 }
 
@@ -119,6 +121,37 @@ function sensitiveRead(node: Node): string | undefined {
   if (whole) return whole;
   const name = nameText(node);
   return name && isSensitiveName(name) ? name : undefined;
+}
+
+/**
+ * `user` read whole from the database (`const user = await prisma.user.findUnique(...)`
+ * with no `select`): its password hash, reset tokens and personal data go to the log with it.
+ */
+function wholeRecordRead(identifier: Node, facts: FileFacts): string | undefined {
+  const name = identifier.getText();
+  if (!nameEndsWith(name, USER_RECORD_NAMES)) return undefined;
+  const declaration = valueDeclaration(identifier);
+  if (!declaration || !Node.isVariableDeclaration(declaration) || !Node.isIdentifier(declaration.getNameNode())) return undefined;
+  const read = unwrap(declaration.getInitializer() ?? declaration);
+  if (!Node.isCallExpression(read)) return undefined;
+  const operation = databaseOperationOf(read, facts);
+  if (!operation || operation.kind !== 'read' || selectsFields(read)) return undefined;
+  return `the whole ${name} record`;
+}
+
+function valueDeclaration(identifier: Node): Node | undefined {
+  const parent = identifier.getParent();
+  // In `{ user }` the name's own symbol is the property; the value is the variable.
+  const symbol = parent && Node.isShorthandPropertyAssignment(parent) ? parent.getValueSymbol() : identifier.getSymbol();
+  return symbol?.getDeclarations().find((declaration) => declaration.getSourceFile() === identifier.getSourceFile());
+}
+
+/** A read that picks its fields (`select: {...}`, `.select('id email')`, `attributes: [...]`) does not return the whole record. */
+function selectsFields(read: CallExpression): boolean {
+  const options = read.getArguments().find(Node.isObjectLiteralExpression);
+  if (options && ['select', 'attributes', 'projection'].some((key) => options.getProperty(key))) return true;
+  const chain = read.getExpression().getText();
+  return /\.(?:select|projection)\s*\(/.test(chain) || /\.select$/.test(chain);
 }
 
 /** `req.headers`, `request.body`, `ctx.request.body`: everything the caller sent in one place. */

@@ -204,3 +204,6 @@ export const WHOLE_REQUEST_INPUTS: readonly { object: string; properties: readon
   { object: 'ctx', properties: ['headers', 'header', 'cookies'] },
   { object: 'c.req', properties: ['header'] },
 ];
+
+/** Names of a user's whole record: logging one read whole from the database writes its password hash and personal data. */
+export const USER_RECORD_NAMES: readonly string[] = ['user', 'account', 'customer', 'member'];
