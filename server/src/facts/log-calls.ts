@@ -5,6 +5,8 @@ import { nameEndsWith, nameText, nameWords } from './secrets';
 import { isTransparentWrapper } from './syntax';
 import { LOG_SENSITIVE_NAME_ENDINGS, NON_SECRET_QUALIFIERS, USER_RECORD_NAMES, WHOLE_REQUEST_INPUTS } from './tables/sensitive-names';
 import { databaseOperationOf } from './database-operations';
+import { moduleImports } from './imports';
+import { CONSOLE_LOG_METHODS, LOGGER_METHODS, LOGGER_MODULES, LOGGING_FUNCTION_NAME } from './tables/logging';
 
 /** Something a log call records that a log must not hold. */
 export interface LoggedSensitiveValue {
@@ -36,12 +38,30 @@ const HEADER_GETTERS: ReadonlySet<string> = new Set(['get', 'header', 'getHeader
  * (`token.length`, `mask(token)`, `!!password`) record none either.
  */
 export function sensitiveValuesLogged(call: CallExpression, facts: FileFacts): LoggedSensitiveValue[] {
-  const info: LogCall | undefined = logCallInfo(call, facts);
-  if (!info || info.kind !== 'log') return [];
+  if (call.getArguments().length === 0 || !mayBeLogCall(call, facts)) return [];
   const found: LoggedSensitiveValue[] = [];
   for (const argument of call.getArguments()) collect(argument, argument, [], undefined, found, facts);
-  return found;
+  if (found.length === 0) return [];
+  // Recognising the logger resolves the callee's origin: only asked once the arguments hold something sensitive.
+  const info: LogCall | undefined = logCallInfo(call, facts);
+  return info?.kind === 'log' ? found : [];
 }
+
+/**
+ * The cheap half of logCallInfo, by the callee's text: a log method
+ * (`.info`, `.error`, ...), a function named like a logger, or, in a file that
+ * imports a logger that is itself a function (`debug`), any plain call.
+ */
+function mayBeLogCall(call: CallExpression, facts: FileFacts): boolean {
+  const callee = unwrap(call.getExpression());
+  if (Node.isPropertyAccessExpression(callee)) return LOG_METHOD_NAMES.has(callee.getName());
+  if (Node.isElementAccessExpression(callee)) return true;
+  if (!Node.isIdentifier(callee)) return false;
+  if (LOGGING_FUNCTION_NAME.test(callee.getText())) return true;
+  return facts.memo('log-calls.callable-logger', () => moduleImports(facts).some((imported) => LOGGER_MODULES.some((logger) => logger.callableInstance && logger.module === imported.module)));
+}
+
+const LOG_METHOD_NAMES: ReadonlySet<string> = new Set([...CONSOLE_LOG_METHODS, ...LOGGER_METHODS]);
 
 function collect(node: Node, argument: Node, path: string[], property: Node | undefined, found: LoggedSensitiveValue[], facts: FileFacts): void {
   const value = unwrap(node);

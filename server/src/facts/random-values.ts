@@ -7,6 +7,9 @@ import { ACCOUNT_SECURITY_WORDS, CODE_NAMES, NON_SECURITY_RANDOM_WORDS, UNGUESSA
 /** `Math.random()`, the global one (not a local `Math` or a seeded generator). */
 export function isMathRandomCall(call: CallExpression, facts: FileFacts): boolean {
   if (call.getArguments().length > 0) return false;
+  // The callee's text first: resolving the origin of every call of a file is what costs.
+  const callee = call.getExpression();
+  if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'random') return false;
   const origin = facts.origin(call.getExpression());
   return origin.kind === 'global' && origin.path.length === 2 && origin.path[0] === 'Math' && origin.path[1] === 'random';
 }

@@ -1,7 +1,9 @@
-import { Node, SyntaxKind } from 'ts-morph';
+import { Node, SyntaxKind, ts } from 'ts-morph';
+import { wrapCompilerNode } from '../parse/node-index';
 import type { FileFacts } from './index';
 import { isTransparentWrapper } from './syntax';
 import { moduleChain } from './logging';
+import { moduleImports } from './imports';
 import {
   CREDENTIALS_IN_URL,
   ENVIRONMENT_OBJECTS,
@@ -149,6 +151,7 @@ function secretEvidence(literal: Node, value: string, facts: FileFacts): SecretE
 
 /** A URL that carries a real-looking password for a host other than this machine. */
 function hasPasswordInUrl(value: string): boolean {
+  if (!value.includes('://') || !value.includes('@')) return false;
   const match = CREDENTIALS_IN_URL.exec(value);
   if (!match) return false;
   const [, user, password, host] = match as unknown as [string, string, string, string];
@@ -208,17 +211,26 @@ function secretParameterOf(literal: Node, facts: FileFacts): string | undefined 
   if (!parent || (!Node.isCallExpression(parent) && !Node.isNewExpression(parent))) return undefined;
   const index = parent.getArguments().indexOf(argument);
   if (index < 0) return undefined;
+  // Resolving the callee is the costly part: only for a callee named as one of the parameters' functions.
+  const calleeName = nameText(parent.getExpression());
+  const candidates = SECRET_PARAMETERS.filter(
+    (candidate) => candidate.argument === index && candidate.option === option && (Node.isIdentifier(parent.getExpression()) ? candidate.path.length <= 1 : candidate.path.at(-1) === calleeName),
+  );
+  const imported = importedModules(facts);
+  if (!candidates.some((candidate) => imported.has(candidate.module))) return undefined;
   const chain = moduleChain(facts.origin(parent.getExpression()));
   if (!chain) return undefined;
-  const parameter = SECRET_PARAMETERS.find(
+  const parameter = candidates.find(
     (candidate) =>
       candidate.module === chain.module &&
-      candidate.argument === index &&
-      candidate.option === option &&
       candidate.path.length === chain.members.length &&
       candidate.path.every((member, i) => chain.members[i] === member),
   );
   return parameter?.what;
+}
+
+function importedModules(facts: FileFacts): ReadonlySet<string> {
+  return facts.memo('secrets.imported-modules', () => new Set(moduleImports(facts).map((imported) => imported.module)));
 }
 
 /**
@@ -262,4 +274,62 @@ function notePlaceholder(literal: Node, evidence: SecretEvidence): void {
   placeholderRejections.count += 1;
   if (!process.env.PREFLIGHT_DEBUG_SECRET_PLACEHOLDERS) return;
   process.stderr.write(`preflight: placeholder rejected ${literal.getSourceFile().getFilePath()}:${literal.getStartLineNumber()} (${evidence.kind})\n`);
+}
+
+/**
+ * The file's string literals that can be hardcoded secrets, found on the
+ * compiler's nodes before any is wrapped (a file has thousands of literals;
+ * wrapping each costs more than the question): a value in a provider's
+ * format, or one whose place can make it a secret (a secret-named target,
+ * an environment fallback, an argument of a call in a file that imports a
+ * library with a secret parameter).
+ */
+export function hardcodedSecretsOf(facts: FileFacts): { literal: Node; secret: HardcodedSecret }[] {
+  const found: { literal: Node; secret: HardcodedSecret }[] = [];
+  const takesSecretArguments = SECRET_PARAMETERS.some((parameter) => importedModules(facts).has(parameter.module));
+  for (const kind of [SyntaxKind.StringLiteral, SyntaxKind.NoSubstitutionTemplateLiteral]) {
+    for (const compiler of facts.nodes.compilerNodesOfKind(kind)) {
+      if (!mayBeSecretLiteral(compiler as ts.StringLiteralLike, takesSecretArguments)) continue;
+      const literal = wrapCompilerNode(facts.sourceFile, compiler);
+      const secret = hardcodedSecretIn(literal, facts);
+      if (secret) found.push({ literal, secret });
+    }
+  }
+  return found.sort((a, b) => a.literal.getStart() - b.literal.getStart());
+}
+
+function mayBeSecretLiteral(literal: ts.StringLiteralLike, takesSecretArguments: boolean): boolean {
+  const value = literal.text;
+  if (TOKEN_FORMATS.some((format) => format.pattern.test(value)) || hasPasswordInUrl(value)) return true;
+  let node: ts.Node = literal;
+  let parent = node.parent;
+  while (parent && (ts.isParenthesizedExpression(parent) || ts.isAsExpression(parent) || ts.isSatisfiesExpression(parent) || ts.isNonNullExpression(parent) || ts.isConditionalExpression(parent) || isCompilerFallback(parent))) {
+    if (isCompilerFallback(parent)) return true;
+    node = parent;
+    parent = node.parent;
+  }
+  if (!parent) return false;
+  if (ts.isCallExpression(parent) || ts.isNewExpression(parent) || ts.isObjectLiteralElementLike(parent)) {
+    if (takesSecretArguments) return true;
+  }
+  const name = compilerTargetName(parent);
+  return name !== undefined && isSecretName(name);
+}
+
+function isCompilerFallback(node: ts.Node): boolean {
+  return ts.isBinaryExpression(node) && (node.operatorToken.kind === ts.SyntaxKind.BarBarToken || node.operatorToken.kind === ts.SyntaxKind.QuestionQuestionToken);
+}
+
+function compilerTargetName(parent: ts.Node): string | undefined {
+  if (ts.isVariableDeclaration(parent) || ts.isPropertyDeclaration(parent) || ts.isParameter(parent) || ts.isPropertyAssignment(parent) || ts.isBindingElement(parent)) {
+    const name = ts.isBindingElement(parent) && parent.propertyName ? parent.propertyName : parent.name;
+    return ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isPrivateIdentifier(name) ? name.text : undefined;
+  }
+  if (ts.isBinaryExpression(parent) && parent.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+    const left = parent.left;
+    if (ts.isIdentifier(left)) return left.text;
+    if (ts.isPropertyAccessExpression(left)) return left.name.text;
+    if (ts.isElementAccessExpression(left) && ts.isStringLiteral(left.argumentExpression)) return left.argumentExpression.text;
+  }
+  return undefined;
 }

@@ -1,5 +1,5 @@
-import { SyntaxKind, type Node } from 'ts-morph';
-import { hardcodedSecretIn, type HardcodedSecret } from '../facts/secrets';
+import type { Node } from 'ts-morph';
+import { hardcodedSecretsOf, type HardcodedSecret } from '../facts/secrets';
 import { isTestFileName } from '../workspace/exclusions';
 import { createRule, type RuleContext } from './rule';
 
@@ -59,13 +59,10 @@ export const hardcodedSecret = createRule({
   },
   create(context) {
     if (isConventionalTestFile(context.sourceFile.getFilePath())) return {};
-    const check = (literal: Node): void => {
-      const secret = hardcodedSecretIn(literal, context.facts);
-      if (secret) report(literal, secret, context);
-    };
     return {
-      [SyntaxKind.StringLiteral]: check,
-      [SyntaxKind.NoSubstitutionTemplateLiteral]: check,
+      onFileEnd: () => {
+        for (const { literal, secret } of hardcodedSecretsOf(context.facts)) report(literal, secret, context);
+      },
     };
   },
 });
