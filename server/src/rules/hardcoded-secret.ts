@@ -40,6 +40,8 @@ export const hardcodedSecret = createRule({
       'Names that only mention a secret: `tokenPrefix`, `passwordResetUrl`, `publicKey`, `publishableKey`, `testPassword`.',
       'Test code (test files and folders, fixtures, mocks, stories), as everywhere in Preflight.',
       'Fallbacks of variables that are not secrets (`process.env.PORT || "3000"`).',
+      'Connection URLs to this machine (`postgres://postgres:postgres@localhost/app`) or with a stand-in password (`password`, `${DB_PASSWORD}`, the user name again).',
+      'Keys that providers publish for browsers: PostHog project keys (`phc_`), Stripe publishable keys (`pk_`), Google Analytics ids.',
     ],
     examples: [
       {

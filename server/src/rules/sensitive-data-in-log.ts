@@ -26,7 +26,8 @@ export const sensitiveDataInLog = createRule({
       'every engineer and support agent who can search it, exports to a SIEM or a vendor, local files, crash reports and backups kept for months.',
       '',
       'A session token or API key in `logger.info({ token })` is a working credential for whoever reads that line: they replay it in an `Authorization` header and act as the user, without a password and without a login alert.',
-      'Logging the whole `req.headers` does the same for every request\'s `Authorization` and `Cookie` headers; the whole `req.body` records passwords on every login and card numbers on every checkout.',
+      'Logging the whole `req.headers` does the same for every request\'s `Authorization` and `Cookie` headers; the whole `req.body` records passwords on every login and card numbers on every checkout;',
+      'a whole user record read from the database brings its password hash, reset tokens and personal data along.',
       'Under GDPR and PCI DSS the log store is then in scope, and a leak of it is a reportable breach.',
     ].join('\n'),
     shortFix: [
@@ -44,6 +45,8 @@ export const sensitiveDataInLog = createRule({
       'Values made from a secret: `token.length`, `Boolean(token)`, `!!password`, `mask(token)`, `hash(password)`, `tokenId`, `tokenPrefix`, `passwordHash`, `publicKey`.',
       'Fields that pino\'s `redact` option in the same file censors.',
       'Calls that are not log calls (a `res.json({ token })` answer, an `audit.record(...)` of your own that is not named like a logger).',
+      'A user record read with chosen fields (`select`, `attributes`, `projection`) or that does not come from a database read in the same function (a parameter named `user`).',
+      "Code that runs in the browser: its console is the user's own.",
       'Test code.',
     ],
     examples: [
