@@ -94,7 +94,7 @@ describe('checklist report: scope on a real git repository', function () {
       assert.equal(resilience.counts.warning, 4);
       assert.deepEqual(
         report.sections.filter((section) => section.category !== 'resilience').map((section) => `${section.category}:${section.status}`),
-        ['error-handling:pass', 'data-integrity:pass', 'security:not-checked', 'performance:not-checked', 'operability:not-checked', 'migrations:not-checked'],
+        ['error-handling:pass', 'data-integrity:pass', 'security:pass', 'performance:not-checked', 'operability:not-checked', 'migrations:not-checked'],
       );
     });
 

@@ -41,7 +41,7 @@ function sarifRule(rule: Rule): sarif.ReportingDescriptor {
   const tags = [meta.category, 'production-readiness', ...(meta.cwe ?? []).map((id) => `external/cwe/cwe-${id}`)];
   const properties: sarif.PropertyBag = { tags, precision: 'high' };
   if (meta.category === 'security') {
-    tags.push('security');
+    // The category already is the `security` tag GitHub reads; SARIF wants tags unique.
     properties['security-severity'] = securitySeverity(meta.defaultSeverity);
   }
   return {
