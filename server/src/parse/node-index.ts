@@ -31,6 +31,11 @@ export class NodeIndex {
     return nodes as KindToNodeMappings[K][];
   }
 
+  /** The compiler nodes of `kind`, unwrapped: for a cheap look at many nodes before wrapping the few that matter. */
+  compilerNodesOfKind(kind: SyntaxKind): readonly ts.Node[] {
+    return this.byKind.get(kind) ?? [];
+  }
+
   /** The compiler nodes of the given kinds, merged in document order (for dispatching to listeners). */
   inDocumentOrder(kinds: Iterable<SyntaxKind>): { kind: SyntaxKind; node: Node }[] {
     const entries: { kind: SyntaxKind; compiler: ts.Node }[] = [];

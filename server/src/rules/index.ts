@@ -20,6 +20,9 @@ import { missingGracefulShutdown } from './missing-graceful-shutdown';
 import { localFileStorage } from './local-file-storage';
 import { missingRateLimit } from './missing-rate-limit';
 import { permissiveCors } from './permissive-cors';
+import { hardcodedSecret } from './hardcoded-secret';
+import { sensitiveDataInLog } from './sensitive-data-in-log';
+import { insecureRandomness } from './insecure-randomness';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
@@ -45,6 +48,9 @@ export const allRules: readonly Rule[] = [
   localFileStorage,
   missingRateLimit,
   permissiveCors,
+  hardcodedSecret,
+  sensitiveDataInLog,
+  insecureRandomness,
   ...suppressionMetaRules,
 ];
 
