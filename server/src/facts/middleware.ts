@@ -63,7 +63,8 @@ const RATE_LIMIT_MODULES = LIBRARIES['rate-limit'];
 
 /** A cheap test before parsing: a file that names no limiter, guard or CORS option registers none. */
 export function mayRegisterMiddleware(text: string): boolean {
-  return /limit|throttl|brute|slow-?down|better-auth|APP_GUARD|origin/i.test(text);
+  // Not a bare "limit" or "origin": list queries (`limit: 50`) and URL handling name them everywhere.
+  return /limiter|rate-?limit|rate_limit|throttl|brute|slow-?down|better-auth|APP_GUARD|allow-origin|cors|origin\s*:/i.test(text);
 }
 
 export function mergeMiddleware(parts: readonly PackageMiddleware[]): PackageMiddleware {
