@@ -4,7 +4,7 @@ import { databaseCallOf, lastName } from './database';
 import { declaredInstanceOrigin } from './declared-types';
 import { isRelativeModule } from './imports';
 import { normaliseModuleName, requiredModule } from './origin';
-import { isFunctionScope, unwrapExpression } from './syntax';
+import { chainOf, isFunctionScope, unwrapExpression } from './syntax';
 import { DATABASE_LIBRARIES, SQL_STATEMENTS, type DatabaseLibrary, type DatabaseOperationKind } from './tables/databases';
 
 /**
@@ -387,18 +387,6 @@ function stringsOf(node: Node): string[] {
   return [];
 }
 
-/** The calls of a query-builder chain, last first: `knex('users').where(...).update(...)` → update, where, knex('users'). */
-function chainCalls(call: CallExpression): CallExpression[] {
-  const calls: CallExpression[] = [];
-  let current: Node = call;
-  while (Node.isCallExpression(current)) {
-    calls.push(current);
-    const callee = unwrapExpression(current.getExpression());
-    current = Node.isPropertyAccessExpression(callee) ? unwrapExpression(callee.getExpression()) : callee;
-  }
-  return calls;
-}
-
 /** The method's name, or the function's for a plain call: `transaction` of `transaction([...])`. */
 function calleeNameOf(call: CallExpression): string | undefined {
   const callee = unwrapExpression(call.getExpression());
@@ -414,7 +402,7 @@ function methodNameOf(call: CallExpression): string | undefined {
 function chainRootOf(call: CallExpression, facts: FileFacts): Handle | undefined {
   // Only the chain's last call stands for the chain.
   if (callsOnResult(call).length > 0) return undefined;
-  const calls = chainCalls(call);
+  const calls = chainOf(call);
   const innermost = calls[calls.length - 1]!;
   // `db('users')`, `this.knex('users')`, `db.insert(users)`: the innermost callee is the handle or a method of it.
   const handle = handleOf(innermost.getExpression(), facts, 0);
@@ -441,7 +429,7 @@ function chainTarget(calls: CallExpression[], library: DatabaseLibrary): string 
 
 function chainOperation(call: CallExpression, handle: Handle): DatabaseOperation | undefined {
   const chain = handle.library.chain!;
-  const calls = chainCalls(call);
+  const calls = chainOf(call);
   const names = calls.map(methodNameOf).filter((name): name is string => name !== undefined);
   const method = names.find((name) => chain.writes.includes(name));
   const client = clientKey(handle);
@@ -627,7 +615,7 @@ function isHandedToTransaction(listName: string, call: CallExpression): boolean 
 }
 
 function passesTransaction(call: CallExpression): boolean {
-  const calls = [...chainCalls(call), ...callsOnResult(call)];
+  const calls = [...chainOf(call), ...callsOnResult(call)];
   if (calls.some((c) => TRANSACTION_CHAIN_METHODS.has(methodNameOf(c) ?? '') && c.getArguments().length > 0)) return true;
   return calls.some((c) => c.getArguments().some((arg) => hasTransactionOption(arg, 0)));
 }

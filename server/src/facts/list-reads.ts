@@ -3,9 +3,8 @@ import type { FileFacts } from './index';
 import { isBoundedList } from './concurrency';
 import { databaseOperationOf, type DatabaseOperation } from './database-operations';
 import { unboundedSourceOf } from './list-sources';
-import { chainOf } from './round-trips';
 import { routeRegistrations } from './routes';
-import { unwrapExpression } from './syntax';
+import { chainOf, unwrapExpression } from './syntax';
 import {
   KEY_FILTER_FUNCTIONS,
   KEY_LIST_OPERATORS,

@@ -4,7 +4,7 @@ import { isDatabaseWrite } from './database';
 import { databaseOperationOf, type DatabaseOperation } from './database-operations';
 import { calleeFunctions } from './function-summary';
 import { directIoCall, ioCallOf, type IoCall } from './io';
-import { unwrapExpression } from './syntax';
+import { chainOf, unwrapExpression } from './syntax';
 
 /**
  * A database query or outbound HTTP call, as one expression: a query-builder chain
@@ -67,18 +67,6 @@ function isInnerChainCall(call: CallExpression): boolean {
   const access = call.getParent();
   const outer = access?.getParent();
   return access !== undefined && Node.isPropertyAccessExpression(access) && !PROMISE_METHODS.has(access.getName()) && outer !== undefined && Node.isCallExpression(outer) && outer.getExpression() === access;
-}
-
-/** The calls of a chain, outermost first: `knex('users').where(...).first()` → first, where, knex('users'). */
-export function chainOf(call: CallExpression): CallExpression[] {
-  const calls: CallExpression[] = [];
-  let current: Node = call;
-  while (Node.isCallExpression(current)) {
-    calls.push(current);
-    const callee = unwrapExpression(current.getExpression());
-    current = Node.isPropertyAccessExpression(callee) ? unwrapExpression(callee.getExpression()) : callee;
-  }
-  return calls;
 }
 
 function labelOf(call: CallExpression): string {

@@ -1,4 +1,4 @@
-import { Node, ts, type ExportDeclaration, type ImportDeclaration, type SourceFile } from 'ts-morph';
+import { Node, ts, type CallExpression, type ExportDeclaration, type ImportDeclaration, type SourceFile } from 'ts-morph';
 
 /** Parentheses, `as`, `!`, `<T>x` and `satisfies`: wrappers that do not change which value an expression is. */
 export function isTransparentWrapper(node: Node): boolean {
@@ -51,4 +51,16 @@ export function importedModuleOf(declaration: ImportDeclaration | ExportDeclarat
 /** The file's import declarations that name a module (getModuleSpecifierValue() is safe on them). */
 export function importDeclarationsOf(sourceFile: SourceFile): ImportDeclaration[] {
   return sourceFile.getImportDeclarations().filter((declaration) => importedModuleOf(declaration) !== undefined);
+}
+
+/** The calls of a chain, outermost first: `knex('users').where(...).first()` → first, where, knex('users'). */
+export function chainOf(call: CallExpression): CallExpression[] {
+  const calls: CallExpression[] = [];
+  let current: Node = call;
+  while (Node.isCallExpression(current)) {
+    calls.push(current);
+    const callee = unwrapExpression(current.getExpression());
+    current = Node.isPropertyAccessExpression(callee) ? unwrapExpression(callee.getExpression()) : callee;
+  }
+  return calls;
 }
