@@ -31,20 +31,19 @@ export function ruleOptionsSchema(rule: Rule): Record<string, unknown> {
   return { type: 'object', description: `Options of ${rule.meta.id}.`, additionalProperties: false, properties };
 }
 
-/** A rule that declares options: a severity, or `[severity, { <its options> }]`. */
-function settingWithOptions(rule: Rule): Record<string, unknown> {
+/** A rule's setting: a severity, or `[severity, <options>]` with the options schema given. */
+function severityOrPair(options: Record<string, unknown>): Record<string, unknown> {
   return {
     anyOf: [
       { $ref: '#/definitions/severity' },
-      {
-        type: 'array',
-        description: '[severity, { options }]',
-        minItems: 1,
-        maxItems: 2,
-        items: [{ $ref: '#/definitions/severity' }, ruleOptionsSchema(rule)],
-      },
+      { type: 'array', description: '[severity, { options }]', minItems: 1, maxItems: 2, items: [{ $ref: '#/definitions/severity' }, options] },
     ],
   };
+}
+
+/** A rule that declares options: a severity, or `[severity, { <its options> }]`. */
+function settingWithOptions(rule: Rule): Record<string, unknown> {
+  return severityOrPair(ruleOptionsSchema(rule));
 }
 
 /** The JSON schema of preflight.config.json, with one property per rule of `rules`. */
@@ -146,18 +145,7 @@ export function buildConfigSchema(rules: readonly Rule[]): Record<string, unknow
     },
     definitions: {
       severity: { enum: SEVERITIES, enumDescriptions: SEVERITY_DESCRIPTIONS },
-      ruleSetting: {
-        anyOf: [
-          { $ref: '#/definitions/severity' },
-          {
-            type: 'array',
-            description: '[severity, { options }]',
-            minItems: 1,
-            maxItems: 2,
-            items: [{ $ref: '#/definitions/severity' }, { type: 'object', description: 'Options of the rule.' }],
-          },
-        ],
-      },
+      ruleSetting: severityOrPair({ type: 'object', description: 'Options of the rule.' }),
     },
   };
 }
