@@ -8,6 +8,43 @@ const OTHER_WORK = 'handles the failure without logging, reporting or rethrowing
 testRule(swallowedError, {
   valid: [
     {
+      name: 'a handler variable that a promise executor reassigns to its reject: the rejection is handed on',
+      code: `declare function createPartitions(): Promise<void>;
+export class Provider {
+  ready?: Promise<unknown>;
+  async start() {
+    let ok: (value: unknown) => void = () => {};
+    let fail: (reason: unknown) => void = () => {};
+    this.ready = new Promise((resolve, reject) => {
+      ok = resolve;
+      fail = reject;
+    });
+    await createPartitions().then(ok).catch(fail);
+  }
+}`,
+    },
+    {
+      name: 'a lookup in memory whose "nothing matched" is a plain Error after .find (JS, CommonJS)',
+      code: `const dashboards = [{ key: 'runs', title: 'Runs' }];
+function dashboard(key) {
+  const found = dashboards.find((d) => d.key === key);
+  if (!found) {
+    throw new Error(\`No dashboard "\${key}"\`);
+  }
+  return found;
+}
+module.exports.list = function list(keys) {
+  return keys.map((key) => {
+    try {
+      return dashboard(key);
+    } catch {
+      return null;
+    }
+  });
+};`,
+      filename: 'dashboards.js',
+    },
+    {
       name: 'a keyed update whose fallback is tested right away and answered "not found"',
       code: `import { PrismaClient } from '@prisma/client';
 const prisma = new PrismaClient();
@@ -674,6 +711,32 @@ export async function show(req: any, res: any) {
     },
   ],
   invalid: [
+    {
+      name: 'a noop handler held by a let that is never reassigned is still a noop',
+      code: `declare function flush(): Promise<void>;
+export async function run() {
+  let ignore = () => {};
+  await flush().catch(ignore);
+}`,
+      findings: [{ line: 4, column: 17, message: 'swallows the rejection' }],
+    },
+    {
+      name: 'a plain Error thrown when a load (not a lookup) comes back empty is a failure, not "not found"',
+      code: `declare const api: { load(key: string): Promise<{ key: string } | undefined> };
+async function dashboard(key: string) {
+  const found = await api.load(key);
+  if (!found) throw new Error('Dashboard store unavailable ' + key);
+  return found;
+}
+export async function show(key: string) {
+  try {
+    return await dashboard(key);
+  } catch {
+    return null;
+  }
+}`,
+      findings: [{ line: 10, column: 5, message: FALLBACK }],
+    },
     {
       name: 'empty catch with a binding: log and rethrow fix',
       code: `async function save(repo: any, row: unknown) {

@@ -15,6 +15,7 @@ import { designedFailureOfDatabaseCall, isDatabaseWrite } from './database';
 import { declaredInstanceOrigin } from './declared-types';
 import {
   BY_DESIGN_ERROR_NAME,
+  IN_MEMORY_LOOKUP_METHODS,
   NEVER_REJECTING_CALLS,
   NEVER_REJECTING_GLOBALS,
   NEVER_REJECTING_METHODS,
@@ -376,7 +377,7 @@ class FailureScan {
     if (Node.isTryStatement(node)) return this.visitTry(node, guard);
     if (Node.isThrowStatement(node)) {
       // In a try block, the author's own `throw` is a jump to the catch that answers it.
-      const thrown = this.options.ownThrowsByDesign && guard === 'none' ? BY_DESIGN : this.thrownKinds(node.getExpression());
+      const thrown = (this.options.ownThrowsByDesign && guard === 'none') || isNotFoundThrow(node) ? BY_DESIGN : this.thrownKinds(node.getExpression());
       if (thrown.has('by-design') && guard !== 'absorbed') this.throwsByDesign = true;
       this.escape(thrown, guard, false, true);
       this.visit(node.getExpression(), guard);
@@ -634,6 +635,27 @@ class FailureScan {
   }
 }
 
+/**
+ * `const found = items.find(...); if (!found) throw new Error(...)`: after a
+ * lookup in memory (no I/O it could stand for), the throw answers "no such
+ * key", whatever its message says. After a database read the message decides.
+ */
+function isNotFoundThrow(statement: Node): boolean {
+  let guard = statement.getParent();
+  if (guard && Node.isBlock(guard) && guard.getStatements().length === 1) guard = guard.getParent();
+  if (!guard || !Node.isIfStatement(guard) || guard.getElseStatement()) return false;
+  const condition = unwrapExpression(guard.getExpression());
+  if (!Node.isPrefixUnaryExpression(condition) || condition.getOperatorToken() !== SyntaxKind.ExclamationToken) return false;
+  const operand = unwrapExpression(condition.getOperand());
+  if (!Node.isIdentifier(operand)) return false;
+  const declaration = operand.getSymbol()?.getValueDeclaration();
+  const initializer = declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
+  const call = initializer && unwrapExpression(initializer);
+  if (!call || !Node.isCallExpression(call)) return false;
+  const callee = unwrapExpression(call.getExpression());
+  return Node.isPropertyAccessExpression(callee) && IN_MEMORY_LOOKUP_METHODS.includes(callee.getName());
+}
+
 const BY_DESIGN: Failures = new Set<FailureKind>(['by-design']);
 const INVALID_INPUT: Failures = new Set<FailureKind>(['invalid-input']);
 
@@ -861,6 +883,10 @@ function functionOfDeclaration(declaration: Node, level: number): FunctionLike[]
   if (Node.isVariableDeclaration(declaration) || Node.isPropertyDeclaration(declaration) || Node.isPropertyAssignment(declaration)) {
     const initializer = declaration.getInitializer();
     if (!initializer) return undefined;
+    // `let fail = () => {}` then `fail = reject` in a promise executor: what runs is whatever was assigned last.
+    if (Node.isVariableDeclaration(declaration) && declaration.getVariableStatement()?.getDeclarationKind() !== 'const') {
+      if (letValues(declaration, initializer)?.length !== 1) return undefined;
+    }
     const value = unwrapExpression(initializer);
     if (isFunctionLike(value)) return [value];
     if (level < 3 && (Node.isIdentifier(value) || Node.isPropertyAccessExpression(value))) return functionsOf(value, level + 1);

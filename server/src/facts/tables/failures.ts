@@ -75,6 +75,9 @@ export const NEVER_REJECTING_GLOBALS: readonly (readonly string[])[] = [
 export const BY_DESIGN_ERROR_NAME =
   /not[-_ ]?found|\bno\b[\w\s-]{0,30}\bfound\b|no[-_ ]?such|does[-_ ]?not[-_ ]?exist|missing|forbidden|unauthori[sz]ed|unauthenticated|permission|access[-_ ]?denied|not[-_ ]?allowed|invalid|validation|bad[-_ ]?request|conflict|already[-_ ]?exists|duplicate|expired|precondition|unprocessable|not[-_ ]?(a[-_ ]?)?member|not[-_ ]?owner/i;
 
+/** Synchronous lookups in memory whose empty answer means "nothing matched": `Array#find`, `Map#get`. */
+export const IN_MEMORY_LOOKUP_METHODS: readonly string[] = ['find', 'findLast', 'get'];
+
 /**
  * The expected outcomes a catch can stand for, by the words (or statuses) of
  * its answer: `E.left(USER_NOT_FOUND)`, `{ error: 'ALREADY_EXISTS' }`, `res.status(404)`.
