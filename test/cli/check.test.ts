@@ -282,6 +282,23 @@ describe('preflight check (real CLI process)', () => {
       assert.deepEqual(locations(parseJsonReport(result)), ['src/app.ts:2:10 missing-timeout']);
     });
 
+    it('skips a stale module whose relative imports name no file, and says why; a module being written (one missing import) or one importing a generated folder is analysed', async () => {
+      const dir = project({
+        '.gitignore': 'generated/\n',
+        'src/app.ts': FETCH_WITHOUT_TIMEOUT,
+        'src/util.ts': 'export const one = 1;\n',
+        'legacy/worker.ts': `import logger from './logger';\nimport { Run } from './models/Run';\nimport { pool } from './server';\n${FETCH_WITHOUT_TIMEOUT}`,
+        'src/typing.ts': `import { one } from './util';\nimport { two } from './not-yet-written';\n${FETCH_WITHOUT_TIMEOUT.replace('load', 'load2')}`,
+        'src/db.ts': `import { PrismaClient } from '../generated/prisma/client';\nimport { Prisma } from '../generated/prisma/internal';\n${FETCH_WITHOUT_TIMEOUT.replace('load', 'load3')}`,
+      });
+      const result = await runCli(['check', '--format', 'json'], dir);
+      assert.equal(result.code, 0, result.stderr);
+      assert.deepEqual(stderrLines(result), [
+        'preflight: skipped legacy/worker.ts: 3 of its 3 relative imports name no file (./logger, ./models/Run, ./server): it cannot load as it stands (stale or unbuilt code)',
+      ]);
+      assert.deepEqual(locations(parseJsonReport(result)), ['src/app.ts:2:10 missing-timeout', 'src/db.ts:4:10 missing-timeout', 'src/typing.ts:4:10 missing-timeout']);
+    });
+
     it('entries that cannot be read never crash the run (a folder without permission is a warning line)', async () => {
       const dir = project({ 'src/app.ts': FETCH_WITHOUT_TIMEOUT, 'locked/x.ts': FETCH_WITHOUT_TIMEOUT, 'src/.gitignore/oops.txt': 'not a file' });
       fs.symlinkSync(path.join(dir, 'nowhere.ts'), path.join(dir, 'src', 'dangling.ts'));

@@ -67,6 +67,27 @@ describe('language server robustness (issue 13, real server process)', function 
       await client.waitUntil(() => client.logMessages.some((message) => message.includes('bundle.js') && /minified/.test(message)), 'a log message saying the bundle is minified');
     });
 
+    it('a stale module (its relative imports name no file on disk) gets no diagnostics and a log line saying why, as in the CLI', async () => {
+      const folder = workspace();
+      const client = await start(folder);
+      const stale = fileUri(path.join(folder, 'legacy', 'worker.ts'));
+      await client.open(stale, `import logger from './logger';\nimport { pool } from './server';\n${HANDLER}`);
+      const published = await client.diagnosticsForVersion(stale, 1);
+      assert.deepEqual(published.diagnostics, []);
+      await client.waitUntil(() => client.logMessages.some((message) => message.includes('worker.ts') && /relative imports name no file/.test(message)), 'a log message saying the module cannot load');
+    });
+
+    it('a module whose imports name documents open in the editor but not saved yet is analysed', async () => {
+      const folder = workspace();
+      const client = await start(folder);
+      const uri = (name: string) => fileUri(path.join(folder, 'src', name));
+      await client.open(uri('logger.ts'), 'export const logger = console;\n');
+      await client.open(uri('server.ts'), 'export const pool = 1;\n');
+      await client.open(uri('worker.ts'), `import { logger } from './logger';\nimport { pool } from './server.js';\n${HANDLER}`);
+      const published = await client.diagnosticsForVersion(uri('worker.ts'), 1);
+      assert.equal(published.diagnostics.filter((d) => d.code === 'missing-timeout').length, 1);
+    });
+
     it('aborts an analysis that runs over the per-file budget, says so, and answers other requests', async () => {
       const folder = workspace();
       const client = await start(folder, { env: { PREFLIGHT_ANALYSIS_BUDGET_MS: '0' } });

@@ -5,7 +5,7 @@ import { isSqlMigrationPath } from '../facts/tables/migration-paths';
 import { loadSqlParser } from '../parse/sql';
 import { AnalysisCancelled, AnalysisOverBudget, analyzeSourceFileAsync, type RuleFailure } from '../engine/analyze';
 import { isStackOverflow, STACK_OVERFLOW_REASON } from '../parse/nesting';
-import { unanalysableTextReason } from '../workspace/files';
+import { unanalysableTextReason, unloadableScriptReason } from '../workspace/files';
 import type { Finding } from '../engine/finding';
 import { programFactsOf, type ProgramFacts } from '../facts/process-handlers';
 import type { Rule } from '../rules/rule';
@@ -272,6 +272,11 @@ export class AnalysisScheduler {
     const unanalysable = unanalysableTextReason(path.basename(filePath), text, bytes);
     if (unanalysable) {
       this.skipDocument(state, ticket, { ...base, text, findings: [] }, `it is ${unanalysable}; generated or bundled code is not reviewed`);
+      return;
+    }
+    const unloadable = unloadableScriptReason(filePath, text, (file) => this.options.project.get(file) !== undefined);
+    if (unloadable) {
+      this.skipDocument(state, ticket, { ...base, text, findings: [] }, `${unloadable}, so it is not reviewed`);
       return;
     }
     const config = await this.options.configFor(filePath);

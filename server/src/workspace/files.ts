@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isAnalysablePath, MAX_ANALYSED_BYTES } from '../parse/project';
 import { isSqlMigrationPath } from '../facts/tables/migration-paths';
+import { unloadableModuleReason, type OpenDocuments } from './unloadable-module';
 import { excludedDirectoryReason, nonSourceReason, TEST_DIRECTORIES } from './exclusions';
 import { ancestorGitignoreLayers, ignoreLayer, isIgnoredByLayers, readIgnoreFile, type IgnoreLayer } from './ignore-files';
 import type { TestsConfig } from '../config/types';
@@ -307,6 +308,13 @@ export function unanalysableTextReason(fileName: string, text: string, bytes: nu
   return tooDeeplyNestedReason(text);
 }
 
+/** A JavaScript or TypeScript module that cannot load as it stands (workspace/unloadable-module.ts). */
+export function unloadableScriptReason(filePath: string, text: string, isOpen?: OpenDocuments): string | undefined {
+  return SCRIPT_FILE.test(filePath) ? unloadableModuleReason(filePath, text, isOpen) : undefined;
+}
+
+const SCRIPT_FILE = /\.[cm]?[jt]sx?$/i;
+
 /**
  * Reads a source file for analysis, or says why it is skipped: not a regular
  * file (a FIFO would block), unreadable, binary (NUL bytes that are not UTF-16),
@@ -329,7 +337,7 @@ export async function readSourceText(file: string): Promise<SourceText> {
     const buffer = await readRegularFile(file);
     const text = decodeSource(buffer);
     if (text === undefined) return { kind: 'skipped', reason: `binary file (${formatBytes(buffer.length)})` };
-    const reason = unanalysableTextReason(name, text, buffer.length);
+    const reason = unanalysableTextReason(name, text, buffer.length) ?? unloadableScriptReason(file, text);
     if (reason) return { kind: 'skipped', reason };
     return { kind: 'text', text, bytes: buffer.length };
   } catch (error) {
