@@ -121,6 +121,27 @@ function materializeMissing(repos: CorpusRepo[], options: Options): void {
   if (result.status !== 0 || still.length > 0) fail(`could not materialize ${still.map((r) => r.name).join(', ') || 'the corpus'} (materialize.sh exit ${result.status})`);
 }
 
+/**
+ * Gives each materialized repository its history, as a user's checkout has: a git repository whose
+ * objects are the snapshot's (alternates, nothing copied) and whose `main` is the pinned commit. Rules
+ * that ask git (destructive-migration: what the version before a migration read) then see the real
+ * history. The work tree stays the materialized subset; nothing reads git's index here.
+ */
+function attachHistory(repos: CorpusRepo[], options: Options): void {
+  for (const repo of repos) {
+    const dir = path.join(options.corpus, repo.name);
+    const objects = path.join(options.mirror, repo.repo.replace('/', '+'), 'repo', 'objects');
+    if (!fs.existsSync(objects)) continue;
+    const git = (...args: string[]) => spawnSync('git', ['-C', dir, ...args], { encoding: 'utf8' });
+    if (git('rev-parse', '--verify', '--quiet', 'refs/heads/main').stdout.trim() === repo.commit) continue;
+    if (!fs.existsSync(path.join(dir, '.git'))) git('init', '--quiet', '--initial-branch=main');
+    fs.writeFileSync(path.join(dir, '.git', 'objects', 'info', 'alternates'), `${objects}\n`);
+    const updated = git('update-ref', 'refs/heads/main', repo.commit);
+    if (updated.status !== 0) process.stderr.write(`${repo.name}: no history (${updated.stderr.trim()})\n`);
+    git('symbolic-ref', 'HEAD', 'refs/heads/main');
+  }
+}
+
 function readCommit(corpus: string, repo: CorpusRepo): string | undefined {
   try {
     return fs.readFileSync(path.join(corpus, repo.name, '.commit'), 'utf8').trim();
@@ -156,6 +177,7 @@ async function main(): Promise<void> {
   const repos = readRepos(options.reposFile).filter((r) => options.only.length === 0 || options.only.includes(r.name));
   if (repos.length === 0) fail(`no corpus repository matches --only ${options.only.join(', ')}`);
   materializeMissing(repos, options);
+  attachHistory(repos, options);
 
   const runs: RepoRun[] = [];
   process.stdout.write('repo               files  findings   time   peak RSS\n');

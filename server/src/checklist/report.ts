@@ -1,4 +1,5 @@
 import { PREFLIGHT_VERSION } from '../version';
+import { previousVersionOfSqlMigration } from '../workspace/previous-version';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AnalysisCancelled, analyzeSourceFileAsync, effectiveSeverity } from '../engine/analyze';
@@ -212,7 +213,8 @@ async function analyseMigrations(
   for (const file of scope.migrationFiles) {
     const text = await loader.text(file);
     if (text === undefined) continue;
-    const result = analyzeSqlFile(file, text, { config: options.config, rules: options.rules, today: options.today });
+    const previousVersion = await previousVersionOfSqlMigration(file, text);
+    const result = analyzeSqlFile(file, text, { config: options.config, rules: options.rules, today: options.today, previousVersion });
     findings.push(...result.findings);
     scoped.push({ migration: sqlFileMigration(file, text), text, file: relativePath(root, file) });
   }

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { PreviousVersion } from '../facts/previous-version';
+import { previousVersionOfSqlMigration } from '../workspace/previous-version';
 import * as path from 'node:path';
 import type { SourceFile } from 'ts-morph';
 import { AnalysisProject, firstParseProblem } from '../parse/project';
@@ -71,7 +73,8 @@ export async function runAnalysis(loaded: readonly LoadedFile[], options: RunAna
 
   const { cache } = options;
   const programOf = await programFactsOfFiles(loaded, wanted, options, roots);
-  const keyOf = cache ? analysisKeys(loaded, options, cache, programOf) : undefined;
+  const previousVersions = await previousVersionsOf(wanted.filter(({ file }) => isSqlMigrationPath(file)));
+  const keyOf = cache ? analysisKeys(loaded, options, cache, programOf, (file) => previousVersions.get(file)?.revision ?? '') : undefined;
 
   const stored = wanted.map(({ file }) => {
     const key = keyOf?.(file);
@@ -88,7 +91,7 @@ export async function runAnalysis(loaded: readonly LoadedFile[], options: RunAna
       return { file, text, analysis: { file, ...hit } };
     }
     if (isSqlMigrationPath(file)) {
-      const analysis = analyzeSqlFile(file, text, { config: options.config, rules: options.rules, today: options.today, onRuleFailure: options.onRuleFailure });
+      const analysis = analyzeSqlFile(file, text, { config: options.config, rules: options.rules, today: options.today, onRuleFailure: options.onRuleFailure, previousVersion: previousVersions.get(file) });
       if (key !== undefined) cache!.set(key, file, analysis);
       return { file, text, analysis };
     }
@@ -172,8 +175,29 @@ export async function programFactsByPackage(loaded: readonly LoadedFile[], roots
   return programs;
 }
 
+/** The version each SQL migration is deployed on top of (destructive-migration asks what it reads), a few git questions at a time. */
+async function previousVersionsOf(migrations: readonly LoadedFile[]): Promise<Map<string, PreviousVersion | undefined>> {
+  const found = new Map<string, PreviousVersion | undefined>();
+  if (migrations.length === 0) return found;
+  await loadSqlParser();
+  const queue = [...migrations];
+  const worker = async (): Promise<void> => {
+    for (let next = queue.shift(); next; next = queue.shift()) found.set(next.file, await previousVersionOfSqlMigration(next.file, next.text));
+  };
+  await Promise.all(Array.from({ length: Math.min(GIT_QUESTIONS_AT_ONCE, migrations.length) }, worker));
+  return found;
+}
+
+const GIT_QUESTIONS_AT_ONCE = 4;
+
 /** The cache key of each file's analysis: a hash of everything the analysis may read. */
-function analysisKeys(loaded: readonly LoadedFile[], options: RunAnalysisOptions, cache: ResultCache, programOf: (file: string) => ProgramFacts): (file: string) => string {
+function analysisKeys(
+  loaded: readonly LoadedFile[],
+  options: RunAnalysisOptions,
+  cache: ResultCache,
+  programOf: (file: string) => ProgramFacts,
+  previousRevisionOf: (file: string) => string,
+): (file: string) => string {
   const sources = loaded.filter(({ file }) => !isSqlMigrationPath(file));
   const graph = new ModuleGraph(sources);
   const textOf = new Map(loaded.map(({ file, text }) => [file, text]));
@@ -189,7 +213,7 @@ function analysisKeys(loaded: readonly LoadedFile[], options: RunAnalysisOptions
   );
   return (file) => {
     const own = graph.indexOf(file);
-    if (own === undefined) return sha256(JSON.stringify([runKey, file, sha256(textOf.get(file) ?? ''), cache.contextOf(file)]));
+    if (own === undefined) return sha256(JSON.stringify([runKey, file, sha256(textOf.get(file) ?? ''), cache.contextOf(file), previousRevisionOf(file)]));
     const neighbours = graph.neighbourIndices(own);
     const buffer = Buffer.allocUnsafe(32 * neighbours.length);
     neighbours.forEach((i, n) => digests[i]!.copy(buffer, 32 * n));

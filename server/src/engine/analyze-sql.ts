@@ -40,7 +40,7 @@ export function analyzeSqlFile(file: string, text: string, options: AnalyzeOptio
     if (!severity || !rule.migration) continue;
     const found: Finding[] = [];
     try {
-      runMigrationRule(rule, migration, text, config, position, found, severity);
+      runMigrationRule(rule, migration, text, config, position, found, severity, options.previousVersion);
       findings.push(...found);
     } catch (error) {
       const failure = { ruleId: rule.meta.id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };

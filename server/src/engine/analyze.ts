@@ -1,4 +1,5 @@
 import type { Node, SourceFile, SyntaxKind } from 'ts-morph';
+import type { PreviousVersion } from '../facts/previous-version';
 import { FileFacts } from '../facts';
 import { programFactsOf, type ProgramFacts } from '../facts/process-handlers';
 import { shutdownLocationsIn } from '../facts/process';
@@ -38,6 +39,8 @@ export interface AnalyzeOptions {
   program?: ProgramFacts;
   /** Today's date (YYYY-MM-DD) for suppression expiry; defaults to the real date. */
   today?: string;
+  /** For a migration: the version still running while it is deployed (workspace/previous-version). */
+  previousVersion?: PreviousVersion;
 }
 
 export class AnalysisCancelled extends Error {
@@ -67,6 +70,7 @@ export function runMigrationRule(
   position: (offset: number) => Position,
   found: Finding[],
   severity: Severity,
+  previousVersion?: PreviousVersion,
 ): void {
   const range = (start: number, end: number): Range => ({ start: position(start), end: position(end) });
   rule.migration!({
@@ -74,6 +78,7 @@ export function runMigrationRule(
     text,
     options: config.rules[rule.meta.id]?.options,
     fixes: config.fixes ?? DEFAULT_CONFIG.fixes,
+    previousVersion,
     report: (r) => {
       found.push({
         ruleId: rule.meta.id,
@@ -203,7 +208,7 @@ function* runRules(sourceFile: SourceFile, options: AnalyzeOptions): Generator<v
     if (entry.failed || !entry.rule.migration) continue;
     try {
       const migration = codeMigrationOf(facts);
-      if (migration) runMigrationRule(entry.rule, migration, text, config, position, entry.found, severityOf(entry.rule, config)!);
+      if (migration) runMigrationRule(entry.rule, migration, text, config, position, entry.found, severityOf(entry.rule, config)!, options.previousVersion);
     } catch (error) {
       fail(entry, error);
     }

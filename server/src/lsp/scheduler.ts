@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { previousVersionOfSqlMigration } from '../workspace/previous-version';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeSqlFile } from '../engine/analyze-sql';
 import { isSqlMigrationPath } from '../facts/tables/migration-paths';
@@ -295,7 +296,13 @@ export class AnalysisScheduler {
     await loadSqlParser();
     if (isSqlMigrationPath(filePath)) {
       const failures: RuleFailure[] = [];
-      const analysis = analyzeSqlFile(filePath, text, { config, rules: this.options.rules, onRuleFailure: (failure) => failures.push(failure) });
+      // What the version still running during the deploy reads (git), for destructive-migration.
+      const previousVersion = await previousVersionOfSqlMigration(filePath, text);
+      if (isStale()) {
+        this.stats.analysesCancelled++;
+        return;
+      }
+      const analysis = analyzeSqlFile(filePath, text, { config, rules: this.options.rules, onRuleFailure: (failure) => failures.push(failure), previousVersion });
       if (isStale()) {
         this.stats.analysesCancelled++;
         return;

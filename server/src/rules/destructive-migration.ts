@@ -26,6 +26,16 @@ export const destructiveMigration = createRule({
       '  the migration ran, if its instances started first.',
       '',
       'Tables the migration creates itself are new: no running version reads them.',
+      '',
+      '**Which version is running.** For a SQL migration in a git repository, Preflight looks at the version it is',
+      'deployed on top of: for a migration that is not committed yet, or committed on a branch, the merge base with the',
+      'default branch (`origin/HEAD`, `main`, `master`); for one the default branch already has, the parent (on its',
+      'first-parent line) of the commit that brought it. A drop that version never names is a contract step and is not',
+      'flagged: with a Prisma schema beside the migrations, a table none of whose accessors (`prisma.plan.`), quoted name',
+      '(raw SQL) or relation fields appear in that version\'s code, and a column that version\'s schema no longer',
+      'declares (a Prisma client selects every declared column); without one, a name that appears nowhere in its code.',
+      'Outside git, or when git cannot tell, every such drop is flagged. JS/TS migrations (knex, TypeORM, Sequelize)',
+      'are judged without history for now.',
     ].join('\n'),
     shortFix: [
       'Expand, then contract: deploy code that no longer reads or writes the column (or reads both names), then drop or rename it in a later migration.',
@@ -68,7 +78,11 @@ export const destructiveMigration = createRule({
     return {};
   },
   migration(context) {
-    for (const operation of destructiveOperationsOf(context.migration)) report(context, operation);
+    for (const operation of destructiveOperationsOf(context.migration)) {
+      // A contract step: the running version no longer names what this removes.
+      if (context.previousVersion?.reads(operation) === false) continue;
+      report(context, operation);
+    }
   },
 });
 

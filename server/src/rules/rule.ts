@@ -1,4 +1,5 @@
 import type { KindToNodeMappings, Node, SourceFile, SyntaxKind } from 'ts-morph';
+import type { PreviousVersion } from '../facts/previous-version';
 import type { Category, Fix, Severity } from '../engine/finding';
 import type { FileFacts } from '../facts';
 import type { ProgramFacts } from '../facts/process-handlers';
@@ -107,6 +108,8 @@ export interface MigrationRuleContext {
   text: string;
   options: Record<string, unknown> | undefined;
   fixes: FixesConfig;
+  /** The version still running during the deploy, from git, when the surface could tell (facts/previous-version). */
+  previousVersion?: PreviousVersion;
   report(finding: MigrationFindingReport): void;
 }
 

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 /** A git question that has no answer here: not a repository, unknown revision, git missing. */
 export class GitError extends Error {}
 
-interface GitResult {
+export interface GitResult {
   code: number;
   stdout: string;
   stderr: string;
@@ -22,6 +22,11 @@ function runGit(args: readonly string[], cwd: string): Promise<GitResult> {
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Runs git and answers its exit code and output (`git grep` exits 1 when nothing matches). */
+export function gitResult(cwd: string, args: readonly string[]): Promise<GitResult> {
+  return runGit(args, cwd);
 }
 
 /** Runs git and splits its output on NUL or newline; rejects with a GitError when git fails. */
