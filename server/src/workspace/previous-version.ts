@@ -3,7 +3,8 @@ import { destructiveOperationsOf } from '../facts/migration-operations';
 import { sqlFileMigration } from '../facts/migrations';
 import { readPrismaSchema, type PrismaSchema } from '../facts/prisma-schema';
 import { previousVersionReads, type PreviousVersion, type RemovedName } from '../facts/previous-version';
-import { defaultBaseRef, gitResult, gitTopLevel, mergeBase, revisionExists } from './git';
+import { defaultBaseRef, gitResult, mergeBase } from './git';
+import { findGitRoot } from './ignore-files';
 
 /** The code a deployed version runs: source files, not migrations or declarations. */
 const CODE_PATHSPECS = ['*.ts', '*.tsx', '*.js', '*.jsx', '*.mjs', '*.cjs', '*.mts', '*.cts', ':(exclude)**/migrations/**', ':(exclude)*.d.ts'];
@@ -21,9 +22,11 @@ const CODE_PATHSPECS = ['*.ts', '*.tsx', '*.js', '*.jsx', '*.mjs', '*.cjs', '*.m
 export async function previousVersionOf(migrationFile: string, removed: readonly RemovedName[]): Promise<PreviousVersion | undefined> {
   if (removed.length === 0) return undefined;
   try {
-    const top = await gitTopLevel(path.dirname(migrationFile));
+    const top = findGitRoot(path.dirname(migrationFile));
     if (!top) return undefined;
-    const found = await baseRevisionOf(path.relative(top, migrationFile).split(path.sep).join('/'), top);
+    const repository = await repositoryFacts(top);
+    if (!repository) return undefined;
+    const found = await baseRevisionOf(path.relative(top, migrationFile).split(path.sep).join('/'), repository);
     if (!found) return undefined;
     const schema = await prismaSchemaAt(found.revision, found.migrationPath, top);
     // First what the answers need searched, then one search of the old code, then the answers.
@@ -47,46 +50,60 @@ interface BaseRevision {
   migrationPath: string;
 }
 
-async function baseRevisionOf(relativePath: string, top: string): Promise<BaseRevision | undefined> {
-  if (!(await revisionExists('HEAD', top))) return undefined;
-  const repository = repositoryFacts(top, await revParse('HEAD', top));
-  const tail = relativePath.split('/').slice(-2).join('/');
-  const defaultRef = await repository.defaultRef;
-  const branchBase = async (): Promise<BaseRevision> => ({ revision: defaultRef ? await mergeBase(defaultRef, top) : await revParse('HEAD', top), migrationPath: relativePath });
-  const added = (await repository.additions).get(tail) ?? (await additionOf(tail, top));
-  if (!added) return branchBase();
-  if (defaultRef && (await gitResult(top, ['merge-base', '--is-ancestor', added.commit, defaultRef])).code !== 0) return branchBase();
-  if (!(await revisionExists(`${added.commit}^1`, top))) return undefined;
-  return { revision: await revParse(`${added.commit}^1`, top), migrationPath: added.path };
-}
-
 interface Addition {
   commit: string;
   path: string;
 }
 
+/** What is asked of a repository once (per HEAD), whatever the number of migrations: a handful of git runs. */
 interface RepositoryFacts {
-  defaultRef: Promise<string | undefined>;
+  top: string;
+  /** The merge base of HEAD with the default branch, or HEAD when there is no default branch. */
+  branchBase: string;
+  /** HEAD's first-parent line, newest first: each commit's first parent and its position. */
+  firstParents: Map<string, { parent?: string; index: number }>;
   /** Every file under a `migrations` folder, by its last two path segments: the first-parent commit that first added it. */
-  additions: Promise<Map<string, Addition>>;
+  additions: Map<string, Addition>;
 }
 
-const repositories = new Map<string, RepositoryFacts>();
+const FACTS_TTL_MS = 10_000;
+const repositories = new Map<string, { at: number; facts: Promise<RepositoryFacts | undefined> }>();
 
-/** What is asked of a repository once per HEAD, whatever the number of migrations. */
-function repositoryFacts(top: string, head: string): RepositoryFacts {
-  const key = `${top}\u0000${head}`;
-  let facts = repositories.get(key);
-  if (!facts) {
-    if (repositories.size > 8) repositories.clear();
-    facts = { defaultRef: defaultBaseRef(top), additions: additionsOf(top, ':(glob)**/migrations/**') };
-    repositories.set(key, facts);
-  }
+/** Spawning git costs tens of milliseconds in a large process: a run asks these once per repository, not per migration. */
+function repositoryFacts(top: string): Promise<RepositoryFacts | undefined> {
+  const cached = repositories.get(top);
+  if (cached && Date.now() - cached.at < FACTS_TTL_MS) return cached.facts;
+  const facts = readRepositoryFacts(top);
+  repositories.set(top, { at: Date.now(), facts });
   return facts;
 }
 
-async function additionOf(tail: string, top: string): Promise<Addition | undefined> {
-  return (await additionsOf(top, `:(glob)**/${tail}`)).get(tail);
+async function readRepositoryFacts(top: string): Promise<RepositoryFacts | undefined> {
+  const line = await gitResult(top, ['log', '--first-parent', '--format=%H %P', 'HEAD']);
+  if (line.code !== 0) return undefined;
+  const firstParents = new Map<string, { parent?: string; index: number }>();
+  line.stdout
+    .split('\n')
+    .filter((entry) => entry !== '')
+    .forEach((entry, index) => {
+      const [commit, parent] = entry.split(' ');
+      firstParents.set(commit!, { parent, index });
+    });
+  const defaultRef = await defaultBaseRef(top);
+  const branchBase = defaultRef ? await mergeBase(defaultRef, top) : line.stdout.split(' ')[0]!;
+  return { top, branchBase, firstParents, additions: await additionsOf(top, ':(glob)**/migrations/**') };
+}
+
+async function baseRevisionOf(relativePath: string, repository: RepositoryFacts): Promise<BaseRevision | undefined> {
+  const tail = relativePath.split('/').slice(-2).join('/');
+  const added = repository.additions.get(tail) ?? (await additionsOf(repository.top, `:(glob)**/${tail}`)).get(tail);
+  const onBranch = { revision: repository.branchBase, migrationPath: relativePath };
+  if (!added) return onBranch;
+  const commit = repository.firstParents.get(added.commit);
+  const base = repository.firstParents.get(repository.branchBase);
+  // Newer than the merge base on HEAD's first-parent line: brought by this branch, deployed with it.
+  if (!commit || (base && commit.index < base.index)) return onBranch;
+  return commit.parent ? { revision: commit.parent, migrationPath: added.path } : undefined;
 }
 
 async function additionsOf(top: string, pathspec: string): Promise<Map<string, Addition>> {
@@ -102,10 +119,6 @@ async function additionsOf(top: string, pathspec: string): Promise<Map<string, A
   return additions;
 }
 
-async function revParse(rev: string, top: string): Promise<string> {
-  return (await gitResult(top, ['rev-parse', '--verify', '--end-of-options', `${rev}^{commit}`])).stdout.trim();
-}
-
 /**
  * The Prisma schema beside the migrations folder at `revision`: `prisma/schema.prisma`, or the files of
  * `prisma/schema/` (multi-file schemas). Undefined when the migration is not a Prisma one.
@@ -114,18 +127,19 @@ async function prismaSchemaAt(revision: string, migrationPath: string, top: stri
   const segments = migrationPath.split('/');
   const migrations = segments.lastIndexOf('migrations');
   if (migrations < 0) return undefined;
-  const prismaFolder = segments.slice(0, migrations).join('/');
-  const listed = await gitResult(top, ['ls-tree', '-r', '--name-only', revision, '--', prismaFolder === '' ? '.' : prismaFolder]);
+  const folder = segments.slice(0, migrations).join('/');
+  const prefix = folder === '' ? '' : `${folder}/`;
+  const single = await gitResult(top, ['show', `${revision}:${prefix}schema.prisma`]);
+  if (single.code === 0) return readPrismaSchema([single.stdout]);
+  const listed = await gitResult(top, ['ls-tree', '--name-only', `${revision}:${prefix}schema`]);
   if (listed.code !== 0) return undefined;
-  const schemaFiles = listed.stdout.split('\n').filter((file) => file.endsWith('.prisma') && !file.slice(prismaFolder.length).includes('/migrations/'));
-  if (schemaFiles.length === 0) return undefined;
   const texts: string[] = [];
-  for (const file of schemaFiles) {
-    const shown = await gitResult(top, ['show', `${revision}:${file}`]);
+  for (const name of listed.stdout.split('\n').filter((entry) => entry.endsWith('.prisma'))) {
+    const shown = await gitResult(top, ['show', `${revision}:${prefix}schema/${name}`]);
     if (shown.code !== 0) return undefined;
     texts.push(shown.stdout);
   }
-  return readPrismaSchema(texts);
+  return texts.length > 0 ? readPrismaSchema(texts) : undefined;
 }
 
 /**
