@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { readPrismaSchema } from 'preflight-server/out/facts/prisma-schema';
-import { previousVersionReads, tableReadPatterns } from 'preflight-server/out/facts/previous-version';
+import { previousVersionReads, tableReadEvidence, type ReadEvidence } from 'preflight-server/out/facts/previous-version';
 
 const SCHEMA = `model TaskRun {
   id        String    @id
@@ -23,7 +23,7 @@ describe('facts/previous-version: what the version before a migration reads', ()
     assert.equal(schema.modelOfTable('task_runs')?.name, 'TaskRun');
     assert.equal(schema.modelOfTable('TaskRun'), undefined);
     assert.deepEqual([...schema.modelOfTable('task_runs')!.columns.keys()], ['id', 'created_at']);
-    assert.deepEqual(schema.relationFieldsTo('TaskTag'), ['tags']);
+    assert.deepEqual(schema.relationsTo('TaskTag'), [{ owner: 'TaskRun', field: 'tags' }]);
   });
 
   it('a column the old schema declares is read whatever the code says; one it no longer declares is not', () => {
@@ -31,15 +31,16 @@ describe('facts/previous-version: what the version before a migration reads', ()
     assert.equal(previousVersionReads({ kind: 'drop-column', table: 'task_runs', column: 'legacy' }, schema, none), false);
   });
 
-  it('a table is read when the old code names its accessor, its quoted name or a relation field to it', () => {
-    const patterns = tableReadPatterns('TaskTag', schema).map((source) => new RegExp(source));
-    const mentions = (code: string) => patterns.some((pattern) => pattern.test(code));
-    assert.equal(mentions('await prisma.taskTag.findMany()'), true);
-    assert.equal(mentions('tx.taskTag?.count()'), true);
-    assert.equal(mentions('SELECT * FROM "TaskTag"'), true);
-    assert.equal(mentions('include: { tags: true }'), true);
-    assert.equal(mentions('const taskTag = 1; // TaskTag'), false);
-    assert.equal(previousVersionReads({ kind: 'drop-table', table: 'TaskTag' }, schema, none), false);
+  it('a table is read when the old code queries it through its accessor, names it in raw SQL, or loads it through a relation beside a query of its owner', () => {
+    const evidence = tableReadEvidence('TaskTag', schema);
+    // A file's code shows the evidence when its pattern matches there, and its `alongside` too.
+    const shows = (code: string) => evidence.some((sign) => new RegExp(sign.pattern).test(code) && (!sign.alongside || new RegExp(sign.alongside).test(code)));
+    assert.equal(shows('await prisma.taskTag.findMany()'), true);
+    assert.equal(shows('tx.taskTag?.count()'), true);
+    assert.equal(shows('SELECT * FROM "TaskTag" WHERE id = $1'), true);
+    assert.equal(shows('await prisma.taskRun.findMany({ include: { tags: true } })'), true);
+    assert.equal(shows('const options = { tags: { some: 1 } }; // no TaskRun query here'), false, 'a relation name beside no query of its owner');
+    assert.equal(shows('payload.taskTag.id; const x = { type: "TaskTag" }'), false, 'a property path that is no query, a string that is no SQL');
   });
 
   it('an implicit many-to-many join table is read through relations nobody names; git failures stay unknown', () => {
@@ -48,7 +49,9 @@ describe('facts/previous-version: what the version before a migration reads', ()
   });
 
   it('without a Prisma schema, a table or column is read when the old code names it as a word', () => {
-    assert.deepEqual(tableReadPatterns('orders', undefined), ['\\borders\\b']);
-    assert.equal(previousVersionReads({ kind: 'drop-column', table: 'orders', column: 'legacy' }, undefined, (asked) => asked.includes('\\blegacy\\b')), true);
+    assert.deepEqual(tableReadEvidence('orders', undefined), [{ pattern: '\\borders\\b' }]);
+    const legacyNamed = (asked: ReadEvidence[]) => asked.some((sign) => new RegExp(sign.pattern).test('row.legacy'));
+    assert.equal(previousVersionReads({ kind: 'drop-column', table: 'orders', column: 'legacy' }, undefined, legacyNamed), true);
+    assert.equal(previousVersionReads({ kind: 'drop-column', table: 'orders', column: 'legacyPlan' }, undefined, legacyNamed), false);
   });
 });

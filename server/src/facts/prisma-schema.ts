@@ -12,8 +12,8 @@ export interface PrismaModel {
 
 export interface PrismaSchema {
   modelOfTable(table: string): PrismaModel | undefined;
-  /** Fields of any model whose type is `model` (`tags TaskTag[]`): the names code reads it by. */
-  relationFieldsTo(model: string): string[];
+  /** Fields of other models whose type is `model` (`tags TaskTag[]` on TaskRun): the names code loads it by. */
+  relationsTo(model: string): { owner: string; field: string }[];
 }
 
 const MODEL_START = /^\s*model\s+(\w+)\s*\{/;
@@ -52,6 +52,6 @@ export function readPrismaSchema(texts: readonly string[]): PrismaSchema {
   const byTable = new Map([...models.values()].map((model) => [model.table, model]));
   return {
     modelOfTable: (table) => byTable.get(table),
-    relationFieldsTo: (model) => fieldTypes.filter((f) => f.type === model).map((f) => f.field),
+    relationsTo: (model) => fieldTypes.filter((f) => f.type === model && f.owner !== model).map((f) => ({ owner: f.owner, field: f.field })),
   };
 }

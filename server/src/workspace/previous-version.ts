@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { destructiveOperationsOf } from '../facts/migration-operations';
 import { sqlFileMigration } from '../facts/migrations';
 import { readPrismaSchema, type PrismaSchema } from '../facts/prisma-schema';
-import { previousVersionReads, type PreviousVersion, type RemovedName } from '../facts/previous-version';
+import { previousVersionReads, type PreviousVersion, type ReadEvidence, type RemovedName } from '../facts/previous-version';
 import { defaultBaseRef, gitResult, mergeBase } from './git';
 import { findGitRoot } from './ignore-files';
 
@@ -31,9 +31,14 @@ export async function previousVersionOf(migrationFile: string, removed: readonly
     const schema = await prismaSchemaAt(found.revision, found.migrationPath, top);
     // First what the answers need searched, then one search of the old code, then the answers.
     const asked = new Set<string>();
-    for (const name of removed) previousVersionReads(name, schema, (patterns) => void patterns.forEach((pattern) => asked.add(pattern)));
-    const matched = asked.size > 0 ? await matchingPatterns(found.revision, [...asked], top) : new Set<string>();
-    const answers = new Map(removed.map((name) => [keyOf(name), previousVersionReads(name, schema, (patterns) => matched && patterns.some((pattern) => matched.has(pattern)))]));
+    const collect = (evidence: ReadEvidence[]): undefined => {
+      for (const { pattern, alongside } of evidence) [pattern, ...(alongside ? [alongside] : [])].forEach((p) => asked.add(p));
+      return undefined;
+    };
+    for (const name of removed) previousVersionReads(name, schema, collect);
+    const matches = asked.size > 0 ? await matchingPatterns(found.revision, [...asked], top) : new Map<string, Set<string>>();
+    const isThere = (evidence: ReadEvidence[]): boolean | undefined => matches && evidence.some((sign) => matches.get(sign.pattern) !== undefined && (!sign.alongside || sameFile(matches, sign.pattern, sign.alongside)));
+    const answers = new Map(removed.map((name) => [keyOf(name), previousVersionReads(name, schema, isThere)]));
     return { revision: found.revision, reads: (name) => answers.get(keyOf(name)) };
   } catch {
     return undefined;
@@ -143,25 +148,33 @@ async function prismaSchemaAt(revision: string, migrationPath: string, top: stri
 }
 
 /**
- * The patterns some code file at `revision` matches, from one `git grep -o` of them all; undefined when
- * git cannot search it (a blob missing from a partial clone).
+ * For each pattern some code file at `revision` matches, the files that match it, from one `git grep -o`
+ * of them all; undefined when git cannot search it (a blob missing from a partial clone).
  */
-async function matchingPatterns(revision: string, patterns: string[], top: string): Promise<Set<string> | undefined> {
-  const result = await gitResult(top, ['grep', '-o', '-h', '-I', '-E', ...patterns.flatMap((pattern) => ['-e', pattern]), revision, '--', ...CODE_PATHSPECS]);
-  if (result.code === 1) return new Set();
+async function matchingPatterns(revision: string, patterns: string[], top: string): Promise<Map<string, Set<string>> | undefined> {
+  const result = await gitResult(top, ['grep', '-o', '-z', '-I', '-E', ...patterns.flatMap((pattern) => ['-e', pattern]), revision, '--', ...CODE_PATHSPECS]);
+  const matches = new Map<string, Set<string>>();
+  if (result.code === 1) return matches;
   if (result.code !== 0) return undefined;
-  const found = new Set(result.stdout.split('\n').filter((line) => line !== ''));
-  const matched = new Set<string>();
-  for (const pattern of patterns) {
-    const expression = new RegExp(pattern);
-    for (const text of found) {
-      if (expression.test(text)) {
-        matched.add(pattern);
-        break;
-      }
+  const expressions = patterns.map((pattern) => ({ pattern, expression: new RegExp(pattern) }));
+  for (const line of result.stdout.split('\n')) {
+    const separator = line.indexOf('\0');
+    if (separator < 0) continue;
+    const file = line.slice(0, separator);
+    const text = line.slice(separator + 1);
+    for (const { pattern, expression } of expressions) {
+      if (!expression.test(text)) continue;
+      const files = matches.get(pattern) ?? new Set<string>();
+      files.add(file);
+      matches.set(pattern, files);
     }
   }
-  return matched;
+  return matches;
+}
+
+function sameFile(matches: Map<string, Set<string>>, pattern: string, alongside: string): boolean {
+  const other = matches.get(alongside);
+  return other !== undefined && [...matches.get(pattern)!].some((file) => other.has(file));
 }
 
 /** For a SQL migration file: the version it is deployed on top of, when it drops or renames anything (parse/sql must be loaded). */
