@@ -34,7 +34,7 @@ describe('facts/previous-version: what the version before a migration reads', ()
   it('a table is read when the old code queries it through its accessor, names it in raw SQL, or loads it through a relation beside a query of its owner', () => {
     const evidence = tableReadEvidence('TaskTag', schema);
     // A file's code shows the evidence when its pattern matches there, and its `alongside` too.
-    const shows = (code: string) => evidence.some((sign) => new RegExp(sign.pattern).test(code) && (!sign.alongside || new RegExp(sign.alongside).test(code)));
+    const shows = (code: string) => evidence.some((sign) => sign.pattern.test(code) && (!sign.alongside || sign.alongside.pattern.test(code)));
     assert.equal(shows('await prisma.taskTag.findMany()'), true);
     assert.equal(shows('tx.taskTag?.count()'), true);
     assert.equal(shows('SELECT * FROM "TaskTag" WHERE id = $1'), true);
@@ -43,14 +43,18 @@ describe('facts/previous-version: what the version before a migration reads', ()
     assert.equal(shows('payload.taskTag.id; const x = { type: "TaskTag" }'), false, 'a property path that is no query, a string that is no SQL');
   });
 
-  it('an implicit many-to-many join table is read through relations nobody names; git failures stay unknown', () => {
-    assert.equal(previousVersionReads({ kind: 'drop-table', table: '_TaskRunToTaskTag' }, schema, none), true);
+  it('an implicit many-to-many join table is read when one model it joins loads the other; git failures stay unknown', () => {
+    const evidence = tableReadEvidence('_TaskRunToTaskTag', schema);
+    const shows = (code: string) => evidence.some((sign) => sign.pattern.test(code) && (!sign.alongside || sign.alongside.pattern.test(code)));
+    assert.equal(shows('prisma.taskRun.findMany({ include: { tags: true } })'), true);
+    assert.equal(shows('prisma.taskTag.findMany({ include: { runs: true } })'), true);
+    assert.equal(shows('prisma.taskRun.count()'), false, 'counting runs reads no join table');
     assert.equal(previousVersionReads({ kind: 'drop-table', table: 'TaskTag' }, schema, () => undefined), undefined);
   });
 
   it('without a Prisma schema, a table or column is read when the old code names it as a word', () => {
-    assert.deepEqual(tableReadEvidence('orders', undefined), [{ pattern: '\\borders\\b' }]);
-    const legacyNamed = (asked: ReadEvidence[]) => asked.some((sign) => new RegExp(sign.pattern).test('row.legacy'));
+    assert.deepEqual(tableReadEvidence('orders', undefined).map((sign) => sign.needle), ['orders']);
+    const legacyNamed = (asked: ReadEvidence[]) => asked.some((sign) => sign.pattern.test('row.legacy'));
     assert.equal(previousVersionReads({ kind: 'drop-column', table: 'orders', column: 'legacy' }, undefined, legacyNamed), true);
     assert.equal(previousVersionReads({ kind: 'drop-column', table: 'orders', column: 'legacyPlan' }, undefined, legacyNamed), false);
   });

@@ -12,6 +12,7 @@ export interface PrismaModel {
 
 export interface PrismaSchema {
   modelOfTable(table: string): PrismaModel | undefined;
+  hasModel(name: string): boolean;
   /** Fields of other models whose type is `model` (`tags TaskTag[]` on TaskRun): the names code loads it by. */
   relationsTo(model: string): { owner: string; field: string }[];
 }
@@ -52,6 +53,7 @@ export function readPrismaSchema(texts: readonly string[]): PrismaSchema {
   const byTable = new Map([...models.values()].map((model) => [model.table, model]));
   return {
     modelOfTable: (table) => byTable.get(table),
+    hasModel: (name) => models.has(name),
     relationsTo: (model) => fieldTypes.filter((f) => f.type === model && f.owner !== model).map((f) => ({ owner: f.owner, field: f.field })),
   };
 }

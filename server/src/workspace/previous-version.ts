@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { destructiveOperationsOf } from '../facts/migration-operations';
 import { sqlFileMigration } from '../facts/migrations';
 import { readPrismaSchema, type PrismaSchema } from '../facts/prisma-schema';
-import { previousVersionReads, type PreviousVersion, type ReadEvidence, type RemovedName } from '../facts/previous-version';
+import { previousVersionReads, type PreviousVersion, type CodeSign, type ReadEvidence, type RemovedName } from '../facts/previous-version';
 import { defaultBaseRef, gitResult, mergeBase } from './git';
 import { findGitRoot } from './ignore-files';
 
@@ -30,14 +30,15 @@ export async function previousVersionOf(migrationFile: string, removed: readonly
     if (!found) return undefined;
     const schema = await prismaSchemaAt(found.revision, found.migrationPath, top);
     // First what the answers need searched, then one search of the old code, then the answers.
-    const asked = new Set<string>();
+    const signs: CodeSign[] = [];
     const collect = (evidence: ReadEvidence[]): undefined => {
-      for (const { pattern, alongside } of evidence) [pattern, ...(alongside ? [alongside] : [])].forEach((p) => asked.add(p));
+      for (const sign of evidence) signs.push(sign, ...(sign.alongside ? [sign.alongside] : []));
       return undefined;
     };
     for (const name of removed) previousVersionReads(name, schema, collect);
-    const matches = asked.size > 0 ? await matchingPatterns(found.revision, [...asked], top) : new Map<string, Set<string>>();
-    const isThere = (evidence: ReadEvidence[]): boolean | undefined => matches && evidence.some((sign) => matches.get(sign.pattern) !== undefined && (!sign.alongside || sameFile(matches, sign.pattern, sign.alongside)));
+    const filesShowing = signs.length > 0 ? await filesShowingSigns(found.revision, signs, top) : new Map<string, Set<string>>();
+    const isThere = (evidence: ReadEvidence[]): boolean | undefined =>
+      filesShowing && evidence.some((sign) => someFile(filesShowing.get(signKey(sign)), sign.alongside ? filesShowing.get(signKey(sign.alongside)) : undefined, sign.alongside !== undefined));
     const answers = new Map(removed.map((name) => [keyOf(name), previousVersionReads(name, schema, isThere)]));
     return { revision: found.revision, reads: (name) => answers.get(keyOf(name)) };
   } catch {
@@ -148,33 +149,40 @@ async function prismaSchemaAt(revision: string, migrationPath: string, top: stri
 }
 
 /**
- * For each pattern some code file at `revision` matches, the files that match it, from one `git grep -o`
- * of them all; undefined when git cannot search it (a blob missing from a partial clone).
+ * The code files at `revision` showing each sign: one `git grep -F` for every needle, then each sign's
+ * pattern on the lines found. Undefined when git cannot search it (a blob missing from a partial clone).
  */
-async function matchingPatterns(revision: string, patterns: string[], top: string): Promise<Map<string, Set<string>> | undefined> {
-  const result = await gitResult(top, ['grep', '-o', '-z', '-I', '-E', ...patterns.flatMap((pattern) => ['-e', pattern]), revision, '--', ...CODE_PATHSPECS]);
-  const matches = new Map<string, Set<string>>();
-  if (result.code === 1) return matches;
+async function filesShowingSigns(revision: string, signs: CodeSign[], top: string): Promise<Map<string, Set<string>> | undefined> {
+  const needles = [...new Set(signs.map((sign) => sign.needle))];
+  const result = await gitResult(top, ['grep', '-z', '-I', '-F', ...needles.flatMap((needle) => ['-e', needle]), revision, '--', ...CODE_PATHSPECS]);
+  const showing = new Map<string, Set<string>>();
+  if (result.code === 1) return showing;
   if (result.code !== 0) return undefined;
-  const expressions = patterns.map((pattern) => ({ pattern, expression: new RegExp(pattern) }));
   for (const line of result.stdout.split('\n')) {
     const separator = line.indexOf('\0');
     if (separator < 0) continue;
     const file = line.slice(0, separator);
     const text = line.slice(separator + 1);
-    for (const { pattern, expression } of expressions) {
-      if (!expression.test(text)) continue;
-      const files = matches.get(pattern) ?? new Set<string>();
+    for (const sign of signs) {
+      if (!text.includes(sign.needle) || !sign.pattern.test(text)) continue;
+      const files = showing.get(signKey(sign)) ?? new Set<string>();
       files.add(file);
-      matches.set(pattern, files);
+      showing.set(signKey(sign), files);
     }
   }
-  return matches;
+  return showing;
 }
 
-function sameFile(matches: Map<string, Set<string>>, pattern: string, alongside: string): boolean {
-  const other = matches.get(alongside);
-  return other !== undefined && [...matches.get(pattern)!].some((file) => other.has(file));
+/** Signs are made afresh for each question: the same needle and pattern are the same sign. */
+function signKey(sign: CodeSign): string {
+  return `${sign.needle}\u0000${sign.pattern.source}\u0000${sign.pattern.flags}`;
+}
+
+/** Some file shows the sign, and, when it needs one, the sign alongside it too. */
+function someFile(files: Set<string> | undefined, alongside: Set<string> | undefined, needsAlongside: boolean): boolean {
+  if (!files) return false;
+  if (!needsAlongside) return true;
+  return alongside !== undefined && [...files].some((file) => alongside.has(file));
 }
 
 /** For a SQL migration file: the version it is deployed on top of, when it drops or renames anything (parse/sql must be loaded). */
