@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { loadSqlParser } from 'preflight-server';
 import { blockingMigration } from 'preflight-server/out/rules/blocking-migration';
-import { applyFix, findingsOf, testRule } from '../support/rule-tester';
+import { analyzeCase, applyFix, applyFixToFiles, findingsOf, testRule } from '../support/rule-tester';
 
 const lines = (...parts: string[]): string => parts.join('\n') + '\n';
 
@@ -27,14 +27,13 @@ testRule(blockingMigration, {
       output: lines('-- CreateIndex', 'CREATE INDEX CONCURRENTLY "Order_userId_idx" ON "Order"("userId");'),
     },
     {
-      name: 'Prisma: a foreign key on an existing table, validated at once (quick fix: NOT VALID, then VALIDATE)',
+      name: 'Prisma: a foreign key on an existing table, validated at once (quick fix: NOT VALID here, VALIDATE in a new migration)',
       filename: PRISMA,
       code: lines(TIMEOUT, 'ALTER TABLE "Order" ADD CONSTRAINT "Order_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id") ON DELETE CASCADE;'),
       findings: [{ line: 2, message: 'SHARE ROW EXCLUSIVE lock on "Order"' }],
       output: lines(
         TIMEOUT,
         'ALTER TABLE "Order" ADD CONSTRAINT "Order_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id") ON DELETE CASCADE NOT VALID;',
-        'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_accountId_fkey";',
       ),
     },
     {
@@ -408,5 +407,26 @@ describe('blocking-migration fixes', () => {
     assert.equal(finding?.range.start.line, 2);
     assert.equal(finding?.range.start.character, 2);
     assert.equal(code.slice(finding!.startOffset, finding!.endOffset), 'CREATE INDEX orders_idx ON orders (id)');
+  });
+
+  it('NOT VALID in a Prisma migration puts VALIDATE in a new migration one second later: in the same script it would run under the lock the ADD took', () => {
+    const code = lines(TIMEOUT, 'ALTER TABLE "Order" ADD CONSTRAINT "Order_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id");');
+    const { findings, dir } = analyzeCase(blockingMigration, code, PRISMA);
+    const fix = findings.flatMap((finding) => finding.fixes).find((candidate) => candidate.title.startsWith('Add NOT VALID'));
+    assert.ok(fix, 'a NOT VALID fix');
+    assert.equal(fix.title, 'Add NOT VALID, and VALIDATE CONSTRAINT in a new migration right after this one');
+    const created = applyFixToFiles(fix, dir);
+    assert.deepEqual(Object.keys(created), ['prisma/migrations/20240301120001_validate_order_accountid_fkey/migration.sql']);
+    const validation = Object.values(created)[0]!;
+    assert.ok(validation.includes('ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_accountId_fkey";'), validation);
+    // The new migration has nothing left to flag, and the fixed one no foreign key validated at once.
+    assert.deepEqual(findingsOf(blockingMigration, validation, 'prisma/migrations/20240301120001_validate_order_accountid_fkey/migration.sql'), []);
+    assert.deepEqual(findingsOf(blockingMigration, applyFix(code, fix), PRISMA).map((finding) => finding.message).filter((message) => message.includes('SHARE ROW EXCLUSIVE')), []);
+  });
+
+  it('a migration run in a transaction whose folder layout is not known (drizzle) gets no NOT VALID fix: VALIDATE has nowhere safe to go', () => {
+    const code = lines(TIMEOUT, 'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id);');
+    const titles = (filename: string) => findingsOf(blockingMigration, code, filename).flatMap((finding) => finding.fixes.map((fix) => fix.title));
+    assert.ok(titles(DRIZZLE).every((title) => !title.startsWith('Add NOT VALID')), 'drizzle runs each migration in a transaction');
   });
 });

@@ -65,8 +65,10 @@ export const blockingMigration = createRule({
       '- Index: `CREATE INDEX CONCURRENTLY` (and `DROP INDEX CONCURRENTLY`), alone in a migration that runs outside a',
       '  transaction: in Prisma, a migration.sql holding only that statement; in knex, `exports.config = { transaction: false }`;',
       '  in TypeORM, `transaction = false` on the migration class; in MikroORM, `isTransactional()` returning false.',
-      '- Foreign key or check: `ADD CONSTRAINT ... NOT VALID` (instant), then `ALTER TABLE ... VALIDATE CONSTRAINT ...`,',
-      '  best in the next migration: it reads the rows under a lock that lets reads and writes go on.',
+      '- Foreign key or check: `ADD CONSTRAINT ... NOT VALID` (instant), then `ALTER TABLE ... VALIDATE CONSTRAINT ...`',
+      '  in another transaction, that is the next migration: it reads the rows under a lock that lets reads and writes go',
+      '  on. In the transaction that added the constraint (a Prisma migration.sql is one), VALIDATE would read them under',
+      '  the lock the ADD took. For Prisma the quick fix creates that next migration.',
       '- NOT NULL: `ADD CONSTRAINT c CHECK (col IS NOT NULL) NOT VALID`, `VALIDATE CONSTRAINT c`, then `SET NOT NULL`',
       '  (which uses the check and reads nothing) and `DROP CONSTRAINT c`.',
       '- Column type: add a new column, write to both, backfill in batches, move reads, drop the old column.',
@@ -95,6 +97,7 @@ export const blockingMigration = createRule({
         good: [
           "SET lock_timeout = '5s';",
           'ALTER TABLE "Order" ADD CONSTRAINT "Order_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer"("id") NOT VALID;',
+          '-- and in the next migration (its own transaction):',
           'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_customerId_fkey";',
         ].join('\n'),
       },
@@ -202,18 +205,44 @@ function transactionOptOut(migration: Migration): { title: string; edits: TextEd
   return undefined;
 }
 
-/** NOT VALID on the constraint, and VALIDATE CONSTRAINT as the next statement: SQL files only. */
+/**
+ * NOT VALID on the constraint, then VALIDATE CONSTRAINT in another transaction: VALIDATE run in the
+ * transaction that added the constraint scans the table under the lock the ADD took, which is the very
+ * wait NOT VALID avoids. A file whose statements each commit on their own takes it as the next statement;
+ * a Prisma migration (one script, one implicit transaction) gets a new migration right after it. SQL files only.
+ */
 function notValidFix(context: MigrationRuleContext, operation: BlockingOperation): Fix | undefined {
+  const { migration } = context;
   const statement = operation.statement;
   if (!statement || statement.host || !operation.constraintName || !operation.table) return undefined;
   const commands = (statement.sql.node.cmds as unknown[] | undefined) ?? [];
   if (commands.length !== 1) return undefined;
   const relation = statement.sql.node.relation as { schemaname?: string } | undefined;
   const table = `${relation?.schemaname ? `${sqlIdentifier(relation.schemaname)}.` : ''}${sqlIdentifier(operation.table)}`;
+  const validate = `ALTER TABLE ${table} VALIDATE CONSTRAINT ${sqlIdentifier(operation.constraintName)}`;
+  const notValid = appendClause(statement.end, 'NOT VALID');
+  const separateTransaction = migration.transaction === 'none';
+  if (separateTransaction && !inTransactionBlock(migration)(statement)) {
+    return { title: 'Add NOT VALID, then VALIDATE CONSTRAINT in a separate statement', edits: [notValid, insertStatementAfterSql(context.text, statement.end, validate)] };
+  }
+  const next = migration.tool === 'prisma' ? nextPrismaMigration(migration.file, `validate_${operation.constraintName}`) : undefined;
+  if (!next) return undefined;
   return {
-    title: 'Add NOT VALID, then VALIDATE CONSTRAINT in a separate statement',
-    edits: [appendClause(statement.end, 'NOT VALID'), insertStatementAfterSql(context.text, statement.end, `ALTER TABLE ${table} VALIDATE CONSTRAINT ${sqlIdentifier(operation.constraintName)}`)],
+    title: 'Add NOT VALID, and VALIDATE CONSTRAINT in a new migration right after this one',
+    edits: [notValid],
+    files: [{ file: next, create: `-- Validates ${operation.constraintName} without blocking writes: a SHARE UPDATE EXCLUSIVE lock, in its own transaction.\n${validate};\n` }],
   };
+}
+
+/** `prisma/migrations/20240301120000_change/migration.sql` → the folder one second later, which migrate deploy applies next. */
+function nextPrismaMigration(file: string, name: string): string | undefined {
+  const match = /^(.*[\\/]migrations[\\/])(\d{14})_[^\\/]+([\\/]migration\.sql)$/.exec(file);
+  if (!match) return undefined;
+  const [, folder, stamp, tail] = match as unknown as [string, string, string, string];
+  const at = Date.UTC(+stamp.slice(0, 4), +stamp.slice(4, 6) - 1, +stamp.slice(6, 8), +stamp.slice(8, 10), +stamp.slice(10, 12), +stamp.slice(12, 14)) + 1000;
+  const next = new Date(at).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+  return `${folder}${next}_${slug}${tail}`;
 }
 
 function lockTimeoutFix(context: MigrationRuleContext): Fix | undefined {
