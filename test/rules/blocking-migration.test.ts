@@ -17,6 +17,31 @@ const TIMEOUT = "SET lock_timeout = '5s';";
 testRule(blockingMigration, {
   invalid: [
     {
+      name: 'Prisma: NOT VALID, then VALIDATE in the same migration.sql (one implicit transaction): the validation scans under the ADD\'s lock',
+      filename: PRISMA,
+      code: lines(
+        TIMEOUT,
+        'ALTER TABLE "Order" ADD CONSTRAINT "Order_accountId_fkey" FOREIGN KEY ("accountId") REFERENCES "Account"("id") NOT VALID;',
+        'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_accountId_fkey";',
+      ),
+      findings: [{ line: 3, message: 'NOT VALID gained nothing: every INSERT, UPDATE and DELETE on both tables waits' }],
+    },
+    {
+      name: 'knex (a transaction per migration): a CHECK added NOT VALID and validated in the same up',
+      filename: KNEX,
+      code: lines(
+        'exports.up = async function (knex) {',
+        "  await knex.raw(\"SET LOCAL lock_timeout = '5s'\");",
+        "  await knex.raw('ALTER TABLE orders ADD CONSTRAINT positive_total CHECK (total >= 0) NOT VALID');",
+        "  await knex.raw('ALTER TABLE orders VALIDATE CONSTRAINT positive_total');",
+        '};',
+        'exports.down = async function (knex) {',
+        "  await knex.raw('ALTER TABLE orders DROP CONSTRAINT positive_total');",
+        '};',
+      ),
+      findings: [{ line: 4, message: 'ACCESS EXCLUSIVE lock on "orders" and reads every row to validate the check while the ADD CONSTRAINT' }],
+    },
+    {
       name: 'Prisma: CREATE INDEX on an existing table, alone in its migration (quick fix adds CONCURRENTLY)',
       filename: PRISMA,
       code: lines('-- CreateIndex', 'CREATE INDEX "Order_userId_idx" ON "Order"("userId");'),
@@ -214,6 +239,19 @@ testRule(blockingMigration, {
     },
   ],
   valid: [
+    {
+      name: 'SQL with explicit transactions: NOT VALID committed, then VALIDATE in its own transaction',
+      filename: 'migrations/006_fk.sql',
+      code: lines(
+        'BEGIN;',
+        "SET LOCAL lock_timeout = '5s';",
+        'ALTER TABLE orders ADD CONSTRAINT orders_user_fk FOREIGN KEY (user_id) REFERENCES users (id) NOT VALID;',
+        'COMMIT;',
+        'BEGIN;',
+        'ALTER TABLE orders VALIDATE CONSTRAINT orders_user_fk;',
+        'COMMIT;',
+      ),
+    },
     {
       name: 'Prisma: a table created and indexed in the same migration, with its foreign keys',
       filename: PRISMA,

@@ -39,13 +39,17 @@ export function blockingOperationsOf(migration: Migration): BlockingOperation[] 
   const createdIndexes = indexesCreatedBy(migration);
   const inTransaction = inTransactionBlock(migration);
   const checks: NotNullChecks = { valid: new Set(), pending: new Map() };
+  const notValid: NotValidConstraints = new Map();
   const found: BlockingOperation[] = [];
   for (const statement of upStatements(migration)) {
     const { kind, node } = statement.sql;
     if (kind === 'IndexStmt') found.push(...indexOperations(statement, node, created, inTransaction(statement)));
     else if (kind === 'DropStmt' && node.removeType === 'OBJECT_INDEX') found.push(...dropIndexOperations(statement, node, createdIndexes, inTransaction(statement)));
     else if (kind === 'ReindexStmt' && isConcurrentReindex(node) && inTransaction(statement)) found.push({ kind: 'concurrently-in-transaction', what: 'REINDEX CONCURRENTLY', statement });
-    else if (kind === 'AlterTableStmt') found.push(...alterTableOperations(statement, node, created, checks));
+    else if (kind === 'AlterTableStmt') {
+      found.push(...alterTableOperations(statement, node, created, checks));
+      found.push(...validationsUnderAddLock(statement, node, notValid, (added) => inTransaction(added) === true && inTransaction(statement) === true && !committedBetween(migration, added, statement)));
+    }
   }
   for (const builder of migration.builderOperations) {
     if (builder.phase !== 'up' || builder.operation !== 'create-index' || !builder.table || created.has(builder.table)) continue;
@@ -157,6 +161,39 @@ function addConstraintOperation(table: string, constraint: SqlFields | undefined
     default:
       return undefined;
   }
+}
+
+/** Constraints this migration adds NOT VALID, by `table.constraint`: which kind, and the statement that adds it. */
+type NotValidConstraints = Map<string, { kind: 'validate-foreign-key-under-add-lock' | 'validate-check-under-add-lock'; statement: MigrationStatement }>;
+
+/**
+ * `VALIDATE CONSTRAINT c` in the transaction whose `ADD CONSTRAINT c ... NOT VALID` took the table's lock:
+ * the lock is held until commit, so the validation scans under it and NOT VALID gains nothing.
+ */
+function validationsUnderAddLock(statement: MigrationStatement, node: SqlFields, notValid: NotValidConstraints, sameTransaction: (added: MigrationStatement) => boolean): BlockingOperation[] {
+  const table = relationName(node.relation);
+  if (!table || node.objtype !== 'OBJECT_TABLE') return [];
+  const found: BlockingOperation[] = [];
+  for (const item of (node.cmds as { AlterTableCmd?: SqlFields }[] | undefined) ?? []) {
+    const cmd = item.AlterTableCmd;
+    const constraint = (cmd?.def as { Constraint?: SqlFields } | undefined)?.Constraint;
+    if (cmd?.subtype === 'AT_AddConstraint' && constraint?.skip_validation && typeof constraint.conname === 'string') {
+      const kind = constraint.contype === 'CONSTR_FOREIGN' ? 'validate-foreign-key-under-add-lock' : constraint.contype === 'CONSTR_CHECK' ? 'validate-check-under-add-lock' : undefined;
+      if (kind) notValid.set(`${table}.${constraint.conname}`, { kind, statement });
+    }
+    if (cmd?.subtype !== 'AT_ValidateConstraint') continue;
+    const added = notValid.get(`${table}.${String(cmd.name)}`);
+    if (!added || !sameTransaction(added.statement)) continue;
+    found.push({ kind: added.kind, table, what: `ALTER TABLE "${table}" VALIDATE CONSTRAINT "${String(cmd.name)}"`, statement });
+  }
+  return found;
+}
+
+/** A COMMIT or ROLLBACK between two statements of the migration ends the transaction the first ran in. */
+function committedBetween(migration: Migration, first: MigrationStatement, second: MigrationStatement): boolean {
+  return upStatements(migration).some(
+    (statement) => statement.start > first.start && statement.start < second.start && statement.sql.kind === 'TransactionStmt' && ['TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK'].includes(String(statement.sql.node.kind)),
+  );
 }
 
 /** `CHECK (col IS NOT NULL)` constraints added valid, or validated later, make a later SET NOT NULL skip its scan. */

@@ -24,6 +24,8 @@ export type BlockingOperationKind =
   | 'foreign-key'
   | 'check-constraint'
   | 'unique-constraint'
+  | 'validate-foreign-key-under-add-lock'
+  | 'validate-check-under-add-lock'
   | 'concurrently-in-transaction';
 
 export interface BlockingOperationKnowledge {
@@ -80,15 +82,29 @@ export const BLOCKING_OPERATIONS: Readonly<Record<BlockingOperationKind, Blockin
     lock: 'SHARE ROW EXCLUSIVE',
     work: 'reads every row to check that it references an existing one',
     impact: 'every INSERT, UPDATE and DELETE on it and on the referenced table waits until every row is checked',
-    saferWay: 'ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, then ALTER TABLE ... VALIDATE CONSTRAINT in a separate statement (it takes a lock that lets writes go on)',
+    saferWay: 'ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, then ALTER TABLE ... VALIDATE CONSTRAINT in another transaction, the next migration (it takes a lock that lets writes go on)',
     docs: `${DOCS}/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT`,
   },
   'check-constraint': {
     lock: 'ACCESS EXCLUSIVE',
     work: 'reads every row to check the condition',
     impact: 'every query on it, reads included, waits until every row is checked',
-    saferWay: 'ADD CONSTRAINT ... CHECK (...) NOT VALID, then ALTER TABLE ... VALIDATE CONSTRAINT in a separate statement',
+    saferWay: 'ADD CONSTRAINT ... CHECK (...) NOT VALID, then ALTER TABLE ... VALIDATE CONSTRAINT in another transaction, the next migration',
     docs: `${DOCS}/sql-altertable.html#SQL-ALTERTABLE-DESC-ADD-TABLE-CONSTRAINT`,
+  },
+  'validate-foreign-key-under-add-lock': {
+    lock: 'SHARE ROW EXCLUSIVE',
+    work: 'reads every row to validate the foreign key while the ADD CONSTRAINT of the same transaction still holds its lock',
+    impact: 'NOT VALID gained nothing: every INSERT, UPDATE and DELETE on both tables waits until every row is checked, as if the constraint had been added valid',
+    saferWay: 'keep ADD CONSTRAINT ... NOT VALID here and move VALIDATE CONSTRAINT to the next migration, its own transaction, where it takes only a SHARE UPDATE EXCLUSIVE lock',
+    docs: `${DOCS}/sql-altertable.html#SQL-ALTERTABLE-DESC-VALIDATE-CONSTRAINT`,
+  },
+  'validate-check-under-add-lock': {
+    lock: 'ACCESS EXCLUSIVE',
+    work: 'reads every row to validate the check while the ADD CONSTRAINT of the same transaction still holds its lock',
+    impact: 'NOT VALID gained nothing: every query on the table, reads included, waits until every row is checked',
+    saferWay: 'keep ADD CONSTRAINT ... NOT VALID here and move VALIDATE CONSTRAINT to the next migration, its own transaction, where it takes only a SHARE UPDATE EXCLUSIVE lock',
+    docs: `${DOCS}/sql-altertable.html#SQL-ALTERTABLE-DESC-VALIDATE-CONSTRAINT`,
   },
   'unique-constraint': {
     lock: 'ACCESS EXCLUSIVE',
