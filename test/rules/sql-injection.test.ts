@@ -210,6 +210,17 @@ testRule(sqlInjection, {
   ],
   valid: [
     {
+      name: 'an IN list of placeholders joined from a map to a literal, with bindings',
+      code: lines(
+        `import knex from 'knex';`,
+        `const db = knex({ client: 'pg' });`,
+        `export function byIds(ids: string[]) {`,
+        `  const placeholders = ids.map(() => '?').join(',');`,
+        "  return db('users').whereRaw(`id IN (${placeholders})`, ids);",
+        `}`,
+      ),
+    },
+    {
       name: "Prisma's tagged $queryRaw binds every value",
       code: lines(
         `import { PrismaClient } from '@prisma/client';`,

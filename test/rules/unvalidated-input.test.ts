@@ -159,8 +159,57 @@ testRule(unvalidatedInput, {
       ),
       findings: [{ line: 4, message: 'writes the whole' }],
     },
+    {
+      name: 'a controller passes the body to a service in another file that saves it whole',
+      code: lines(
+        ...expressApp,
+        `import { updateProfile } from './profile-service';`,
+        `app.put('/profile/:id', async (req, res) => {`,
+        `  res.json(await updateProfile(req.params.id, req.body));`,
+        `});`,
+      ),
+      files: {
+        'profile-service.ts': lines(
+          `import { PrismaClient } from '@prisma/client';`,
+          `const prisma = new PrismaClient();`,
+          `export async function updateProfile(id: string, changes: Record<string, unknown>) {`,
+          `  return prisma.profile.update({ where: { id }, data: changes });`,
+          `}`,
+        ),
+      },
+      findings: [{ line: 5, message: '`updateProfile()` passes request input on to a sink in profile-service.ts:4' }],
+    },
   ],
   valid: [
+    {
+      name: 'a service in another file that validates what it is given',
+      code: lines(...expressApp, `import { updateProfile } from './profile-service';`, `app.put('/profile/:id', async (req, res) => res.json(await updateProfile(req.params.id, req.body)));`),
+      files: {
+        'profile-service.ts': lines(
+          `import { PrismaClient } from '@prisma/client';`,
+          `import { z } from 'zod';`,
+          `const prisma = new PrismaClient();`,
+          `const Changes = z.object({ name: z.string() });`,
+          `export async function updateProfile(id: string, changes: unknown) {`,
+          `  const checked = Changes.safeParse(changes);`,
+          `  if (!checked.success) throw new Error('invalid');`,
+          `  return prisma.profile.update({ where: { id }, data: changes as object });`,
+          `}`,
+        ),
+      },
+    },
+    {
+      name: 'a file name stripped of parent-folder segments',
+      code: lines(
+        ...expressApp,
+        `import fs from 'fs';`,
+        `import path from 'path';`,
+        `app.get('/mail/:id', (req, res) => {`,
+        `  const safe = path.normalize(req.params.id).replace(/^(\\.\\.(\\/|\\\\|$))+/, '');`,
+        `  fs.readFile(path.join('/var/mail', safe), 'utf-8', (err, text) => res.send(text));`,
+        `});`,
+      ),
+    },
     {
       name: 'a route parameter as a lookup key (the ORM binds it)',
       code: lines(

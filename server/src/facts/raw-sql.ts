@@ -184,7 +184,31 @@ export function isConstantValue(node: Node, facts: FileFacts, depth = 0): boolea
     if (declaration && Node.isPropertyAssignment(declaration) && isConstantValue(declaration.getInitializerOrThrow(), facts, depth + 1)) return true;
     if (declaration && Node.isEnumMember(declaration)) return true;
   }
+  if (Node.isCallExpression(value) && depth < MAX_DEPTH && isConstantJoin(value, facts, depth)) return true;
   return isConstantType(value.getType());
+}
+
+/** `xs.map(() => '?').join(',')`, `new Array(n).join('->?')`, `[A, B].join(' ')`: a join of constants. */
+function isConstantJoin(call: CallExpression, facts: FileFacts, depth: number): boolean {
+  const callee = unwrapExpression(call.getExpression());
+  if (!Node.isPropertyAccessExpression(callee) || callee.getName() !== 'join') return false;
+  const [separator] = call.getArguments();
+  if (separator && !isConstantValue(separator, facts, depth + 1)) return false;
+  const list = unwrapExpression(callee.getExpression());
+  if (Node.isNewExpression(list) || (Node.isCallExpression(list) && list.getExpression().getText() === 'Array')) return list.getExpression().getText() === 'Array';
+  if (Node.isArrayLiteralExpression(list)) return list.getElements().every((element) => isConstantValue(element, facts, depth + 1));
+  if (Node.isCallExpression(list)) {
+    const mapper = unwrapExpression(list.getExpression());
+    const [callback] = list.getArguments();
+    const fn = callback && unwrapExpression(callback);
+    if (Node.isPropertyAccessExpression(mapper) && mapper.getName() === 'map' && fn && (Node.isArrowFunction(fn) || Node.isFunctionExpression(fn))) {
+      const body = fn.getBody();
+      const returned = Node.isBlock(body) ? body.getDescendantsOfKind(SyntaxKind.ReturnStatement).map((statement) => statement.getExpression()) : [body];
+      return returned.length > 0 && returned.every((expression) => expression !== undefined && isConstantValue(expression, facts, depth + 1));
+    }
+  }
+  const element = list.getType().getArrayElementType();
+  return element !== undefined && isConstantType(element);
 }
 
 function isConstantType(type: Type): boolean {

@@ -49,6 +49,8 @@ export interface InputReach {
 }
 
 const MAX_DEPTH = 10;
+/** How a pattern that strips parent-folder segments spells them. */
+const TRAVERSAL_SEGMENT = '\\.\\.';
 /** Nodes visited per question at most: keeps a question bounded however the code nests. */
 const MAX_STEPS = 600;
 
@@ -213,6 +215,12 @@ function identifierInput(identifier: Node, trace: Trace): InputReach[] {
   const resolved = symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol;
   const declaration = resolved?.getValueDeclaration() ?? resolved?.getDeclarations()[0];
   if (!declaration || declaration.getSourceFile().isDeclarationFile()) return [];
+  const reaches = declarationInput(declaration, trace);
+  // `const { error } = schema.validate(body); if (error) ...; save(body)`: the name was checked where it is used.
+  return reaches.length > 0 && isValidatedName(identifier, declaration, trace.facts) ? reaches.map((reach) => ({ ...reach, validated: true })) : reaches;
+}
+
+function declarationInput(declaration: Node, trace: Trace): InputReach[] {
   const bound = trace.bindings.get(declaration);
   if (bound) return bound.argument ? traceInput(bound.argument, { ...bound.trace, depth: trace.depth + 1, budget: trace.budget }) : [];
   const facts = trace.facts.forFile(declaration.getSourceFile());
@@ -226,6 +234,28 @@ function identifierInput(identifier: Node, trace: Trace): InputReach[] {
   if (Node.isBindingElement(declaration)) return bindingInput(declaration, trace, next);
   if (Node.isParameterDeclaration(declaration)) return parameterInput(declaration, undefined, { ...trace, facts });
   return [];
+}
+
+/** True when the function that uses `identifier` hands the same variable or parameter to a validator. */
+function isValidatedName(identifier: Node, declaration: Node, facts: FileFacts): boolean {
+  const fn = identifier.getFirstAncestor((ancestor) => isFunctionLike(ancestor));
+  if (!fn) return false;
+  return validatedNames(fn, facts.forFile(fn.getSourceFile())).has(declaration);
+}
+
+function validatedNames(fn: Node, facts: FileFacts): ReadonlySet<Node> {
+  return facts.memo(`request-input-flow:validated-names:${fn.getStart()}`, () => {
+    const names = new Set<Node>();
+    for (const call of fn.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+      if (!call.getArguments().some((argument) => Node.isIdentifier(unwrapExpression(argument))) || !isValidatorCall(call, facts)) continue;
+      for (const argument of call.getArguments()) {
+        const inner = unwrapExpression(argument);
+        const declaration = Node.isIdentifier(inner) ? valueSymbol(inner)?.getValueDeclaration() : undefined;
+        if (declaration) names.add(declaration);
+      }
+    }
+    return names;
+  });
 }
 
 /** The values a `let` is given after its declaration (`q = req.query.q`, `sql += ...`). */
@@ -388,6 +418,10 @@ function callInput(call: CallExpression, trace: Trace, next: (child: Node) => In
   if (Node.isPropertyAccessExpression(callee)) {
     const method = callee.getName();
     if (STRING_COERCIONS.methods.includes(method)) return next(callee.getExpression()).map(asString);
+    // `name.replace(/^(\.\.(\/|\\|$))+/, '')`: a strip of `..` segments is a file path's sanitiser.
+    if ((method === 'replace' || method === 'replaceAll') && args[0]?.getText().includes(TRAVERSAL_SEGMENT)) {
+      return next(callee.getExpression()).map((reach) => ({ ...asString(reach), safeFor: [...reach.safeFor, 'file-path' as const] }));
+    }
     if (PASS_THROUGH.methods.includes(method)) return [...next(callee.getExpression()), ...(method === 'concat' ? fromArguments() : [])].map(asString);
     if (ESCAPING_METHODS.includes(method)) return fromArguments().map((reach) => ({ ...reach, safeFor: [...reach.safeFor, 'sql' as const] }));
   }
@@ -525,4 +559,49 @@ function isValidatorMiddleware(handler: Node, facts: FileFacts): boolean {
   if (root !== undefined && VALIDATOR_MODULES.includes(root)) return true;
   const functions = functionsOf(node);
   return functions !== undefined && functions.some((fn) => fn.getDescendantsOfKind(SyntaxKind.CallExpression).some((call) => isValidatorCall(call, facts.forFile(fn.getSourceFile()), 1)));
+}
+
+// ---------------------------------------------------------------------------
+// Into project functions of other files
+
+const REQUEST_READ_TEXT = /\.(body|query|params)\b|@(Body|Query|Param)\(/;
+
+/** A cheap look at the text before any tracing: a file that never reads `.body`, `.query`, `.params` or a Nest input decorator reads no input. */
+export function mayReadRequestInput(facts: FileFacts): boolean {
+  return facts.memo('request-input-flow:may-read', () => REQUEST_READ_TEXT.test(facts.sourceFile.getFullText()));
+}
+
+/** A call's argument bound to a parameter of the project function it calls, with the input it carries. */
+export interface InputIntoFunction {
+  fn: FunctionLike;
+  /** Follows an expression of `fn`'s body with its parameters bound to this call's arguments. */
+  reachesOf(expression: Node): InputReach[];
+}
+
+/**
+ * The project functions of other files that `call` runs with request input in
+ * its arguments (`updateUser(id, req.body)` of a controller in its own file):
+ * a sink in their bodies is reached through the call. Same-file helpers are
+ * followed from the sink back to their callers instead.
+ */
+export function inputPassedInto(call: CallExpression, facts: FileFacts): InputIntoFunction[] {
+  if (call.getArguments().length === 0 || !mayReadRequestInput(facts)) return [];
+  const functions = functionsOf(call.getExpression())?.filter((fn) => fn.getSourceFile() !== facts.sourceFile && 'getParameters' in fn);
+  if (!functions || functions.length === 0 || functions.length > 3) return [];
+  if (!call.getArguments().some((argument) => requestInputReaching(argument, facts).length > 0)) return [];
+  return functions.map((fn) => {
+      const parameters = (fn as FunctionLike & { getParameters(): ParameterDeclaration[] }).getParameters();
+      const caller: Trace = { facts, depth: 1, bindings: new Map(), budget: { steps: 0 } };
+      const bindings = new Map<Node, { argument: Node | undefined; trace: Trace }>();
+      parameters.forEach((parameter, index) => bindings.set(parameter, { argument: call.getArguments()[index], trace: caller }));
+      const file = facts.forFile(fn.getSourceFile());
+      return {
+        fn,
+        reachesOf: (expression: Node) => {
+          const budget = { steps: 0 };
+          caller.budget = budget;
+          return traceInput(expression, { facts: file, depth: 1, bindings, budget });
+        },
+      };
+    });
 }

@@ -1,7 +1,7 @@
 import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
 import type { FileFacts } from '../facts';
 import { filterValues, inputSinksOf, type InputSink } from '../facts/input-sinks';
-import { requestInputReaching, type InputReach } from '../facts/request-input-flow';
+import { inputPassedInto, mayReadRequestInput, requestInputReaching, type InputReach } from '../facts/request-input-flow';
 import { literalPrefixOf } from '../facts/literals';
 import { isCommandLineProgram } from '../facts/runtime';
 import { unwrapExpression } from '../facts/syntax';
@@ -76,39 +76,75 @@ export const unvalidatedInput = createRule({
     ],
   },
   create(context) {
-    if (isCommandLineProgram(context.sourceFile)) return {};
+    if (isCommandLineProgram(context.sourceFile) || !mayReadRequestInput(context.facts)) return {};
+    const facts = context.facts;
     return {
       [SyntaxKind.CallExpression]: (call: CallExpression) => {
-        for (const sink of inputSinksOf(call, context.facts)) {
-          const reach = uncheckedReach(sink, context.facts);
+        for (const sink of inputSinksOf(call, facts)) {
+          const reach = uncheckedReach(sink, (node) => requestInputReaching(node, facts));
           if (!reach) continue;
           context.report({
             node: call,
-            message: messageFor(sink, reach.reach),
-            related: [{ node: reach.reach.source, message: `the request input is read here (\`${describeRead(reach.reach)}\`)` }],
+            message: messageFor(sink, reach),
+            related: [{ node: reach.source, message: `the request input is read here (\`${describeRead(reach)}\`)` }],
           });
           return;
+        }
+        const through = sinkInCalledFunction(call, facts);
+        if (through) {
+          context.report({
+            node: call,
+            message: `\`${calleeName(call)}()\` passes request input on to a sink in ${relativeLocation(call, through.sink.call)}: ${messageFor(through.sink, through.reach)}`,
+            related: through.reach.source.getSourceFile() === call.getSourceFile() ? [{ node: through.reach.source, message: `the request input is read here (\`${describeRead(through.reach)}\`)` }] : [],
+          });
         }
       },
     };
   },
 });
 
-interface Unchecked {
-  target: Node;
-  reach: InputReach;
-}
+/** Calls in a project function's body at most, looked through for sinks: keeps a large function's question bounded. */
+const MAX_CALLS_IN_CALLEE = 200;
 
-function uncheckedReach(sink: InputSink, facts: FileFacts): Unchecked | undefined {
-  for (const target of sink.targets) {
-    const reach = reachAt(sink, target, facts);
-    if (reach) return { target, reach };
+/** A sink in a project function of another file that this call hands request input to (`updateUser(id, req.body)`). */
+function sinkInCalledFunction(call: CallExpression, facts: FileFacts): { sink: InputSink; reach: InputReach } | undefined {
+  for (const into of inputPassedInto(call, facts)) {
+    const calleeFacts = facts.forFile(into.fn.getSourceFile());
+    const calls = into.fn.getDescendantsOfKind(SyntaxKind.CallExpression).slice(0, MAX_CALLS_IN_CALLEE);
+    for (const inner of calls) {
+      for (const sink of inputSinksOf(inner, calleeFacts)) {
+        const reach = uncheckedReach(sink, into.reachesOf);
+        if (reach) return { sink, reach };
+      }
+    }
   }
   return undefined;
 }
 
-function reachAt(sink: InputSink, target: Node, facts: FileFacts): InputReach | undefined {
-  const unchecked = (node: Node) => requestInputReaching(node, facts).filter((reach) => !reach.validated && !reach.safeFor.includes(sink.kind));
+function calleeName(call: CallExpression): string {
+  const callee = unwrapExpression(call.getExpression());
+  return Node.isPropertyAccessExpression(callee) ? callee.getName() : callee.getText();
+}
+
+function relativeLocation(from: Node, to: Node): string {
+  const fromDir = from.getSourceFile().getDirectoryPath();
+  const path = to.getSourceFile().getFilePath();
+  const relative = path.startsWith(fromDir + '/') ? path.slice(fromDir.length + 1) : path.split('/').slice(-3).join('/');
+  return `${relative}:${to.getStartLineNumber()}`;
+}
+
+type Reaches = (node: Node) => InputReach[];
+
+function uncheckedReach(sink: InputSink, reaches: Reaches): InputReach | undefined {
+  for (const target of sink.targets) {
+    const reach = reachAt(sink, target, reaches);
+    if (reach) return reach;
+  }
+  return undefined;
+}
+
+function reachAt(sink: InputSink, target: Node, reaches: Reaches): InputReach | undefined {
+  const unchecked = (node: Node) => reaches(node).filter((reach) => !reach.validated && !reach.safeFor.includes(sink.kind));
   switch (sink.kind) {
     case 'mass-assignment':
       return unchecked(target).find((reach) => reach.shape === 'object' && reach.part !== 'params');
