@@ -182,6 +182,22 @@ testRule(unvalidatedInput, {
   ],
   valid: [
     {
+      name: 'a Nest DTO class from a shared package the project does not show (a class-validator DTO under ValidationPipe)',
+      code: lines(
+        `import { Body, Controller, Post } from '@nestjs/common';`,
+        `import { CreateTagDto } from '@acme/common/dtos';`,
+        `import { PrismaClient } from '@prisma/client';`,
+        `const prisma = new PrismaClient();`,
+        `@Controller('tags')`,
+        `export class TagsController {`,
+        `  @Post()`,
+        `  create(@Body() data: CreateTagDto) {`,
+        `    return prisma.tag.create({ data });`,
+        `  }`,
+        `}`,
+      ),
+    },
+    {
       name: 'a service in another file that validates what it is given',
       code: lines(...expressApp, `import { updateProfile } from './profile-service';`, `app.put('/profile/:id', async (req, res) => res.json(await updateProfile(req.params.id, req.body)));`),
       files: {

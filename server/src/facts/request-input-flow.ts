@@ -344,19 +344,28 @@ function inputDecoratorOf(decorator: Decorator, facts: FileFacts): (typeof INPUT
 /**
  * A parameter typed with a DTO class that carries class-validator decorators
  * (or extends another class, as `PartialType(CreateDto)` does): Nest's
- * `ValidationPipe`, which such DTOs are written for, checks it. Interfaces,
- * type aliases, `any` and primitives are not checked at run time.
+ * `ValidationPipe`, which such DTOs are written for, checks it. A named type
+ * the project does not show (a DTO of a shared package that is not installed)
+ * is taken as such a class: Nest DTOs are. Interfaces, type aliases, object
+ * types, `any`, `Record` and primitives are not checked at run time.
  */
 function isValidatedDto(parameter: ParameterDeclaration): boolean {
   const typeNode = parameter.getTypeNode();
-  if (!typeNode) return false;
-  const declarations = typeNode.getType().getSymbol()?.getDeclarations() ?? [];
+  if (!typeNode || !Node.isTypeReference(typeNode)) return false;
+  const name = typeNode.getTypeName();
+  const symbol = name.getSymbol();
+  const resolved = symbol?.isAlias() ? symbol.getAliasedSymbol() : symbol;
+  const declarations = resolved?.getDeclarations() ?? [];
+  if (declarations.length === 0) return !UNCHECKED_TYPE_NAMES.has(name.getText());
   return declarations.some((declaration) => {
     if (!Node.isClassDeclaration(declaration)) return false;
     if (declaration.getExtends()) return true;
     return declaration.getProperties().some((property) => property.getDecorators().length > 0 && importsAnyOf(declaration.getSourceFile(), DTO_VALIDATION_MODULES));
   });
 }
+
+/** Type names that say the value is unchecked whatever declares them. */
+const UNCHECKED_TYPE_NAMES = new Set(['Record', 'Object', 'Partial', 'Array', 'Map']);
 
 function importsAnyOf(sourceFile: Node, modules: readonly string[]): boolean {
   if (!Node.isSourceFile(sourceFile)) return false;
@@ -568,7 +577,21 @@ const REQUEST_READ_TEXT = /\.(body|query|params)\b|@(Body|Query|Param)\(/;
 
 /** A cheap look at the text before any tracing: a file that never reads `.body`, `.query`, `.params` or a Nest input decorator reads no input. */
 export function mayReadRequestInput(facts: FileFacts): boolean {
-  return facts.memo('request-input-flow:may-read', () => REQUEST_READ_TEXT.test(facts.sourceFile.getFullText()));
+  return facts.memo('request-input-flow:may-read', () => REQUEST_READ_TEXT.test(facts.sourceFile.getFullText()) && hasRequestParameter(facts));
+}
+
+const REQUEST_PARAMETER_NAMES = /^(req|request|ctx|context)$/;
+
+/** A parameter of the file that is a request or context (`req`, `ctx`, `request: FastifyRequest`) or a Nest input parameter: where input enters the file. */
+function hasRequestParameter(facts: FileFacts): boolean {
+  return facts.nodes.ofKind(SyntaxKind.Parameter).some((parameter) => {
+    if (parameter.getDecorators().some((decorator) => inputDecoratorOf(decorator, facts) !== undefined)) return true;
+    const name = parameter.getNameNode();
+    if (!Node.isIdentifier(name)) return false;
+    const typeName = parameter.getTypeNode()?.getText().replace(/<[\s\S]*$/, '');
+    const plausible = REQUEST_PARAMETER_NAMES.test(name.getText()) || (typeName !== undefined && REQUEST_OBJECT_TYPES.some((type) => type.classNames.some((className) => typeName.endsWith(className))));
+    return plausible && requestObjectKind(name, facts) !== undefined;
+  });
 }
 
 /** A call's argument bound to a parameter of the project function it calls, with the input it carries. */

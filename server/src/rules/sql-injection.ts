@@ -23,7 +23,7 @@ export const sqlInjection = createRule({
     ].join(' '),
     explanation: [
       'The database cannot tell the statement the code meant from the one the text now says. With',
-      '`pool.query(`SELECT * FROM users WHERE email = \'${email}\'`)`, an email of `x\' OR \'1\'=\'1` returns every user;',
+      '`` pool.query(`SELECT * FROM users WHERE email = \'${email}\'`) ``, an email of `x\' OR \'1\'=\'1` returns every user;',
       '`x\' UNION SELECT password_hash FROM users --` returns the hashes; on drivers that run several statements, `\'; DROP TABLE users; --` runs too.',
       'Escaping by hand misses a case sooner or later (a backslash, a multibyte quote, a number that is a string).',
       '',
@@ -34,7 +34,7 @@ export const sqlInjection = createRule({
       'Values of unknown origin in identifier positions (a table, a column, an alias, a sort direction from the code\'s own names) are not flagged: they cannot be parameters, and are attacker-influenced only when input reaches them, which the first case covers.',
     ].join('\n'),
     shortFix: [
-      'Pass values as parameters: `pool.query(\'... WHERE id = $1\', [id])`, `knex.raw(\'... = ?\', [id])`, Prisma\'s tagged `$queryRaw\\`... ${id}\\``, Sequelize `replacements`, TypeORM `:name` parameters.',
+      'Pass values as parameters: `pool.query(\'... WHERE id = $1\', [id])`, `knex.raw(\'... = ?\', [id])`, Prisma\'s tagged `` $queryRaw`... ${id}` ``, Sequelize `replacements`, TypeORM `:name` parameters.',
       'Identifiers from input: pick them from an allow-list. The quick-fix parameterises a single template literal whose values are all in value positions.',
     ].join('\n'),
     fix: [
@@ -42,13 +42,13 @@ export const sqlInjection = createRule({
       '- node-postgres: `pool.query(\'SELECT * FROM users WHERE email = $1\', [email])`;',
       '- mysql2: `conn.execute(\'SELECT * FROM users WHERE email = ?\', [email])`;',
       '- Knex: `knex.raw(\'... = ?\', [email])`, `.whereRaw(\'lower(email) = ?\', [email])`;',
-      '- Prisma: the tagged `prisma.$queryRaw\\`SELECT * FROM "User" WHERE email = ${email}\\`` (every `${}` is a parameter), `Prisma.sql` for fragments;',
+      '- Prisma: the tagged `` prisma.$queryRaw`SELECT * FROM "User" WHERE email = ${email}` `` (every `${}` is a parameter), `Prisma.sql` for fragments;',
       '- Sequelize: `sequelize.query(\'... = :email\', { replacements: { email } })`; TypeORM: `.where(\'user.email = :email\', { email })`.',
       '',
       'A table, column or sort direction cannot be a parameter: map the input to one of a fixed set (`const column = SORTABLE[req.query.sort] ?? \'created_at\'`).',
     ].join('\n'),
     notFlagged: [
-      "Prisma's tagged `$queryRaw\\`...${x}\\`` and `$executeRaw\\`...\\``, Knex `?` bindings, `$1` placeholders with a values array, Sequelize `replacements`/`bind`, TypeORM `:name` parameters.",
+      "Prisma's tagged `` $queryRaw`...${x}` `` and `` $executeRaw`...` ``, Knex `?` bindings, `$1` placeholders with a values array, Sequelize `replacements`/`bind`, TypeORM `:name` parameters.",
       'Compile-time constants: a `const` bound to a string literal, literal-only concatenation, a member of an object of literals, a value typed as a literal union, an enum, a number, a boolean or a date.',
       'Values through an escaping function (`pg-format`, `escapeLiteral`, `escapeIdentifier`, mysql `escape`/`escapeId`, sqlstring).',
       'Identifier positions (`"${alias}".id`, `ORDER BY ${column}`) holding values that no request input reaches.',

