@@ -171,7 +171,7 @@ testRule(sqlInjection, {
         `  return result.rows[0];`,
         `}`,
       ),
-      findings: [{ line: 4, message: 'a string the code does not show to be constant, in a value position' }],
+      findings: [{ line: 4, message: 'a value the code does not show to be constant, spliced into a value position' }],
       output: lines(
         `import { Pool } from 'pg';`,
         `const pool = new Pool();`,

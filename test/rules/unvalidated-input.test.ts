@@ -182,6 +182,10 @@ testRule(unvalidatedInput, {
   ],
   valid: [
     {
+      name: 'an outbound URL whose origin comes from configuration, with input only in the path',
+      code: lines(...expressApp, "const API = process.env.API_URL;", "app.get('/users/:id', async (req, res) => res.json(await (await fetch(`${API}/users/${req.params.id}`)).json()));"),
+    },
+    {
       name: 'a Nest DTO class from a shared package the project does not show (a class-validator DTO under ValidationPipe)',
       code: lines(
         `import { Body, Controller, Post } from '@nestjs/common';`,

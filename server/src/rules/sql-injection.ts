@@ -82,7 +82,7 @@ export const sqlInjection = createRule({
           message: messageOf(raw, first.interpolation, first.verdict!),
           related: flagged.map(({ interpolation, verdict }) => ({
             node: interpolation.expression,
-            message: verdict!.kind === 'input' ? `request input, read at \`${describeSource(verdict!.reach)}\`` : 'a string spliced into a value position',
+            message: verdict!.kind === 'input' ? `request input, read at \`${describeSource(verdict!.reach)}\`` : 'a value spliced into a value position',
           })),
           ...(fix ? { fixes: [fix] } : {}),
         });
@@ -121,7 +121,7 @@ function messageOf(raw: RawSqlCall, interpolation: SqlInterpolation, verdict: Ve
   const what =
     verdict.kind === 'input'
       ? `request input (\`${value}\`, from \`${describeSource(verdict.reach)}\`)`
-      : `\`${value}\`, a string the code does not show to be constant, in a value position`;
+      : `\`${value}\`, a value the code does not show to be constant, spliced into a value position`;
   return `${raw.label} runs SQL built with ${what}: a quote in it rewrites the statement (\`' OR 1=1 --\`). Bind it as a parameter instead.`;
 }
 

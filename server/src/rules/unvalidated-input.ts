@@ -152,25 +152,42 @@ function reachAt(sink: InputSink, target: Node, reaches: Reaches): InputReach | 
       return filterValues(target)
         .flatMap(unchecked)
         .find((reach) => !reach.stringified && reach.part !== 'params');
-    case 'outbound-url':
-      return PINNED_ORIGIN.test(fixedStart(target)) ? undefined : unchecked(target)[0];
+    case 'outbound-url': {
+      const leading = leadingPart(target, 0);
+      return leading ? unchecked(leading)[0] : undefined;
+    }
     default:
       return unchecked(target)[0];
   }
 }
 
-/** The literal start of a URL, through a `const` it is held in. */
-function fixedStart(target: Node): string {
+/**
+ * The part of a URL that decides its origin: the whole value, or the first
+ * interpolation of a template (`${base}/users/${id}`) whose fixed text before
+ * it names no host yet. Undefined when the code fixes the origin: a literal
+ * `https://host/` start, or a relative path (`/api/...`, which only a browser resolves).
+ */
+function leadingPart(target: Node, depth: number): Node | undefined {
   const node = unwrapExpression(target);
+  if (depth > 4) return node;
   const prefix = literalPrefixOf(node);
-  if (prefix !== undefined) return prefix;
-  if (Node.isBinaryExpression(node)) return fixedStart(node.getLeft());
+  if (prefix !== undefined && (PINNED_ORIGIN.test(prefix) || prefix.startsWith('/'))) return undefined;
+  if (Node.isStringLiteral(node) || Node.isNoSubstitutionTemplateLiteral(node)) return undefined;
+  if (Node.isTemplateExpression(node)) {
+    const first = node.getTemplateSpans()[0]!;
+    // `https://${host}/...`: the host is the first value. `${base}/path`: the base decides.
+    return leadingPart(first.getExpression(), depth + 1) === undefined && prefix === '' ? undefined : first.getExpression();
+  }
+  if (Node.isBinaryExpression(node) && node.getOperatorToken().getKind() === SyntaxKind.PlusToken) return leadingPart(node.getLeft(), depth + 1);
   if (Node.isIdentifier(node)) {
     const declaration = node.getSymbol()?.getValueDeclaration();
     const initializer = declaration && Node.isVariableDeclaration(declaration) ? declaration.getInitializer() : undefined;
-    if (initializer && initializer !== node) return fixedStart(initializer);
+    if (initializer) {
+      const value = unwrapExpression(initializer);
+      if (Node.isTemplateExpression(value) || Node.isStringLiteral(value) || Node.isNoSubstitutionTemplateLiteral(value) || Node.isBinaryExpression(value)) return leadingPart(value, depth + 1);
+    }
   }
-  return '';
+  return node;
 }
 
 function describeRead(reach: InputReach): string {
