@@ -179,8 +179,52 @@ testRule(unvalidatedInput, {
       },
       findings: [{ line: 5, message: '`updateProfile()` passes request input on to a sink in profile-service.ts:4' }],
     },
+    {
+      name: 'a Mongoose document built from the whole body (CommonJS)',
+      filename: 'signup.js',
+      code: lines(
+        `const express = require('express');`,
+        `const mongoose = require('mongoose');`,
+        `const User = mongoose.model('User', new mongoose.Schema({ email: String, role: String }));`,
+        `const app = express();`,
+        `app.post('/signup', async (req, res) => {`,
+        `  const user = new User(req.body);`,
+        `  await user.save();`,
+        `  res.status(201).json(user);`,
+        `});`,
+      ),
+      findings: [{ line: 6, message: '`new User()` writes the whole' }],
+    },
+    {
+      name: 'Sequelize Model.build from a spread of the query',
+      code: lines(
+        ...expressApp,
+        `import { Model } from 'sequelize';`,
+        `class Filter extends Model {}`,
+        `app.post('/filters', async (req, res) => res.json(await Filter.build({ ...req.query }).save()));`,
+      ),
+      findings: [{ line: 5, message: '`Filter.build()`' }],
+    },
+    {
+      name: 'res.sendFile of a path from the query',
+      code: lines(...expressApp, `import path from 'path';`, `app.get('/download', (req, res) => res.sendFile(path.resolve('exports', String(req.query.file))));`),
+      findings: [{ line: 4, message: '`res.sendFile()`' }],
+    },
   ],
   valid: [
+    {
+      name: 'res.sendFile with a root option (send rejects paths that leave it)',
+      code: lines(...expressApp, `app.get('/files/:name', (req, res) => res.sendFile(req.params.name, { root: 'public' }));`),
+    },
+    {
+      name: 'a Mongoose document built from picked fields',
+      code: lines(
+        ...expressApp,
+        `import mongoose from 'mongoose';`,
+        `const User = mongoose.model('User', new mongoose.Schema({}));`,
+        `app.post('/signup', async (req, res) => res.json(await new User({ email: String(req.body.email) }).save()));`,
+      ),
+    },
     {
       name: 'an outbound URL whose origin comes from configuration, with input only in the path',
       code: lines(...expressApp, "const API = process.env.API_URL;", "app.get('/users/:id', async (req, res) => res.json(await (await fetch(`${API}/users/${req.params.id}`)).json()));"),

@@ -1,11 +1,16 @@
-import { Node, type CallExpression } from 'ts-morph';
+import { Node, type CallExpression, type NewExpression } from 'ts-morph';
 import type { FileFacts } from './index';
-import { databaseOperationOf } from './database-operations';
+import { databaseLibraryOfValue, databaseOperationOf } from './database-operations';
+import { requestObjectKind } from './request-input-flow';
+import { isFunctionLike } from './function-summary';
 import { outboundHttpCalls } from './http';
 import { ownPackageDependsOn } from './packages';
 import { chainOf, unwrapExpression } from './syntax';
 import {
   FILE_PATH_FUNCTIONS,
+  FILE_RESPONSE_METHODS,
+  FILE_RESPONSE_ROOT_OPTION,
+  RECORD_BUILDERS,
   MONGO_FILTER_METHODS,
   MONGO_LIBRARIES,
   MONGO_SANITIZE_OPTION,
@@ -22,7 +27,7 @@ import {
  */
 export interface InputSink {
   kind: Exclude<SinkKind, 'sql'>;
-  call: CallExpression;
+  call: CallExpression | NewExpression;
   /** The expressions that reach the sink: the write's data, the filter, the path, the command, the URL. */
   targets: Node[];
   /** For messages: "`prisma.user.create()`", "`fs.readFile()`". */
@@ -38,10 +43,58 @@ export function inputSinksOf(call: CallExpression, facts: FileFacts): InputSink[
   const url = urlSink(call, facts);
   if (url) sinks.push(url);
   sinks.push(...databaseSinks(call, facts));
+  const built = recordBuilderSink(call, facts);
+  if (built) sinks.push(built);
+  const response = fileResponseSink(call, facts);
+  if (response) sinks.push(response);
   return sinks;
 }
 
-function calleeText(call: CallExpression): string {
+/** `new User(req.body)` of a Mongoose model: the document is built from whatever the object holds. */
+export function constructedRecordSink(construct: NewExpression, facts: FileFacts): InputSink | undefined {
+  const [first] = construct.getArguments();
+  if (!first) return undefined;
+  const library = databaseLibraryOfValue(construct.getExpression(), facts);
+  if (!library || !RECORD_BUILDERS.some((builder) => builder.construct && builder.library === library.id)) return undefined;
+  return { kind: 'mass-assignment', call: construct, targets: [first], label: `\`new ${calleeText(construct)}()\`` };
+}
+
+/** TypeORM `repo.create(dto)`/`merge`, Sequelize `Model.build(body)`: a record built from an object, to be saved. */
+function recordBuilderSink(call: CallExpression, facts: FileFacts): InputSink | undefined {
+  const callee = unwrapExpression(call.getExpression());
+  if (!Node.isPropertyAccessExpression(callee)) return undefined;
+  const method = callee.getName();
+  if (!RECORD_BUILDERS.some((builder) => builder.methods.includes(method))) return undefined;
+  const library = databaseLibraryOfValue(callee.getExpression(), facts);
+  if (!library || !RECORD_BUILDERS.some((builder) => builder.library === library.id && builder.methods.includes(method))) return undefined;
+  return { kind: 'mass-assignment', call, targets: [...call.getArguments()], label: `\`${calleeText(call)}()\`` };
+}
+
+/** `res.sendFile(path)` / `res.download(path)` on a handler's response, without a `root` option. */
+function fileResponseSink(call: CallExpression, facts: FileFacts): InputSink | undefined {
+  const callee = unwrapExpression(call.getExpression());
+  if (!Node.isPropertyAccessExpression(callee) || !FILE_RESPONSE_METHODS.includes(callee.getName())) return undefined;
+  const [path, options] = call.getArguments();
+  if (!path || !isHandlerResponse(callee.getExpression(), facts)) return undefined;
+  const literal = options && unwrapExpression(options);
+  if (literal && Node.isObjectLiteralExpression(literal) && literal.getProperty(FILE_RESPONSE_ROOT_OPTION)) return undefined;
+  return { kind: 'file-path', call, targets: [path], label: `\`${calleeText(call)}()\`` };
+}
+
+/** The second parameter of a function whose first is a request (`(req, res) => ...`). */
+function isHandlerResponse(receiver: Node, facts: FileFacts): boolean {
+  const node = unwrapExpression(receiver);
+  if (!Node.isIdentifier(node)) return false;
+  const declaration = node.getSymbol()?.getValueDeclaration();
+  if (!declaration || !Node.isParameterDeclaration(declaration)) return false;
+  const fn = declaration.getParent();
+  if (!isFunctionLike(fn) || !('getParameters' in fn)) return false;
+  const [first, second] = (fn as unknown as { getParameters(): Node[] }).getParameters();
+  const firstName = first && Node.isParameterDeclaration(first) ? first.getNameNode() : undefined;
+  return second === declaration && firstName !== undefined && requestObjectKind(firstName, facts) === 'request';
+}
+
+function calleeText(call: CallExpression | NewExpression): string {
   const text = call.getExpression().getText().replace(/\s+/g, '');
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

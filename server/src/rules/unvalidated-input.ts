@@ -1,6 +1,6 @@
-import { Node, SyntaxKind, type CallExpression } from 'ts-morph';
+import { Node, SyntaxKind, type CallExpression, type NewExpression } from 'ts-morph';
 import type { FileFacts } from '../facts';
-import { filterValues, inputSinksOf, type InputSink } from '../facts/input-sinks';
+import { constructedRecordSink, filterValues, inputSinksOf, type InputSink } from '../facts/input-sinks';
 import { inputPassedInto, mayReadRequestInput, requestInputReaching, type InputReach } from '../facts/request-input-flow';
 import { literalPrefixOf } from '../facts/literals';
 import { isCommandLineProgram } from '../facts/runtime';
@@ -79,6 +79,11 @@ export const unvalidatedInput = createRule({
     if (isCommandLineProgram(context.sourceFile) || !mayReadRequestInput(context.facts)) return {};
     const facts = context.facts;
     return {
+      [SyntaxKind.NewExpression]: (construct: NewExpression) => {
+        const sink = constructedRecordSink(construct, facts);
+        const reach = sink && uncheckedReach(sink, (node) => requestInputReaching(node, facts));
+        if (sink && reach) context.report({ node: construct, message: messageFor(sink, reach), related: [{ node: reach.source, message: `the request input is read here (\`${describeRead(reach)}\`)` }] });
+      },
       [SyntaxKind.CallExpression]: (call: CallExpression) => {
         for (const sink of inputSinksOf(call, facts)) {
           const reach = uncheckedReach(sink, (node) => requestInputReaching(node, facts));

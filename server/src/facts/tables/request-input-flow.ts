@@ -157,3 +157,15 @@ export const MONGO_SANITIZE_OPTION = 'sanitizeFilter';
 
 /** Options of an ORM write that hold the record's fields (Prisma `data`, `create`, `update`, a Mongo `$set`). */
 export const WRITE_DATA_OPTIONS: readonly string[] = ['data', 'create', 'update', '$set', 'values'];
+
+/** Calls and constructors that build a record from an object before it is saved (`new User(req.body)`, TypeORM `repo.create(dto)`): the same mass assignment as a write. */
+export const RECORD_BUILDERS: readonly { library: string; methods: readonly string[]; construct?: boolean }[] = [
+  { library: 'mongoose', methods: [], construct: true },
+  { library: 'typeorm', methods: ['create', 'merge'] },
+  { library: 'sequelize', methods: ['build'] },
+  { library: 'mikro-orm', methods: ['create', 'assign'] },
+];
+
+/** Response methods that read a file from disk (Express `res.sendFile`, `res.download`); a `root` option keeps the path under it. */
+export const FILE_RESPONSE_METHODS: readonly string[] = ['sendFile', 'download'];
+export const FILE_RESPONSE_ROOT_OPTION = 'root';
