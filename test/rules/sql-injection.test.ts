@@ -207,6 +207,29 @@ testRule(sqlInjection, {
       ),
       findings: [{ line: 7, message: 'Prisma `$executeRawUnsafe()`' }],
     },
+    {
+      name: 'Sequelize query of a template with a body value (CommonJS); the fix uses replacements',
+      filename: 'report.js',
+      code: lines(
+        `const express = require('express');`,
+        `const { Sequelize } = require('sequelize');`,
+        `const sequelize = new Sequelize('postgres://x');`,
+        `const app = express();`,
+        `app.post('/report', async (req, res) => {`,
+        "  res.json(await sequelize.query(`SELECT * FROM invoices WHERE customer = '${req.body.customer}'`));",
+        `});`,
+      ),
+      findings: [{ line: 6, message: 'Sequelize `query()`' }],
+      output: lines(
+        `const express = require('express');`,
+        `const { Sequelize } = require('sequelize');`,
+        `const sequelize = new Sequelize('postgres://x');`,
+        `const app = express();`,
+        `app.post('/report', async (req, res) => {`,
+        "  res.json(await sequelize.query(`SELECT * FROM invoices WHERE customer = ?`, { replacements: [req.body.customer] }));",
+        `});`,
+      ),
+    },
   ],
   valid: [
     {

@@ -6,7 +6,7 @@ import { requestInputReaching, type InputReach } from '../facts/request-input-fl
 import { isCommandLineProgram } from '../facts/runtime';
 import { unwrapExpression } from '../facts/syntax';
 import { ESCAPING_METHODS, SANITIZERS } from '../facts/tables/request-input-flow';
-import { PRISMA_UNSAFE_RAW } from '../facts/tables/raw-sql';
+import { PRISMA_UNSAFE_RAW, type RawSqlApi } from '../facts/tables/raw-sql';
 import { parameterisedSql, type PlaceholderStyle } from '../edits/sql-placeholders';
 import { createRule } from './rule';
 
@@ -160,11 +160,16 @@ function parameterisingFix(raw: RawSqlCall, interpolations: SqlInterpolation[], 
   }
   return {
     title: `Bind the values as parameters (${style === 'numbered' ? '$1' : '?'})`,
-    edits: [{ start: template.getStart(), end: template.getEnd(), newText: `${rewritten.template}, [${rewritten.values.join(', ')}]` }],
+    edits: [{ start: template.getStart(), end: template.getEnd(), newText: `${rewritten.template}, ${valuesArgument(raw.api, rewritten.values)}` }],
   };
 }
 
 function typeArgumentsOf(call: CallExpression): string {
   const types = call.getTypeArguments();
   return types.length > 0 ? `<${types.map((type) => type.getText()).join(', ')}>` : '';
+}
+
+function valuesArgument(api: RawSqlApi, values: string[]): string {
+  const list = `[${values.join(', ')}]`;
+  return api.values === 'replacements' ? `{ replacements: ${list} }` : list;
 }

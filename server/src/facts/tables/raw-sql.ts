@@ -12,6 +12,8 @@ export interface RawSqlApi {
   on?: 'query-builder';
   /** How the parameterised form passes values, for the quick-fix: `$n` placeholders, `?` placeholders, or none offered. */
   placeholders: 'numbered' | 'question' | 'none';
+  /** How the values go with the statement: a values array (`query(sql, [a])`) or Sequelize's `{ replacements: [a] }`. */
+  values?: 'array' | 'replacements';
   /** For messages: "pg `query`". */
   label: string;
 }
@@ -19,7 +21,7 @@ export interface RawSqlApi {
 export const RAW_SQL_APIS: readonly RawSqlApi[] = [
   { libraries: ['pg'], methods: ['query'], placeholders: 'numbered', label: 'node-postgres' },
   { libraries: ['mysql2'], methods: ['query', 'execute'], placeholders: 'question', label: 'mysql2' },
-  { libraries: ['sequelize'], methods: ['query'], placeholders: 'none', label: 'Sequelize' },
+  { libraries: ['sequelize'], methods: ['query'], placeholders: 'question', values: 'replacements', label: 'Sequelize' },
   { libraries: ['typeorm'], methods: ['query'], placeholders: 'none', label: 'TypeORM' },
   {
     libraries: ['typeorm'],
