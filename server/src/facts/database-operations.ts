@@ -131,6 +131,11 @@ function libraryOfModule(module: string): DatabaseLibrary | undefined {
   return DATABASE_LIBRARIES.find((library) => library.modules.includes(module) || (library.modulePrefix !== undefined && module.startsWith(library.modulePrefix)));
 }
 
+/** The database library a value belongs to (a client, pool, repository, query builder), when the code shows it: for raw SQL APIs of any handle. */
+export function databaseLibraryOfValue(expression: Node, facts: FileFacts): DatabaseLibrary | undefined {
+  return handleOf(expression, facts, 0)?.library;
+}
+
 function handleOf(expression: Node, facts: FileFacts, depth: number): Handle | undefined {
   if (depth > MAX_DEPTH) return undefined;
   const node = unwrapExpression(expression);

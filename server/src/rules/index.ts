@@ -23,6 +23,8 @@ import { permissiveCors } from './permissive-cors';
 import { hardcodedSecret } from './hardcoded-secret';
 import { sensitiveDataInLog } from './sensitive-data-in-log';
 import { insecureRandomness } from './insecure-randomness';
+import { sqlInjection } from './sql-injection';
+import { unvalidatedInput } from './unvalidated-input';
 import { suppressionMetaRules } from './suppression-meta';
 
 /** Every rule Preflight ships, in the order they run. */
@@ -51,6 +53,8 @@ export const allRules: readonly Rule[] = [
   hardcodedSecret,
   sensitiveDataInLog,
   insecureRandomness,
+  sqlInjection,
+  unvalidatedInput,
   ...suppressionMetaRules,
 ];
 
