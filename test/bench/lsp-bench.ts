@@ -18,6 +18,8 @@ interface ServerStats {
   analysesCompleted: number;
   analysesCancelled: number;
   lastAnalysisMs: number;
+  heapCollections?: number;
+  heapCollectionMs?: number;
 }
 
 interface Options {
@@ -96,7 +98,7 @@ interface Measurements {
   hovers: number[];
   hoversOnFindings: number;
   codeActions: number[];
-  rss: { label: string; bytes: number }[];
+  rss: { label: string; bytes: number; heapUsed: number }[];
   final: ServerStats;
 }
 
@@ -114,7 +116,11 @@ async function measure(options: Options, text: string): Promise<Measurements> {
       return client.waitForDiagnostics(uri, (p) => p.version === 1, 'the first diagnostics', { ms: 120_000 });
     });
     const stats = (): Promise<ServerStats> => client.request<ServerStats>('preflight/stats');
-    const rss = [{ label: 'after open', bytes: (await stats()).rssBytes }];
+    const memory = async (label: string): Promise<Measurements['rss'][number]> => {
+      const now = await stats();
+      return { label, bytes: now.rssBytes, heapUsed: now.heapUsedBytes };
+    };
+    const rss = [await memory('after open')];
     const result: Measurements = {
       firstDiagnosticsMs: opened.ms,
       findings: opened.value.diagnostics.length,
@@ -142,10 +148,10 @@ async function measure(options: Options, text: string): Promise<Measurements> {
       result.analysis.push((await stats()).lastAnalysisMs);
       diagnostics = published.value.diagnostics;
       if (edit % PROBE_EVERY === 1) await probe(client, uri, text, calls, diagnostics, edit, result);
-      if (edit + 1 === 100) rss.push({ label: 'after 100 edits', bytes: (await stats()).rssBytes });
+      if (edit + 1 === 100 && options.edits > 100) rss.push(await memory('after 100 edits'));
     }
     result.final = await stats();
-    rss.push({ label: `after ${options.edits} edits`, bytes: result.final.rssBytes });
+    rss.push(await memory(`after ${options.edits} edits`));
     return result;
   } finally {
     await client.dispose();
@@ -196,9 +202,11 @@ function report(options: Options, text: string, projectFiles: number, m: Measure
   console.log(row('  of which analysis (server side)', msPair(m.analysis), ''));
   console.log(row('hover', msPair(m.hovers), `<= ${TARGETS.hover} ms`));
   console.log(row('codeAction at a finding', msPair(m.codeActions), `<= ${TARGETS.codeAction} ms`));
-  for (const { label, bytes } of m.rss) console.log(row(`server RSS ${label}`, mb(bytes), ''));
+  for (const { label, bytes, heapUsed } of m.rss) console.log(row(`server RSS ${label}`, `${mb(bytes)} (heap ${mb(heapUsed)})`, ''));
   console.log(row('server RSS growth over the edits', `${growth.toFixed(1)} %`, `< ${TARGETS.rssGrowthPercent} %`));
-  console.log(`  analyses completed / cancelled: ${m.final.analysesCompleted} / ${m.final.analysesCancelled}`);
+  console.log(`  analyses completed / cancelled: ${m.final.analysesCompleted} / ${m.final.analysesCancelled}; garbage collections the server asked for: ${m.final.heapCollections ?? 'n/a'} (${m.final.heapCollectionMs ?? 'n/a'} ms)`);
+  const slowest = m.edits.map((ms, index) => ({ ms, index })).sort((a, b) => b.ms - a.ms).slice(0, 8);
+  console.log(`  slowest edits: ${slowest.map(({ ms, index }) => `#${index} ${ms.toFixed(0)} ms`).join(', ')}`);
 }
 
 async function main(): Promise<void> {
