@@ -31,6 +31,11 @@ export class HeapGuard {
     }
   }
 
+  /** Whether the guard can collect (V8 allowed exposing `gc`). */
+  get active(): boolean {
+    return this.collect !== undefined;
+  }
+
   /** An analysis was published: once nothing else has happened for IDLE_COLLECT_MS, collect if worth it. */
   analysed(isIdle: () => boolean): void {
     if (!this.collect) return;
