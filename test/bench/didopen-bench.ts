@@ -122,7 +122,7 @@ async function main(): Promise<void> {
     console.log(`  findings on the file:                      ${cold.diagnostics.length}`);
     console.log(`  spawn -> initialize response:            ${ms(initializeMs)}`);
     console.log(`  cold: didOpen -> first publishDiagnostics: ${ms(coldMs)}   (analysis ${coldStats.lastAnalysisMs} ms)`);
-    console.log(`  warm: didChange -> publishDiagnostics (${WARM_EDITS} edits, includes the 200 ms debounce):`);
+    console.log(`  warm: didChange -> publishDiagnostics (${WARM_EDITS} edits, includes the 50 ms change debounce):`);
     console.log(`        median ${ms(percentile(warm, 50))}   p95 ${ms(percentile(warm, 95))}`);
     console.log(`  warm: analysis time alone (server side):`);
     console.log(`        median ${ms(percentile(analysis, 50))}   p95 ${ms(percentile(analysis, 95))}`);

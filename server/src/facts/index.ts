@@ -1,6 +1,7 @@
 import type { Node, SourceFile, TypeChecker } from 'ts-morph';
 import { resolveOrigin, type Origin } from './origin';
 import { nodeIndexOf, type NodeIndex } from '../parse/node-index';
+import { projectGeneration } from '../parse/project';
 
 /**
  * What the engine knows about one file, computed lazily and at most once per
@@ -13,15 +14,20 @@ export class FileFacts {
 
   constructor(readonly sourceFile: SourceFile) {}
 
-  private static readonly byFile = new WeakMap<object, FileFacts>();
+  private static readonly byFile = new WeakMap<object, { generation: number; facts: FileFacts }>();
 
-  /** The facts of a file's current text, shared by every rule and by summaries of functions in other files. */
+  /**
+   * The facts of a file's current text, shared by every rule and by summaries of functions in other files.
+   * Made afresh whenever a file of the project changed: the answers hold symbols and types of the type
+   * checker they were computed with, and an unchanged file kept in the program (an import of the edited
+   * one) would otherwise keep every old checker alive, one per edit.
+   */
   static of(sourceFile: SourceFile): FileFacts {
-    let facts = FileFacts.byFile.get(sourceFile.compilerNode);
-    if (!facts) {
-      facts = new FileFacts(sourceFile);
-      FileFacts.byFile.set(sourceFile.compilerNode, facts);
-    }
+    const generation = projectGeneration(sourceFile.getProject());
+    const entry = FileFacts.byFile.get(sourceFile.compilerNode);
+    if (entry && entry.generation === generation) return entry.facts;
+    const facts = new FileFacts(sourceFile);
+    FileFacts.byFile.set(sourceFile.compilerNode, { generation, facts });
     return facts;
   }
 

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import {
   CodeActionKind,
   DidChangeWatchedFilesNotification,
+  FileChangeType,
   TextDocuments,
   TextDocumentSyncKind,
   type ClientCapabilities,
@@ -42,10 +43,11 @@ import type { ResolvedConfig } from '../config/types';
 import { registerChecklistRequests } from './checklist';
 import { registerAgentCheckRequest } from './agent-check';
 import { WorkspaceProblems } from './workspace-problems';
+import { HeapGuard } from './heap-guard';
 import type { Disposable, DocumentFindings, PreflightServices, WorkspaceFolderInfo } from './services';
 
 /** Wait after the last keystroke before analysing a document. */
-export const CHANGE_DEBOUNCE_MS = 200;
+export const CHANGE_DEBOUNCE_MS = 50;
 /** How long a first analysis waits for its package's process-level handlers before going on without them. */
 const PROGRAM_FACTS_WAIT_MS = 500;
 /** How long hover and code actions wait for a pending analysis of the current version. */
@@ -84,6 +86,9 @@ export interface ServerStats {
   analysesCancelled: number;
   lastAnalysisMs: number;
   diagnosticsMode: 'push' | 'pull';
+  /** Full garbage collections the server made while idle, to keep its heap near what the open documents need, and their time. */
+  heapCollections: number;
+  heapCollectionMs: number;
 }
 
 interface ClientSupport {
@@ -152,6 +157,7 @@ export class PreflightServer {
   private testCodeRecheckTimer: NodeJS.Timeout | undefined;
   /** Per package: its process-level failure handlers, for floating-promise's messages. */
   private readonly programFacts = new ProgramFactsIndex();
+  private readonly heapGuard = new HeapGuard();
   /** Checklist scans' findings in files that are not open (`preflight.problems.scope: workspace`). */
   private readonly workspaceProblems = new WorkspaceProblems({
     send: (uri, diagnostics) => void this.connection.sendDiagnostics({ uri, diagnostics }),
@@ -220,6 +226,7 @@ export class PreflightServer {
           return;
         }
         const changed = params.changes.flatMap((change) => fileUriToPath(change.uri) ?? []);
+        if (params.changes.some((change) => change.type !== FileChangeType.Changed)) this.project.forgetModuleResolutions();
         this.programFacts.invalidate(changed);
         this.testCodeInputsChanged(changed);
       }),
@@ -349,6 +356,7 @@ export class PreflightServer {
   private shutdown(): void {
     this.shutdownRequested = true;
     this.scheduler.dispose();
+    this.heapGuard.dispose();
     for (const watcher of this.fallbackWatchers) watcher.close();
     this.fallbackWatchers = [];
     clearTimeout(this.fallbackReloadTimer);
@@ -456,6 +464,7 @@ export class PreflightServer {
       this.connection.sendDiagnostics({ uri: result.uri, version: result.version, diagnostics: toDiagnostics(result) });
     }
     this.emitFindingsChanged(result.uri);
+    this.heapGuard.analysed(() => this.scheduler.analysing() === 0);
   }
 
   /** Re-reads config files and settings, then re-analyses every open document. Serialised. */
@@ -573,6 +582,8 @@ export class PreflightServer {
       heapUsedBytes: memory.heapUsed,
       projectFiles: this.project.project.getSourceFiles().length,
       diagnosticsMode: this.support.pullDiagnostics ? 'pull' : 'push',
+      heapCollections: this.heapGuard.stats.collections,
+      heapCollectionMs: Math.round(this.heapGuard.stats.totalMs),
       ...this.scheduler.getStats(),
     };
   }

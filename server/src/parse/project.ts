@@ -51,6 +51,11 @@ export const ANALYSIS_COMPILER_OPTIONS: ts.CompilerOptions = {
  */
 export class AnalysisProject {
   readonly project: Project;
+  /**
+   * Module resolutions shared by every file and every program the project builds: the thousands of imports
+   * of a large package name the same few hundred modules and packages, and each edit rebuilds the program.
+   */
+  private resolutionCache: ts.ModuleResolutionCache | undefined;
 
   constructor(options: { inMemory?: boolean } = {}) {
     const guesser = new ProjectModuleGuesser();
@@ -63,7 +68,9 @@ export class AnalysisProject {
         : (moduleResolutionHost, getCompilerOptions) => ({
             resolveModuleNames: (moduleNames, containingFile) =>
               moduleNames.map((name) => {
-                const resolved = ts.resolveModuleName(name, containingFile, getCompilerOptions(), moduleResolutionHost).resolvedModule;
+                const compilerOptions = getCompilerOptions();
+                this.resolutionCache ??= ts.createModuleResolutionCache(process.cwd(), (file) => file, compilerOptions);
+                const resolved = ts.resolveModuleName(name, containingFile, compilerOptions, moduleResolutionHost, this.resolutionCache).resolvedModule;
                 if (resolved) return resolved;
                 const guessed = guesser.resolve(name, containingFile);
                 return guessed ? { resolvedFileName: guessed, extension: extensionOf(guessed), isExternalLibraryImport: false } : undefined;
@@ -87,6 +94,11 @@ export class AnalysisProject {
     }
     bumpGeneration(this.project);
     return this.project.createSourceFile(filePath, text, { overwrite: true });
+  }
+
+  /** Files were created or deleted on disk: imports are resolved afresh. */
+  forgetModuleResolutions(): void {
+    this.resolutionCache = undefined;
   }
 
   get(filePath: string): SourceFile | undefined {
