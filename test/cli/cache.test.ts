@@ -46,7 +46,9 @@ function reusedOf(result: CliResult): [number, number] {
   return [Number(match[1]), Number(match[2])];
 }
 
-describe('preflight check --cache (real CLI processes)', () => {
+describe('preflight check --cache (real CLI processes)', function () {
+  // Each test runs the real CLI several times over a project (three to five processes): 20 s is too tight on two busy cores.
+  this.timeout(90_000);
   let dir: string;
   const write = (file: string, text: string) => fs.writeFileSync(path.join(dir, file), text);
 

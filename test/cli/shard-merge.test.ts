@@ -38,7 +38,9 @@ function handlerFileApartFrom(dir: string, floatingFile: string): string {
   }
 }
 
-describe('preflight check --shard and preflight merge (real CLI processes)', () => {
+describe('preflight check --shard and preflight merge (real CLI processes)', function () {
+  // Each test runs the real CLI several times over a project (three to five processes): 20 s is too tight on two busy cores.
+  this.timeout(90_000);
   let dir: string;
   let full: JsonReport;
   const outputs: string[] = [];
