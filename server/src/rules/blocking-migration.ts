@@ -97,8 +97,7 @@ export const blockingMigration = createRule({
         good: [
           "SET lock_timeout = '5s';",
           'ALTER TABLE "Order" ADD CONSTRAINT "Order_customerId_fkey" FOREIGN KEY ("customerId") REFERENCES "Customer"("id") NOT VALID;',
-          '-- and in the next migration (its own transaction):',
-          'ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_customerId_fkey";',
+          '-- then, in the next migration (its own transaction): ALTER TABLE "Order" VALIDATE CONSTRAINT "Order_customerId_fkey";',
         ].join('\n'),
       },
     ],
