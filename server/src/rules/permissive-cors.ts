@@ -94,7 +94,7 @@ function messageOf(configuration: CorsConfiguration): string {
     return `Access-Control-Allow-Origin is set to whatever Origin the request sends${credentials}. Answer with the Origin only when it is in an allow-list read from configuration.`;
   }
   if (configuration.kind === 'header') {
-    return 'Access-Control-Allow-Origin: * lets any web page read this response from a visitor\'s browser. Answer with the request\'s Origin only when it is in an allow-list read from configuration.';
+    return `Access-Control-Allow-Origin: * lets any web page read this response from a visitor's browser${WILDCARD_REACH}. Answer with the request's Origin only when it is in an allow-list read from configuration, or say in a suppression why the data is public.`;
   }
   if (configuration.origin === 'reflect' && configuration.credentials) {
     return `CORS reflects any origin with credentials: true${where}: any site a logged-in user opens can call this API with their cookies and read the answers. Allow a list of origins read from configuration.`;
@@ -102,8 +102,12 @@ function messageOf(configuration: CorsConfiguration): string {
   if (configuration.origin === 'reflect') {
     return `CORS reflects any origin${where}: every site may read this API's responses from a visitor's browser. Allow a list of origins read from configuration.`;
   }
-  return `CORS allows any origin (${configuration.library}${where}): every site may read this API's responses from a visitor's browser. Allow a list of origins read from configuration.`;
+  return `CORS allows any origin (${configuration.library}${where}): every site may read this API's responses from a visitor's browser${WILDCARD_REACH}. Allow a list of origins read from configuration.`;
 }
+
+/** What `*` really opens: browsers hide a `*` answer to a request that carried cookies, so what leaks is what the visitor's network position or IP grants. */
+const WILDCARD_REACH =
+  " when the request carries no cookies (browsers hide a `*` answer from a page that sent them): fine for public data, a leak wherever the answer depends on where the request comes from (an internal network, an IP allow-list, a local dev server)";
 
 function allowListFix(configuration: CorsConfiguration, context: RuleContext): Fix[] {
   const edits = allowListEdits(configuration, context);
