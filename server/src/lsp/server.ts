@@ -133,7 +133,7 @@ function initialFolders(params: InitializeParams): WorkspaceFolderInfo[] {
 /** The Preflight language server on one connection: wiring of LSP messages to analysis, config and features. */
 export class PreflightServer {
   readonly log: ServerLog;
-  readonly project = new AnalysisProject();
+  readonly project = new AnalysisProject({ rebuiltOnEdits: true });
   private readonly documents = new TextDocuments(TextDocument);
   private readonly config = new ConfigStore();
   private readonly scheduler: AnalysisScheduler;
