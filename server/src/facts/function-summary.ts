@@ -840,6 +840,18 @@ function referencedIn(fn: Node, name: string): boolean {
 // ---------------------------------------------------------------------------
 // From a callee to the project functions it runs
 
+/** What a function returns: its expression body, or the expressions of its `return` statements (not those of nested functions). */
+export function returnedExpressions(fn: FunctionLike): Node[] {
+  const body = fn.getBody();
+  if (!body) return [];
+  if (!Node.isBlock(body)) return [body];
+  return body
+    .getDescendantsOfKind(SyntaxKind.ReturnStatement)
+    .filter((statement) => statement.getFirstAncestor((ancestor) => isFunctionLike(ancestor)) === fn)
+    .map((statement) => statement.getExpression())
+    .filter((expression): expression is NonNullable<typeof expression> => expression !== undefined);
+}
+
 export function isFunctionLike(node: Node): node is FunctionLike {
   return Node.isArrowFunction(node) || Node.isFunctionExpression(node) || Node.isFunctionDeclaration(node) || Node.isMethodDeclaration(node);
 }

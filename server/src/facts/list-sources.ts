@@ -3,7 +3,7 @@ import type { FileFacts } from './index';
 import { isBoundedList } from './concurrency';
 import { databaseCallOf } from './database';
 import { declaredInstanceOrigin } from './declared-types';
-import { functionsOf, isFunctionLike, type FunctionLike } from './function-summary';
+import { functionsOf, isFunctionLike, returnedExpressions, type FunctionLike } from './function-summary';
 import { directIoCall } from './io';
 import { samePath, valueSymbol } from './origin';
 import { unwrapExpression } from './syntax';
@@ -189,18 +189,6 @@ function filtersByFixedKeys(options: ObjectLiteralExpression, facts: FileFacts):
 
 function propertyName(property: Node): string | undefined {
   return Node.isPropertyAssignment(property) || Node.isShorthandPropertyAssignment(property) ? property.getName() : undefined;
-}
-
-/** What a function returns: its expression body, or the expressions of its `return` statements (not those of nested functions). */
-function returnedExpressions(fn: FunctionLike): Node[] {
-  const body = fn.getBody();
-  if (!body) return [];
-  if (!Node.isBlock(body)) return [body];
-  return body
-    .getDescendantsOfKind(SyntaxKind.ReturnStatement)
-    .filter((statement) => statement.getFirstAncestor((ancestor) => isFunctionLike(ancestor)) === fn)
-    .map((statement) => statement.getExpression())
-    .filter((expression): expression is NonNullable<typeof expression> => expression !== undefined);
 }
 
 /** `req.body.ids` of a framework's request, or a member of what came from the request or an upstream's answer (`dto.items`, `response.data`). */

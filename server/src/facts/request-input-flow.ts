@@ -1,7 +1,7 @@
 import { Node, SyntaxKind, type CallExpression, type Decorator, type ParameterDeclaration } from 'ts-morph';
 import type { FileFacts } from './index';
 import { declaredInstanceOrigin } from './declared-types';
-import { functionsOf, isFunctionLike, type FunctionLike } from './function-summary';
+import { functionsOf, isFunctionLike, returnedExpressions, type FunctionLike } from './function-summary';
 import { samePath, valueSymbol, type Origin } from './origin';
 import { functionsReachableFrom, routeRegistrations, type RouteRegistration } from './routes';
 import { unwrapExpression } from './syntax';
@@ -450,17 +450,6 @@ function projectFunctionInput(call: CallExpression, trace: Trace): InputReach[] 
     for (const returned of returnedExpressions(fn)) reaches.push(...traceInput(returned, inner));
   }
   return reaches;
-}
-
-function returnedExpressions(fn: FunctionLike): Node[] {
-  const body = fn.getBody();
-  if (!body) return [];
-  if (!Node.isBlock(body)) return [body];
-  return body
-    .getDescendantsOfKind(SyntaxKind.ReturnStatement)
-    .filter((statement) => statement.getFirstAncestor((ancestor) => isFunctionLike(ancestor)) === fn)
-    .map((statement) => statement.getExpression())
-    .filter((expression): expression is NonNullable<typeof expression> => expression !== undefined);
 }
 
 function isNumberCoercion(origin: Origin): boolean {
