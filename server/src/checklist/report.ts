@@ -1,5 +1,5 @@
 import { PREFLIGHT_VERSION } from '../version';
-import { previousVersionOfSqlMigration } from '../workspace/previous-version';
+import { previousVersionOfMigration } from '../workspace/previous-version';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { AnalysisCancelled, analyzeSourceFileAsync, effectiveSeverity } from '../engine/analyze';
@@ -213,10 +213,11 @@ async function analyseMigrations(
   for (const file of scope.migrationFiles) {
     const text = await loader.text(file);
     if (text === undefined) continue;
-    const previousVersion = await previousVersionOfSqlMigration(file, text);
-    const result = analyzeSqlFile(file, text, { config: options.config, rules: options.rules, today: options.today, previousVersion });
+    const migration = sqlFileMigration(file, text);
+    const previousVersion = await previousVersionOfMigration(migration);
+    const result = analyzeSqlFile(file, text, { config: options.config, rules: options.rules, today: options.today, previousVersion, migration });
     findings.push(...result.findings);
-    scoped.push({ migration: sqlFileMigration(file, text), text, file: relativePath(root, file) });
+    scoped.push({ migration, text, file: relativePath(root, file) });
   }
   for (const sourceFile of inScope) {
     const migration = codeMigrationOf(FileFacts.of(sourceFile));

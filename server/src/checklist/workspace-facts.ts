@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { escapeRegExp } from '../facts/literals';
 import * as path from 'node:path';
 import { SyntaxKind, type Node, type SourceFile } from 'ts-morph';
 import { FileFacts } from '../facts';
@@ -243,9 +244,6 @@ export function mayHaveReadinessFacts(filePath: string, text: string): boolean {
   return READINESS_TOKENS.test(text) || mentionsModule(text) || LOGGER_IMPORT.test(text);
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
 
 const FRAMEWORK_MODULES = [...SERVER_FRAMEWORKS.flatMap((framework) => [...framework.modules, ...(framework.pluginParameter?.wrapperModules ?? [])]), ...SERVE_FUNCTIONS.map((fn) => fn.module), NEST_ROUTES.module];
 const LIBRARY_MODULES = Object.values(LIBRARIES).flatMap((entries) => entries.map((entry) => entry.module));
@@ -270,7 +268,7 @@ const LOGGER_IMPORT = /\b(?:import|require)\b[^;]*?log/i;
 
 /** A quoted module specifier naming one of the tables' modules (`'express'`, `"node:http"`, `'@openfeature/server-sdk'`). */
 const MODULE_SPECIFIER = new RegExp(
-  `['"\`](?:node:)?(?:${ALL_MODULES.map((module) => (/[/-]$/.test(module) ? escape(module) : `${escape(module)}(?=['"\`/])`)).join('|')})`,
+  `['"\`](?:node:)?(?:${ALL_MODULES.map((module) => (/[/-]$/.test(module) ? escapeRegExp(module) : `${escapeRegExp(module)}(?=['"\`/])`)).join('|')})`,
 );
 
 function mentionsModule(text: string): boolean {
@@ -284,11 +282,11 @@ const RECEIVER_NAMES = [CONVENTIONAL_ROUTER_NAMES, CONVENTIONAL_SERVER_NAMES].ma
 
 const READINESS_TOKENS = new RegExp(
   [
-    `\\b(?:${RECEIVER_NAMES})\\s*\\??\\.\\s*(?:${METHODS.map(escape).join('|')})\\b`,
-    TYPE_NAMES.length > 0 ? `\\b(?:${TYPE_NAMES.map(escape).join('|')})\\b` : undefined,
+    `\\b(?:${RECEIVER_NAMES})\\s*\\??\\.\\s*(?:${METHODS.map(escapeRegExp).join('|')})\\b`,
+    TYPE_NAMES.length > 0 ? `\\b(?:${TYPE_NAMES.map(escapeRegExp).join('|')})\\b` : undefined,
     'SIG[A-Z]',
     'stringify',
-    ...NEST_ROUTES.shutdownHookMethods.map(escape),
+    ...NEST_ROUTES.shutdownHookMethods.map(escapeRegExp),
     // A project router taking the method first: `this.route('POST', '/login', handler)`.
     '\\bthis\\s*\\.\\s*route\\s*\\(',
   ]

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PreviousVersion } from '../facts/previous-version';
-import { previousVersionOfSqlMigration } from '../workspace/previous-version';
+import { previousVersionOfMigration } from '../workspace/previous-version';
+import { sqlFileMigration, type Migration } from '../facts/migrations';
 import * as path from 'node:path';
 import type { SourceFile } from 'ts-morph';
 import { AnalysisProject, firstParseProblem } from '../parse/project';
@@ -73,8 +74,8 @@ export async function runAnalysis(loaded: readonly LoadedFile[], options: RunAna
 
   const { cache } = options;
   const programOf = await programFactsOfFiles(loaded, wanted, options, roots);
-  const previousVersions = await previousVersionsOf(wanted.filter(({ file }) => isSqlMigrationPath(file)));
-  const keyOf = cache ? analysisKeys(loaded, options, cache, programOf, (file) => previousVersions.get(file)?.revision ?? '') : undefined;
+  const sqlMigrations = await parsedSqlMigrations(wanted.filter(({ file }) => isSqlMigrationPath(file)));
+  const keyOf = cache ? analysisKeys(loaded, options, cache, programOf, (file) => sqlMigrations.get(file)?.previousVersion?.revision ?? '') : undefined;
 
   const stored = wanted.map(({ file }) => {
     const key = keyOf?.(file);
@@ -91,7 +92,7 @@ export async function runAnalysis(loaded: readonly LoadedFile[], options: RunAna
       return { file, text, analysis: { file, ...hit } };
     }
     if (isSqlMigrationPath(file)) {
-      const analysis = analyzeSqlFile(file, text, { config: options.config, rules: options.rules, today: options.today, onRuleFailure: options.onRuleFailure, previousVersion: previousVersions.get(file) });
+      const analysis = analyzeSqlFile(file, text, { config: options.config, rules: options.rules, today: options.today, onRuleFailure: options.onRuleFailure, ...sqlMigrations.get(file) });
       if (key !== undefined) cache!.set(key, file, analysis);
       return { file, text, analysis };
     }
@@ -175,14 +176,20 @@ export async function programFactsByPackage(loaded: readonly LoadedFile[], roots
   return programs;
 }
 
-/** The version each SQL migration is deployed on top of (destructive-migration asks what it reads), a few git questions at a time. */
-async function previousVersionsOf(migrations: readonly LoadedFile[]): Promise<Map<string, PreviousVersion | undefined>> {
-  const found = new Map<string, PreviousVersion | undefined>();
+/**
+ * Each SQL migration parsed once, with the version it is deployed on top of (destructive-migration asks
+ * what that version reads), a few git questions at a time.
+ */
+async function parsedSqlMigrations(migrations: readonly LoadedFile[]): Promise<Map<string, { migration: Migration; previousVersion?: PreviousVersion }>> {
+  const found = new Map<string, { migration: Migration; previousVersion?: PreviousVersion }>();
   if (migrations.length === 0) return found;
   await loadSqlParser();
   const queue = [...migrations];
   const worker = async (): Promise<void> => {
-    for (let next = queue.shift(); next; next = queue.shift()) found.set(next.file, await previousVersionOfSqlMigration(next.file, next.text));
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      const migration = sqlFileMigration(next.file, next.text);
+      found.set(next.file, { migration, previousVersion: await previousVersionOfMigration(migration) });
+    }
   };
   await Promise.all(Array.from({ length: Math.min(GIT_QUESTIONS_AT_ONCE, migrations.length) }, worker));
   return found;

@@ -41,6 +41,8 @@ export interface AnalyzeOptions {
   today?: string;
   /** For a migration: the version still running while it is deployed (workspace/previous-version). */
   previousVersion?: PreviousVersion;
+  /** For a SQL migration file: its statements, when the caller has parsed them already (facts/migrations sqlFileMigration). */
+  migration?: Migration;
 }
 
 export class AnalysisCancelled extends Error {

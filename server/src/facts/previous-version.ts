@@ -4,6 +4,7 @@
  * or rename of a table or column that version never names is a contract step: the expand/contract
  * sequence done right.
  */
+import { escapeRegExp } from './literals';
 import type { PrismaSchema } from './prisma-schema';
 import { DATABASE_CLIENTS } from './tables/databases';
 
@@ -118,6 +119,3 @@ export function previousVersionReads(removed: RemovedName, schema: PrismaSchema 
   return model.columns.has(removed.column);
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}

@@ -1,8 +1,9 @@
 import * as path from 'node:path';
-import { previousVersionOfSqlMigration } from '../workspace/previous-version';
+import { previousVersionOfMigration } from '../workspace/previous-version';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyzeSqlFile } from '../engine/analyze-sql';
 import { isSqlMigrationPath } from '../facts/tables/migration-paths';
+import { sqlFileMigration } from '../facts/migrations';
 import { loadSqlParser } from '../parse/sql';
 import { AnalysisCancelled, AnalysisOverBudget, analyzeSourceFileAsync, type RuleFailure } from '../engine/analyze';
 import { isStackOverflow, STACK_OVERFLOW_REASON } from '../parse/nesting';
@@ -297,12 +298,13 @@ export class AnalysisScheduler {
     if (isSqlMigrationPath(filePath)) {
       const failures: RuleFailure[] = [];
       // What the version still running during the deploy reads (git), for destructive-migration.
-      const previousVersion = await previousVersionOfSqlMigration(filePath, text);
+      const migration = sqlFileMigration(filePath, text);
+      const previousVersion = await previousVersionOfMigration(migration);
       if (isStale()) {
         this.stats.analysesCancelled++;
         return;
       }
-      const analysis = analyzeSqlFile(filePath, text, { config, rules: this.options.rules, onRuleFailure: (failure) => failures.push(failure), previousVersion });
+      const analysis = analyzeSqlFile(filePath, text, { config, rules: this.options.rules, onRuleFailure: (failure) => failures.push(failure), previousVersion, migration });
       if (isStale()) {
         this.stats.analysesCancelled++;
         return;

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { destructiveOperationsOf } from '../facts/migration-operations';
-import { sqlFileMigration } from '../facts/migrations';
+import type { Migration } from '../facts/migrations';
 import { readPrismaSchema, type PrismaSchema } from '../facts/prisma-schema';
 import { previousVersionReads, type PreviousVersion, type CodeSign, type ReadEvidence, type RemovedName } from '../facts/previous-version';
 import { defaultBaseRef, gitResult, mergeBase } from './git';
@@ -19,8 +19,22 @@ const CODE_PATHSPECS = ['*.ts', '*.tsx', '*.js', '*.jsx', '*.mjs', '*.cjs', '*.m
  * A migration is found by its last two path segments (`<timestamp>_name/migration.sql`), so a moved
  * migrations folder does not hide its history.
  */
-export async function previousVersionOf(migrationFile: string, removed: readonly RemovedName[]): Promise<PreviousVersion | undefined> {
-  if (removed.length === 0) return undefined;
+export function previousVersionOf(migrationFile: string, removed: readonly RemovedName[]): Promise<PreviousVersion | undefined> {
+  if (removed.length === 0) return Promise.resolve(undefined);
+  // The editor asks again on every keystroke in the file: the same drops get the same answer for a while.
+  const key = `${migrationFile}\u0000${removed.map(keyOf).join('\n')}`;
+  const cached = answered.get(key);
+  if (cached && Date.now() - cached.at < FACTS_TTL_MS) return cached.answer;
+  if (answered.size > MAX_ANSWERS) answered.clear();
+  const answer = askGit(migrationFile, removed);
+  answered.set(key, { at: Date.now(), answer });
+  return answer;
+}
+
+const MAX_ANSWERS = 256;
+const answered = new Map<string, { at: number; answer: Promise<PreviousVersion | undefined> }>();
+
+async function askGit(migrationFile: string, removed: readonly RemovedName[]): Promise<PreviousVersion | undefined> {
   try {
     const top = findGitRoot(path.dirname(migrationFile));
     if (!top) return undefined;
@@ -185,7 +199,7 @@ function someFile(files: Set<string> | undefined, alongside: Set<string> | undef
   return alongside !== undefined && [...files].some((file) => alongside.has(file));
 }
 
-/** For a SQL migration file: the version it is deployed on top of, when it drops or renames anything (parse/sql must be loaded). */
-export async function previousVersionOfSqlMigration(file: string, text: string): Promise<PreviousVersion | undefined> {
-  return previousVersionOf(file, destructiveOperationsOf(sqlFileMigration(file, text)));
+/** For a migration: the version it is deployed on top of, when it drops or renames anything. */
+export function previousVersionOfMigration(migration: Migration): Promise<PreviousVersion | undefined> {
+  return previousVersionOf(migration.file, destructiveOperationsOf(migration));
 }
