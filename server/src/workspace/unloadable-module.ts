@@ -19,11 +19,29 @@ const SHOWN = 3;
 export function unloadableModuleReason(filePath: string, text: string, isOpen: OpenDocuments = () => false): string | undefined {
   const relative = relativeSpecifiers(text);
   if (relative.length < MIN_MISSING) return undefined;
-  const missing = relative.filter((specifier) => !resolves(specifier, filePath, isOpen));
+  const missing = missingOnDisk(filePath, relative).filter((specifier) => !candidatesOf(targetOf(specifier, filePath)).some(isOpen));
   if (missing.length < MIN_MISSING || missing.length * 2 <= relative.length) return undefined;
   const shown = missing.slice(0, SHOWN).join(', ') + (missing.length > SHOWN ? ', …' : '');
   return `${missing.length} of its ${relative.length} relative imports name no file (${shown}): it cannot load as it stands (stale or unbuilt code)`;
 }
+
+/**
+ * The specifiers that name no file on disk. The editor asks on every keystroke with the same imports:
+ * the answer is kept for a few seconds (files appear and disappear meanwhile, so not for longer).
+ */
+function missingOnDisk(filePath: string, relative: string[]): string[] {
+  const key = `${filePath}\u0000${relative.join('\u0000')}`;
+  const cached = recentAnswers.get(key);
+  if (cached && Date.now() - cached.at < ANSWER_TTL_MS) return cached.missing;
+  if (recentAnswers.size > MAX_ANSWERS) recentAnswers.clear();
+  const missing = relative.filter((specifier) => !existsOnDisk(specifier, filePath));
+  recentAnswers.set(key, { at: Date.now(), missing });
+  return missing;
+}
+
+const ANSWER_TTL_MS = 5_000;
+const MAX_ANSWERS = 512;
+const recentAnswers = new Map<string, { at: number; missing: string[] }>();
 
 function relativeSpecifiers(text: string): string[] {
   const names = ts.preProcessFile(text, true, true).importedFiles.map((reference) => reference.fileName);
@@ -35,12 +53,16 @@ export type OpenDocuments = (filePath: string) => boolean;
 
 const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.js', '.jsx', '.mjs', '.cjs', '.mts', '.cts'];
 
-function resolves(specifier: string, containingFile: string, isOpen: OpenDocuments): boolean {
+function existsOnDisk(specifier: string, containingFile: string): boolean {
   const resolved = ts.resolveModuleName(specifier, containingFile, ANALYSIS_COMPILER_OPTIONS, ts.sys).resolvedModule;
   if (resolved) return true;
-  const target = path.resolve(path.dirname(containingFile), specifier);
+  const target = targetOf(specifier, containingFile);
   // A stylesheet, an image, a native addon, a folder: present on disk, whatever TypeScript makes of it.
-  return fs.existsSync(target) || candidatesOf(target).some(isOpen) || isBuildOutput(target);
+  return fs.existsSync(target) || isBuildOutput(target);
+}
+
+function targetOf(specifier: string, containingFile: string): string {
+  return path.resolve(path.dirname(containingFile), specifier);
 }
 
 /** The files a specifier can name: `./x` as `x.ts`, `x/index.ts`..., `./x.js` as `x.ts` too. */
